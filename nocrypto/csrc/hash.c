@@ -76,7 +76,7 @@ void nc_hash(int alg, const uint8_t *p, size_t n, uint8_t *out) {
 
 void nc_hash_compress(nc_hash_ctx *c, const uint8_t *block) {
     switch (c->alg) {
-    case NC_SHA1: nc_sha1_blocks(c->u.sha1.h, block, 1); break;
+    case NC_SHA1: nc_sha1_blocks(c->u.sha1.h, block, 1, c->u.sha1.impl); break;
     case NC_SHA224:
     case NC_SHA256:
         if (c->u.sha256.impl) {
