@@ -7,6 +7,7 @@
 #include "ct_harness.h"
 #include "hmac.h"
 #include "tls_cbc.h"
+#include "tls_cbc_aes.h"
 
 static int failures;
 
@@ -36,6 +37,39 @@ static void check(int alg, size_t data_len, size_t pad, int corrupt) {
     (void)hl;
 }
 
+/* Whole AES-CBC records: AES key and MAC key secret (so the decrypted
+ * record is too), ciphertext and IV public; MAC-then-encrypt and
+ * encrypt-then-MAC, sealed with varying padding, opened intact and with a
+ * corrupted byte. */
+static void check_aes(int alg, int etm, size_t data_len, size_t pad_extra, int corrupt) {
+    uint8_t aes_key[16], mac_key[32], prefix[11], iv[16], buf[700];
+    nc_aes_key k;
+    ct_fill(aes_key, sizeof aes_key, 21);
+    ct_fill(mac_key, sizeof mac_key, 22);
+    ct_fill(prefix, sizeof prefix, 23);
+    ct_fill(iv, sizeof iv, 24);
+    ct_fill(buf, sizeof buf, (uint32_t)data_len);
+    SECRET(aes_key, sizeof aes_key);
+    SECRET(mac_key, sizeof mac_key);
+    nc_aes_init(&k, aes_key, sizeof aes_key);
+    size_t n = etm ? nc_tls_etm_seal(&k, iv, buf, data_len, sizeof buf, alg, mac_key,
+                                     sizeof mac_key, prefix, pad_extra)
+                   : nc_tls_cbc_seal(&k, iv, buf, data_len, sizeof buf, alg, mac_key,
+                                     sizeof mac_key, prefix, pad_extra);
+    PUBLIC(buf, n); /* the ciphertext goes on the wire */
+    if (corrupt) buf[n / 2] ^= 4;
+    size_t dl;
+    int ok = etm ? nc_tls_etm_open(&k, iv, buf, n, alg, mac_key, sizeof mac_key, prefix, &dl)
+                 : nc_tls_cbc_open(&k, iv, buf, n, alg, mac_key, sizeof mac_key, prefix, &dl);
+    PUBLIC(&ok, sizeof ok);
+    PUBLIC(&dl, sizeof dl);
+    if (n == 0 || ok != !corrupt || (ok && dl != data_len)) {
+        printf("wrong verdict: aes alg %d etm %d len %zu corrupt %d -> %d\n", alg, etm,
+               data_len, corrupt, ok);
+        failures++;
+    }
+}
+
 int main(void) {
     static const int algs[] = {NC_SHA1, NC_SHA256, NC_SHA384};
     ct_report_paths("tls_cbc");
@@ -47,6 +81,14 @@ int main(void) {
                     for (int corrupt = 0; corrupt < 4; corrupt++) {
                         check(algs[a], len, pads[p], corrupt);
                     }
+                }
+            }
+        }
+        for (int etm = 0; etm < 2; etm++) {
+            for (size_t len = 0; len < 400; len += 131) {
+                for (size_t extra = 0; extra < 15; extra += 7) {
+                    check_aes(NC_SHA256, etm, len, extra, 0);
+                    check_aes(NC_SHA1, etm, len, extra, 1);
                 }
             }
         }

@@ -9,6 +9,7 @@ import hmac as std_hmac
 import random
 
 import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -149,3 +150,71 @@ def test_argument_checks() -> None:
     with pytest.raises(ValueError):
         tls_cbc.mac_prefix(2**64, 23, 0x0303)
     assert tls_cbc.mac_prefix(1, 22, 0x0303) == bytes(7) + b"\x01\x16\x03\x03"
+
+
+def _aes_cbc(key: bytes, iv: bytes, data: bytes, encrypt: bool) -> bytes:
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = c.encryptor() if encrypt else c.decryptor()
+    return op.update(data) + op.finalize()
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["hardware", "portable"])
+@pytest.mark.parametrize("etm", [False, True], ids=["mac-then-encrypt", "encrypt-then-mac"])
+@given(
+    alg=st.sampled_from(ALGS),
+    key=st.sampled_from([bytes(range(16)), bytes(range(32))]),
+    iv=st.binary(min_size=16, max_size=16),
+    data=st.binary(max_size=3000),
+    extra=st.integers(min_value=0, max_value=3),
+    seq=st.integers(min_value=0, max_value=2**64 - 1),
+    where=st.integers(min_value=0),
+)
+def test_aes_cbc_records_match_oracle(portable: bool, etm: bool, alg: str, key: bytes,
+                                      iv: bytes, data: bytes, extra: int, seq: int,
+                                      where: int) -> None:
+    mac_key = b"m" * SIZES[alg]
+    prefix = tls_cbc.mac_prefix(seq, 23, 0x0303)
+    with nocrypto.cpu.portable(portable):
+        rec = tls_cbc.AESCBCRecord(key, alg, mac_key, encrypt_then_mac=etm)
+    wire = rec.seal(prefix, iv, data, extra)
+    assert wire[:16] == iv
+    if etm:
+        hl = SIZES[alg]
+        ct, tag = wire[16:-hl], wire[-hl:]
+        plain = _aes_cbc(key, iv, ct, False)
+        assert tls_cbc.unpad(plain) == data
+        assert (len(plain) - len(data) - 1) // 16 == extra
+        head = prefix + (16 + len(ct)).to_bytes(2, "big")
+        assert tag == std_hmac.new(mac_key, head + iv + ct, alg).digest()
+    else:
+        plain = _aes_cbc(key, iv, wire[16:], False)
+        assert tls_cbc.verify(alg, mac_key, prefix, plain) == data
+    assert rec.open(prefix, wire) == data
+    # an oracle-built record opens too (mac-then-encrypt)
+    if not etm:
+        pad = (16 - (len(data) + SIZES[alg] + 1) % 16) % 16
+        oracle = iv + _aes_cbc(key, iv, oracle_record(alg, mac_key, prefix, data, pad), True)
+        assert rec.open(prefix, oracle) == data
+    # any flipped byte, a truncation, the wrong sequence number: one error
+    bad = bytearray(wire)
+    bad[where % len(bad)] ^= 0x01
+    for broken in (bytes(bad), wire[:-16], wire[:16], wire[:15]):
+        with pytest.raises(AuthenticationError, match="bad record MAC"):
+            rec.open(prefix, broken)
+    with pytest.raises(AuthenticationError):
+        rec.open(tls_cbc.mac_prefix(seq ^ 1, 23, 0x0303), wire)
+
+
+def test_aes_cbc_record_arguments() -> None:
+    with pytest.raises(ValueError, match="16, 24 or 32"):
+        tls_cbc.AESCBCRecord(b"short", "sha256", b"k")
+    rec = tls_cbc.AESCBCRecord(bytes(16), "sha1", b"k")
+    with pytest.raises(ValueError, match="iv must be 16"):
+        rec.seal(bytes(11), b"iv", b"data")
+    with pytest.raises(ValueError):
+        rec.seal(bytes(11), bytes(16), b"data", pad_extra=16)
+    with pytest.raises(ValueError):
+        rec.seal(bytes(11), bytes(16), b"data", pad_extra=-1)
+    with pytest.raises(AttributeError):
+        rec.encrypt_then_mac = True  # type: ignore[misc]
+    assert len(rec.seal(bytes(11), bytes(16), b"", pad_extra=14)) == 16 + 16 * 16
