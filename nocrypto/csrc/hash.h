@@ -121,6 +121,8 @@ int nc_sha256_shani_usable(void);
  * digest (what final would output if the padding were already hashed). */
 void nc_hash_compress(nc_hash_ctx *c, const uint8_t *block);
 void nc_hash_state_out(const nc_hash_ctx *c, uint8_t *out);
+/* if (ctl) copy src's chaining state into dst -- without a branch (same alg). */
+void nc_hash_state_cmov(uint32_t ctl, nc_hash_ctx *dst, const nc_hash_ctx *src);
 /* Bytes hashed so far (the 64-bit count; SHA-384/512 lengths beyond 2^61
  * bytes are not reached through this interface). */
 uint64_t nc_hash_count(const nc_hash_ctx *c);

@@ -96,8 +96,7 @@ static void hmac_secret_len(const nc_hmac_ctx *key, const uint8_t prefix[11],
             block[t] = (uint8_t)v;
         }
         nc_hash_compress(&c.inner, block);
-        nc_ct_cmov(is_final, (uint8_t *)&final_state, (const uint8_t *)&c.inner,
-                   sizeof final_state);
+        nc_hash_state_cmov(is_final, &final_state, &c.inner);
     }
     nc_hash_state_out(&final_state, inner);
     nc_hash_update(&c.outer, inner, hl);
@@ -154,8 +153,9 @@ int nc_tls_cbc_verify(int alg, const uint8_t *mac_key, size_t mac_key_len,
     /* Rotate left by r: got[k] <- got[(k + r) % hl]. */
     for (uint32_t s = 1; s < hl; s <<= 1) {
         uint32_t on = nc_ct_nonzero32(r & s);
-        for (size_t k = 0; k < hl; k++) {
-            tmp[k] = got[(k + s) % hl];
+        for (size_t k = 0, src = s; k < hl; k++) {
+            tmp[k] = got[src];
+            src = src + 1 == hl ? 0 : src + 1; /* public */
         }
         nc_ct_cmov(on, got, tmp, hl);
     }
