@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from nocrypto._ffi import ffi, lib
+from nocrypto.errors import AuthenticationError
 
-__all__ = ["AES"]
+__all__ = ["AES", "AESGCM"]
 
 _AES_KEY_SIZES = (16, 24, 32)
 
@@ -101,3 +102,105 @@ class AES:
 
     def cbc_decrypt(self, iv: Buffer, data: Buffer) -> bytes:
         return self._cbc(iv, data, False)
+
+
+_GCM_MAX = (1 << 36) - 32  # SP 800-38D: at most 2^39 - 256 bits of plaintext
+
+
+class AESGCM:
+    """AES-GCM (NIST SP 800-38D) with 16-byte tags.
+
+    ``encrypt(nonce, data, aad)`` returns ciphertext || tag;
+    ``decrypt(nonce, ct_and_tag, aad)`` returns the plaintext or raises
+    :class:`nocrypto.AuthenticationError` (no plaintext is released).  The
+    nonce may have any length >= 1 (12 bytes is the fast path); ``aad`` may
+    be None.  Input shorter than a tag also raises AuthenticationError, as
+    it cannot be a valid message.  ``encrypt_into``/``decrypt_into`` write
+    into a caller's buffer (which may be the input itself) and return the
+    number of bytes written.
+    """
+
+    __slots__ = ("_key",)
+    _key: Any
+
+    def __init__(self, key: Buffer) -> None:
+        _check_key(key)
+        g = ffi.new("nc_gcm_key *")
+        lib.nc_gcm_init(g, ffi.from_buffer(key), len(key))
+        object.__setattr__(self, "_key", g)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("AESGCM objects are immutable")
+
+    @property
+    def hardware(self) -> bool:
+        """True when this key runs on AES-NI with PCLMULQDQ GHASH."""
+        g = self._key
+        return bool(g.aes.path == lib.NC_AES_PATH_NI
+                    and g.ghash_path == lib.NC_GHASH_PATH_PCLMUL)
+
+    @staticmethod
+    def _check_nonce(nonce: Buffer) -> None:
+        if len(nonce) == 0:
+            raise ValueError("AES-GCM nonce must be at least 1 byte (12 is usual)")
+
+    def encrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
+                     out: bytearray | memoryview) -> int:
+        """Seal into out[:len(data) + 16]; returns len(data) + 16."""
+        self._check_nonce(nonce)
+        n = len(data)
+        if n > _GCM_MAX:
+            raise ValueError(f"AES-GCM message must be at most {_GCM_MAX} bytes")
+        if len(out) < n + 16:
+            raise ValueError(f"output buffer must hold {n + 16} bytes, has {len(out)}")
+        a = b"" if aad is None else aad
+        lib.nc_gcm_seal(self._key, ffi.from_buffer(nonce), len(nonce), ffi.from_buffer(a),
+                        len(a), ffi.from_buffer(data), n, ffi.from_buffer(out, require_writable=True))
+        return n + 16
+
+    def decrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
+                     out: bytearray | memoryview) -> int:
+        """Open data (ciphertext || tag) into out[:len(data) - 16]; returns
+        that length.  On a bad tag raises AuthenticationError and leaves
+        that part of out zeroed."""
+        self._check_nonce(nonce)
+        n = len(data)
+        if n < 16:
+            raise AuthenticationError("AES-GCM input shorter than its 16-byte tag")
+        if n - 16 > _GCM_MAX:
+            raise ValueError(f"AES-GCM message must be at most {_GCM_MAX} bytes")
+        if len(out) < n - 16:
+            raise ValueError(f"output buffer must hold {n - 16} bytes, has {len(out)}")
+        a = b"" if aad is None else aad
+        rc = lib.nc_gcm_open(self._key, ffi.from_buffer(nonce), len(nonce), ffi.from_buffer(a),
+                             len(a), ffi.from_buffer(data), n,
+                             ffi.from_buffer(out, require_writable=True))
+        if rc != 0:
+            raise AuthenticationError("AES-GCM tag mismatch")
+        return n - 16
+
+    def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
+        self._check_nonce(nonce)
+        n = len(data)
+        if n > _GCM_MAX:
+            raise ValueError(f"AES-GCM message must be at most {_GCM_MAX} bytes")
+        a = b"" if aad is None else aad
+        out = ffi.new("uint8_t[]", n + 16)
+        lib.nc_gcm_seal(self._key, ffi.from_buffer(nonce), len(nonce), ffi.from_buffer(a),
+                        len(a), ffi.from_buffer(data), n, out)
+        return bytes(ffi.buffer(out, n + 16))
+
+    def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
+        self._check_nonce(nonce)
+        n = len(data)
+        if n < 16:
+            raise AuthenticationError("AES-GCM input shorter than its 16-byte tag")
+        if n - 16 > _GCM_MAX:
+            raise ValueError(f"AES-GCM message must be at most {_GCM_MAX} bytes")
+        a = b"" if aad is None else aad
+        out = ffi.new("uint8_t[]", max(n - 16, 1))
+        rc = lib.nc_gcm_open(self._key, ffi.from_buffer(nonce), len(nonce), ffi.from_buffer(a),
+                             len(a), ffi.from_buffer(data), n, out)
+        if rc != 0:
+            raise AuthenticationError("AES-GCM tag mismatch")
+        return bytes(ffi.buffer(out, n - 16))
