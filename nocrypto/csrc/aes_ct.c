@@ -42,13 +42,16 @@ static inline uint32_t unspread(uint64_t x) {
  * afterwards bit b of lane g in q[w] is what bit w of lane g in q[b] was.
  * The transposition is its own inverse. */
 static void transpose(uint64_t q[8]) {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i += 2) {
         XCHG(q[i], q[i + 1], 0x5555555555555555ull, 1);
     }
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i += 4) {
         XCHG(q[i], q[i + 2], 0x3333333333333333ull, 2);
         XCHG(q[i + 1], q[i + 3], 0x3333333333333333ull, 2);
     }
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 4; i++) {
         XCHG(q[i], q[i + 4], 0x0F0F0F0F0F0F0F0Full, 4);
     }
@@ -59,6 +62,7 @@ static void transpose(uint64_t q[8]) {
  * per (row, column) pair, so that after the transposition each byte lands
  * at position 16r + 4c + k. */
 static void load_blocks(uint64_t q[8], const uint8_t *in, size_t n) {
+    _Pragma("GCC unroll 4")
     for (size_t k = 0; k < 4; k++) {
         uint32_t w[4] = {0, 0, 0, 0};
         if (k < n) {
@@ -136,6 +140,7 @@ static void sbox(uint64_t q[8]) {
  * ^ 0x05, so that InvSbox = A^-1 o Sbox o A^-1 (Sbox = A o inverse). */
 static void affine_inv(uint64_t q[8]) {
     uint64_t r[8];
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         r[i] = q[(i + 7) & 7] ^ q[(i + 5) & 7] ^ q[(i + 2) & 7];
     }
@@ -152,6 +157,7 @@ static void inv_sbox(uint64_t q[8]) {
 
 /* Row r (bits 16r..16r+15) rotates so column c takes column c + r. */
 static void shift_rows(uint64_t q[8]) {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         uint64_t x = q[i];
         q[i] = (x & 0x000000000000FFFFull)
@@ -162,6 +168,7 @@ static void shift_rows(uint64_t q[8]) {
 }
 
 static void inv_shift_rows(uint64_t q[8]) {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         uint64_t x = q[i];
         q[i] = (x & 0x000000000000FFFFull)
@@ -190,11 +197,13 @@ static void xtime(uint64_t o[8], const uint64_t s[8]) {
 /* a'_r = 2(a_r ^ a_{r+1}) ^ a_{r+1} ^ (a_{r+2} ^ a_{r+3}) */
 static void mix_columns(uint64_t q[8]) {
     uint64_t n[8], s[8], d[8];
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         n[i] = next_row(q[i]);
         s[i] = q[i] ^ n[i];
     }
     xtime(d, s);
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         q[i] = d[i] ^ n[i] ^ swap_rows(s[i]);
     }
@@ -203,11 +212,13 @@ static void mix_columns(uint64_t q[8]) {
 /* InvMixColumns = MixColumns after a_r ^= 4(a_r ^ a_{r+2}). */
 static void inv_mix_columns(uint64_t q[8]) {
     uint64_t t[8], u[8];
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         t[i] = q[i] ^ swap_rows(q[i]);
     }
     xtime(u, t);
     xtime(t, u);
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         q[i] ^= t[i];
     }
@@ -215,6 +226,7 @@ static void inv_mix_columns(uint64_t q[8]) {
 }
 
 static inline void add_round_key(uint64_t q[8], const uint64_t *rk) {
+    _Pragma("GCC unroll 8")
     for (int i = 0; i < 8; i++) {
         q[i] ^= rk[i];
     }
