@@ -99,13 +99,15 @@ int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
         ctr[i] = j0[i];
     }
     nc_aes_ctr_inc32(ctr, 1);
-    size_t done = 0;
     if (stitched(g)) {
-        done = nc_gcm_ni_seal_batches(g, ctr, y, in, out, len);
+        size_t done = nc_gcm_ni_seal_batches(g, ctr, y, in, out, len);
+        nc_gcm_ni_final(g, ctr, j0, y, in + done, out + done, len - done, aad_len, len, 0,
+                        out + len);
+    } else {
+        ctr32(g, ctr, in, out, len);
+        ghash(g, y, out, len);
+        finish(g, y, j0, aad_len, len, out + len);
     }
-    ctr32(g, ctr, in + done, out + done, len - done);
-    ghash(g, y, out + done, len - done);
-    finish(g, y, j0, aad_len, len, out + len);
     nc_ct_wipe(y, sizeof y);
     return 0;
 }
@@ -127,13 +129,14 @@ int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
         ctr[i] = j0[i];
     }
     nc_aes_ctr_inc32(ctr, 1);
-    size_t done = 0;
     if (stitched(g)) {
-        done = nc_gcm_ni_open_batches(g, ctr, y, in, out, len);
+        size_t done = nc_gcm_ni_open_batches(g, ctr, y, in, out, len);
+        nc_gcm_ni_final(g, ctr, j0, y, in + done, out + done, len - done, aad_len, len, 1, want);
+    } else {
+        ghash(g, y, in, len); /* hash before decrypting in place */
+        ctr32(g, ctr, in, out, len);
+        finish(g, y, j0, aad_len, len, want);
     }
-    ghash(g, y, in + done, len - done); /* hash before decrypting in place */
-    ctr32(g, ctr, in + done, out + done, len - done);
-    finish(g, y, j0, aad_len, len, want);
     /* ok = tags equal, without a branch; on failure clear all output */
     uint32_t ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, want, 16));
     uint64_t keep = nc_ct_mask64(ok);

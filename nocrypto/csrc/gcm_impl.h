@@ -22,5 +22,9 @@ size_t nc_gcm_ni_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16
                               const uint8_t *in, uint8_t *out, size_t len);
 size_t nc_gcm_ni_open_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16],
                               const uint8_t *in, uint8_t *out, size_t len);
+/* The last len < 128 bytes, the length block and the tag in one pass. */
+void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uint8_t j0[16],
+                     const uint8_t y[16], const uint8_t *in, uint8_t *out, size_t len,
+                     uint64_t alen, uint64_t clen, int open, uint8_t tag[16]);
 
 #endif

@@ -141,11 +141,94 @@ NI_PC size_t nc_gcm_ni_open_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_
     return done;
 }
 
+/* The end of a message: the last len < 128 bytes, E(J0) and the length
+ * block together.  Nine AES blocks run side by side (eight counters and
+ * J0) and the tail's blocks plus the length block are hashed with one
+ * reduction (powers up to H^9).  Writes the tag; when opening, the
+ * ciphertext is hashed before it is decrypted (in place is fine). */
+NI_PC void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uint8_t j0[16],
+                           const uint8_t y[16], const uint8_t *in, uint8_t *out, size_t len,
+                           uint64_t alen, uint64_t clen, int open, uint8_t tag[16]) {
+    const __m128i *kk = (const __m128i *)(const void *)g->aes.rk;
+    unsigned nr = g->aes.rounds;
+    const __m128i k0 = _mm_loadu_si128(kk);
+    __m128i c = rev32(LOADU(ctr));
+    __m128i b[9];
+    size_t nb = (len + 15) / 16;
+    uint8_t buf[128];
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = in[i];
+    }
+    for (size_t i = len; i < 128; i++) {
+        buf[i] = 0;
+    }
+    counters(b, c, k0);
+    b[8] = _mm_xor_si128(LOADU(j0), k0);
+    for (unsigned r = 1; r < nr; r++) {
+        __m128i k = _mm_loadu_si128(kk + r);
+        _Pragma("GCC unroll 9")
+        for (int j = 0; j < 9; j++) {
+            b[j] = _mm_aesenc_si128(b[j], k);
+        }
+    }
+    __m128i kl = _mm_loadu_si128(kk + nr);
+    _Pragma("GCC unroll 9")
+    for (int j = 0; j < 9; j++) {
+        b[j] = _mm_aesenclast_si128(b[j], kl);
+    }
+    uint8_t ks[128];
+    _Pragma("GCC unroll 8")
+    for (int j = 0; j < 8; j++) {
+        STOREU(ks + 16 * j, b[j]);
+    }
+    if (!open) {
+        for (size_t i = 0; i < len; i++) {
+            buf[i] ^= ks[i];
+        }
+    }
+    /* hash: (Y ^ X1) H^m ^ ... ^ Xn H^2 ^ L H, m = nb + 1 */
+    nc_gacc a;
+    nc_gh_zero(&a);
+    __m128i acc = nc_gh_bswap(LOADU(y));
+    for (size_t j = 0; j < nb; j++) {
+        __m128i x = nc_gh_bswap(LOADU(buf + 16 * j));
+        if (j == 0) {
+            x = _mm_xor_si128(x, acc);
+        }
+        nc_gh_mul_acc(&a, x, nc_gh_pow(g->h, (int)(nb - j)));
+    }
+    __m128i lens = _mm_set_epi64x((long long)(alen * 8), (long long)(clen * 8));
+    if (nb == 0) {
+        lens = _mm_xor_si128(lens, acc);
+    }
+    nc_gh_mul_acc(&a, lens, nc_gh_pow(g->h, 0));
+    acc = nc_gh_reduce(&a);
+    if (open) {
+        for (size_t i = 0; i < len; i++) {
+            buf[i] ^= ks[i];
+        }
+    }
+    for (size_t i = 0; i < len; i++) {
+        out[i] = buf[i];
+    }
+    STOREU(tag, _mm_xor_si128(b[8], nc_gh_bswap(acc)));
+    /* wipe keystream and plaintext copies */
+    __m128i z = _mm_setzero_si128();
+    for (int j = 0; j < 8; j++) {
+        STOREU(ks + 16 * j, z);
+        STOREU(buf + 16 * j, z);
+    }
+    __asm__ volatile("" : : "r"(ks), "r"(buf) : "memory");
+}
+
 #else
 
 size_t nc_gcm_ni_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16],
                               const uint8_t *in, uint8_t *out, size_t len) { return 0; }
 size_t nc_gcm_ni_open_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16],
                               const uint8_t *in, uint8_t *out, size_t len) { return 0; }
+void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uint8_t j0[16],
+                     const uint8_t y[16], const uint8_t *in, uint8_t *out, size_t len,
+                     uint64_t alen, uint64_t clen, int open, uint8_t tag[16]) {}
 
 #endif
