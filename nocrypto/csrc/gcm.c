@@ -5,6 +5,9 @@
 #include "gcm.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "aes_impl.h"
 #include "cpu.h"
@@ -13,6 +16,8 @@
 
 /* SP 800-38D: len(P) <= 2^39 - 256 bits */
 #define GCM_MAX_LEN ((((uint64_t)1) << 36) - 32)
+/* len(A) and len(IV) must fit the 64-bit bit counts */
+#define GCM_MAX_AAD (UINT64_MAX >> 3)
 
 int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen) {
     if (nc_aes_init(&g->aes, key, keylen) != 0) {
@@ -89,7 +94,8 @@ static void finish(const nc_gcm_key *g, uint8_t y[16], const uint8_t j0[16], siz
 
 int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
                 const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len, uint8_t *out) {
-    if (nonce_len == 0 || (uint64_t)len > GCM_MAX_LEN) {
+    if (nonce_len == 0 || (uint64_t)len > GCM_MAX_LEN || (uint64_t)aad_len > GCM_MAX_AAD ||
+        (uint64_t)nonce_len > GCM_MAX_AAD) {
         return -1;
     }
     uint8_t j0[16], ctr[16], y[16] = {0};
@@ -115,7 +121,8 @@ int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
 int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
                 const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len_with_tag,
                 uint8_t *out) {
-    if (nonce_len == 0 || len_with_tag < 16 || (uint64_t)(len_with_tag - 16) > GCM_MAX_LEN) {
+    if (nonce_len == 0 || len_with_tag < 16 || (uint64_t)(len_with_tag - 16) > GCM_MAX_LEN ||
+        (uint64_t)aad_len > GCM_MAX_AAD || (uint64_t)nonce_len > GCM_MAX_AAD) {
         return -1;
     }
     size_t len = len_with_tag - 16;
@@ -141,6 +148,15 @@ int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
     uint32_t ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, want, 16));
     uint64_t keep = nc_ct_mask64(ok);
     size_t i = 0;
+#ifdef __SSE2__
+    __m128i keep128 = _mm_set1_epi64x((long long)keep);
+    for (; i + 64 <= len; i += 64) {
+        for (int j = 0; j < 64; j += 16) {
+            __m128i *p = (__m128i *)(void *)(out + i + j);
+            _mm_storeu_si128(p, _mm_and_si128(_mm_loadu_si128(p), keep128));
+        }
+    }
+#endif
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, out + i, 8);

@@ -27,7 +27,8 @@ typedef struct {
 
 int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen);
 /* out receives len bytes of ciphertext then the 16-byte tag; in == out is
- * allowed.  0 ok; -1 when nonce_len is 0 or len exceeds 2^36 - 32. */
+ * allowed (but no other overlap).  0 ok; -1 when nonce_len is 0, len exceeds
+ * 2^36 - 32 bytes, or aad_len/nonce_len exceed 2^61 - 1 bytes. */
 int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
                 const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len, uint8_t *out);
 /* in holds ciphertext||tag; out receives len_with_tag - 16 bytes.  0 when
