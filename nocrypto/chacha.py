@@ -80,58 +80,66 @@ class ChaCha20Poly1305:
     def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """Ciphertext || tag of data, authenticating aad as well."""
         n = len(data)
-        out = ffi.new("uint8_t[]", n + TAG_SIZE)
-        self._seal(nonce, data, aad, out)
-        return bytes(ffi.buffer(out, n + TAG_SIZE))
+        out = _alloc("uint8_t[]", n + TAG_SIZE)
+        self._seal(nonce, data, aad, out, n)
+        return _buffer(out, n + TAG_SIZE)[:]  # type: ignore[no-any-return]
 
     def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """The plaintext of ciphertext || tag; AuthenticationError if forged."""
-        _check("nonce", nonce, NONCE_SIZE)
         n = len(data) - TAG_SIZE
-        if n < 0:
-            raise AuthenticationError("ciphertext shorter than the 16-byte tag")
-        out = ffi.new("uint8_t[]", max(n, 1))
-        self._open(nonce, data, aad, out)
-        return bytes(ffi.buffer(out, n))
+        out = _alloc("uint8_t[]", n if n > 0 else 1)
+        self._open(nonce, data, aad, out, n)
+        return _buffer(out, n)[:]  # type: ignore[no-any-return]
 
     def encrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
                      out: bytearray | memoryview) -> int:
         """Write ciphertext || tag into out (at least len(data) + 16 bytes,
         may be the same memory as data); returns the bytes written."""
-        n = len(data) + TAG_SIZE
-        if len(out) < n:
-            raise ValueError(f"out must hold at least {n} bytes, has {len(out)}")
-        self._seal(nonce, data, aad, ffi.from_buffer(out, require_writable=True))
-        return n
+        n = len(data)
+        if len(out) < n + TAG_SIZE:
+            raise ValueError(f"out must hold at least {n + TAG_SIZE} bytes, has {len(out)}")
+        self._seal(nonce, data, aad, ffi.from_buffer(out, require_writable=True), n)
+        return n + TAG_SIZE
 
     def decrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
                      out: bytearray | memoryview) -> int:
         """Write the plaintext of ciphertext || tag into out (at least
         len(data) - 16 bytes, may alias data); returns its length.  On a bad
         tag raises AuthenticationError and out's plaintext span is zeroed."""
-        _check("nonce", nonce, NONCE_SIZE)
         n = len(data) - TAG_SIZE
-        if n < 0:
-            raise AuthenticationError("ciphertext shorter than the 16-byte tag")
         if len(out) < n:
             raise ValueError(f"out must hold at least {n} bytes, has {len(out)}")
-        self._open(nonce, data, aad, ffi.from_buffer(out, require_writable=True))
+        self._open(nonce, data, aad, ffi.from_buffer(out, require_writable=True), n)
         return n
 
-    def _seal(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any) -> None:
-        _check("nonce", nonce, NONCE_SIZE)
-        n = len(data)
+    # bytes go to C as they are; other buffers through ffi.from_buffer.
+    def _seal(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any, n: int) -> None:
+        if len(nonce) != NONCE_SIZE:
+            _check("nonce", nonce, NONCE_SIZE)
         if n > MAX_PLAINTEXT:
             raise ValueError(f"data is limited to {MAX_PLAINTEXT} bytes")
-        a = b"" if aad is None else aad
-        lib.nc_chacha20poly1305_seal(self._key, ffi.from_buffer(nonce), ffi.from_buffer(a),
-                                     len(a), ffi.from_buffer(data), n, out)
+        if aad is None:
+            aad = b""
+        _seal(self._key, nonce if type(nonce) is bytes else _from(nonce),
+              aad if type(aad) is bytes else _from(aad), len(aad),
+              data if type(data) is bytes else _from(data), n, out)
 
-    def _open(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any) -> None:
-        _check("nonce", nonce, NONCE_SIZE)
-        a = b"" if aad is None else aad
-        rc = lib.nc_chacha20poly1305_open(self._key, ffi.from_buffer(nonce),
-                                          ffi.from_buffer(a), len(a),
-                                          ffi.from_buffer(data), len(data), out)
-        if rc != 0:
+    def _open(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any, n: int) -> None:
+        if len(nonce) != NONCE_SIZE:
+            _check("nonce", nonce, NONCE_SIZE)
+        if n < 0:
+            raise AuthenticationError("ciphertext shorter than the 16-byte tag")
+        if aad is None:
+            aad = b""
+        if _open(self._key, nonce if type(nonce) is bytes else _from(nonce),
+                 aad if type(aad) is bytes else _from(aad), len(aad),
+                 data if type(data) is bytes else _from(data), n + TAG_SIZE, out):
             raise AuthenticationError("ChaCha20-Poly1305 tag mismatch")
+
+
+# Hot-path helpers, bound once.  Output buffers need no zeroing: C fills them.
+_alloc = ffi.new_allocator(should_clear_after_alloc=False)
+_buffer = ffi.buffer
+_from = ffi.from_buffer
+_seal = lib.nc_chacha20poly1305_seal
+_open = lib.nc_chacha20poly1305_open

@@ -1,6 +1,6 @@
 /* ChaCha20, Poly1305 and the ChaCha20-Poly1305 AEAD (RFC 8439).
  *
- * nc_chacha20 picks its path per call: the AVX2 eight-block path when
+ * nc_chacha20 and Poly1305 pick their path per call: the AVX2 code when
  * nc_cpu_features() offers AVX2 (so nc_cpu_force_portable(1) or
  * NOCRYPTO_PORTABLE=1 selects portable C), else the portable one.  There is
  * no expanded key, so nothing is recorded between calls.
@@ -37,6 +37,14 @@ void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32
 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                       const uint8_t *in, uint8_t *out, size_t len);
 
+/* Wipe key-derived stack data: a plain memset the optimiser may not drop,
+ * since the empty asm claims to read the memory afterwards.  (ct.h's byte
+ * loop is too slow for the kilobyte of vectors the AVX2 code leaves.) */
+static inline void nc_chacha_wipe(void *p, size_t n) {
+    __builtin_memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
 /* Incremental Poly1305 (radix 2^64, partially reduced accumulator). */
 typedef struct {
     uint64_t r0, r1, s1;   /* clamped r and s1 = 5 * r1 / 4 */
@@ -45,6 +53,10 @@ typedef struct {
     uint8_t buf[16];
     size_t buflen;
 } nc_poly1305_state;
+
+/* AVX2 bulk blocks (all with the 2^128 bit): processes the largest
+ * multiple of eight blocks of nblocks and returns that count. */
+size_t nc_poly1305_blocks_avx2(nc_poly1305_state *st, const uint8_t *m, size_t nblocks);
 
 void nc_poly1305_init(nc_poly1305_state *st, const uint8_t key[32]);
 void nc_poly1305_update(nc_poly1305_state *st, const uint8_t *msg, size_t len);

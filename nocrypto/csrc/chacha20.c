@@ -101,8 +101,9 @@ void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32
 void nc_chacha20(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                  const uint8_t *in, uint8_t *out, size_t len) {
 #if defined(__x86_64__)
-    /* Below four blocks the eight-way path would waste most of its work. */
-    if (len > 192 && (nc_cpu_features() & NC_CPU_AVX2)) {
+    /* Up to four blocks the eight-way path would waste most of its work
+     * (and hands such tails to the portable code anyway). */
+    if (len > 256 && (nc_cpu_features() & NC_CPU_AVX2)) {
         nc_chacha20_avx2(key, nonce, counter, in, out, len);
         return;
     }

@@ -143,15 +143,15 @@ NC_AVX2 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], ui
         for (size_t i = 0; i < len; i++) {
             out[i] = in[i] ^ ks[i];
         }
-        nc_ct_wipe(ks, sizeof ks);
+        nc_chacha_wipe(ks, sizeof ks);
     } else if (len > 0) {
         nc_chacha20_portable(key, nonce, counter, in, out, len);
     }
     /* Clear key-derived vectors from the stack. */
-    nc_ct_wipe(s, sizeof s);
-    nc_ct_wipe(lo, sizeof lo);
-    nc_ct_wipe(hi, sizeof hi);
-    nc_ct_wipe(st, sizeof st);
+    nc_chacha_wipe(s, sizeof s);
+    nc_chacha_wipe(lo, sizeof lo);
+    nc_chacha_wipe(hi, sizeof hi);
+    nc_chacha_wipe(st, sizeof st);
 }
 
 #else
