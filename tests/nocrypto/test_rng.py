@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nocrypto.rng
 from nocrypto.rng import Fortuna, GeneratorNotSeededError, random_bytes
@@ -239,3 +242,45 @@ def test_default_instance_is_seeded_from_the_sources() -> None:
     assert rng is not None and rng.seeded
     # the feeder spread the first round of events: every source's pool 0
     assert rng.pool_sizes()[0] > 0 or rng.reseed_count > 0
+
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("generate"), st.integers(0, 3000)),
+        st.tuples(st.just("reseed"), st.binary(max_size=80)),
+        st.tuples(st.just("event"), st.tuples(st.integers(0, 255), st.one_of(st.just(0), st.just(1), st.integers(0, 31)),
+                                              st.binary(min_size=1, max_size=32))),
+        st.tuples(st.just("event"), st.tuples(st.integers(0, 255), st.just(0),
+                                              st.binary(min_size=30, max_size=32))),
+        st.tuples(st.just("wait"), st.sampled_from([0.0, 0.03, 0.0999, 0.1, 0.25, 7.0])),
+    ),
+    max_size=60,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.binary(min_size=1, max_size=64), ops=operations)
+def test_any_sequence_matches_the_model(seed: bytes, ops: list[tuple[str, Any]],
+                                        impl: str) -> None:
+    clock = Clock()
+    ours, model = Fortuna(seed, clock=clock), Model()
+    model.reseed(seed)
+    last: float | None = None
+    for op, arg in ops:
+        if op == "generate":
+            # the model applies the accumulator's rule itself
+            pool0 = len(model.pools[0])
+            if pool0 >= 64 and (last is None or clock.now - last >= 0.1):
+                model.reseed_from_pools()
+                last = clock.now
+            assert ours.generate(arg) == model.generate(arg)
+            assert ours.reseed_count == model.reseeds
+        elif op == "reseed":
+            ours.reseed(arg)
+            model.reseed(arg)
+        elif op == "event":
+            ours.add_random_event(*arg)
+            model.add_event(*arg)
+        else:
+            clock.now += arg
+    assert ours.pool_sizes() == tuple(len(p) for p in model.pools)
