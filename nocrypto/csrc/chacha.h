@@ -1,8 +1,9 @@
 /* ChaCha20, Poly1305 and the ChaCha20-Poly1305 AEAD (RFC 8439).
  *
- * nc_chacha20 and Poly1305 pick their path per call: the AVX2 code when
- * nc_cpu_features() offers AVX2 (so nc_cpu_force_portable(1) or
- * NOCRYPTO_PORTABLE=1 selects portable C), else the portable one.  There is
+ * nc_chacha20 and Poly1305 pick their path per call: the AVX2 (or, for
+ * short inputs, SSSE3) code when nc_cpu_features() offers it (so
+ * nc_cpu_force_portable(1) or NOCRYPTO_PORTABLE=1 selects portable C),
+ * else the portable one.  There is
  * no expanded key, so nothing is recorded between calls.
  *
  * The block counter is 32 bits and wraps modulo 2^32, on every path.
@@ -30,10 +31,13 @@ int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
 /* The sixteen-word input state of RFC 8439 section 2.3 for block `counter`. */
 void nc_chacha20_state(uint32_t st[16], const uint8_t key[32], const uint8_t nonce[12],
                        uint32_t counter);
-/* Portable and AVX2 keystream XOR; `len` may be anything, a partial last
- * block uses the first bytes of its keystream block. */
+/* Portable, SSSE3 (four blocks) and AVX2 (eight blocks) keystream XOR;
+ * `len` may be anything, a partial last block uses the first bytes of its
+ * keystream block. */
 void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                           const uint8_t *in, uint8_t *out, size_t len);
+void nc_chacha20_ssse3(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                       const uint8_t *in, uint8_t *out, size_t len);
 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                       const uint8_t *in, uint8_t *out, size_t len);
 

@@ -9,6 +9,10 @@
 #include "cpu.h"
 #include "ct.h"
 
+#ifndef NC_CHACHA_SSSE3_MIN
+#define NC_CHACHA_SSSE3_MIN 64 /* one block: portable C is faster */
+#endif
+
 #define ROTL32(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
 
 #define QR(a, b, c, d)                    \
@@ -103,8 +107,13 @@ void nc_chacha20(const uint8_t key[32], const uint8_t nonce[12], uint32_t counte
 #if defined(__x86_64__)
     /* Up to four blocks the eight-way path would waste most of its work
      * (and hands such tails to the portable code anyway). */
-    if (len > 256 && (nc_cpu_features() & NC_CPU_AVX2)) {
+    uint32_t f = nc_cpu_features();
+    if (len > 256 && (f & NC_CPU_AVX2)) {
         nc_chacha20_avx2(key, nonce, counter, in, out, len);
+        return;
+    }
+    if (len > NC_CHACHA_SSSE3_MIN && (f & NC_CPU_SSSE3)) {
+        nc_chacha20_ssse3(key, nonce, counter, in, out, len);
         return;
     }
 #endif

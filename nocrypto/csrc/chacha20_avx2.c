@@ -8,6 +8,7 @@
  */
 #include "chacha.h"
 
+#include "cpu.h"
 #include "ct.h"
 
 #if defined(__x86_64__)
@@ -145,7 +146,11 @@ NC_AVX2 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], ui
         }
         nc_chacha_wipe(ks, sizeof ks);
     } else if (len > 0) {
-        nc_chacha20_portable(key, nonce, counter, in, out, len);
+        if (nc_cpu_features() & NC_CPU_SSSE3) {
+            nc_chacha20_ssse3(key, nonce, counter, in, out, len);
+        } else {
+            nc_chacha20_portable(key, nonce, counter, in, out, len);
+        }
     }
     /* Clear key-derived vectors from the stack. */
     nc_chacha_wipe(s, sizeof s);
