@@ -4,7 +4,7 @@ premaster entry point, key loading and generation."""
 from __future__ import annotations
 
 import random
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ def det_rng(seed: int = 1) -> rsa.Rng:
     return random.Random(seed).randbytes
 
 
-@lru_cache(maxsize=None)
+@cache
 def oracle_key(bits: int, e: int = 65537) -> crsa.RSAPrivateKey:
     return crsa.generate_private_key(e, bits)
 
