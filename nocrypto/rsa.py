@@ -40,6 +40,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from nocrypto import hash as _hashmod
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 from nocrypto.util import compare_digest
@@ -97,9 +98,7 @@ def _hash_size(name: str) -> int:
 
 def _digest(name: str, data: bytes) -> bytes:
     _hash_size(name)
-    mod = importlib.import_module("nocrypto.hash")
-    out: bytes = mod.digest(name, data)
-    return out
+    return _hashmod.digest(name, data)
 
 
 def _default_rng(rng: Rng | None) -> Rng:
@@ -289,6 +288,8 @@ class RSAPublicKey:
         mgf = mgf_hash or hash_name
         _hash_size(mgf)
         k = self._k
+        if k < 2 * hlen + 2:
+            raise ValueError(f"key too short for OAEP with {hash_name}")
         if len(msg) > k - 2 * hlen - 2:
             raise ValueError(f"message too long: at most {k - 2 * hlen - 2} bytes for this key")
         db = _digest(hash_name, label) + bytes(k - len(msg) - 2 * hlen - 2) + b"\x01" + msg
@@ -460,6 +461,26 @@ class RSAPrivateKey:
         if mlen < 0:
             raise DecryptionError("decryption failed")
         return bytes(ffi.buffer(em)[self._pub.size_bytes - mlen:])
+
+    def decrypt_oaep(self, ct: bytes, hash_name: str = "sha256", mgf_hash: str | None = None,
+                     label: bytes = b"", rng: Rng | None = None) -> bytes:
+        """RSAES-OAEP decryption (RFC 8017 §7.1.2); DecryptionError on any
+        failure, one message for every cause."""
+        hlen = _hash_size(hash_name)
+        mgf = mgf_hash or hash_name
+        _hash_size(mgf)
+        k = self._pub.size_bytes
+        if k < 2 * hlen + 2:
+            raise ValueError(f"key too short for OAEP with {hash_name}")
+        ct = self._ciphertext(ct)
+        lhash = _digest(hash_name, label)
+        scratch, tinv = self._blind(_default_rng(rng))
+        em = ffi.new("uint8_t[]", k)
+        mlen = lib.nc_rsa_decrypt_oaep(self._key, em, ct, tinv, _HASH_ID[hash_name], _HASH_ID[mgf],
+                                       lhash, scratch)
+        if mlen < 0:
+            raise DecryptionError("decryption failed")
+        return bytes(ffi.buffer(em)[k - mlen:])
 
     def tls_premaster_decrypt(self, ct: bytes, client_version: int,
                               rng: Rng | None = None) -> bytes:

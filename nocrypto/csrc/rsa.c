@@ -1,6 +1,7 @@
 /* RSA private-key operations with the CRT (RFC 8017 §5.1.2, §5.2.1),
  * base blinding, a verify-after-sign fault check, and constant-time
- * unpadding of PKCS#1 v1.5 type 2 blocks (RFC 8017 §7.2.2) and of the TLS
+ * unpadding of PKCS#1 v1.5 type 2 blocks (RFC 8017 §7.2.2), of OAEP
+ * (RFC 8017 §7.1.2, MGF1 from B.2.1) and of the TLS
  * RSA premaster secret (RFC 5246 §7.4.7.1).
  *
  * Every step after the key is loaded runs in time that depends only on the
@@ -11,6 +12,7 @@
 #include "rsa.h"
 
 #include "ct.h"
+#include "hash.h"
 
 int nc_rsa_key_init(nc_rsa_key *k, const uint8_t *n, size_t nlen, uint64_t e,
                     const uint8_t *p, size_t plen, const uint8_t *q, size_t qlen,
@@ -144,17 +146,72 @@ static uint32_t pkcs1_type2(const uint8_t *em, size_t len, uint32_t *sep) {
     return ok;
 }
 
+/* Keeps the last mlen bytes of em when ok, zeroes everything else; the
+ * position is secret, so every byte is visited. */
+static void keep_tail(uint8_t *em, size_t len, uint32_t mlen, uint32_t ok) {
+    uint32_t start = (uint32_t)len - mlen;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t keep = ok & nc_ct_ge32((uint32_t)i, start);
+        em[i] &= (uint8_t)nc_ct_mask32(keep);
+    }
+}
+
 int nc_rsa_decrypt_pkcs1(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
                          uint64_t *scratch) {
     size_t len = k->n.nbytes;
     uint32_t sep;
     int fault = nc_rsa_private(k, em, in, tinv, scratch);
     uint32_t ok = pkcs1_type2(em, len, &sep) & (uint32_t)(fault + 1);
-    uint8_t m = (uint8_t)nc_ct_mask32(ok);
-    for (size_t i = 0; i < len; i++) {
-        em[i] &= m;
-    }
     uint32_t mlen = (uint32_t)len - 1 - sep;
+    keep_tail(em, len, mlen, ok);
+    return (int)nc_ct_mux32(ok, mlen, 0xFFFFFFFFu);
+}
+
+/* out[0..olen) ^= MGF1(seed), RFC 8017 B.2.1.  Lengths are public. */
+static void mgf1_xor(int alg, uint8_t *out, size_t olen, const uint8_t *seed, size_t slen) {
+    nc_hash_ctx ctx;
+    uint8_t block[NC_HASH_MAX_SIZE], ctr[4];
+    size_t hlen = nc_hash_size(alg);
+    for (uint32_t c = 0; (size_t)c * hlen < olen; c++) {
+        nc_store_be32(ctr, c);
+        nc_hash_init(&ctx, alg);
+        nc_hash_update(&ctx, seed, slen);
+        nc_hash_update(&ctx, ctr, 4);
+        nc_hash_final(&ctx, block);
+        for (size_t i = 0; i < hlen && (size_t)c * hlen + i < olen; i++) {
+            out[(size_t)c * hlen + i] ^= block[i];
+        }
+    }
+    nc_ct_wipe(block, sizeof block);
+    nc_ct_wipe(&ctx, sizeof ctx);
+}
+
+int nc_rsa_decrypt_oaep(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
+                        int hash_alg, int mgf_alg, const uint8_t *lhash, uint64_t *scratch) {
+    size_t len = k->n.nbytes, hlen = nc_hash_size(hash_alg), mhlen = nc_hash_size(mgf_alg);
+    if (hlen == 0 || mhlen == 0 || len < 2 * hlen + 2) {
+        return -1;
+    }
+    int fault = nc_rsa_private(k, em, in, tinv, scratch);
+    /* EM = Y || maskedSeed || maskedDB */
+    uint8_t *seed = em + 1, *db = em + 1 + hlen;
+    size_t dblen = len - hlen - 1;
+    mgf1_xor(mgf_alg, seed, hlen, db, dblen);
+    mgf1_xor(mgf_alg, db, dblen, seed, hlen);
+    /* DB = lHash' || PS (zeros) || 0x01 || M */
+    uint32_t ok = nc_ct_eq32(em[0], 0) & (uint32_t)(fault + 1);
+    ok &= nc_ct_eq32(nc_ct_diff(db, lhash, hlen), 0);
+    uint32_t found = 0, idx = 0, bad = 0;
+    for (size_t i = hlen; i < dblen; i++) {
+        uint32_t is1 = nc_ct_eq32(db[i], 1), is0 = nc_ct_eq32(db[i], 0);
+        uint32_t before = 1 ^ found;
+        idx = nc_ct_mux32(is1 & before, (uint32_t)i, idx);
+        bad |= before & (1 ^ is1) & (1 ^ is0);
+        found |= is1;
+    }
+    ok &= found & (1 ^ bad);
+    uint32_t mlen = (uint32_t)(dblen - 1) - idx;
+    keep_tail(em, len, mlen, ok);
     return (int)nc_ct_mux32(ok, mlen, 0xFFFFFFFFu);
 }
 

@@ -1,7 +1,7 @@
 /* RSA private-key operations (RFC 8017 §5.1.2 RSADP / §5.2.1 RSASP1 with
  * the CRT), base blinding, the verify-after-sign fault check, and the
  * unpadding steps that see decrypted secrets: PKCS#1 v1.5 type 2
- * (RFC 8017 §7.2.2) and the TLS RSA key exchange (RFC 5246 §7.4.7.1).
+ * (RFC 8017 §7.2.2), OAEP (§7.1.2) and the TLS RSA key exchange (RFC 5246 §7.4.7.1).
  *
  * Blinding takes two calls so that no blinding value ever leaves C
  * unmasked: nc_rsa_blind_start draws r and u (random bytes from the
@@ -57,6 +57,13 @@ int nc_rsa_private(const nc_rsa_key *k, uint8_t *out, const uint8_t *in, const u
  * padding is wrong, em then zero.  Constant time up to that verdict. */
 int nc_rsa_decrypt_pkcs1(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
                          uint64_t *scratch);
+
+/* RSAES-OAEP decryption (RFC 8017 §7.1.2) with hash hash_alg (NC_SHA*),
+ * MGF1 over mgf_alg, and lhash = Hash(label) (hash_alg's size): like
+ * nc_rsa_decrypt_pkcs1, the message ends em; returns its length or -1.
+ * The caller checks n.nbytes >= 2 hLen + 2. */
+int nc_rsa_decrypt_oaep(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
+                        int hash_alg, int mgf_alg, const uint8_t *lhash, uint64_t *scratch);
 
 /* The TLS RSA key exchange: out (48 bytes) receives the premaster secret
  * from in when the padding is right, the block holds exactly 48 bytes and

@@ -1,9 +1,11 @@
 /* Constant-time check of RSA's private operations (rsa.c): the blinding
- * setup, the CRT private operation (sign/decrypt), PKCS#1 v1.5 decryption
- * and the TLS premaster path, with the private key, the blinding values and
- * (for the decryptions) the ciphertext and its padding marked secret. */
+ * setup, the CRT private operation (sign/decrypt), PKCS#1 v1.5 and OAEP
+ * decryption and the TLS premaster path, with the private key, the
+ * blinding values and (for the decryptions) the ciphertext and its padding
+ * marked secret. */
 #include "ct_harness.h"
 #include "ct_rsa_key.h"
+#include "hash.h"
 #include "rsa.h"
 
 static uint64_t scratch[36 * 32 + 16];
@@ -73,6 +75,17 @@ int main(void) {
         int mlen = nc_rsa_decrypt_pkcs1(&key, out, in, BLIND_TINV, scratch);
         PUBLIC(&mlen, sizeof mlen); /* the verdict is the caller's */
         bad |= mlen != 48;
+
+        /* OAEP (SHA-256, MGF1-SHA-256, empty label) of a secret ciphertext */
+        uint8_t oct[256];
+        memcpy(oct, OAEP_CT, sizeof oct);
+        SECRET(oct, sizeof oct);
+        blind();
+        mlen = nc_rsa_decrypt_oaep(&key, out, oct, BLIND_TINV, NC_SHA256, NC_SHA256, OAEP_LHASH,
+                                   scratch);
+        PUBLIC(&mlen, sizeof mlen);
+        PUBLIC(out, sizeof out);
+        bad |= mlen != 48 || memcmp(out + 256 - 48, PMS_SECRET, 48) != 0;
 
         /* the TLS premaster secret: no verdict at all */
         blind();
