@@ -284,24 +284,26 @@ void nc_mont_setup(nc_mont *c, const uint8_t *m, size_t mlen) {
         x *= 2 - m0 * x;
     }
     c->m0i = (uint64_t)0 - x;
-    /* R mod m and R^2 mod m by doubling 1 modulo m, 128 n times; the
-     * doubling is masked, so a secret prime takes the same path. */
-    uint64_t *x1 = c->one;
-    x1[0] = 1;
-    for (size_t i = 0; i < 128 * n; i++) {
-        if (i == 64 * n) {
-            for (size_t j = 0; j < n; j++) {
-                c->rr[j] = x1[j];
-            }
-        }
+    /* R mod m: start from 2^(8 mlen - 8) < m (the top byte is nonzero) and
+     * double modulo m up to 2^(64 n).  Then n more doublings give 2^n R,
+     * and six Montgomery squarings 2^(64 n) R = R^2 mod m.  The doubling is
+     * masked, so a secret prime takes the same path. */
+    uint64_t *x1 = c->one, t[2 * NC_BN_MAX_LIMBS + 2];
+    size_t start = 8 * mlen - 8;
+    x1[start / 64] = (uint64_t)1 << (start % 64);
+    for (size_t i = start; i < 64 * n; i++) {
         nc_mod_add(c, x1, x1, x1);
     }
-    /* x1 now holds R^2 mod m, c->rr holds R mod m: swap them. */
     for (size_t j = 0; j < n; j++) {
-        uint64_t tmp = x1[j];
-        x1[j] = c->rr[j];
-        c->rr[j] = tmp;
+        c->rr[j] = x1[j];
     }
+    for (size_t i = 0; i < n; i++) {
+        nc_mod_add(c, c->rr, c->rr, c->rr);
+    }
+    for (int i = 0; i < 6; i++) {
+        nc_mont_mul(c, c->rr, c->rr, c->rr, t);
+    }
+    nc_ct_wipe(t, sizeof t);
 }
 
 void nc_mont_reduce(const nc_mont *c, uint64_t *r, const uint64_t *x, size_t xn, uint64_t *scratch) {
