@@ -13,6 +13,17 @@ P-256 / P-384 (SEC 1 v2, FIPS 186-5)::
     pub.to_bytes(compressed=False)             # SEC 1 2.3.3 encoding
     peer = ECPublicKey.from_bytes(P256, data)  # uncompressed or compressed; validated
     secret = key.exchange(peer)                # X coordinate, size bytes
+    sig = key.sign(message, "sha256")          # r||s, 2*size bytes (RFC 6979 nonce)
+    pub.verify(sig, message, "sha256")         # -> bool
+    key.sign_digest(digest, "sha256", extra=fresh_random)   # hedged nonce
+
+ECDSA signatures are fixed-length r||s bytes (DER is tlspy.x509's
+business); :func:`encode_rs` and :func:`decode_rs` convert to and from the
+integers.  The nonce is RFC 6979's deterministic one, computed with HMAC over
+the named hash; ``extra`` bytes, when given, are mixed in as RFC 6979 3.6
+additional data (a hedged nonce: still safe if the randomness is bad).
+Verification accepts only 1 <= r, s < n and returns False for anything
+malformed.
 
 Private scalars are kept in C buffers; every operation on them runs in C in
 constant time.  Errors: a wrong length, an encoding that is not a point of
@@ -30,18 +41,45 @@ from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 
 __all__ = [
+    "HASHES",
     "P256",
     "P384",
     "Curve",
     "ECError",
     "ECPrivateKey",
     "ECPublicKey",
+    "decode_rs",
+    "encode_rs",
     "x25519",
     "x25519_base",
     "x25519_is_zero",
 ]
 
 Rng = Callable[[int], bytes]
+
+# The hash names ECDSA's RFC 6979 nonce (HMAC) and sign()/verify() accept.
+HASHES: dict[str, int] = {
+    "sha1": int(lib.NC_SHA1),
+    "sha224": int(lib.NC_SHA224),
+    "sha256": int(lib.NC_SHA256),
+    "sha384": int(lib.NC_SHA384),
+    "sha512": int(lib.NC_SHA512),
+}
+
+
+def _hash_id(name: str) -> int:
+    try:
+        return HASHES[name.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown hash {name!r}; known: {', '.join(HASHES)}") from None
+
+
+def _digest(name: str, message: bytes) -> bytes:
+    from nocrypto import hash as _hash  # type: ignore[attr-defined,unused-ignore]
+
+    _hash_id(name)
+    out: bytes = _hash.digest(name.lower(), message)
+    return out
 
 
 class ECError(NocryptoError, ValueError):
@@ -162,6 +200,18 @@ class ECPublicKey:
     def y(self) -> int:
         return int.from_bytes(self._xy[self.curve.size :], "big")
 
+    def verify_digest(self, signature: bytes, digest: bytes) -> bool:
+        """True when signature (r||s) is valid for digest (FIPS 186-5 6.4.2)."""
+        size = self.curve.size
+        if len(signature) != 2 * size or not digest:
+            return False
+        return bool(lib.nc_ecdsa_verify(self.curve._id, self._xy, digest, len(digest),
+                                        bytes(signature)))
+
+    def verify(self, signature: bytes, message: bytes, hash: str) -> bool:
+        """True when signature (r||s) is valid for message hashed with hash."""
+        return self.verify_digest(signature, _digest(hash, message))
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, ECPublicKey)
@@ -241,5 +291,39 @@ class ECPrivateKey:
             raise ECError(f"{self.curve.name}: ECDH failed on an invalid point")
         return bytes(out)
 
+    def sign_digest(self, digest: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
+        """r||s over a message digest made with hash (which also keys the
+        RFC 6979 nonce generator); extra is optional additional nonce input."""
+        alg = _hash_id(hash)
+        if not digest:
+            raise ValueError("digest must not be empty")
+        size = self.curve.size
+        rs = ffi.new("uint8_t[]", 2 * size)
+        add = bytes(extra) if extra else b""
+        if not lib.nc_ecdsa_sign(self.curve._id, rs, self._d, bytes(digest), len(digest), alg,
+                                 add, len(add)):
+            raise NocryptoError("ECDSA signing failed")  # pragma: no cover - key is valid
+        return bytes(rs)
+
+    def sign(self, message: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
+        """r||s over message hashed with hash (deterministic unless extra)."""
+        return self.sign_digest(_digest(hash, message), hash, extra=extra)
+
     def __repr__(self) -> str:
         return f"<ECPrivateKey {self.curve.name}>"
+
+
+def encode_rs(curve: Curve, r: int, s: int) -> bytes:
+    """The fixed-length r||s form of a signature (each curve.size bytes)."""
+    limit = 1 << (8 * curve.size)
+    if not (0 <= r < limit and 0 <= s < limit):
+        raise ECError(f"{curve.name}: r and s must fit in {curve.size} bytes")
+    return r.to_bytes(curve.size, "big") + s.to_bytes(curve.size, "big")
+
+
+def decode_rs(curve: Curve, signature: bytes) -> tuple[int, int]:
+    """(r, s) from the fixed-length r||s form."""
+    if len(signature) != 2 * curve.size:
+        raise ECError(f"{curve.name}: signature must be {2 * curve.size} bytes")
+    return (int.from_bytes(signature[: curve.size], "big"),
+            int.from_bytes(signature[curve.size :], "big"))
