@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from tlspy import asn1
+import tlspy.asn1 as asn1
 from tlspy.x509 import extensions as ext
 from tlspy.x509 import oids
 from tlspy.x509.errors import CertificateParseError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tlspy import asn1
+import tlspy.asn1 as asn1
 from tlspy.x509 import oids
 from tlspy.x509.name import NAME
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tlspy import asn1
+import tlspy.asn1 as asn1
 from tlspy.x509 import oids
 from tlspy.x509.errors import CertificateParseError
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tlspy import asn1
+import tlspy.asn1 as asn1
 from tlspy.x509 import oids
 
 # First byte (universal primitive tag) of the string types an attribute value may carry.
