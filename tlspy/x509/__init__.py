@@ -9,8 +9,12 @@ from tlspy.x509.errors import CertificateParseError, ValidationError, X509Error
 from tlspy.x509.extensions import GeneralName
 from tlspy.x509.keys import AlgorithmIdentifier, PrivateKey, PublicKey
 from tlspy.x509.name import Attribute, Name
+from tlspy.x509.ops import DefaultOps, Ops
+from tlspy.x509.store import TrustStore
+from tlspy.x509.verify import Chain, Policy, verify_chain
 
 __all__ = [
-    "AlgorithmIdentifier", "Attribute", "Certificate", "CertificateParseError", "GeneralName",
-    "Name", "PrivateKey", "PublicKey", "ValidationError", "X509Error", "load_pem_certificates",
+    "AlgorithmIdentifier", "Attribute", "Certificate", "CertificateParseError", "Chain",
+    "DefaultOps", "GeneralName", "Name", "Ops", "Policy", "PrivateKey", "PublicKey", "TrustStore",
+    "ValidationError", "X509Error", "load_pem_certificates", "verify_chain",
 ]

@@ -26,9 +26,8 @@ TIME = asn1.choice(("utcTime", asn1.UTCTime), ("generalTime", asn1.GeneralizedTi
 
 def _time(v: tuple[str, dt.datetime]) -> dt.datetime:
     kind, t = v
-    # RFC 5280 4.1.2.5: dates through 2049 as UTCTime, from 2050 as GeneralizedTime
-    if kind == "generalTime" and 1950 <= t.year <= 2049:
-        raise ValueError("GeneralizedTime used for a date UTCTime must carry")
+    # RFC 5280 4.1.2.5 wants UTCTime through 2049; some deployed roots use
+    # GeneralizedTime earlier, which we read (the DER bytes are kept as is).
     if kind == "generalTime" and t.microsecond:
         raise ValueError("fractional seconds in a certificate time")
     return t

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol
 
+import tlspy.asn1 as asn1
 from tlspy.x509.keys import PublicKey, SignatureAlgorithm
 
 
@@ -17,6 +18,25 @@ class Ops(Protocol):
         ...
 
 
+# RFC 3279 2.2.3: Ecdsa-Sig-Value
+ECDSA_SIG = asn1.sequence(
+    asn1.required("r", asn1.INTEGER),
+    asn1.required("s", asn1.INTEGER),
+    name="Ecdsa-Sig-Value",
+)
+
+
+def ecdsa_der_to_raw(der: bytes, size: int) -> bytes | None:
+    """The fixed-length r||s form of a DER ECDSA signature, or None if malformed."""
+    try:
+        r, s = ECDSA_SIG.parse(der)
+    except asn1.ParseError:
+        return None
+    if not (0 < r < 1 << (8 * size) and 0 < s < 1 << (8 * size)):
+        return None
+    return bytes(r.to_bytes(size, "big") + s.to_bytes(size, "big"))
+
+
 def _module(name: str) -> Any:
     try:
         return importlib.import_module(name)
@@ -25,14 +45,15 @@ def _module(name: str) -> Any:
 
 
 class DefaultOps:
-    """Signature checks with nocrypto (RSA PKCS#1 v1.5 and PSS, ECDSA P-256/P-384/P-521,
-    Ed25519).  A primitive nocrypto does not provide verifies as False."""
+    """Signature checks with nocrypto: RSA PKCS#1 v1.5 and PSS (nocrypto.rsa),
+    ECDSA P-256/P-384 (nocrypto.ec), Ed25519 (nocrypto.ed25519).  A primitive
+    nocrypto lacks, or a malformed key, verifies as False."""
 
     def verify_signature(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
                          signature: bytes) -> bool:
         try:
             return bool(self._verify(key, alg, message, signature))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, ArithmeticError):
             return False
 
     def _verify(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
@@ -40,20 +61,26 @@ class DefaultOps:
         if alg.kind == "ed25519":
             ed = _module("nocrypto.ed25519")
             return ed is not None and ed.verify(key.key, message, signature)
-        hashing = _module("nocrypto.hash")
-        if hashing is None or alg.hash is None:
+        if alg.hash is None:
             return False
-        digest = hashing.digest(alg.hash, message)
-        if alg.kind == "rsa-pkcs1":
+        if alg.kind in ("rsa-pkcs1", "rsa-pss"):
             rsa = _module("nocrypto.rsa")
-            return rsa is not None and rsa.verify_pkcs1v15_digest(
-                key.n, key.e, alg.hash, digest, signature)
-        if alg.kind == "rsa-pss":
-            rsa = _module("nocrypto.rsa")
+            if rsa is None:
+                return False
+            pub = rsa.RSAPublicKey(key.n, key.e)
+            if alg.kind == "rsa-pkcs1":
+                return pub.verify_pkcs1v15(alg.hash, message, signature)
             pss = alg.pss
-            return rsa is not None and pss is not None and rsa.verify_pss_digest(
-                key.n, key.e, alg.hash, digest, signature, pss.mgf_hash, pss.salt_length)
+            return pss is not None and pub.verify_pss(alg.hash, message, signature,
+                                                      pss.salt_length, pss.mgf_hash)
         if alg.kind == "ecdsa":
             ec = _module("nocrypto.ec")
-            return ec is not None and ec.ecdsa_verify_digest(key.curve, key.key, digest, signature)
+            curve = {"secp256r1": "P256", "secp384r1": "P384"}.get(key.curve or "")
+            if ec is None or curve is None:
+                return False
+            c = getattr(ec, curve)
+            raw = ecdsa_der_to_raw(signature, c.size)
+            if raw is None:
+                return False
+            return ec.ECPublicKey.from_bytes(c, key.key).verify(raw, message, alg.hash)
         return False
