@@ -64,8 +64,26 @@ def _tag_str(key: int) -> str:
 # TLV layer
 
 
+# first header byte -> tag key, or -1 for the high-tag-number form
+_KEY_OF_BYTE = tuple(
+    -1 if b & 0x1F == 0x1F else ((b & 0x1F) << 3) | ((b >> 6) << 1) | ((b >> 5) & 1)
+    for b in range(256)
+)
+
+
 def read_header(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     """Parse one DER header at pos: (tag key, content start, content end)."""
+    if pos + 1 < end:
+        key = _KEY_OF_BYTE[data[pos]]
+        n = data[pos + 1]
+        if key >= 0 and n < 0x80:  # the common case: low tag, short length
+            if pos + 2 + n > end:
+                raise ParseError("element runs past its container", pos)
+            return key, pos + 2, pos + 2 + n
+    return _read_header_slow(data, pos, end)
+
+
+def _read_header_slow(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     if pos >= end:
         raise ParseError("expected an element, found end of input", pos)
     start = pos
@@ -212,6 +230,14 @@ class Tagged(Grammar[T]):
         raise NotImplementedError
 
     def _dec(self, data: bytes, pos: int, end: int, depth: int) -> tuple[T, int]:
+        if pos + 1 < end and data[pos + 1] < 0x80 and _KEY_OF_BYTE[data[pos]] == self.key:
+            cs = pos + 2
+            ce = cs + data[pos + 1]
+            if ce > end:
+                raise ParseError("element runs past its container", pos)
+            if self.key & 1 and depth >= MAX_DEPTH:
+                raise ParseError("nesting too deep", pos)
+            return self._content(data, cs, ce, depth + 1), ce
         key, cs, ce = read_header(data, pos, end)
         if key != self.key:
             raise ParseError(f"expected {self.label} {_tag_str(self.key)}, found {_tag_str(key)}", pos)
@@ -327,7 +353,20 @@ def _dec_null(c: bytes) -> None:
         raise ValueError("NULL with content")
 
 
+_OID_CACHE: dict[bytes, str] = {}
+
+
 def _dec_oid(c: bytes) -> str:
+    hit = _OID_CACHE.get(c)
+    if hit is not None:
+        return hit
+    oid = _dec_oid_uncached(c)
+    if len(_OID_CACHE) < 4096:
+        _OID_CACHE[c] = oid
+    return oid
+
+
+def _dec_oid_uncached(c: bytes) -> str:
     if not c:
         raise ValueError("empty OBJECT IDENTIFIER")
     if c[-1] & 0x80:
@@ -740,10 +779,11 @@ def defined_by(name: str, ref: str, table: dict[Any, Grammar[Any]],
 class Sequence_(Tagged[tuple[Any, ...]]):
     """SEQUENCE { fields }: the value is a tuple, None for an absent OPTIONAL."""
 
-    __slots__ = ("_refs", "fields", "name")
+    __slots__ = ("_plan_cache", "_refs", "fields", "name")
 
     def __init__(self, fields: Sequence[Field], name: str = "SEQUENCE") -> None:
         super().__init__(tag_key(UNIVERSAL, True, 16), name)
+        self._plan_cache: list[tuple[Field, Grammar[Any] | None, int, frozenset[int] | None]] | None = None
         self.fields = tuple(fields)
         self.name = name
         names = [f.name for f in self.fields]
@@ -766,35 +806,51 @@ class Sequence_(Tagged[tuple[Any, ...]]):
         g = f.table.get(values[self._refs[i]])
         return g if g is not None else cast("Grammar[Any] | None", f.default)
 
+    def _plan(self) -> list[tuple[Field, Grammar[Any] | None, int, frozenset[int] | None]]:
+        """Per field: (field, static grammar, kind code, tags); computed on first use
+        (tags of recursive grammars are only known once the whole graph exists)."""
+        plan = self._plan_cache
+        if plan is None:
+            plan = []
+            for f in self.fields:
+                g = f.grammar
+                code = {"required": 0, "optional": 1, "default": 2}[f.kind]
+                plan.append((f, g, code, g.tags() if g is not None else None))
+            self._plan_cache = plan
+        return plan
+
     def _content(self, data: bytes, start: int, end: int, depth: int) -> tuple[Any, ...]:
         pos = start
         values: list[Any] = []
-        for i, f in enumerate(self.fields):
-            g = self._grammar(i, values)
+        for i, (f, g, code, tags) in enumerate(self._plan()):
+            if g is None:
+                g = self._grammar(i, values)
+                tags = g.tags() if g is not None else None
             present = False
             if pos < end and g is not None:
-                tags = g.tags()
-                if tags is None or f.kind == "required":
+                if tags is None or code == 0:
                     present = True
                 else:
-                    key, _, _ = read_header(data, pos, end)
+                    key = _KEY_OF_BYTE[data[pos]]
+                    if key < 0:
+                        key = read_header(data, pos, end)[0]
                     present = key in tags
             if not present:
-                if f.kind == "required":
+                if code == 0:
                     if g is None:
                         raise ParseError(f"unsupported {f.name} for this {self.fields[self._refs[i]].name}",
                                          pos, [self.name, f.name])
                     raise ParseError(f"missing required {f.name}", pos, [self.name])
                 if g is None and f.ref is not None and pos < end:
                     raise ParseError(f"unsupported {f.name}", pos, [self.name, f.name])
-                values.append(f.default if f.kind == "default" else None)
+                values.append(f.default if code == 2 else None)
                 continue
             assert g is not None
             try:
                 v, npos = g._dec(data, pos, end, depth)
             except ParseError as e:
                 raise _in(_in(e, f.name), self.name) from None
-            if f.kind == "default" and v == f.default:
+            if code == 2 and v == f.default:
                 raise ParseError(f"DEFAULT value of {f.name} encoded", pos, [self.name, f.name])
             values.append(v)
             pos = npos
