@@ -11,10 +11,15 @@ import tlspy.asn1 as asn1
 from tlspy.x509.keys import PublicKey, SignatureAlgorithm
 
 
+class UnsupportedAlgorithm(Exception):
+    """The ops cannot check this algorithm/key combination at all."""
+
+
 class Ops(Protocol):
     def verify_signature(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
                          signature: bytes) -> bool:
-        """True if signature over message verifies under key with alg."""
+        """True if signature over message verifies under key with alg; raise
+        UnsupportedAlgorithm when the combination cannot be checked."""
         ...
 
 
@@ -41,33 +46,32 @@ def _module(name: str) -> Any:
     try:
         return importlib.import_module(name)
     except ImportError:
-        return None
+        raise UnsupportedAlgorithm(f"{name} is not available") from None
 
 
 class DefaultOps:
     """Signature checks with nocrypto: RSA PKCS#1 v1.5 and PSS (nocrypto.rsa),
     ECDSA P-256/P-384 (nocrypto.ec), Ed25519 (nocrypto.ed25519).  A primitive
-    nocrypto lacks, or a malformed key, verifies as False."""
+    nocrypto lacks raises UnsupportedAlgorithm; a malformed key or signature
+    verifies as False."""
 
     def verify_signature(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
                          signature: bytes) -> bool:
         try:
             return bool(self._verify(key, alg, message, signature))
-        except (ValueError, TypeError, AttributeError, ArithmeticError):
+        except AttributeError as e:  # nocrypto without the expected entry point
+            raise UnsupportedAlgorithm(str(e)) from None
+        except (ValueError, TypeError, ArithmeticError):
             return False
 
     def _verify(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
                 signature: bytes) -> Any:
         if alg.kind == "ed25519":
-            ed = _module("nocrypto.ed25519")
-            return ed is not None and ed.verify(key.key, message, signature)
+            return _module("nocrypto.ed25519").verify(key.key, message, signature)
         if alg.hash is None:
-            return False
+            raise UnsupportedAlgorithm(f"{alg.kind} without a hash")
         if alg.kind in ("rsa-pkcs1", "rsa-pss"):
-            rsa = _module("nocrypto.rsa")
-            if rsa is None:
-                return False
-            pub = rsa.RSAPublicKey(key.n, key.e)
+            pub = _module("nocrypto.rsa").RSAPublicKey(key.n, key.e)
             if alg.kind == "rsa-pkcs1":
                 return pub.verify_pkcs1v15(alg.hash, message, signature)
             pss = alg.pss
@@ -76,11 +80,11 @@ class DefaultOps:
         if alg.kind == "ecdsa":
             ec = _module("nocrypto.ec")
             curve = {"secp256r1": "P256", "secp384r1": "P384"}.get(key.curve or "")
-            if ec is None or curve is None:
-                return False
+            if curve is None:
+                raise UnsupportedAlgorithm(f"ECDSA on {key.curve}")
             c = getattr(ec, curve)
             raw = ecdsa_der_to_raw(signature, c.size)
             if raw is None:
                 return False
             return ec.ECPublicKey.from_bytes(c, key.key).verify(raw, message, alg.hash)
-        return False
+        raise UnsupportedAlgorithm(alg.kind)

@@ -22,7 +22,7 @@ from tlspy.x509 import constraints, hostname, oids
 from tlspy.x509.cert import Certificate
 from tlspy.x509.errors import ValidationError
 from tlspy.x509.keys import PublicKey, SignatureAlgorithm, signature_algorithm
-from tlspy.x509.ops import DefaultOps, Ops
+from tlspy.x509.ops import DefaultOps, Ops, UnsupportedAlgorithm
 
 DEFAULT_MAX_DEPTH = 8  # non-self-issued intermediates
 MAX_PATH_LENGTH = 16  # certificates in a path, self-issued included
@@ -129,7 +129,8 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
                  anchors: Iterable[Certificate], *, name: str | ipaddress.IPv4Address
                  | ipaddress.IPv6Address | None = None, at: dt.datetime | None = None,
                  usage: str = "server", ekus: Sequence[str] | None = None,
-                 max_depth: int | None = None, ops: Ops | None = None) -> Chain:
+                 max_depth: int | None = None, ops: Ops | None = None,
+                 allow_sha1: bool = False) -> Chain:
     """Build and validate a path from leaf to one of anchors.
 
     name: a DNS name (str) or an ipaddress object, matched against the leaf's
@@ -137,6 +138,8 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
     validation time (aware datetime; None reads the system clock).  usage:
     "server" or "client" picks the default EKU; ekus overrides it with dotted
     OIDs.  max_depth bounds the non-self-issued intermediates (default 8).
+    ops swaps the signature checks (default: nocrypto); allow_sha1 admits
+    SHA-1 signatures (MD5 never).
     Raises ValidationError (.reason, .index) when no path validates.
     """
     if usage not in _EKU_BY_USAGE:
@@ -158,6 +161,7 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
         ekus=frozenset(ekus) if ekus is not None else frozenset((_EKU_BY_USAGE[usage],)),
         max_depth=DEFAULT_MAX_DEPTH if max_depth is None else max_depth,
         ops=ops if ops is not None else DefaultOps(),
+        allow_sha1=allow_sha1,
     )
     return _Verifier(policy, list(intermediates), list(anchors)).run(leaf)
 
@@ -415,7 +419,11 @@ class _Verifier:
             self.budget.signatures -= 1
             if self.budget.signatures < 0:
                 raise _err("budget", "too many signature checks", None)
-            ok = self.p.ops.verify_signature(issuer.public_key, alg, child.tbs_der, child.signature)
+            try:
+                ok = self.p.ops.verify_signature(issuer.public_key, alg, child.tbs_der,
+                                                 child.signature)
+            except UnsupportedAlgorithm as e:
+                raise _err("unsupported-signature", str(e), i) from None
             self.sig_cache[key] = ok
         if not ok:
             raise _err("bad-signature", "signature does not verify under the issuer's key", i)
