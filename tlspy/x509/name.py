@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import tlspy.asn1 as asn1
@@ -77,6 +77,12 @@ class Name:
     """An X.501 Name: a sequence of RDNs, each a set of attributes."""
 
     rdns: tuple[tuple[Attribute, ...], ...]
+    der: bytes | None = field(default=None, compare=False, repr=False)  # as parsed
+    _key: tuple[Any, ...] = field(default=(), compare=False, repr=False, init=False)
+
+    def __post_init__(self) -> None:
+        key = tuple(frozenset(a.matching_key() for a in rdn) for rdn in self.rdns)
+        object.__setattr__(self, "_key", key)
 
     @classmethod
     def build(cls, pairs: list[tuple[str, str]]) -> Name:
@@ -98,11 +104,13 @@ class Name:
         return self.rfc4514()
 
     def matching_key(self) -> tuple[Any, ...]:
-        return tuple(frozenset(a.matching_key() for a in rdn) for rdn in self.rdns)
+        return self._key
 
     def matches(self, other: Name) -> bool:
         """Name equality for chaining (RFC 5280 7.1, simplified RFC 4518 matching)."""
-        return self.rdns == other.rdns or self.matching_key() == other.matching_key()
+        if self.der is not None and self.der == other.der:
+            return True
+        return self._key == other._key
 
     def is_within(self, base: Name) -> bool:
         """True if base's RDNs are a prefix of this name's (directoryName subtree)."""
@@ -111,7 +119,8 @@ class Name:
         return Name(self.rdns[:len(base.rdns)]).matches(base)
 
     def to_der(self) -> bytes:
-        return NAME.serialize(self)
+        return self.der if self.der is not None else NAME.serialize(self)
 
 
-NAME = asn1.sequence_of(RDN, name="Name").map(Name, lambda n: n.rdns)
+NAME = asn1.raw(asn1.sequence_of(RDN, name="Name")).map(
+    lambda r: Name(r.value, r.der), lambda n: asn1.Raw(n.rdns, n.der))
