@@ -1,0 +1,126 @@
+"""SHA-1/SHA-2: NIST CAVP known answers on both paths, and differential
+properties against hashlib (a test oracle only)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nocrypto.cpu
+import nocrypto.hash as nh
+from tests.nocrypto.nist import records
+
+NAMES = ["sha1", "sha224", "sha256", "sha384", "sha512"]
+CAVP = {
+    "sha1": "hashes/SHA1/SHA1",
+    "sha224": "hashes/SHA2/SHA224",
+    "sha256": "hashes/SHA2/SHA256",
+    "sha384": "hashes/SHA2/SHA384",
+    "sha512": "hashes/SHA2/SHA512",
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("kind", ["ShortMsg", "LongMsg"])
+def test_cavp_known_answers(impl: str, name: str, kind: str) -> None:
+    vectors = records(f"{CAVP[name]}{kind}.rsp")
+    assert len(vectors) >= 64
+    for v in vectors:
+        msg = bytes.fromhex(v["Msg"])[: int(v["Len"]) // 8]
+        md = bytes.fromhex(v["MD"])
+        assert nh.digest(name, msg) == md
+        h = nh.new(name)
+        half = len(msg) // 3
+        h.update(msg[:half])
+        h.update(msg[half:])
+        assert h.digest() == md
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cavp_monte_carlo(impl: str, name: str) -> None:
+    """SHAVS Monte Carlo, first 5 checkpoints (5,000 chained hashes)."""
+    recs = records(f"{CAVP[name]}Monte.rsp")
+    seed = bytes.fromhex(recs[0]["Seed"])
+    checkpoints = [bytes.fromhex(r["MD"]) for r in recs[1:6]]
+    for expected in checkpoints:
+        md = [seed, seed, seed]
+        for _ in range(1000):
+            md = [md[1], md[2], nh.digest(name, md[0] + md[1] + md[2])]
+        seed = md[2]
+        assert seed == expected
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_attributes_match_hashlib(name: str) -> None:
+    ours = nh.new(name)
+    ref = hashlib.new(name)
+    assert ours.name == name
+    assert ours.digest_size == ref.digest_size == nh.digest_size(name)
+    assert ours.block_size == ref.block_size == nh.block_size(name)
+    assert nh.new(name.upper(), b"abc").hexdigest() == hashlib.new(name, b"abc").hexdigest()
+
+
+def test_unknown_name_lists_known() -> None:
+    with pytest.raises(ValueError, match="sha256") as err:
+        nh.digest("md5", b"")
+    assert "md5" in str(err.value)
+    with pytest.raises(ValueError):
+        nh.new("sha3_256")
+
+
+def test_accepts_buffers() -> None:
+    data = bytes(range(200))
+    want = hashlib.sha256(data).digest()
+    assert nh.digest("sha256", bytearray(data)) == want
+    assert nh.digest("sha256", memoryview(data)) == want
+    h = nh.new("sha256")
+    h.update(memoryview(data)[:100])
+    h.update(bytearray(data[100:]))
+    assert h.digest() == want
+
+
+def test_sha256_paths_agree_on_long_input(impl: str) -> None:
+    data = bytes(i * 7 % 251 for i in range(1 << 17))
+    assert nh.digest("sha256", data) == hashlib.sha256(data).digest()
+    assert nh.digest("sha224", data) == hashlib.sha224(data).digest()
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["hardware", "portable"])
+@given(
+    name=st.sampled_from(NAMES),
+    length=st.integers(min_value=0, max_value=70_000),
+    seed=st.integers(min_value=0, max_value=2**32),
+    cuts=st.lists(st.integers(min_value=0, max_value=70_000), max_size=6),
+)
+def test_incremental_matches_hashlib(portable: bool, name: str, length: int, seed: int,
+                                     cuts: list[int]) -> None:
+    data = random.Random(seed).randbytes(length)
+    want = hashlib.new(name, data).digest()
+    with nocrypto.cpu.portable(portable):
+        assert nh.digest(name, data) == want
+        h = nh.new(name)
+    points = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
+    for a, b in itertools.pairwise(points):
+        h.update(data[a:b])
+    assert h.digest() == want
+    assert h.digest() == want  # digest() leaves the object usable
+
+
+@given(
+    name=st.sampled_from(NAMES),
+    head=st.binary(max_size=300),
+    tail_a=st.binary(max_size=300),
+    tail_b=st.binary(max_size=300),
+)
+def test_copy_is_independent(name: str, head: bytes, tail_a: bytes, tail_b: bytes) -> None:
+    h = nh.new(name, head)
+    c = h.copy()
+    h.update(tail_a)
+    c.update(tail_b)
+    assert h.digest() == hashlib.new(name, head + tail_a).digest()
+    assert c.digest() == hashlib.new(name, head + tail_b).digest()
