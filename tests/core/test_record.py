@@ -317,3 +317,39 @@ def test_inner_plaintext_all_zero() -> None:
         with pytest.raises(TLSRecordError) as e:
             decode_inner_plaintext(inner)
         assert e.value.alert is AlertDescription.UNEXPECTED_MESSAGE
+
+
+# ----------------------------------------------------------------- fuzz
+
+
+@given(st.binary(max_size=200), st.integers(0, 20000))
+def test_parse_records_random_bytes(data: bytes, max_length: int) -> None:
+    try:
+        records, rest = parse_records(data, max_length)
+    except TLSRecordError as e:
+        assert e.alert in (AlertDescription.UNEXPECTED_MESSAGE, AlertDescription.RECORD_OVERFLOW)
+        return
+    assert b"".join(r.header() + r.fragment for r in records) + rest == data
+    assert len(rest) < 5 or int.from_bytes(rest[3:5], "big") > len(rest) - 5
+
+
+@given(st.lists(st.binary(max_size=40), max_size=6))
+def test_handshake_buffer_random_fragments(fragments: list[bytes]) -> None:
+    buf = HandshakeBuffer(max_length=300)
+    seen = b""
+    out: list[bytes] = []
+    try:
+        for frag in fragments:
+            buf, msgs = buf.feed(frag)
+            seen += frag
+            out.extend(msgs)
+    except (TLSRecordError, TLSDecodeError):
+        return
+    assert b"".join(out) + buf.pending == seen
+
+
+@given(st.binary(max_size=120), st.integers(0, 3))
+def test_tls13_decrypt_random_fragments(fragment: bytes, seq: int) -> None:
+    p = prot13("client", "handshake")
+    with pytest.raises(TLSRecordError):
+        p.decrypt(seq, Record(APP, 0x0303, fragment))
