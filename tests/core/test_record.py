@@ -42,7 +42,7 @@ HS, APP, ALERT = ContentType.HANDSHAKE, ContentType.APPLICATION_DATA, ContentTyp
 
 
 class Oracle:
-    """pyca AEAD with nocrypto's error type."""
+    """pyca AEAD with nocrypto's in-place interface and error type."""
 
     def __init__(self, aead: Any) -> None:
         self.aead = aead
@@ -50,11 +50,18 @@ class Oracle:
     def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
         return bytes(self.aead.encrypt(nonce, data, aad))
 
-    def decrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+    def encrypt_into(self, nonce: bytes, data: Any, aad: bytes | None, out: Any) -> int:
+        sealed = self.aead.encrypt(nonce, bytes(data), aad)
+        out[: len(sealed)] = sealed
+        return len(sealed)
+
+    def decrypt_into(self, nonce: bytes, data: Any, aad: bytes | None, out: Any) -> int:
         try:
-            return bytes(self.aead.decrypt(nonce, data, aad))
+            plain = self.aead.decrypt(nonce, bytes(data), aad)
         except InvalidTag as e:
             raise AuthenticationError("bad tag") from e
+        out[: len(plain)] = plain
+        return len(plain)
 
 
 def prot13(side: str, phase: str) -> RecordProtection13:

@@ -27,6 +27,8 @@ from tlspy.core.enums import AlertDescription, ContentType, to_enum
 from tlspy.core.errors import TLSDecodeError, TLSRecordError
 from tlspy.core.reader import MAX_HANDSHAKE_LENGTH
 
+Buffer = bytes | bytearray | memoryview
+
 MAX_PLAINTEXT = 1 << 14
 MAX_INNER_PLAINTEXT_13 = MAX_PLAINTEXT + 1  # content + content type byte
 MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256
@@ -49,12 +51,18 @@ _UNEXPECTED = AlertDescription.UNEXPECTED_MESSAGE
 
 class AEAD(Protocol):
     """An AEAD with an expanded key (nocrypto.cipher.AESGCM,
-    nocrypto.chacha.ChaCha20Poly1305).  ``decrypt`` raises
-    nocrypto.AuthenticationError on a bad tag."""
+    nocrypto.chacha.ChaCha20Poly1305): ``encrypt_into`` writes
+    ciphertext || tag into ``out`` (which may alias ``data``),
+    ``decrypt_into`` the plaintext, raising nocrypto.AuthenticationError on
+    a bad tag.  Both return the bytes written."""
 
-    def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes: ...
+    def encrypt_into(
+        self, nonce: bytes, data: Buffer, aad: bytes | None, out: bytearray | memoryview
+    ) -> int: ...
 
-    def decrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes: ...
+    def decrypt_into(
+        self, nonce: bytes, data: Buffer, aad: bytes | None, out: bytearray | memoryview
+    ) -> int: ...
 
 
 # ------------------------------------------------------------------ framing
@@ -220,13 +228,26 @@ class RecordProtection13:
         return (self._iv_int ^ seq).to_bytes(12, "big")
 
     def encrypt(self, seq: int, content_type: int, content: bytes, padding: int = 0) -> bytes:
-        """One protected record (header included) carrying ``content``."""
-        n = len(content) + 1 + padding
-        if n > MAX_INNER_PLAINTEXT_13:
-            raise ValueError(f"inner plaintext of {n} bytes exceeds 2^14 + 1")
-        header = record_header(ContentType.APPLICATION_DATA, 0x0303, n + TAG_LENGTH)
-        inner = content + bytes((content_type,)) + (bytes(padding) if padding else b"")
-        return header + self._aead.encrypt(self.nonce(seq), inner, header)
+        """One protected record (header included) carrying ``content``,
+        sealed in place in one AEAD call."""
+        n = len(content)
+        inner = n + 1 + padding
+        if inner > MAX_INNER_PLAINTEXT_13:
+            raise ValueError(f"inner plaintext of {inner} bytes exceeds 2^14 + 1")
+        header = record_header(ContentType.APPLICATION_DATA, 0x0303, inner + TAG_LENGTH)
+        buf = bytearray(HEADER_LENGTH + inner + TAG_LENGTH)
+        buf[:HEADER_LENGTH] = header
+        buf[HEADER_LENGTH : HEADER_LENGTH + n] = content
+        buf[HEADER_LENGTH + n] = content_type
+        view = memoryview(buf)
+        self._aead.encrypt_into(
+            self.nonce(seq),
+            view[HEADER_LENGTH : HEADER_LENGTH + inner],
+            header,
+            view[HEADER_LENGTH:],
+        )
+        view.release()
+        return bytes(buf)
 
     def decrypt(
         self, seq: int, record: Record, max_inner: int = MAX_INNER_PLAINTEXT_13
@@ -245,13 +266,21 @@ class RecordProtection13:
             raise TLSRecordError(f"ciphertext of {len(fragment)} bytes", _OVERFLOW)
         if len(fragment) <= TAG_LENGTH:
             raise TLSRecordError("ciphertext shorter than the tag", _BAD_MAC)
+        inner = bytearray(len(fragment) - TAG_LENGTH)
         try:
-            inner = self._aead.decrypt(self.nonce(seq), fragment, record.header())
+            self._aead.decrypt_into(self.nonce(seq), fragment, record.header(), inner)
         except (AuthenticationError, ValueError) as e:
             raise TLSRecordError("record authentication failed", _BAD_MAC) from e
         if len(inner) > max_inner:
             raise TLSRecordError(f"inner plaintext of {len(inner)} bytes", _OVERFLOW)
-        return decode_inner_plaintext(inner)
+        end = len(inner)
+        if inner[end - 1] == 0:
+            end = len(inner.rstrip(b"\x00"))
+            if end == 0:
+                raise TLSRecordError("inner plaintext has no non-zero content type", _UNEXPECTED)
+        content_type = inner[end - 1]
+        del inner[end - 1 :]
+        return to_enum(ContentType, content_type), bytes(inner)
 
 
 class RecordProtection12:
@@ -294,11 +323,17 @@ class RecordProtection12:
         if len(content) > MAX_PLAINTEXT:
             raise ValueError(f"plaintext of {len(content)} bytes exceeds 2^14")
         s = _seq_bytes(seq)
-        aad = s + record_header(content_type, version, len(content))
-        sealed = self._aead.encrypt(self._nonce(s, s), content, aad)
+        n = len(content)
+        aad = s + record_header(content_type, version, n)
+        start = HEADER_LENGTH + (8 if self._explicit else 0)
+        buf = bytearray(start + n + TAG_LENGTH)
+        buf[:HEADER_LENGTH] = record_header(content_type, version, len(buf) - HEADER_LENGTH)
         if self._explicit:
-            return record_header(content_type, version, 8 + len(sealed)) + s + sealed
-        return record_header(content_type, version, len(sealed)) + sealed
+            buf[HEADER_LENGTH:start] = s
+        view = memoryview(buf)
+        self._aead.encrypt_into(self._nonce(s, s), content, aad, view[start:])
+        view.release()
+        return bytes(buf)
 
     def decrypt(self, seq: int, record: Record) -> bytes:
         """The plaintext of a protected record."""
@@ -309,19 +344,21 @@ class RecordProtection12:
         if self._explicit:
             if len(fragment) < 8 + TAG_LENGTH:
                 raise TLSRecordError("record shorter than nonce and tag", _BAD_MAC)
-            explicit, sealed = fragment[:8], fragment[8:]
+            explicit, sealed = fragment[:8], memoryview(fragment)[8:]
         else:
             if len(fragment) < TAG_LENGTH:
                 raise TLSRecordError("record shorter than the tag", _BAD_MAC)
-            explicit, sealed = b"", fragment
+            explicit, sealed = b"", memoryview(fragment)
         length = len(sealed) - TAG_LENGTH
         if length > MAX_PLAINTEXT:
             raise TLSRecordError(f"plaintext of {length} bytes", _OVERFLOW)
         aad = s + record_header(record.content_type, record.version, length)
+        out = bytearray(length)
         try:
-            return self._aead.decrypt(self._nonce(s, explicit), sealed, aad)
+            self._aead.decrypt_into(self._nonce(s, explicit), sealed, aad, out)
         except (AuthenticationError, ValueError) as e:
             raise TLSRecordError("record authentication failed", _BAD_MAC) from e
+        return bytes(out)
 
 
 __all__ = [
