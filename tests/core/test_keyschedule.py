@@ -244,3 +244,27 @@ def test_suite_table() -> None:
     assert (g.fixed_iv_length, g.record_iv_length, g.aead) == (4, 8, True)
     c = SUITES[CipherSuite.TLS_RSA_WITH_AES_256_CBC_SHA]
     assert (c.mac, c.mac_key_length, c.prf_hash, c.aead) == ("sha1", 20, "sha256", False)
+
+
+def test_rfc8448_certificate_verify_signature() -> None:
+    # The server's RSA-PSS signature verifies over the content the writer builds.
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from tlspy.core.messages import Certificate13, CertificateVerify
+    from tlspy.core.reader import parse_handshake
+    from tlspy.core.writer import certificate_verify_content
+
+    cert = parse_handshake(M["certificate"], version=0x0304)
+    cv = parse_handshake(M["certificate_verify"], version=0x0304)
+    assert isinstance(cert, Certificate13) and isinstance(cv, CertificateVerify)
+    key = x509.load_der_x509_certificate(cert.certificate_list[0].cert_data).public_key()
+    h = transcript("client_hello", "server_hello", "encrypted_extensions", "certificate").hash(ALG)
+    content = certificate_verify_content(server=True, transcript_hash=h)
+    assert content[:64] == b" " * 64 and content[64:98] == b"TLS 1.3, server CertificateVerify\x00"
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+    key.verify(cv.signature, content, pss, hashes.SHA256())  # type: ignore[union-attr,call-arg]
+    bad = certificate_verify_content(server=False, transcript_hash=h)
+    with pytest.raises(InvalidSignature):
+        key.verify(cv.signature, bad, pss, hashes.SHA256())  # type: ignore[union-attr,call-arg]

@@ -296,6 +296,15 @@ def assemble_message_hash(digest: bytes) -> bytes:
     return u8(HandshakeType.MESSAGE_HASH) + vector(3, digest)
 
 
+def certificate_verify_content(*, server: bool, transcript_hash: bytes) -> bytes:
+    """What a TLS 1.3 CertificateVerify signs (RFC 8446 4.4.3): 64 spaces,
+    the context string, a zero byte and the transcript hash."""
+    context = (
+        b"TLS 1.3, server CertificateVerify" if server else b"TLS 1.3, client CertificateVerify"
+    )
+    return b"\x20" * 64 + context + b"\x00" + transcript_hash
+
+
 def assemble_alert(m: Alert) -> bytes:
     return bytes((m.level, m.description))
 
@@ -322,6 +331,7 @@ __all__ = [
     "assemble_server_hello",
     "assemble_server_key_exchange",
     "assemble_server_key_exchange_params",
+    "certificate_verify_content",
     "u8",
     "u16",
     "u24",
