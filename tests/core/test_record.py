@@ -360,3 +360,21 @@ def test_tls13_decrypt_random_fragments(fragment: bytes, seq: int) -> None:
     p = prot13("client", "handshake")
     with pytest.raises(TLSRecordError):
         p.decrypt(seq, Record(APP, 0x0303, fragment))
+
+
+def test_record_size_limit_helpers() -> None:
+    from tlspy.core.record import plaintext_limit
+
+    assert plaintext_limit(None, tls13=True) == MAX_PLAINTEXT
+    assert plaintext_limit(2**14 + 1, tls13=True) == MAX_PLAINTEXT
+    assert plaintext_limit(2**14 + 1, tls13=False) == MAX_PLAINTEXT
+    assert plaintext_limit(64, tls13=True) == 63
+    assert plaintext_limit(64, tls13=False) == 64
+    with pytest.raises(ValueError):
+        plaintext_limit(63, tls13=False)
+    p = RecordProtection12(Oracle(AESGCM(bytes(16))), bytes(4))
+    (rec,), _ = parse_records(p.encrypt(0, APP, 0x0303, bytes(100)))
+    assert p.decrypt(0, rec, max_plaintext=100) == bytes(100)
+    with pytest.raises(TLSRecordError) as e:
+        p.decrypt(0, rec, max_plaintext=99)
+    assert e.value.alert is AlertDescription.RECORD_OVERFLOW

@@ -134,6 +134,17 @@ def fragment_records(
     )
 
 
+def plaintext_limit(record_size_limit: int | None, *, tls13: bool) -> int:
+    """The most content one record may carry towards a peer that announced
+    ``record_size_limit`` (RFC 8449 4: in TLS 1.3 the limit counts the inner
+    content type byte, and padding, so content gets one byte less)."""
+    if record_size_limit is None:
+        return MAX_PLAINTEXT
+    if record_size_limit < 64:
+        raise ValueError(f"record_size_limit {record_size_limit} below 64")
+    return min(record_size_limit - 1 if tls13 else record_size_limit, MAX_PLAINTEXT)
+
+
 def split_fragments(data: bytes, max_fragment: int = MAX_PLAINTEXT) -> list[bytes]:
     """``data`` as a list of chunks of at most ``max_fragment`` bytes."""
     if max_fragment < 1:
@@ -335,8 +346,10 @@ class RecordProtection12:
         view.release()
         return bytes(buf)
 
-    def decrypt(self, seq: int, record: Record) -> bytes:
-        """The plaintext of a protected record."""
+    def decrypt(self, seq: int, record: Record, max_plaintext: int = MAX_PLAINTEXT) -> bytes:
+        """The plaintext of a protected record; more than ``max_plaintext``
+        bytes (2^14, or the record_size_limit this side announced) is
+        ``record_overflow``."""
         fragment = record.fragment
         if len(fragment) > MAX_CIPHERTEXT_12:
             raise TLSRecordError(f"ciphertext of {len(fragment)} bytes", _OVERFLOW)
@@ -350,7 +363,7 @@ class RecordProtection12:
                 raise TLSRecordError("record shorter than the tag", _BAD_MAC)
             explicit, sealed = b"", memoryview(fragment)
         length = len(sealed) - TAG_LENGTH
-        if length > MAX_PLAINTEXT:
+        if length > max_plaintext:
             raise TLSRecordError(f"plaintext of {length} bytes", _OVERFLOW)
         aad = s + record_header(record.content_type, record.version, length)
         out = bytearray(length)
@@ -378,6 +391,7 @@ __all__ = [
     "encode_inner_plaintext",
     "fragment_records",
     "parse_records",
+    "plaintext_limit",
     "record_header",
     "split_fragments",
 ]
