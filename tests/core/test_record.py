@@ -378,3 +378,36 @@ def test_record_size_limit_helpers() -> None:
     with pytest.raises(TLSRecordError) as e:
         p.decrypt(0, rec, max_plaintext=99)
     assert e.value.alert is AlertDescription.RECORD_OVERFLOW
+
+
+@given(st.data())
+def test_mutated_server_flight_pipeline(data: st.DataObject) -> None:
+    # RFC 8448's server flight through the whole read path (records,
+    # decryption, reassembly, parsing) with a mutation anywhere: only
+    # tlspy.core errors come out.
+    from tlspy.core.errors import TLSError
+    from tlspy.core.reader import parse_handshake
+
+    wire = bytearray(R["server_hello"] + R["server_handshake"])
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(wire) - 1))
+        wire[i] ^= data.draw(st.integers(1, 255))
+    cut = data.draw(st.integers(0, len(wire)))
+    p = prot13("server", "handshake")
+    buf = HandshakeBuffer()
+    try:
+        records, rest = parse_records(bytes(wire[:cut]))
+        more, rest = parse_records(rest + bytes(wire[cut:]))
+        seq = 0
+        for rec in records + more:
+            if rec.content_type == ContentType.APPLICATION_DATA:
+                ctype, content = p.decrypt(seq, rec)
+                seq += 1
+            else:
+                ctype, content = rec.content_type, rec.fragment
+            if ctype == ContentType.HANDSHAKE:
+                buf, msgs = buf.feed(content)
+                for msg in msgs:
+                    parse_handshake(msg, version=0x0304)
+    except TLSError as e:
+        assert isinstance(e.alert, AlertDescription)
