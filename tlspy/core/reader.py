@@ -143,13 +143,20 @@ class Reader:
     def vector(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> bytes:
         """An opaque vector with a ``width``-byte length in [lo, hi],
         a multiple of ``unit``."""
-        p = self._take(width, field)
-        n = int.from_bytes(self.data[p : p + width], "big")
+        pos, data = self.pos, self.data
+        start = pos + width
+        if start > self.end:
+            raise self.fail(field, f"needs {width} bytes at offset {pos}, {self.end - pos} left")
+        n = int.from_bytes(data[pos:start], "big")
         if n < lo or n > hi:
             raise self.fail(field, f"length {n} outside [{lo}, {hi}]")
         if n % unit:
             raise self.fail(field, f"length {n} not a multiple of {unit}")
-        return self.fixed(n, field)
+        stop = start + n
+        if stop > self.end:
+            raise self.fail(field, f"needs {n} bytes at offset {start}, {self.end - start} left")
+        self.pos = stop
+        return data[start:stop]
 
     def sub(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> Reader:
         return Reader(self.vector(width, lo, hi, field, unit), f"{self.what}.{field}")
@@ -447,14 +454,15 @@ _EXTENSION_PARSERS: dict[int, Callable[[Reader, ExtensionContext], Extension]] =
 }
 
 
+_LABELS = {int(t): t.name.lower() for t in ExtensionType}
+
+
 def parse_extension(ext_type: int, data: bytes, context: ExtensionContext) -> Extension:
     """One extension's body, read in the form ``context`` gives it."""
     parse = _EXTENSION_PARSERS.get(ext_type)
     if parse is None:
         return RawExtension(ext_type, data)
-    name = to_enum(ExtensionType, ext_type)
-    label = name.name.lower() if isinstance(name, ExtensionType) else str(ext_type)
-    return parse(Reader(data, label), context)
+    return parse(Reader(data, _LABELS[ext_type]), context)
 
 
 def parse_extensions(
