@@ -55,7 +55,6 @@ const uint64_t nc_sha512_k[80] = {
 static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
 
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 #define BSIG0(x) (ror64(x, 28) ^ ror64(x, 34) ^ ror64(x, 39))
 #define BSIG1(x) (ror64(x, 14) ^ ror64(x, 18) ^ ror64(x, 41))
 #define SSIG0(x) (ror64(x, 1) ^ ror64(x, 8) ^ ((x) >> 7))
@@ -64,7 +63,9 @@ static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (
 #define ROUND(a, b, c, d, e, f, g, h, i)                                  \
     do {                                                                  \
         uint64_t t1 = h + BSIG1(e) + CH(e, f, g) + nc_sha512_k[i] + w[(i) & 15];    \
-        uint64_t t2 = BSIG0(a) + MAJ(a, b, c);                            \
+        uint64_t ab = (a) ^ (b);                                          \
+        uint64_t t2 = BSIG0(a) + ((b) ^ (ab & bc));                       \
+        bc = ab;                            \
         d += t1;                                                          \
         h = t1 + t2;                                                      \
     } while (0)
@@ -84,6 +85,7 @@ void nc_sha512_blocks_portable(uint64_t st[8], const uint8_t *p, size_t nblocks)
     while (nblocks--) {
         uint64_t a = st[0], b = st[1], c = st[2], d = st[3];
         uint64_t e = st[4], f = st[5], g = st[6], h = st[7];
+        uint64_t bc = b ^ c; /* Maj(a,b,c) = b ^ ((a^b) & (b^c)); b^c is last round's a^b */
         for (int i = 0; i < 16; i++) {
             w[i] = nc_load_be64(p + 8 * i);
         }
