@@ -7,7 +7,9 @@
  * use W[t-2] and W[t-1], the previous vector.  W[t-7..t-6] and
  * W[t-15..t-14] straddle two vectors and come from a per-lane ALIGNR.  The
  * schedule plus round constants is stored, and the scalar rounds of both
- * blocks then read it, so the round code carries no schedule work.
+ * blocks then read it, so the round code carries no schedule work; the
+ * next pair's schedule is computed between the rounds of the current pair's
+ * first block, where the latency-bound rounds leave issue slots free.
  *
  * Chosen per context at init when the CPU has AVX2 (nc_sha512_avx2_usable);
  * valgrind shows AVX2, so the ct harness covers this path too.
