@@ -1,0 +1,303 @@
+"""tlspy.engine: TLS 1.3 as a pure state machine (value in, value out).
+
+::
+
+    state, out = client(config, server_name="example.com")
+    state = server(config)
+    res = handle_tls(state, data)      # Result(state, out, data, events)
+    state, out = send_application_data(state, payload)
+    state, out = send_key_update(state)
+    state, out = send_close_notify(state)
+
+Failure contract (as OCaml-TLS): ``handle_tls`` never raises because of what
+the peer sent.  Malformed or hostile input gives a Result whose ``out`` is
+the fatal alert to send, whose state is failed (``state.failed``; later input
+is ignored) and whose events end with ``Alert(sent=True, reason=...)``.  The
+engine only raises :class:`UsageError` when the caller misuses it (sending
+data before the handshake completed or after close).
+
+TLS 1.2 is not implemented yet: a client offers only TLS 1.3, a server
+answers a TLS 1.2-only client with protocol_version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tlspy.core.enums import (
+    AlertDescription,
+    AlertLevel,
+    ContentType,
+    KeyUpdateRequest,
+    ProtocolVersion,
+)
+from tlspy.core.errors import TLSError
+from tlspy.core.keyschedule import Transcript, next_traffic_secret
+from tlspy.core.messages import Alert as AlertMessage
+from tlspy.core.messages import KeyUpdate, NewSessionTicket13
+from tlspy.core.reader import parse_alert, parse_handshake
+from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, parse_records
+from tlspy.core.writer import assemble_alert, assemble_handshake
+from tlspy.engine import handshake_client13, handshake_server13
+from tlspy.engine._records import seal, seal_handshake
+from tlspy.engine.config import CertifiedKey, Config
+from tlspy.engine.events import (
+    Alert,
+    Closed,
+    Event,
+    HandshakeComplete,
+    KeyUpdated,
+    NewSessionTicket,
+    Result,
+)
+from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
+from tlspy.engine.state import (
+    ClientWaitServerHello,
+    Direction,
+    Established,
+    Failed,
+    ServerWaitClientHello,
+    ServerWaitClientHello2,
+    ServerWaitFinished,
+    SessionInfo,
+    State,
+    protection13,
+)
+
+A = AlertDescription
+
+
+def client(config: Config, server_name: str | None = None) -> tuple[State, bytes]:
+    """A client connection and its ClientHello (ready to send)."""
+    if not config.tls13 or not config.suites_13:
+        raise ValueError("the engine needs TLS 1.3 and a TLS 1.3 cipher suite in the config")
+    if server_name is not None:
+        server_name.encode("ascii")
+    seed = config.rng(32)
+    hello, shares = handshake_client13.client_hello(config, server_name, seed)
+    raw = assemble_handshake(hello)
+    hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name)
+    st = State(config, True, hs, draw(seed, b"next", 32))
+    # The first ClientHello goes out with record version 0x0301 (RFC 8446 5.1).
+    out = bytes((ContentType.HANDSHAKE, 3, 1, len(raw) >> 8, len(raw) & 0xFF)) + raw
+    if len(raw) > MAX_PLAINTEXT:  # pragma: no cover - hellos are small
+        raise ValueError("ClientHello too large")
+    return st, out
+
+
+def server(config: Config) -> State:
+    """A server connection waiting for a ClientHello."""
+    if not config.certificates:
+        raise ValueError("a server config needs at least one certificate")
+    return State(config, False, ServerWaitClientHello(), config.rng(32))
+
+
+def _failed(st: State, alert: AlertDescription | int, reason: str) -> Result:
+    """The Result of a fatal error: the alert to send and a failed state."""
+    body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
+    out = b""
+    if not st.write_closed:
+        try:
+            _, out = seal(st, ContentType.ALERT, body)
+        except Exception:  # pragma: no cover - sealing two bytes does not fail
+            out = b""
+    new = replace(st, hs=Failed(alert, True, reason), pending=b"")
+    return Result(new, out, b"", (Alert(AlertLevel.FATAL, alert, True, reason),))
+
+
+def handle_tls(state: State, data: bytes) -> Result:
+    """Consume bytes from the peer; see the module docstring."""
+    if state.failed:
+        return Result(state, b"", b"", ())
+    try:
+        return _handle(state, bytes(data))
+    except TLSError as e:
+        return _failed(state, e.alert, str(e))
+    except Exception as e:  # a bug; still no exception escapes to the caller
+        return _failed(state, A.INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}")
+
+
+def _handle(st: State, data: bytes) -> Result:
+    records, rest = parse_records(st.pending + data, MAX_CIPHERTEXT_13)
+    out: list[bytes] = []
+    app: list[bytes] = []
+    events: list[Event] = []
+    for rec in records:
+        if st.read_closed:
+            break  # data after close_notify is ignored (RFC 8446 6.1)
+        ctype = rec.content_type
+        if ctype == ContentType.CHANGE_CIPHER_SPEC:
+            if (rec.fragment != b"\x01" or st.established or st.ccs_received
+                    or isinstance(st.hs, ServerWaitClientHello)):
+                raise fail(A.UNEXPECTED_MESSAGE, "change_cipher_spec")
+            st = replace(st, ccs_received=True)
+            continue
+        if st.read.protection is None:
+            if ctype == ContentType.APPLICATION_DATA:
+                if isinstance(st.hs, ServerWaitClientHello2) and st.hs.skip_early_data:
+                    continue  # rejected 0-RTT data before the second ClientHello
+                raise fail(A.UNEXPECTED_MESSAGE, "application data before keys")
+            if len(rec.fragment) > MAX_PLAINTEXT:
+                raise fail(A.RECORD_OVERFLOW, "plaintext record too long")
+            if ctype == ContentType.HANDSHAKE and not isinstance(
+                st.hs, (ClientWaitServerHello, ServerWaitClientHello, ServerWaitClientHello2)
+            ):
+                raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
+            content = rec.fragment
+        else:
+            if ctype != ContentType.APPLICATION_DATA:
+                raise fail(A.UNEXPECTED_MESSAGE, f"plaintext record of type {ctype} after keys")
+            hs = st.hs
+            try:
+                ctype, content = st.read.protection.decrypt(st.read.seq, rec)
+            except TLSError:
+                if isinstance(hs, ServerWaitFinished) and hs.early_data_budget >= len(
+                    rec.fragment
+                ):
+                    budget = hs.early_data_budget - len(rec.fragment)
+                    st = replace(st, hs=replace(hs, early_data_budget=budget))
+                    continue  # rejected 0-RTT data (RFC 8446 4.2.10)
+                raise
+            st = replace(st, read=st.read.bump())
+            if isinstance(hs, ServerWaitFinished) and hs.early_data_budget:
+                st = replace(st, hs=replace(hs, early_data_budget=0))
+        if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
+            raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
+        if ctype == ContentType.HANDSHAKE:
+            st = _handshake_fragment(st, content, out, events)
+        elif ctype == ContentType.ALERT:
+            st = _alert(st, content, events)
+            if st.failed:
+                return Result(st, b"".join(out), b"".join(app), tuple(events))
+        elif ctype == ContentType.APPLICATION_DATA:
+            if not st.established:
+                raise fail(A.UNEXPECTED_MESSAGE, "application data during the handshake")
+            app.append(content)
+        else:
+            raise fail(A.UNEXPECTED_MESSAGE, f"record content type {ctype}")
+    st = replace(st, pending=rest if not st.read_closed else b"")
+    return Result(st, b"".join(out), b"".join(app), tuple(events))
+
+
+def _alert(st: State, content: bytes, events: list[Event]) -> State:
+    alert = parse_alert(content)
+    events.append(Alert(alert.level, alert.description))
+    if alert.description == A.CLOSE_NOTIFY:
+        events.append(Closed())
+        return replace(st, read_closed=True)
+    if alert.description == A.USER_CANCELED:
+        return st
+    # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
+    return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
+
+
+def _key_changes(st_before: State, st_after: State) -> bool:
+    return st_before.read.protection is not st_after.read.protection
+
+
+def _handshake_fragment(st: State, fragment: bytes, out: list[bytes], events: list[Event]) -> State:
+    hsbuf, messages = st.hsbuf.feed(fragment)
+    st = replace(st, hsbuf=hsbuf)
+    for i, raw in enumerate(messages):
+        msg = parse_handshake(raw, version=ProtocolVersion.TLS_1_3)
+        before = st
+        if isinstance(st.hs, Established):
+            st = _post_handshake(st, msg, out, events)
+        elif st.is_client:
+            st, o, ev = handshake_client13.handle(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        else:
+            st, o, ev = handshake_server13.handle(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
+            raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
+    return st
+
+
+def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event]) -> State:
+    hs = st.hs
+    assert isinstance(hs, Established)
+    alg = hs.suite.prf_hash
+    if isinstance(msg, KeyUpdate):
+        if msg.request_update not in (KeyUpdateRequest.UPDATE_NOT_REQUESTED,
+                                      KeyUpdateRequest.UPDATE_REQUESTED):
+            raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
+        secret = next_traffic_secret(alg, st.read.secret)
+        st = replace(st, read=Direction(protection13(hs.suite, secret), 0, secret))
+        wrote = False
+        if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
+            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+            out.append(o)
+            wrote = True
+        events.append(KeyUpdated(True, wrote))
+        return st
+    if isinstance(msg, NewSessionTicket13) and st.is_client:
+        events.append(NewSessionTicket(msg.ticket_lifetime))
+        return st
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
+
+
+def _send_key_update(st: State, request: KeyUpdateRequest) -> tuple[State, bytes]:
+    hs = st.hs
+    assert isinstance(hs, Established)
+    st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
+    secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
+    return replace(st, write=Direction(protection13(hs.suite, secret), 0, secret)), out
+
+
+def _check_can_send(state: State) -> None:
+    if not state.established:
+        raise UsageError("the handshake has not completed")
+    if state.write_closed:
+        raise UsageError("close_notify was already sent")
+
+
+def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
+    """``payload`` as protected records (at most 2^14 bytes each)."""
+    _check_can_send(state)
+    if not payload:
+        return state, b""
+    return seal(state, ContentType.APPLICATION_DATA, bytes(payload))
+
+
+def send_key_update(state: State, request_peer: bool = True) -> tuple[State, bytes]:
+    """A KeyUpdate; our write keys change at once.  With ``request_peer``
+    the peer is asked to update its keys too."""
+    _check_can_send(state)
+    req = KeyUpdateRequest.UPDATE_REQUESTED if request_peer else (
+        KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+    return _send_key_update(state, req)
+
+
+def send_close_notify(state: State) -> tuple[State, bytes]:
+    """The close_notify alert; nothing more can be sent afterwards."""
+    if state.write_closed or state.failed:
+        return state, b""
+    body = assemble_alert(AlertMessage(AlertLevel.WARNING, A.CLOSE_NOTIFY))
+    st, out = seal(state, ContentType.ALERT, body)
+    return replace(st, write_closed=True), out
+
+
+__all__ = [
+    "Alert",
+    "CertifiedKey",
+    "Closed",
+    "Config",
+    "EngineError",
+    "Event",
+    "HandshakeComplete",
+    "KeyUpdated",
+    "NewSessionTicket",
+    "Result",
+    "SessionInfo",
+    "State",
+    "UsageError",
+    "client",
+    "handle_tls",
+    "send_application_data",
+    "send_close_notify",
+    "send_key_update",
+    "server",
+]

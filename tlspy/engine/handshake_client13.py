@@ -1,0 +1,334 @@
+"""TLS 1.3 client handshake (RFC 8446 4): ClientHello, HelloRetryRequest,
+ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nocrypto.util import compare_digest
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import (
+    DOWNGRADE_TLS11,
+    DOWNGRADE_TLS12,
+    AlertDescription,
+    CipherSuite,
+    CompressionMethod,
+    ExtensionType,
+    NamedGroup,
+    ProtocolVersion,
+    SignatureScheme,
+)
+from tlspy.core.messages import (
+    ALPN,
+    Certificate13,
+    CertificateRequest13,
+    CertificateVerify,
+    ClientHello,
+    Cookie,
+    EncryptedExtensions,
+    Extension,
+    ExtensionContext,
+    Finished,
+    HandshakeMessage,
+    HelloRetryRequest,
+    KeyShareClientHello,
+    KeyShareEntry,
+    KeyShareHelloRetryRequest,
+    KeyShareServerHello,
+    ServerHello,
+    ServerName,
+    SignatureAlgorithms,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    SupportedVersionsServerHello,
+    find_extension,
+)
+from tlspy.core.reader import check_tls13_extensions
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake, certificate_verify_content
+from tlspy.engine._records import CCS_RECORD, seal_handshake
+from tlspy.engine.config import Config
+from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.handshake_common import (
+    SCHEMES_13,
+    KeySharePrivate,
+    draw,
+    fail,
+    key_agreement,
+    make_key_share,
+    parse_chain,
+    validation_alert,
+    verify,
+)
+from tlspy.engine.state import (
+    ClientWaitCertificate,
+    ClientWaitCertificateVerify,
+    ClientWaitEncryptedExtensions,
+    ClientWaitFinished,
+    ClientWaitServerHello,
+    Direction,
+    Established,
+    Secrets13,
+    SessionInfo,
+    State,
+    protection13,
+)
+from tlspy.x509 import ValidationError, X509Error
+
+A = AlertDescription
+Step = tuple[State, bytes, list[Event]]
+
+
+def _schemes(config: Config) -> tuple[SignatureScheme, ...]:
+    return tuple(config.signature_schemes)
+
+
+def client_hello(
+    config: Config, server_name: str | None, seed: bytes
+) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
+    shares = tuple(
+        make_key_share(g, draw(seed, b"share" + bytes([i]), 32))
+        for i, g in enumerate(config.groups[: config.key_shares])
+    )
+    exts: list[Extension] = []
+    if server_name is not None:
+        exts.append(ServerName(server_name.encode("ascii")))
+    exts.append(SupportedGroups(tuple(config.groups)))
+    exts.append(SignatureAlgorithms(_schemes(config)))
+    if config.alpn_protocols:
+        exts.append(ALPN(config.alpn_protocols))
+    exts.append(KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public) for s in shares)))
+    exts.append(SupportedVersionsClientHello((ProtocolVersion.TLS_1_3,)))
+    session_id = draw(seed, b"session id", 32) if config.middlebox_compat else b""
+    hello = ClientHello(
+        ProtocolVersion.TLS_1_2,
+        draw(seed, b"client random", 32),
+        session_id,
+        tuple(config.suites_13),
+        b"\x00",
+        tuple(exts),
+    )
+    return hello, shares
+
+
+def _offered_types(hello: ClientHello) -> set[int]:
+    return {e.extension_type for e in hello.extensions}
+
+
+def _check_offered(extensions: tuple[Extension, ...], hello: ClientHello, allow: set[int]) -> None:
+    offered = _offered_types(hello) | allow
+    for e in extensions:
+        if e.extension_type not in offered:
+            raise fail(A.UNSUPPORTED_EXTENSION, f"extension {e.extension_type} was not offered")
+
+
+def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
+    hs = st.hs
+    match hs, msg:
+        case ClientWaitServerHello(), HelloRetryRequest():
+            return _hello_retry(st, hs, raw, msg)
+        case ClientWaitServerHello(), ServerHello():
+            return _server_hello(st, hs, raw, msg)
+        case ClientWaitEncryptedExtensions(), EncryptedExtensions():
+            return _encrypted_extensions(st, hs, raw, msg)
+        case ClientWaitCertificate(), CertificateRequest13() if hs.cert_request_context is None:
+            if msg.certificate_request_context:
+                raise fail(A.ILLEGAL_PARAMETER, "CertificateRequest context must be empty")
+            if find_extension(msg.extensions, SignatureAlgorithms) is None:
+                raise fail(A.MISSING_EXTENSION, "CertificateRequest without signature_algorithms")
+            return replace(st, hs=replace(hs, transcript=hs.transcript.add(raw),
+                                          cert_request_context=b"")), b"", []
+        case ClientWaitCertificate(), Certificate13():
+            return _certificate(st, hs, raw, msg)
+        case ClientWaitCertificateVerify(), CertificateVerify():
+            return _certificate_verify(st, hs, raw, msg)
+        case ClientWaitFinished(), Finished():
+            return _finished(st, hs, raw, msg)
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetryRequest) -> Step:
+    if hs.retry_suite is not None:
+        raise fail(A.UNEXPECTED_MESSAGE, "a second HelloRetryRequest")
+    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    if sv is None or sv.selected_version != ProtocolVersion.TLS_1_3:
+        raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest without TLS 1.3 supported_versions")
+    if m.legacy_version != ProtocolVersion.TLS_1_2:
+        raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest legacy_version")
+    if m.legacy_session_id_echo != hs.hello.legacy_session_id:
+        raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest session id echo differs")
+    if m.cipher_suite not in hs.hello.cipher_suites or m.legacy_compression_method != 0:
+        raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest cipher suite was not offered")
+    _check_offered(m.extensions, hs.hello, {ExtensionType.COOKIE})
+    ksr = find_extension(m.extensions, KeyShareHelloRetryRequest)
+    cookie = find_extension(m.extensions, Cookie)
+    if ksr is None and cookie is None:
+        raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello")
+    shares = hs.shares
+    if ksr is not None:
+        group = ksr.selected_group
+        if group not in st.config.groups or any(s.group == group for s in hs.shares):
+            raise fail(A.ILLEGAL_PARAMETER, f"HelloRetryRequest selected group {group!r}")
+        shares = (make_key_share(NamedGroup(group), draw(st.seed, b"retry share", 32)),)
+    info = suite_info(m.cipher_suite)
+    assert info is not None
+    exts: list[Extension] = []
+    for e in hs.hello.extensions:
+        if isinstance(e, KeyShareClientHello):
+            exts.append(KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public)
+                                                  for s in shares)))
+        else:
+            exts.append(e)
+    if cookie is not None:
+        exts.append(cookie)
+    hello2 = replace(hs.hello, extensions=tuple(exts))
+    ch1 = hs.transcript  # holds ClientHello1 only
+    ch2_raw = assemble_handshake(hello2)
+    transcript = ch1.after_hello_retry_request(info.prf_hash).add(raw, ch2_raw)
+    out = b""
+    if hs.hello.legacy_session_id and not hs.ccs_sent:
+        out += CCS_RECORD
+    st2, records = seal_handshake(st, ch2_raw)
+    new = ClientWaitServerHello(hello2, shares, transcript, hs.server_name,
+                                CipherSuite(m.cipher_suite), True if out else hs.ccs_sent)
+    return replace(st2, hs=new, seed=draw(st.seed, b"next", 32)), out + records, []
+
+
+def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
+    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    if sv is None:
+        # The server chose TLS 1.2 or below, which this client does not offer.
+        if m.random[-8:] in (DOWNGRADE_TLS12, DOWNGRADE_TLS11):
+            raise fail(A.ILLEGAL_PARAMETER, "downgrade sentinel in ServerHello.random")
+        raise fail(A.PROTOCOL_VERSION, "server did not select TLS 1.3")
+    if sv.selected_version != ProtocolVersion.TLS_1_3:
+        raise fail(A.ILLEGAL_PARAMETER, f"server selected version {sv.selected_version!r}")
+    if m.legacy_version != ProtocolVersion.TLS_1_2:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello legacy_version")
+    if m.legacy_session_id_echo != hs.hello.legacy_session_id:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello session id echo differs")
+    if m.legacy_compression_method != CompressionMethod.NULL:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello compression method")
+    if m.cipher_suite not in hs.hello.cipher_suites:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
+    if hs.retry_suite is not None and m.cipher_suite != hs.retry_suite:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
+    try:
+        check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
+    except Exception:
+        raise
+    _check_offered(m.extensions, hs.hello, set())
+    ksh = find_extension(m.extensions, KeyShareServerHello)
+    if ksh is None:
+        raise fail(A.MISSING_EXTENSION, "ServerHello without key_share")
+    share = next((s for s in hs.shares if s.group == ksh.share.group), None)
+    if share is None:
+        raise fail(A.ILLEGAL_PARAMETER, f"ServerHello key share group {ksh.share.group!r}")
+    shared = key_agreement(share, ksh.share.key_exchange)
+    info = suite_info(m.cipher_suite)
+    assert info is not None
+    alg = info.prf_hash
+    transcript = hs.transcript.add(raw)
+    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg), shared)
+    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs)
+    st2 = replace(
+        st,
+        hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
+                                         hs.ccs_sent),
+        read=Direction(protection13(info, s_hs), 0, s_hs),
+    )
+    return st2, b"", []
+
+
+def _encrypted_extensions(
+    st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
+) -> Step:
+    _check_offered(m.extensions, hs.hello, set())
+    alpn = find_extension(m.extensions, ALPN)
+    selected: bytes | None = None
+    if alpn is not None:
+        if len(alpn.protocols) != 1 or alpn.protocols[0] not in st.config.alpn_protocols:
+            raise fail(A.ILLEGAL_PARAMETER, "server ALPN is not one protocol we offered")
+        selected = alpn.protocols[0]
+    if any(e.extension_type == ExtensionType.EARLY_DATA for e in m.extensions):
+        raise fail(A.UNSUPPORTED_EXTENSION, "early_data accepted but not offered")
+    new = ClientWaitCertificate(hs.secrets, hs.transcript.add(raw), hs.hello, hs.server_name,
+                                hs.ccs_sent, selected)
+    return replace(st, hs=new), b"", []
+
+
+def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificate13) -> Step:
+    if m.certificate_request_context:
+        raise fail(A.ILLEGAL_PARAMETER, "server Certificate with a request context")
+    if not m.certificate_list:
+        raise fail(A.DECODE_ERROR, "server sent no certificate")
+    chain = parse_chain([e.cert_data for e in m.certificate_list])
+    cfg = st.config
+    if cfg.verify_peer:
+        name = hs.server_name if cfg.check_name else None
+        try:
+            cfg.validator(chain, cfg.trust_anchors, name, cfg.now())
+        except ValidationError as e:
+            raise fail(validation_alert(e), f"server certificate: {e}") from None
+        except (X509Error, ValueError) as e:
+            raise fail(A.BAD_CERTIFICATE, f"server certificate: {e}") from None
+    new = ClientWaitCertificateVerify(hs.secrets, hs.transcript.add(raw), hs.hello,
+                                      hs.server_name, hs.ccs_sent, hs.alpn,
+                                      hs.cert_request_context, chain)
+    return replace(st, hs=new), b"", []
+
+
+def _certificate_verify(
+    st: State, hs: ClientWaitCertificateVerify, raw: bytes, m: CertificateVerify
+) -> Step:
+    if m.algorithm not in st.config.signature_schemes or m.algorithm not in SCHEMES_13:
+        raise fail(A.ILLEGAL_PARAMETER, f"CertificateVerify scheme {m.algorithm!r}")
+    alg = hs.secrets.hash
+    content = certificate_verify_content(server=True, transcript_hash=hs.transcript.hash(alg))
+    if not verify(hs.peer_chain[0].public_key, m.algorithm, content, m.signature):
+        raise fail(A.DECRYPT_ERROR, "server CertificateVerify signature is invalid")
+    info = SessionInfo(
+        ProtocolVersion.TLS_1_3,
+        hs.secrets.suite.suite,
+        hs.secrets.group,
+        SignatureScheme(m.algorithm),
+        hs.alpn,
+        hs.peer_chain,
+        hs.server_name,
+    )
+    new = ClientWaitFinished(hs.secrets, hs.transcript.add(raw), hs.ccs_sent, info,
+                             hs.cert_request_context)
+    return replace(st, hs=new), b"", []
+
+
+def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Step:
+    sec = hs.secrets
+    alg = sec.hash
+    expected = ks.finished_verify_data(alg, sec.server_hs, hs.transcript.hash(alg))
+    if not compare_digest(expected, m.verify_data):
+        raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
+    transcript = hs.transcript.add(raw)
+    master = ks.master_secret(alg, sec.handshake_secret)
+    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    out = b""
+    if st.config.middlebox_compat and not hs.ccs_sent:
+        out += CCS_RECORD
+    st2 = replace(st, write=Direction(protection13(sec.suite, sec.client_hs), 0, sec.client_hs))
+    flight = b""
+    if hs.cert_request_context is not None:
+        cert = assemble_handshake(Certificate13(hs.cert_request_context, ()))
+        transcript = transcript.add(cert)
+        flight += cert
+    fin = assemble_handshake(
+        Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
+    )
+    flight += fin
+    st2, records = seal_handshake(st2, flight)
+    st3 = replace(
+        st2,
+        hs=Established(sec.suite, hs.info, exp),
+        read=Direction(protection13(sec.suite, s_ap), 0, s_ap),
+        write=Direction(protection13(sec.suite, c_ap), 0, c_ap),
+    )
+    return st3, out + records, [HandshakeComplete(hs.info)]
