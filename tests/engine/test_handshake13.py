@@ -91,7 +91,7 @@ def test_hello_retry_request(cookie: bool) -> None:
 
     assert HRR_RANDOM in p.wire[1][1]
     assert (b"\x00\x2c" in p.wire[2][1]) == cookie  # cookie extension echoed
-    c, s, got = _exchange(p.client, p.server, b"after retry")
+    _, _, got = _exchange(p.client, p.server, b"after retry")
     assert got == b"after retry"
 
 
@@ -200,7 +200,7 @@ def test_alert_received_fails_state() -> None:
     p = handshake(*configs())
     from tlspy.engine._records import seal
 
-    s, out = seal(p.server, 21, b"\x02\x28")
+    _, out = seal(p.server, 21, b"\x02\x28")
     r = engine.handle_tls(p.client, out)
     assert r.state.failed and r.out == b""
     assert r.events == (Alert(2, AlertDescription.HANDSHAKE_FAILURE),)
@@ -209,6 +209,6 @@ def test_alert_received_fails_state() -> None:
 
 def test_data_after_close_notify_ignored() -> None:
     p = handshake(*configs())
-    s, o1 = engine.send_close_notify(p.server)
+    _, o1 = engine.send_close_notify(p.server)
     r = engine.handle_tls(p.client, o1 + b"\x17\x03\x03\x00\x20" + bytes(32))
     assert r.data == b"" and not r.state.failed and r.state.read_closed
