@@ -109,15 +109,18 @@ def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
     if state.failed:
         return Result(state, b"", b"", ())
+    progress = [state]
     try:
-        return _handle(state, bytes(data))
+        return _handle(state, bytes(data), progress)
     except TLSError as e:
-        return _failed(state, e.alert, str(e))
+        # The alert goes out under the keys in force when the failure was
+        # found (e.g. the client's handshake keys after ServerHello).
+        return _failed(progress[0], e.alert, str(e))
     except Exception as e:  # a bug; still no exception escapes to the caller
-        return _failed(state, A.INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}")
+        return _failed(progress[0], A.INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}")
 
 
-def _handle(st: State, data: bytes) -> Result:
+def _handle(st: State, data: bytes, progress: list[State]) -> Result:
     records, rest = parse_records(st.pending + data, MAX_CIPHERTEXT_13)
     out: list[bytes] = []
     app: list[bytes] = []
@@ -161,10 +164,11 @@ def _handle(st: State, data: bytes) -> Result:
             st = replace(st, read=st.read.bump())
             if isinstance(hs, ServerWaitFinished) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
+        progress[0] = st
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
         if ctype == ContentType.HANDSHAKE:
-            st = _handshake_fragment(st, content, out, events)
+            st = _handshake_fragment(st, content, out, events, progress)
         elif ctype == ContentType.ALERT:
             st = _alert(st, content, events)
             if st.failed:
@@ -195,10 +199,13 @@ def _key_changes(st_before: State, st_after: State) -> bool:
     return st_before.read.protection is not st_after.read.protection
 
 
-def _handshake_fragment(st: State, fragment: bytes, out: list[bytes], events: list[Event]) -> State:
+def _handshake_fragment(
+    st: State, fragment: bytes, out: list[bytes], events: list[Event], progress: list[State]
+) -> State:
     hsbuf, messages = st.hsbuf.feed(fragment)
     st = replace(st, hsbuf=hsbuf)
     for i, raw in enumerate(messages):
+        progress[0] = st
         msg = parse_handshake(raw, version=ProtocolVersion.TLS_1_3)
         before = st
         if isinstance(st.hs, Established):

@@ -237,6 +237,8 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
                                          hs.ccs_sent),
         read=Direction(protection13(info, s_hs), 0, s_hs),
+        # Installed now so that an alert this client sends is protected.
+        write=Direction(protection13(info, c_hs), 0, c_hs),
     )
     return st2, b"", []
 
@@ -314,7 +316,6 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD
-    st2 = replace(st, write=Direction(protection13(sec.suite, sec.client_hs), 0, sec.client_hs))
     flight = b""
     if hs.cert_request_context is not None:
         cert = assemble_handshake(Certificate13(hs.cert_request_context, ()))
@@ -324,7 +325,7 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
         Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
     )
     flight += fin
-    st2, records = seal_handshake(st2, flight)
+    st2, records = seal_handshake(st, flight)
     st3 = replace(
         st2,
         hs=Established(sec.suite, hs.info, exp),
