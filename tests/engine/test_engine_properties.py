@@ -20,7 +20,7 @@ A = AlertDescription
 def _feed_chunks(state: State, data: bytes, cuts: list[int]) -> tuple[State, bytes, bytes]:
     out, app = b"", b""
     pos = 0
-    for cut in sorted(set(c % (len(data) + 1) for c in cuts)) + [len(data)]:
+    for cut in [*sorted({c % (len(data) + 1) for c in cuts}), len(data)]:
         r = engine.handle_tls(state, data[pos:cut])
         state, out, app = r.state, out + r.out, app + r.data
         pos = cut
