@@ -23,7 +23,7 @@ def seal(st: State, content_type: int, data: bytes) -> tuple[State, bytes]:
     for chunk in chunks:
         out.append(w.protection.encrypt(seq, content_type, chunk))
         seq += 1
-    return replace(st, write=Direction(w.protection, seq, w.secret)), b"".join(out)
+    return st.evolve(write=w.at(seq)), b"".join(out)
 
 
 def seal_handshake(st: State, messages: bytes) -> tuple[State, bytes]:

@@ -66,12 +66,11 @@ from tlspy.engine.state import (
     ClientWaitEncryptedExtensions,
     ClientWaitFinished,
     ClientWaitServerHello,
-    Direction,
     Established,
     Secrets13,
     SessionInfo,
     State,
-    protection13,
+    keys13,
 )
 from tlspy.x509 import ValidationError, X509Error
 
@@ -236,9 +235,9 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         st,
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
                                          hs.ccs_sent),
-        read=Direction(protection13(info, s_hs), 0, s_hs),
+        read=keys13(info, s_hs),
         # Installed now so that an alert this client sends is protected.
-        write=Direction(protection13(info, c_hs), 0, c_hs),
+        write=keys13(info, c_hs),
     )
     return st2, b"", []
 
@@ -329,7 +328,7 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     st3 = replace(
         st2,
         hs=Established(sec.suite, hs.info, exp),
-        read=Direction(protection13(sec.suite, s_ap), 0, s_ap),
-        write=Direction(protection13(sec.suite, c_ap), 0, c_ap),
+        read=keys13(sec.suite, s_ap),
+        write=keys13(sec.suite, c_ap),
     )
     return st3, out + records, [HandshakeComplete(hs.info)]

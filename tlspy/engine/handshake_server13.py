@@ -53,7 +53,6 @@ from tlspy.engine.handshake_common import (
     sign,
 )
 from tlspy.engine.state import (
-    Direction,
     Established,
     Secrets13,
     ServerWaitClientHello,
@@ -61,7 +60,7 @@ from tlspy.engine.state import (
     ServerWaitFinished,
     SessionInfo,
     State,
-    protection13,
+    keys13,
 )
 
 A = AlertDescription
@@ -214,7 +213,7 @@ def _client_hello(
 
     hs_secret = ks.handshake_secret(alg, ks.early_secret(alg), shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
-    st = replace(st, write=Direction(protection13(info, s_hs), 0, s_hs))
+    st = replace(st, write=keys13(info, s_hs))
 
     ee_exts: list[Extension] = []
     if alpn_sel is not None:
@@ -246,8 +245,8 @@ def _client_hello(
         st,
         hs=waiting,
         seed=draw(seed, b"next", 32),
-        read=Direction(protection13(info, c_hs), 0, c_hs),
-        write=Direction(protection13(info, s_ap), 0, s_ap),
+        read=keys13(info, c_hs),
+        write=keys13(info, s_ap),
     )
     return st, out, []
 
@@ -263,6 +262,6 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     st2 = replace(
         st,
         hs=Established(sec.suite, hs.info, exp),
-        read=Direction(protection13(sec.suite, hs.client_app), 0, hs.client_app),
+        read=keys13(sec.suite, hs.client_app),
     )
     return st2, b"", [HandshakeComplete(hs.info)]

@@ -13,7 +13,7 @@ needs from it (HKDF) and hands a fresh seed to the next state, so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
 from tlspy.core.keyschedule import Transcript, traffic_key_iv
@@ -25,26 +25,54 @@ from tlspy.engine.handshake_common import KeySharePrivate
 from tlspy.x509 import Certificate
 
 
-def protection13(suite: SuiteInfo, secret: bytes) -> RecordProtection13:
-    """Record protection for a TLS 1.3 traffic secret."""
+def keys13(suite: SuiteInfo, secret: bytes) -> Direction:
+    """One direction's record protection from a TLS 1.3 traffic secret,
+    sequence number 0."""
     from nocrypto.chacha import ChaCha20Poly1305
     from nocrypto.cipher import AESGCM
 
     key, iv = traffic_key_iv(suite.prf_hash, secret, suite.key_length)
-    aead = ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)
-    return RecordProtection13(aead, iv)
+    aead: AEAD = (
+        ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)
+    )
+    return Direction(RecordProtection13(aead, iv), 0, secret, aead, int.from_bytes(iv, "big"))
+
+
+class AEAD(Protocol):
+    """What the data fast path needs of nocrypto's AEAD objects."""
+
+    def encrypt(self, nonce: bytes, data: bytes, aad: bytes | None = None) -> bytes: ...
+
+    def decrypt(self, nonce: bytes, data: memoryview, aad: bytes | None = None) -> bytes: ...
+
+    def encrypt_into(
+        self, nonce: bytes, data: bytes | bytearray | memoryview, aad: bytes | None,
+        out: bytearray | memoryview,
+    ) -> int: ...
+
+    def decrypt_into(
+        self, nonce: bytes, data: bytes | bytearray | memoryview, aad: bytes | None,
+        out: bytearray | memoryview,
+    ) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Direction:
-    """One direction's record protection: None until keys are installed."""
+    """One direction's record protection: None until keys are installed.
+    ``aead`` and ``iv`` are the same key as ``protection``, kept for the
+    application-data fast path."""
 
     protection: RecordProtection13 | None = None
     seq: int = 0
     secret: bytes = b""  # the traffic secret (KeyUpdate derives the next)
+    aead: AEAD | None = None
+    iv: int = 0
 
     def bump(self) -> Direction:
-        return Direction(self.protection, self.seq + 1, self.secret)
+        return Direction(self.protection, self.seq + 1, self.secret, self.aead, self.iv)
+
+    def at(self, seq: int) -> Direction:
+        return Direction(self.protection, seq, self.secret, self.aead, self.iv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +240,26 @@ class State:
     write_closed: bool = False  # close_notify sent
     ccs_received: bool = False
 
+    def evolve(
+        self,
+        *,
+        read: Direction | None = None,
+        write: Direction | None = None,
+        pending: bytes | None = None,
+    ) -> State:
+        """A copy with the record-layer fields changed: the data path's
+        fast alternative to dataclasses.replace (several times cheaper)."""
+        new = object.__new__(State)
+        for name in _STATE_FIELDS:
+            _set(new, name, getattr(self, name))
+        if read is not None:
+            _set(new, "read", read)
+        if write is not None:
+            _set(new, "write", write)
+        if pending is not None:
+            _set(new, "pending", pending)
+        return new
+
     @property
     def established(self) -> bool:
         return isinstance(self.hs, Established)
@@ -230,6 +278,10 @@ class State:
         return self.hs.info if isinstance(self.hs, Established) else None
 
 
+_set = object.__setattr__
+_STATE_FIELDS = State.__slots__
+
+
 __all__ = [
     "ClientWaitCertificate",
     "ClientWaitCertificateVerify",
@@ -246,5 +298,5 @@ __all__ = [
     "ServerWaitFinished",
     "SessionInfo",
     "State",
-    "protection13",
+    "keys13",
 ]
