@@ -49,7 +49,7 @@ def _name(cn: str) -> cx509.Name:
 
 
 @functools.cache
-def pki(kind: str, names: tuple[str, ...] = ("server.test",)) -> PKI:
+def pki(kind: str, names: tuple[str, ...] = ("server.test",), usage: str = "server") -> PKI:
     ca_key = _key(kind)
     leaf_key = _key(kind)
     nb, na = NOW - dt.timedelta(days=30), NOW + dt.timedelta(days=365)
@@ -81,7 +81,9 @@ def pki(kind: str, names: tuple[str, ...] = ("server.test",)) -> PKI:
         .add_extension(cx509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(cx509.SubjectAlternativeName([cx509.DNSName(n) for n in names]),
                        critical=False)
-        .add_extension(cx509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(cx509.ExtendedKeyUsage([
+            ExtendedKeyUsageOID.SERVER_AUTH if usage == "server"
+            else ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
         .add_extension(
             cx509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,

@@ -235,13 +235,13 @@ def test_expired_is_certificate_expired() -> None:
 def test_validator_can_be_swapped() -> None:
     seen = []
 
-    def accept_all(chain, anchors, name, at):  # type: ignore[no-untyped-def]
-        seen.append((chain[0], name, at))
+    def accept_all(chain, anchors, name, at, usage):  # type: ignore[no-untyped-def]
+        seen.append((chain[0], name, at, usage))
 
     ccfg, scfg = configs(client={"validator": accept_all, "trust_anchors": ()})
     p = handshake(ccfg, scfg, "anything.test")
     assert p.client.established
-    assert seen and seen[0][1] == "anything.test" and seen[0][2] == NOW
+    assert seen and seen[0][1:] == ("anything.test", NOW, "server")
     ccfg, scfg = configs(client={"verify_peer": False, "trust_anchors": ()})
     assert handshake(ccfg, scfg).client.established
 

@@ -52,12 +52,12 @@ from tlspy.engine.events import (
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.state import (
+    SERVER_READING_CLIENT_FLIGHT,
     ClientWaitServerHello,
     Established,
     Failed,
     ServerWaitClientHello,
     ServerWaitClientHello2,
-    ServerWaitFinished,
     SessionInfo,
     State,
     keys13,
@@ -192,7 +192,7 @@ def _handle(st: State, data: bytes, progress: list[State]) -> Result:
             try:
                 ctype, content = st.read.protection.decrypt(st.read.seq, rec)
             except TLSError:
-                if isinstance(hs, ServerWaitFinished) and hs.early_data_budget >= len(
+                if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget >= len(
                     rec.fragment
                 ):
                     budget = hs.early_data_budget - len(rec.fragment)
@@ -200,7 +200,7 @@ def _handle(st: State, data: bytes, progress: list[State]) -> Result:
                     continue  # rejected 0-RTT data (RFC 8446 4.2.10)
                 raise
             st = st.evolve(read=st.read.bump())
-            if isinstance(hs, ServerWaitFinished) and hs.early_data_budget:
+            if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:

@@ -26,10 +26,11 @@ from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
 Clock = Callable[[], float]
-# validator(chain as sent (leaf first), anchors, name or None, time): raises
-# tlspy.x509.ValidationError when the chain is not acceptable.
+# validator(chain as sent (leaf first), anchors, name or None, time, usage
+# "server" or "client"): raises tlspy.x509.ValidationError when the chain is
+# not acceptable.
 Validator = Callable[
-    [Sequence[Certificate], Sequence[Certificate], "str | None", dt.datetime], object
+    [Sequence[Certificate], Sequence[Certificate], "str | None", dt.datetime, str], object
 ]
 
 DEFAULT_VERSIONS = (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2)
@@ -71,9 +72,10 @@ def default_validator(
     anchors: Sequence[Certificate],
     name: str | None,
     at: dt.datetime,
+    usage: str,
 ) -> object:
     """tlspy.x509.verify_chain on the chain as the peer sent it."""
-    return verify_chain(chain[0], chain[1:], anchors, name=name, at=at, usage="server")
+    return verify_chain(chain[0], chain[1:], anchors, name=name, at=at, usage=usage)
 
 
 def _system_clock() -> float:
@@ -102,7 +104,9 @@ class Config:
     in preference order (the client offers them in this order, the server
     picks its own most preferred one the client also offers).
     ``certificates``: the chains a server presents (chosen by SNI and the
-    client's signature_algorithms).  ``trust_anchors`` and ``validator``
+    client's signature_algorithms), or a client offers when asked.
+    ``client_auth`` (server): "none", "optional" or "required"; client
+    chains are checked against ``trust_anchors`` with usage "client".  ``trust_anchors`` and ``validator``
     check the peer's chain when ``verify_peer``; ``check_name`` matches the
     server name against the leaf.  ``alpn_protocols``: offered (client) or
     accepted in preference order (server).
@@ -124,6 +128,7 @@ class Config:
     # Server: always send a HelloRetryRequest cookie when retrying.
     hrr_cookie: bool = True
     middlebox_compat: bool = True
+    client_auth: str = "none"
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 
@@ -141,6 +146,8 @@ class Config:
         for g in self.groups:
             if g not in SUPPORTED_GROUPS:
                 raise ValueError(f"group {g!r} is not supported")
+        if self.client_auth not in ("none", "optional", "required"):
+            raise ValueError('client_auth must be "none", "optional" or "required"')
         if not self.groups:
             raise ValueError("Config.groups is empty")
         if not 1 <= self.key_shares <= len(self.groups):

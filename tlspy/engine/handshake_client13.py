@@ -21,6 +21,7 @@ from tlspy.core.enums import (
 from tlspy.core.messages import (
     ALPN,
     Certificate13,
+    CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
     ClientHello,
@@ -52,11 +53,13 @@ from tlspy.engine.events import Event, HandshakeComplete
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     KeySharePrivate,
+    choose_certificate,
     draw,
     fail,
     key_agreement,
     make_key_share,
     parse_chain,
+    sign,
     validation_alert,
     verify,
 )
@@ -133,10 +136,12 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
         case ClientWaitCertificate(), CertificateRequest13() if hs.cert_request_context is None:
             if msg.certificate_request_context:
                 raise fail(A.ILLEGAL_PARAMETER, "CertificateRequest context must be empty")
-            if find_extension(msg.extensions, SignatureAlgorithms) is None:
+            sigalgs = find_extension(msg.extensions, SignatureAlgorithms)
+            if sigalgs is None:
                 raise fail(A.MISSING_EXTENSION, "CertificateRequest without signature_algorithms")
             return replace(st, hs=replace(hs, transcript=hs.transcript.add(raw),
-                                          cert_request_context=b"")), b"", []
+                                          cert_request_context=b"",
+                                          cert_request_schemes=tuple(sigalgs.schemes))), b"", []
         case ClientWaitCertificate(), Certificate13():
             return _certificate(st, hs, raw, msg)
         case ClientWaitCertificateVerify(), CertificateVerify():
@@ -269,14 +274,14 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     if cfg.verify_peer:
         name = hs.server_name if cfg.check_name else None
         try:
-            cfg.validator(chain, cfg.trust_anchors, name, cfg.now())
+            cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
             raise fail(validation_alert(e), f"server certificate: {e}") from None
         except (X509Error, ValueError) as e:
             raise fail(A.BAD_CERTIFICATE, f"server certificate: {e}") from None
     new = ClientWaitCertificateVerify(hs.secrets, hs.transcript.add(raw), hs.hello,
                                       hs.server_name, hs.ccs_sent, hs.alpn,
-                                      hs.cert_request_context, chain)
+                                      hs.cert_request_context, hs.cert_request_schemes, chain)
     return replace(st, hs=new), b"", []
 
 
@@ -299,7 +304,7 @@ def _certificate_verify(
         hs.server_name,
     )
     new = ClientWaitFinished(hs.secrets, hs.transcript.add(raw), hs.ccs_sent, info,
-                             hs.cert_request_context)
+                             hs.cert_request_context, hs.cert_request_schemes)
     return replace(st, hs=new), b"", []
 
 
@@ -317,9 +322,20 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
         out += CCS_RECORD
     flight = b""
     if hs.cert_request_context is not None:
-        cert = assemble_handshake(Certificate13(hs.cert_request_context, ()))
+        chosen = choose_certificate(st.config, None, hs.cert_request_schemes)
+        chain = () if chosen is None else chosen[0].chain
+        cert = assemble_handshake(Certificate13(
+            hs.cert_request_context, tuple(CertificateEntry(c.to_der()) for c in chain)))
         transcript = transcript.add(cert)
         flight += cert
+        if chosen is not None:
+            ck, scheme = chosen
+            content = certificate_verify_content(server=False,
+                                                 transcript_hash=transcript.hash(alg))
+            cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
+                                                                   draw(st.seed, b"sign", 32))))
+            transcript = transcript.add(cv)
+            flight += cv
     fin = assemble_handshake(
         Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
     )

@@ -18,6 +18,7 @@ from tlspy.core.messages import (
     ALPN,
     Certificate13,
     CertificateEntry,
+    CertificateRequest13,
     CertificateVerify,
     ClientHello,
     Cookie,
@@ -45,16 +46,22 @@ from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.events import Event, HandshakeComplete
 from tlspy.engine.handshake_common import (
+    SCHEMES_13,
     choose_certificate,
     draw,
     fail,
     key_agreement,
     make_key_share,
+    parse_chain,
     sign,
+    validation_alert,
+    verify,
 )
 from tlspy.engine.state import (
     Established,
     Secrets13,
+    ServerWaitClientCertificate,
+    ServerWaitClientCertificateVerify,
     ServerWaitClientHello,
     ServerWaitClientHello2,
     ServerWaitFinished,
@@ -62,6 +69,7 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
+from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
 Step = tuple[State, bytes, list[Event]]
@@ -77,6 +85,10 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
             return _client_hello(st, raw, msg, None)
         case ServerWaitClientHello2(), ClientHello():
             return _client_hello(st, raw, msg, hs)
+        case ServerWaitClientCertificate(), Certificate13():
+            return _client_certificate(st, hs, raw, msg)
+        case ServerWaitClientCertificateVerify(), CertificateVerify():
+            return _client_certificate_verify(st, hs, raw, msg)
         case ServerWaitFinished(), Finished():
             return _finished(st, hs, raw, msg)
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
@@ -219,6 +231,11 @@ def _client_hello(
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
     flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
+    want_cert = cfg.client_auth != "none"
+    if want_cert:
+        flight += assemble_handshake(CertificateRequest13(
+            b"", (SignatureAlgorithms(tuple(s for s in cfg.signature_schemes
+                                            if s in SCHEMES_13)),)))
     flight += assemble_handshake(
         Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
     )
@@ -239,8 +256,12 @@ def _client_hello(
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
-    waiting = ServerWaitFinished(secrets, transcript, c_ap, s_ap, session,
-                             EARLY_DATA_SKIP if skip_early else 0)
+    budget = EARLY_DATA_SKIP if skip_early else 0
+    waiting: ServerWaitFinished | ServerWaitClientCertificate = (
+        ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, session, budget)
+        if want_cert
+        else ServerWaitFinished(secrets, transcript, c_ap, s_ap, session, budget)
+    )
     st = replace(
         st,
         hs=waiting,
@@ -265,3 +286,42 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         read=keys13(sec.suite, hs.client_app),
     )
     return st2, b"", [HandshakeComplete(hs.info)]
+
+
+def _client_certificate(
+    st: State, hs: ServerWaitClientCertificate, raw: bytes, m: Certificate13
+) -> Step:
+    cfg = st.config
+    if m.certificate_request_context:
+        raise fail(A.ILLEGAL_PARAMETER, "client Certificate context differs from the request's")
+    transcript = hs.transcript.add(raw)
+    if not m.certificate_list:
+        if cfg.client_auth == "required":
+            raise fail(A.CERTIFICATE_REQUIRED, "client sent no certificate")
+        return replace(st, hs=ServerWaitFinished(hs.secrets, transcript, hs.client_app,
+                                                 hs.server_app, hs.info,
+                                                 hs.early_data_budget)), b"", []
+    chain = parse_chain([e.cert_data for e in m.certificate_list])
+    try:
+        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+    except ValidationError as e:
+        raise fail(validation_alert(e), f"client certificate: {e}") from None
+    except (X509Error, ValueError) as e:
+        raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
+    info = replace(hs.info, peer_certificates=chain)
+    return replace(st, hs=ServerWaitClientCertificateVerify(
+        hs.secrets, transcript, hs.client_app, hs.server_app, info, hs.early_data_budget)), b"", []
+
+
+def _client_certificate_verify(
+    st: State, hs: ServerWaitClientCertificateVerify, raw: bytes, m: CertificateVerify
+) -> Step:
+    if m.algorithm not in st.config.signature_schemes or m.algorithm not in SCHEMES_13:
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    alg = hs.secrets.hash
+    content = certificate_verify_content(server=False, transcript_hash=hs.transcript.hash(alg))
+    if not verify(hs.info.peer_certificates[0].public_key, m.algorithm, content, m.signature):
+        raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
+    return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
+                                             hs.server_app, hs.info,
+                                             hs.early_data_budget)), b"", []

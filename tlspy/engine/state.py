@@ -134,6 +134,7 @@ class ClientWaitCertificate:
     ccs_sent: bool
     alpn: bytes | None
     cert_request_context: bytes | None = None
+    cert_request_schemes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class ClientWaitCertificateVerify:
     ccs_sent: bool
     alpn: bytes | None
     cert_request_context: bytes | None
+    cert_request_schemes: tuple[int, ...]
     peer_chain: tuple[Certificate, ...]
 
 
@@ -155,6 +157,7 @@ class ClientWaitFinished:
     ccs_sent: bool
     info: SessionInfo
     cert_request_context: bytes | None
+    cert_request_schemes: tuple[int, ...]
 
 
 # ----------------------------------------------------------- server states
@@ -178,13 +181,44 @@ class ServerWaitClientHello2:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerWaitClientCertificate:
+    """A CertificateRequest went out with the server's flight."""
+
+    secrets: Secrets13
+    transcript: Transcript
+    client_app: bytes
+    server_app: bytes
+    info: SessionInfo
+    early_data_budget: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitClientCertificateVerify:
+    secrets: Secrets13
+    transcript: Transcript
+    client_app: bytes
+    server_app: bytes
+    info: SessionInfo  # peer_certificates: the client's chain
+    early_data_budget: int
+
+
+@dataclass(frozen=True, slots=True)
 class ServerWaitFinished:
     secrets: Secrets13
-    transcript: Transcript  # through server Finished
+    transcript: Transcript  # through server Finished (and client auth)
     client_app: bytes
     server_app: bytes
     info: SessionInfo
     early_data_budget: int  # rejected 0-RTT bytes still to skip
+
+
+# Server states reading the client's second flight (where rejected 0-RTT
+# records may still arrive).
+SERVER_READING_CLIENT_FLIGHT = (
+    ServerWaitClientCertificate,
+    ServerWaitClientCertificateVerify,
+    ServerWaitFinished,
+)
 
 
 # ----------------------------------------------------------- both
@@ -217,6 +251,8 @@ HandshakeState: TypeAlias = (
     | ClientWaitFinished
     | ServerWaitClientHello
     | ServerWaitClientHello2
+    | ServerWaitClientCertificate
+    | ServerWaitClientCertificateVerify
     | ServerWaitFinished
     | Established
     | Failed
