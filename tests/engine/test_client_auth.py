@@ -27,7 +27,7 @@ def test_client_certificate_accepted(kind: str, mode: str) -> None:
     assert p.client.established and p.server.established
     assert p.server.info is not None
     assert p.server.info.peer_certificates == cp.key.chain
-    c, out = engine.send_application_data(p.client, b"authenticated")
+    _, out = engine.send_application_data(p.client, b"authenticated")
     assert engine.handle_tls(p.server, out).data == b"authenticated"
 
 
