@@ -212,3 +212,31 @@ def test_data_after_close_notify_ignored() -> None:
     _, o1 = engine.send_close_notify(p.server)
     r = engine.handle_tls(p.client, o1 + b"\x17\x03\x03\x00\x20" + bytes(32))
     assert r.data == b"" and not r.state.failed and r.state.read_closed
+
+
+def test_records_with_padding_and_mixed_types_in_one_chunk() -> None:
+    """The data fast path hands over to the general path for padded records,
+    KeyUpdate and close_notify arriving in the same chunk as data."""
+    p = handshake(*configs())
+    c = p.client
+    w = c.write
+    assert w.protection is not None
+    padded = w.protection.encrypt(w.seq, 23, b"padded", padding=100)
+    c = c.evolve(write=w.bump())
+    c, d1 = engine.send_application_data(c, b"one")
+    c, ku = engine.send_key_update(c, request_peer=False)
+    c, d2 = engine.send_application_data(c, b"two")
+    c, bye = engine.send_close_notify(c)
+    r = engine.handle_tls(p.server, padded + d1 + ku + d2 + bye)
+    assert r.data == b"paddedonetwo"
+    assert r.events == (KeyUpdated(read=True, write=False), Alert(1, 0), Closed())
+    assert r.state.read_closed and not r.state.failed
+
+
+def test_tampered_data_record_is_bad_record_mac() -> None:
+    p = handshake(*configs())
+    _, d = engine.send_application_data(p.client, b"x" * 100)
+    bad = d[:-1] + bytes([d[-1] ^ 1])
+    r = engine.handle_tls(p.server, d + bad)
+    assert r.state.failed and r.data == b"x" * 100
+    assert r.state.hs.alert == AlertDescription.BAD_RECORD_MAC  # type: ignore[union-attr]

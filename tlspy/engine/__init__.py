@@ -12,7 +12,8 @@
 Failure contract (as OCaml-TLS): ``handle_tls`` never raises because of what
 the peer sent.  Malformed or hostile input gives a Result whose ``out`` is
 the fatal alert to send, whose state is failed (``state.failed``; later input
-is ignored) and whose events end with ``Alert(sent=True, reason=...)``.  The
+is ignored) and whose events end with ``Alert(sent=True, reason=...)``;
+application data authenticated before the failure is still in ``data``.  The
 engine only raises :class:`UsageError` when the caller misuses it (sending
 data before the handshake completed or after close).
 
@@ -91,7 +92,7 @@ def server(config: Config) -> State:
     return State(config, False, ServerWaitClientHello(), config.rng(32))
 
 
-def _failed(st: State, alert: AlertDescription | int, reason: str) -> Result:
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
     """The Result of a fatal error: the alert to send and a failed state."""
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
@@ -101,7 +102,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str) -> Result:
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
     new = replace(st, hs=Failed(alert, True, reason), pending=b"")
-    return Result(new, out, b"", (Alert(AlertLevel.FATAL, alert, True, reason),))
+    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
 def handle_tls(state: State, data: bytes) -> Result:
@@ -109,14 +110,17 @@ def handle_tls(state: State, data: bytes) -> Result:
     if state.failed:
         return Result(state, b"", b"", ())
     progress = [state]
+    app: list[bytes] = []
     try:
-        return _handle(state, bytes(data), progress)
+        return _handle(state, bytes(data), progress, app)
     except TLSError as e:
         # The alert goes out under the keys in force when the failure was
-        # found (e.g. the client's handshake keys after ServerHello).
-        return _failed(progress[0], e.alert, str(e))
+        # found (e.g. the client's handshake keys after ServerHello); data
+        # authenticated before the failure is still delivered.
+        return _failed(progress[0], e.alert, str(e), b"".join(app))
     except Exception as e:  # a bug; still no exception escapes to the caller
-        return _failed(progress[0], A.INTERNAL_ERROR, f"internal error: {type(e).__name__}: {e}")
+        reason = f"internal error: {type(e).__name__}: {e}"
+        return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
 
 
 def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
@@ -152,9 +156,8 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     return st, pos
 
 
-def _handle(st: State, data: bytes, progress: list[State]) -> Result:
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
     out: list[bytes] = []
-    app: list[bytes] = []
     events: list[Event] = []
     if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
         st, used = _fast_application_data(st, data, app)
