@@ -240,3 +240,21 @@ def test_tampered_data_record_is_bad_record_mac() -> None:
     r = engine.handle_tls(p.server, d + bad)
     assert r.state.failed and r.data == b"x" * 100
     assert r.state.hs.alert == AlertDescription.BAD_RECORD_MAC  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("group", [NamedGroup.FFDHE2048, NamedGroup.FFDHE3072])
+def test_ffdhe(group: NamedGroup) -> None:
+    ccfg, scfg = configs(client={"groups": (group,)},
+                         server={"groups": (NamedGroup.X25519, group)})
+    p = handshake(ccfg, scfg)
+    assert p.client.info is not None and p.client.info.group == group
+    _, _, got = _exchange(p.client, p.server, b"ff")
+    assert got == b"ff"
+
+
+def test_ffdhe_by_hello_retry() -> None:
+    ccfg, scfg = configs(client={"groups": (NamedGroup.X25519, NamedGroup.FFDHE2048)},
+                         server={"groups": (NamedGroup.FFDHE2048,)})
+    p = handshake(ccfg, scfg)
+    assert len(p.wire) == 5
+    assert p.server.info is not None and p.server.info.group == NamedGroup.FFDHE2048

@@ -50,6 +50,7 @@ def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
     ("p256", CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.X25519),
     ("rsa", CipherSuite.TLS_AES_256_GCM_SHA384, NamedGroup.SECP256R1),
     ("ed25519", CipherSuite.TLS_CHACHA20_POLY1305_SHA256, NamedGroup.SECP384R1),
+    ("p384", CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.FFDHE2048),
 ])
 def test_client_against_openssl_s_server(tmp_path: Path, kind: str, suite: CipherSuite,
                                          group: NamedGroup) -> None:

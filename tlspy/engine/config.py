@@ -62,7 +62,9 @@ DEFAULT_SIGNATURE_SCHEMES = (
 )
 # What the engine implements; a Config naming anything else is refused.
 SUPPORTED_SUITES_13 = frozenset(DEFAULT_SUITES_13)
-SUPPORTED_GROUPS = frozenset(DEFAULT_GROUPS)
+SUPPORTED_GROUPS = frozenset(
+    (*DEFAULT_GROUPS, NamedGroup.FFDHE2048, NamedGroup.FFDHE3072, NamedGroup.FFDHE4096)
+)
 SUPPORTED_SCHEMES = frozenset(DEFAULT_SIGNATURE_SCHEMES)
 _SHA1_SCHEMES = frozenset({SignatureScheme.RSA_PKCS1_SHA1, SignatureScheme.ECDSA_SHA1})
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nocrypto import ec, ed25519
+from nocrypto import dh, ec, ed25519
 from nocrypto.kdf import hkdf_expand
 from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
 from tlspy.core.enums import AlertDescription, NamedGroup, SignatureScheme
@@ -56,26 +56,37 @@ class DrawRng:
 # ------------------------------------------------------------ key shares
 
 _CURVES = {NamedGroup.SECP256R1: ec.P256, NamedGroup.SECP384R1: ec.P384}
+_FFDHE = {
+    NamedGroup.FFDHE2048: dh.FFDHE2048,
+    NamedGroup.FFDHE3072: dh.FFDHE3072,
+    NamedGroup.FFDHE4096: dh.FFDHE4096,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class KeySharePrivate:
-    """One offered key share: the group, our private value and public share."""
+    """One offered key share: the group, our private value and public share
+    (for FFDHE the private exponent stays in nocrypto's immutable key)."""
 
     group: NamedGroup
     private: bytes
     public: bytes
+    dh_key: dh.DHPrivateKey | None = None
 
 
 def make_key_share(group: NamedGroup, seed: bytes) -> KeySharePrivate:
     if group == NamedGroup.X25519:
         scalar = draw(seed, b"x25519", 32)
         return KeySharePrivate(group, scalar, ec.x25519_base(scalar))
+    ff = _FFDHE.get(group)
+    if ff is not None:
+        key = ff.generate_private(DrawRng(seed, b"ffdhe"))
+        return KeySharePrivate(group, b"", key.public_value(), key)
     curve = _CURVES.get(group)
     if curve is None:
         raise fail(A.INTERNAL_ERROR, f"group {group!r} not implemented")
-    key = ec.ECPrivateKey.generate(curve, DrawRng(seed, b"ec" + bytes([group & 0xFF])))
-    return KeySharePrivate(group, key.private_bytes(), key.public_key().to_bytes())
+    eckey = ec.ECPrivateKey.generate(curve, DrawRng(seed, b"ec" + bytes([group & 0xFF])))
+    return KeySharePrivate(group, eckey.private_bytes(), eckey.public_key().to_bytes())
 
 
 def key_agreement(share: KeySharePrivate, peer: bytes) -> bytes:
@@ -88,6 +99,14 @@ def key_agreement(share: KeySharePrivate, peer: bytes) -> bytes:
         if ec.x25519_is_zero(shared):
             raise fail(A.ILLEGAL_PARAMETER, "x25519 shared secret is zero")
         return shared
+    if share.dh_key is not None:
+        size = share.dh_key.group.size_bytes
+        if len(peer) != size:  # left-padded to the size of p (RFC 8446 4.2.8.1)
+            raise fail(A.ILLEGAL_PARAMETER, f"{share.group.name} share is not {size} bytes")
+        try:
+            return share.dh_key.exchange(peer)
+        except dh.DHError as e:
+            raise fail(A.ILLEGAL_PARAMETER, f"{share.group.name} share: {e}") from None
     curve = _CURVES[share.group]
     # TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2).
     if len(peer) != 1 + 2 * curve.size or peer[0] != 4:
@@ -97,13 +116,6 @@ def key_agreement(share: KeySharePrivate, peer: bytes) -> bytes:
         return ec.ECPrivateKey.from_bytes(curve, share.private).exchange(pub)
     except ec.ECError as e:
         raise fail(A.ILLEGAL_PARAMETER, f"{curve.name} share: {e}") from None
-
-
-def valid_share_length(group: int, data: bytes) -> bool:
-    if group == NamedGroup.X25519:
-        return len(data) == 32
-    curve = _CURVES.get(NamedGroup(group)) if group in _CURVES else None
-    return curve is not None and len(data) == 1 + 2 * curve.size
 
 
 # ------------------------------------------------------------ signatures
