@@ -33,7 +33,7 @@ from tlspy.core.enums import (
     ProtocolVersion,
 )
 from tlspy.core.errors import TLSError
-from tlspy.core.keyschedule import Transcript, next_traffic_secret
+from tlspy.core.keyschedule import Transcript, next_traffic_secret, resumption_psk
 from tlspy.core.messages import Alert as AlertMessage
 from tlspy.core.messages import KeyUpdate, NewSessionTicket13
 from tlspy.core.reader import parse_alert, parse_handshake
@@ -63,20 +63,30 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
+from tlspy.engine.tickets import MAX_LIFETIME, Ticket
 
 A = AlertDescription
 
 
-def client(config: Config, server_name: str | None = None) -> tuple[State, bytes]:
-    """A client connection and its ClientHello (ready to send)."""
+def client(
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+) -> tuple[State, bytes]:
+    """A client connection and its ClientHello (ready to send).  ``ticket``
+    (from a NewSessionTicket event) is offered for resumption when it has not
+    expired and its suite is configured."""
     if not config.tls13 or not config.suites_13:
         raise ValueError("the engine needs TLS 1.3 and a TLS 1.3 cipher suite in the config")
     if server_name is not None:
         server_name.encode("ascii")
     seed = config.rng(32)
-    hello, shares = handshake_client13.client_hello(config, server_name, seed)
+    if ticket is not None and (
+        not ticket.usable(config.clock()) or ticket.cipher_suite not in config.suites_13
+    ):
+        ticket = None
+    hello, shares = handshake_client13.client_hello(config, server_name, seed, ticket)
     raw = assemble_handshake(hello)
-    hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name)
+    hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name,
+                               ticket=ticket)
     st = State(config, True, hs, draw(seed, b"next", 32))
     # The first ClientHello goes out with record version 0x0301 (RFC 8446 5.1).
     out = bytes((ContentType.HANDSHAKE, 3, 1, len(raw) >> 8, len(raw) & 0xFF)) + raw
@@ -284,7 +294,21 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
         events.append(KeyUpdated(True, wrote))
         return st
     if isinstance(msg, NewSessionTicket13) and st.is_client:
-        events.append(NewSessionTicket(msg.ticket_lifetime))
+        if msg.ticket_lifetime > MAX_LIFETIME:
+            raise fail(A.ILLEGAL_PARAMETER, "ticket lifetime above seven days")
+        info = hs.info
+        ticket = Ticket(
+            msg.ticket,
+            resumption_psk(alg, hs.resumption_master, msg.ticket_nonce),
+            hs.suite.suite,
+            msg.ticket_age_add,
+            msg.ticket_lifetime,
+            st.config.clock(),
+            info.server_name,
+            info.alpn,
+            info.peer_certificates,
+        )
+        events.append(NewSessionTicket(ticket))
         return st
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
 
@@ -356,6 +380,7 @@ __all__ = [
     "Result",
     "SessionInfo",
     "State",
+    "Ticket",
     "UsageError",
     "client",
     "handle_tls",

@@ -131,6 +131,11 @@ class Config:
     hrr_cookie: bool = True
     middlebox_compat: bool = True
     client_auth: str = "none"
+    # Server: session ticket keys (32 bytes each; the first seals, all
+    # open) and how many tickets to send after each handshake.
+    ticket_keys: tuple[bytes, ...] = ()
+    ticket_lifetime: int = 7200
+    tickets: int = 1
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 
@@ -150,6 +155,13 @@ class Config:
                 raise ValueError(f"group {g!r} is not supported")
         if self.client_auth not in ("none", "optional", "required"):
             raise ValueError('client_auth must be "none", "optional" or "required"')
+        for k in self.ticket_keys:
+            if len(k) != 32:
+                raise ValueError("ticket keys must be 32 bytes")
+        if not 0 < self.ticket_lifetime <= 604800:
+            raise ValueError("ticket_lifetime must be 1..604800 seconds")
+        if not 0 <= self.tickets <= 16:
+            raise ValueError("tickets must be 0..16")
         if not self.groups:
             raise ValueError("Config.groups is empty")
         if not 1 <= self.key_shares <= len(self.groups):

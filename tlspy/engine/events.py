@@ -7,6 +7,7 @@ from typing import TypeAlias
 
 from tlspy.core.enums import AlertDescription, AlertLevel
 from tlspy.engine.state import SessionInfo, State
+from tlspy.engine.tickets import Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +42,10 @@ class KeyUpdated:
 
 @dataclass(frozen=True, slots=True)
 class NewSessionTicket:
-    """The server sent a ticket (tlspy does not resume sessions yet)."""
+    """The server sent a ticket; pass ``ticket`` to ``engine.client`` to
+    resume."""
 
-    lifetime: int
+    ticket: Ticket
 
 
 Event: TypeAlias = HandshakeComplete | Alert | Closed | KeyUpdated | NewSessionTicket

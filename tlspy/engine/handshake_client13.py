@@ -16,8 +16,10 @@ from tlspy.core.enums import (
     ExtensionType,
     NamedGroup,
     ProtocolVersion,
+    PskKeyExchangeMode,
     SignatureScheme,
 )
+from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
     ALPN,
     Certificate13,
@@ -36,6 +38,9 @@ from tlspy.core.messages import (
     KeyShareEntry,
     KeyShareHelloRetryRequest,
     KeyShareServerHello,
+    PreSharedKeyClientHello,
+    PreSharedKeyServerHello,
+    PskKeyExchangeModes,
     ServerHello,
     ServerName,
     SignatureAlgorithms,
@@ -75,6 +80,7 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
+from tlspy.engine.tickets import Ticket, with_binder
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -86,8 +92,10 @@ def _schemes(config: Config) -> tuple[SignatureScheme, ...]:
 
 
 def client_hello(
-    config: Config, server_name: str | None, seed: bytes
+    config: Config, server_name: str | None, seed: bytes, ticket: Ticket | None = None
 ) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
+    """The first ClientHello (with ``ticket`` offered for resumption when
+    given; the caller checked it is usable) and our key shares."""
     shares = tuple(
         make_key_share(g, draw(seed, b"share" + bytes([i]), 32))
         for i, g in enumerate(config.groups[: config.key_shares])
@@ -101,6 +109,9 @@ def client_hello(
         exts.append(ALPN(config.alpn_protocols))
     exts.append(KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public) for s in shares)))
     exts.append(SupportedVersionsClientHello((ProtocolVersion.TLS_1_3,)))
+    if ticket is not None:
+        exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
+        exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
     session_id = draw(seed, b"session id", 32) if config.middlebox_compat else b""
     hello = ClientHello(
         ProtocolVersion.TLS_1_2,
@@ -110,6 +121,8 @@ def client_hello(
         b"\x00",
         tuple(exts),
     )
+    if ticket is not None:
+        hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
 
 
@@ -183,18 +196,29 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
                                                   for s in shares)))
         else:
             exts.append(e)
+    ticket = hs.ticket
+    psk_ext = exts.pop() if isinstance(exts[-1], PreSharedKeyClientHello) else None
     if cookie is not None:
         exts.append(cookie)
-    hello2 = replace(hs.hello, extensions=tuple(exts))
     ch1 = hs.transcript  # holds ClientHello1 only
+    prefix = ch1.after_hello_retry_request(info.prf_hash).add(raw)
+    hello2 = replace(hs.hello, extensions=tuple(exts))
+    if psk_ext is not None and ticket is not None:
+        tinfo = suite_info(ticket.cipher_suite)
+        if tinfo is not None and tinfo.prf_hash == info.prf_hash:
+            hello2 = replace(hello2, extensions=(*exts, psk_ext))
+            hello2 = with_binder(hello2, ticket, prefix, st.config.clock())
+        else:
+            ticket = None  # the retry's hash rules the ticket out
     ch2_raw = assemble_handshake(hello2)
-    transcript = ch1.after_hello_retry_request(info.prf_hash).add(raw, ch2_raw)
+    transcript = prefix.add(ch2_raw)
     out = b""
     if hs.hello.legacy_session_id and not hs.ccs_sent:
         out += CCS_RECORD
     st2, records = seal_handshake(st, ch2_raw)
     new = ClientWaitServerHello(hello2, shares, transcript, hs.server_name,
-                                CipherSuite(m.cipher_suite), True if out else hs.ccs_sent)
+                                CipherSuite(m.cipher_suite), True if out else hs.ccs_sent,
+                                ticket)
     return replace(st2, hs=new, seed=draw(st.seed, b"next", 32)), out + records, []
 
 
@@ -233,13 +257,24 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     assert info is not None
     alg = info.prf_hash
     transcript = hs.transcript.add(raw)
-    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg), shared)
+    psk_sh = find_extension(m.extensions, PreSharedKeyServerHello)
+    resumed: Ticket | None = None
+    if psk_sh is not None:
+        ticket = hs.ticket
+        if ticket is None or psk_sh.selected_identity != 0:
+            raise fail(A.ILLEGAL_PARAMETER, "server selected a PSK that was not offered")
+        tinfo = suite_info(ticket.cipher_suite)
+        if tinfo is None or tinfo.prf_hash != alg:
+            raise fail(A.ILLEGAL_PARAMETER, "resumption with a suite of another hash")
+        resumed = ticket
+    early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
+    hs_secret = ks.handshake_secret(alg, early, shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
     secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs)
     st2 = replace(
         st,
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
-                                         hs.ccs_sent),
+                                         hs.ccs_sent, resumed),
         read=keys13(info, s_hs),
         # Installed now so that an alert this client sends is protected.
         write=keys13(info, c_hs),
@@ -259,7 +294,14 @@ def _encrypted_extensions(
         selected = alpn.protocols[0]
     if any(e.extension_type == ExtensionType.EARLY_DATA for e in m.extensions):
         raise fail(A.UNSUPPORTED_EXTENSION, "early_data accepted but not offered")
-    new = ClientWaitCertificate(hs.secrets, hs.transcript.add(raw), hs.hello, hs.server_name,
+    transcript = hs.transcript.add(raw)
+    t = hs.resumed
+    if t is not None:
+        info = SessionInfo(ProtocolVersion.TLS_1_3, hs.secrets.suite.suite, hs.secrets.group,
+                           None, selected, t.peer_certificates, hs.server_name, True)
+        return replace(st, hs=ClientWaitFinished(hs.secrets, transcript, hs.ccs_sent, info,
+                                                 None, ())), b"", []
+    new = ClientWaitCertificate(hs.secrets, transcript, hs.hello, hs.server_name,
                                 hs.ccs_sent, selected)
     return replace(st, hs=new), b"", []
 
@@ -340,10 +382,11 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
         Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
     )
     flight += fin
+    res_master = ks.resumption_master_secret(alg, master, transcript.add(fin).hash(alg))
     st2, records = seal_handshake(st, flight)
     st3 = replace(
         st2,
-        hs=Established(sec.suite, hs.info, exp),
+        hs=Established(sec.suite, hs.info, exp, res_master),
         read=keys13(sec.suite, s_ap),
         write=keys13(sec.suite, c_ap),
     )

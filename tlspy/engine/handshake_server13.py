@@ -12,6 +12,8 @@ from tlspy.core.enums import (
     CipherSuite,
     NamedGroup,
     ProtocolVersion,
+    PskKeyExchangeMode,
+    SignatureScheme,
 )
 from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
@@ -32,7 +34,10 @@ from tlspy.core.messages import (
     KeyShareEntry,
     KeyShareHelloRetryRequest,
     KeyShareServerHello,
+    NewSessionTicket13,
     PreSharedKeyClientHello,
+    PreSharedKeyServerHello,
+    PskKeyExchangeModes,
     ServerHello,
     ServerName,
     SignatureAlgorithms,
@@ -69,6 +74,7 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
+from tlspy.engine.tickets import TicketState, binder, open_ticket, seal_ticket
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -162,9 +168,6 @@ def _client_hello(
     assert info is not None
     alg = info.prf_hash
     chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
-    if chosen is None:
-        raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
-    ck, scheme = chosen
     mutual = [g for g in cfg.groups if g in groups_ext.groups]
     if not mutual:
         raise fail(A.HANDSHAKE_FAILURE, "no group in common")
@@ -196,6 +199,9 @@ def _client_hello(
         new = ServerWaitClientHello2(t, m, suite, group, cookie_value, skip_early)
         return replace(st2, hs=new, seed=draw(seed, b"next", 32)), records, []
 
+    psk = _accept_psk(st, m, raw, alg, retry)
+    if psk is None and chosen is None:
+        raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
     group = NamedGroup(share.group)
     mine = make_key_share(group, draw(seed, b"server share", 32))
     shared = key_agreement(mine, share.key_exchange)
@@ -213,8 +219,9 @@ def _client_hello(
         m.legacy_session_id,
         suite,
         0,
-        (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3), KeyShareServerHello(
-            KeyShareEntry(group, mine.public))),
+        (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
+         KeyShareServerHello(KeyShareEntry(group, mine.public)))
+        + ((PreSharedKeyServerHello(0),) if psk is not None else ()),
     )
     sh_raw = assemble_handshake(sh)
     transcript = transcript.add(sh_raw)
@@ -223,7 +230,7 @@ def _client_hello(
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
-    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg), shared)
+    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
     st = replace(st, write=keys13(info, s_hs))
 
@@ -231,19 +238,26 @@ def _client_hello(
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
     flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
-    want_cert = cfg.client_auth != "none"
+    want_cert = cfg.client_auth != "none" and psk is None
+    scheme: SignatureScheme | None = None
     if want_cert:
         flight += assemble_handshake(CertificateRequest13(
             b"", (SignatureAlgorithms(tuple(s for s in cfg.signature_schemes
                                             if s in SCHEMES_13)),)))
-    flight += assemble_handshake(
-        Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
-    )
-    transcript = transcript.add(flight)
-    content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
-    cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
-                                                           draw(seed, b"sign", 32))))
-    transcript = transcript.add(cv)
+    cv = b""
+    if psk is None:
+        assert chosen is not None
+        ck, scheme = chosen
+        flight += assemble_handshake(
+            Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
+        )
+        transcript = transcript.add(flight)
+        content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
+        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
+                                                               draw(seed, b"sign", 32))))
+        transcript = transcript.add(cv)
+    else:
+        transcript = transcript.add(flight)
     fin = assemble_handshake(
         Finished(ks.finished_verify_data(alg, s_hs, transcript.hash(alg)))
     )
@@ -254,7 +268,7 @@ def _client_hello(
     master = ks.master_secret(alg, hs_secret)
     c_ap, s_ap, _ = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
-                          (), server_name)
+                          (), server_name, psk is not None)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
@@ -280,12 +294,60 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
     _, _, exp = ks.application_traffic_secrets(alg, master, hs.transcript.hash(alg))
+    res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp),
+        hs=Established(sec.suite, hs.info, exp, res_master),
         read=keys13(sec.suite, hs.client_app),
+        seed=draw(st.seed, b"next", 32),
     )
-    return st2, b"", [HandshakeComplete(hs.info)]
+    out = b""
+    cfg = st.config
+    if cfg.ticket_keys and cfg.tickets:
+        now = cfg.clock()
+        nsts = b""
+        for i in range(cfg.tickets):
+            nonce = bytes([i])
+            age_add = int.from_bytes(draw(st.seed, b"age add" + nonce, 4), "big")
+            psk = ks.resumption_psk(alg, res_master, nonce)
+            ticket = seal_ticket(
+                cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+            )
+            nsts += assemble_handshake(
+                NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
+            )
+        st2, out = seal_handshake(st2, nsts)
+    return st2, out, [HandshakeComplete(hs.info)]
+
+
+def _accept_psk(
+    st: State, m: ClientHello, raw: bytes, alg: str, retry: ServerWaitClientHello2 | None
+) -> bytes | None:
+    """The resumption PSK when the client offers a ticket we sealed, of the
+    chosen suite's hash and not expired, with a valid binder; else None (a
+    full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
+    cfg = st.config
+    offer = find_extension(m.extensions, PreSharedKeyClientHello)
+    if offer is None:
+        return None
+    modes = find_extension(m.extensions, PskKeyExchangeModes)
+    if modes is None:
+        raise fail(A.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes")
+    if not cfg.ticket_keys or PskKeyExchangeMode.PSK_DHE_KE not in modes.modes:
+        return None
+    ts = open_ticket(cfg.ticket_keys, offer.identities[0].identity)
+    if ts is None:
+        return None
+    tinfo = suite_info(ts.suite)
+    age = cfg.clock() - ts.issued_at
+    if tinfo is None or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    prefix = retry.transcript if retry is not None else Transcript()
+    truncated = raw[: len(raw) - offer.binders_length()]
+    if not compare_digest(binder(alg, ts.psk, prefix, truncated), offer.binders[0]):
+        raise fail(A.DECRYPT_ERROR, "PSK binder does not verify")
+    return ts.psk
 
 
 def _client_certificate(

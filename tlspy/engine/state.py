@@ -22,6 +22,7 @@ from tlspy.core.record import HandshakeBuffer, RecordProtection13
 from tlspy.core.suites import BulkCipher, SuiteInfo
 from tlspy.engine.config import Config
 from tlspy.engine.handshake_common import KeySharePrivate
+from tlspy.engine.tickets import Ticket
 from tlspy.x509 import Certificate
 
 
@@ -86,6 +87,7 @@ class SessionInfo:
     alpn: bytes | None
     peer_certificates: tuple[Certificate, ...]
     server_name: str | None
+    resumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,7 @@ class ClientWaitServerHello:
     server_name: str | None
     retry_suite: CipherSuite | None = None  # set after a HelloRetryRequest
     ccs_sent: bool = False
+    ticket: Ticket | None = None  # offered for resumption
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ class ClientWaitEncryptedExtensions:
     hello: ClientHello
     server_name: str | None
     ccs_sent: bool
+    resumed: Ticket | None  # the ticket the server accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,7 @@ class Established:
     suite: SuiteInfo
     info: SessionInfo
     exporter_master: bytes
+    resumption_master: bytes
 
 
 @dataclass(frozen=True, slots=True)
