@@ -150,3 +150,54 @@ def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
     assert b"hello from tlspy" in stdout
     assert b"Verify return code: 0 (ok)" in stdout
     assert b"TLSv1.3" in stdout
+
+
+def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
+    _, cert, key = _files(tmp_path, "p256")
+    assert OPENSSL is not None
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=time.time)
+        ticket = None
+        for attempt in range(2):
+            st, out = engine.client(cfg, "server.test", ticket=ticket)
+            with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+                sock.sendall(out)
+                while not st.established:
+                    r = engine.handle_tls(st, sock.recv(65536))
+                    assert not r.state.failed, r.events
+                    st = r.state
+                    if r.out:
+                        sock.sendall(r.out)
+                assert st.info is not None and st.info.resumed == (attempt == 1)
+                st, out = engine.send_application_data(st, b"abc\n")
+                sock.sendall(out)
+                got = b""
+                deadline = time.monotonic() + TIMEOUT
+                while b"\n" not in got:
+                    assert time.monotonic() < deadline
+                    r = engine.handle_tls(st, sock.recv(65536))
+                    assert not r.state.failed, r.events
+                    st, got = r.state, got + r.data
+                    tickets = [e.ticket for e in r.events
+                               if isinstance(e, engine.NewSessionTicket)]
+                    if tickets and ticket is None:
+                        ticket = tickets[0]
+                assert got == b"cba\n"
+                st, out = engine.send_close_notify(st)
+                sock.sendall(out)
+            assert ticket is not None
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)
