@@ -439,3 +439,36 @@ def test_pkcs1v15_sign_message_like_oracle() -> None:
         assert key.public_key().verify_pkcs1v15(name, b"hello", sig)
         assert not key.public_key().verify_pkcs1v15(name, b"hellO", sig)
         assert not key.public_key().verify_pkcs1v15(name, b"hello", sig[1:])
+
+
+def test_blinding_refresh_and_squaring() -> None:
+    # 70 signatures cross two fresh draws and many squared pairs; every one
+    # must be the deterministic PKCS#1 v1.5 signature.
+    okey = oracle_key(1024)
+    key = ours(okey)
+    digest = oracle_digest("sha256", b"many")
+    want = okey.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+    rnd = det_rng(3)
+    assert all(key.sign_pkcs1v15_digest("sha256", digest, rng=rnd) == want for _ in range(70))
+
+
+def test_blinding_threads() -> None:
+    import threading
+
+    okey = oracle_key(1024)
+    key = ours(okey)
+    results: list[bool] = []
+
+    def worker(i: int) -> None:
+        digest = oracle_digest("sha256", bytes([i]))
+        want = okey.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+        rnd = det_rng(i)
+        results.extend(key.sign_pkcs1v15_digest("sha256", digest, rng=rnd) == want
+                       for _ in range(20))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 80 and all(results)
