@@ -39,7 +39,6 @@ for messages too long for the key and unknown hash names.
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import threading
@@ -47,6 +46,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nocrypto import hash as _hashmod
+from nocrypto import rng as _rngmod
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 from nocrypto.util import compare_digest
@@ -108,11 +108,7 @@ def _digest(name: str, data: bytes) -> bytes:
 
 
 def _default_rng(rng: Rng | None) -> Rng:
-    if rng is not None:
-        return rng
-    mod = importlib.import_module("nocrypto.rng")
-    fn: Rng = mod.random_bytes
-    return fn
+    return _rngmod.random_bytes if rng is None else rng
 
 
 def _mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
@@ -163,7 +159,7 @@ class RSAPublicKey:
             raise InvalidKeyError(f"RSA modulus must have {MIN_BITS} to {MAX_BITS} bits")
         if e < 3 or e % 2 == 0 or e >= n:
             raise InvalidKeyError("RSA public exponent must be odd, >= 3 and < n")
-        mont = ffi.new("nc_mont *")
+        mont = ffi.new("nc_bn_mont *")
         nb = n.to_bytes(_nbytes(n), "big")
         if lib.nc_mont_init(mont, nb, len(nb)) != 0:  # pragma: no cover - checked above
             raise InvalidKeyError("RSA modulus rejected")
@@ -573,7 +569,7 @@ def _is_probable_prime(w: int, rounds: int, rand: Rng) -> bool:
     if any(w % sp == 0 for sp in _SMALL_PRIMES):
         return w in _SMALL_PRIMES
     wlen = _nbytes(w)
-    mont = ffi.new("nc_mont *")
+    mont = ffi.new("nc_bn_mont *")
     if lib.nc_mont_init(mont, w.to_bytes(wlen, "big"), wlen) != 0:
         return False
     scratch = ffi.new("uint64_t[]", lib.nc_bn_scratch_limbs(mont.n))

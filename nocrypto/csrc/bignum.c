@@ -93,7 +93,7 @@ void nc_bn_mul(uint64_t *r, const uint64_t *a, size_t an, const uint64_t *b, siz
 }
 
 /* Final step of every Montgomery product: t (n + 1 limbs, < 2m) -> r < m. */
-static void mont_final(const nc_mont *c, uint64_t *r, uint64_t *t) {
+static void mont_final(const nc_bn_mont *c, uint64_t *r, uint64_t *t) {
     size_t n = c->n;
     uint64_t brw = nc_bn_sub(r, t, c->m, n);
     /* t >= m exactly when the top limb absorbs the borrow. */
@@ -103,7 +103,7 @@ static void mont_final(const nc_mont *c, uint64_t *r, uint64_t *t) {
 
 /* The interleaved CIOS product; inlined into size-specialised copies so
  * the compiler can unroll the inner loop for the common RSA/DH sizes. */
-static inline __attribute__((always_inline)) void mont_mul_n(const nc_mont *c, uint64_t *r,
+static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c, uint64_t *r,
                                                              const uint64_t *a, const uint64_t *b,
                                                              uint64_t *t, size_t n) {
     const uint64_t *m = c->m;
@@ -135,7 +135,7 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_mont *c, u
 /* Montgomery squaring: the full square (off-diagonal products once,
  * doubled, plus the diagonal), then word-by-word reduction.  a < m;
  * t: 2 n + 1 limbs. */
-static inline __attribute__((always_inline)) void mont_sqr_n(const nc_mont *c, uint64_t *r,
+static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c, uint64_t *r,
                                                              const uint64_t *a, uint64_t *t,
                                                              size_t n) {
     const uint64_t *m = c->m;
@@ -185,16 +185,16 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_mont *c, u
 
 #define NC_SIZES(X) X(16) X(24) X(32) X(48) X(64)
 #define NC_DEF(N)                                                                              \
-    static void mont_mul_##N(const nc_mont *c, uint64_t *r, const uint64_t *a,                \
+    static void mont_mul_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a,                \
                              const uint64_t *b, uint64_t *t) {                                \
         mont_mul_n(c, r, a, b, t, N);                                                          \
     }                                                                                          \
-    static void mont_sqr_##N(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) { \
+    static void mont_sqr_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) { \
         mont_sqr_n(c, r, a, t, N);                                                             \
     }
 NC_SIZES(NC_DEF)
 
-void nc_mont_mul(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b, uint64_t *t) {
+void nc_mont_mul(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b, uint64_t *t) {
     switch (c->n) {
 #define NC_CASE(N)                     \
     case N:                            \
@@ -207,7 +207,7 @@ void nc_mont_mul(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_
     }
 }
 
-void nc_mont_sqr(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
+void nc_mont_sqr(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
     switch (c->n) {
 #define NC_CASE(N)                  \
     case N:                         \
@@ -220,7 +220,7 @@ void nc_mont_sqr(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) 
     }
 }
 
-void nc_mont_from(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
+void nc_mont_from(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
     /* a * 1 / R: the product with the plain integer 1, kept in t's tail. */
     size_t n = c->n;
     uint64_t *one = t + n + 2;
@@ -231,7 +231,7 @@ void nc_mont_from(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t)
     nc_mont_mul(c, r, a, one, t);
 }
 
-void nc_mod_add(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+void nc_mod_add(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     size_t n = c->n;
     uint64_t carry = nc_bn_add(r, a, b, n);
     uint64_t tmp[NC_BN_MAX_LIMBS];
@@ -242,7 +242,7 @@ void nc_mod_add(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t
     nc_ct_wipe(tmp, sizeof tmp);
 }
 
-void nc_mod_sub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+void nc_mod_sub(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     size_t n = c->n;
     uint64_t brw = nc_bn_sub(r, a, b, n);
     uint64_t tmp[NC_BN_MAX_LIMBS];
@@ -251,7 +251,7 @@ void nc_mod_sub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t
     nc_ct_wipe(tmp, sizeof tmp);
 }
 
-int nc_mont_init(nc_mont *c, const uint8_t *m, size_t mlen) {
+int nc_mont_init(nc_bn_mont *c, const uint8_t *m, size_t mlen) {
     /* Strip leading zero bytes: the length of a modulus is public. */
     while (mlen > 0 && m[0] == 0) {
         m++;
@@ -270,7 +270,7 @@ int nc_mont_init(nc_mont *c, const uint8_t *m, size_t mlen) {
     return 0;
 }
 
-void nc_mont_setup(nc_mont *c, const uint8_t *m, size_t mlen) {
+void nc_mont_setup(nc_bn_mont *c, const uint8_t *m, size_t mlen) {
     size_t n = (mlen + 7) / 8;
     c->n = (uint32_t)n;
     c->nbytes = (uint32_t)mlen;
@@ -306,7 +306,7 @@ void nc_mont_setup(nc_mont *c, const uint8_t *m, size_t mlen) {
     nc_ct_wipe(t, sizeof t);
 }
 
-void nc_mont_reduce(const nc_mont *c, uint64_t *r, const uint64_t *x, size_t xn, uint64_t *scratch) {
+void nc_mont_reduce(const nc_bn_mont *c, uint64_t *r, const uint64_t *x, size_t xn, uint64_t *scratch) {
     /* Horner over n-limb chunks from the top: acc = (prefix) * R mod m.
      * A chunk y < R gives y * R mod m = mont_mul(y, R^2). */
     size_t n = c->n;
@@ -329,7 +329,7 @@ void nc_mont_reduce(const nc_mont *c, uint64_t *r, const uint64_t *x, size_t xn,
     }
 }
 
-void nc_mont_exp(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e, size_t elen,
+void nc_mont_exp(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e, size_t elen,
                  uint64_t *scratch) {
     size_t n = c->n;
     uint64_t *table = scratch, *sel = scratch + 16 * n, *t = sel + n;
@@ -367,7 +367,7 @@ void nc_mont_exp(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t
     nc_ct_wipe(scratch, (19 * n + 2) * sizeof(uint64_t));
 }
 
-void nc_mont_exp_pub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e,
+void nc_mont_exp_pub(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e,
                      size_t elen, uint64_t *scratch) {
     size_t n = c->n;
     uint64_t *base = scratch, *t = scratch + n;
@@ -391,7 +391,7 @@ void nc_mont_exp_pub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uin
 }
 
 /* Wrapper layout: x (2n) | a (n) | r (n) | exponentiation scratch. */
-static int modexp_common(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+static int modexp_common(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                          const uint8_t *exp, size_t elen, uint64_t *scratch, int pub) {
     size_t n = c->n;
     if (blen > 2 * (size_t)c->nbytes) {
@@ -411,17 +411,17 @@ static int modexp_common(const nc_mont *c, uint8_t *out, const uint8_t *base, si
     return 0;
 }
 
-int nc_bn_modexp(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+int nc_bn_modexp(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                  const uint8_t *exp, size_t elen, uint64_t *scratch) {
     return modexp_common(c, out, base, blen, exp, elen, scratch, 0);
 }
 
-int nc_bn_modexp_pub(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+int nc_bn_modexp_pub(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                      const uint8_t *exp, size_t elen, uint64_t *scratch) {
     return modexp_common(c, out, base, blen, exp, elen, scratch, 1);
 }
 
-int nc_bn_modmul(const nc_mont *c, uint8_t *out, const uint8_t *a, size_t alen,
+int nc_bn_modmul(const nc_bn_mont *c, uint8_t *out, const uint8_t *a, size_t alen,
                  const uint8_t *b, size_t blen, uint64_t *scratch) {
     size_t n = c->n;
     if (alen > 2 * (size_t)c->nbytes || blen > 2 * (size_t)c->nbytes) {

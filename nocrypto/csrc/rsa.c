@@ -45,7 +45,7 @@ size_t nc_rsa_scratch_limbs(const nc_rsa_key *k) {
 
 int nc_rsa_blind_start(const nc_rsa_key *k, uint8_t *t, const uint8_t *r, const uint8_t *u,
                        size_t rlen, uint64_t *state, uint64_t *scratch) {
-    const nc_mont *mn = &k->n;
+    const nc_bn_mont *mn = &k->n;
     size_t N = mn->n;
     if (rlen > 2 * (size_t)mn->nbytes) {
         return -1;
@@ -67,7 +67,7 @@ int nc_rsa_blind_start(const nc_rsa_key *k, uint8_t *t, const uint8_t *r, const 
 
 void nc_rsa_blind_finish(const nc_rsa_key *k, uint64_t *state, const uint8_t *tinv,
                          uint64_t *scratch) {
-    const nc_mont *mn = &k->n;
+    const nc_bn_mont *mn = &k->n;
     size_t N = mn->n;
     uint64_t *b = state + N, *x = scratch, *s = scratch + N;
     nc_bn_decode(x, N, tinv, mn->nbytes);
@@ -77,7 +77,7 @@ void nc_rsa_blind_finish(const nc_rsa_key *k, uint64_t *state, const uint8_t *ti
 }
 
 void nc_rsa_blind_update(const nc_rsa_key *k, uint64_t *state, uint64_t *scratch) {
-    const nc_mont *mn = &k->n;
+    const nc_bn_mont *mn = &k->n;
     size_t N = mn->n;
     nc_mont_sqr(mn, state, state, scratch);
     nc_mont_sqr(mn, state + N, state + N, scratch);
@@ -88,7 +88,7 @@ void nc_rsa_blind_update(const nc_rsa_key *k, uint64_t *state, uint64_t *scratch
  * check as a 0/1 word. */
 static uint64_t private_core(const nc_rsa_key *k, uint64_t *res, const uint8_t *in,
                              const uint64_t *state, uint64_t *scratch) {
-    const nc_mont *mn = &k->n, *mp = &k->p, *mq = &k->q;
+    const nc_bn_mont *mn = &k->n, *mp = &k->p, *mq = &k->q;
     size_t N = mn->n, P = mp->n, Q = mq->n;
     const uint64_t *re = state, *rinv = state + N;
     uint64_t *cx = scratch, *cb = cx + N, *m1 = cb + N, *m2 = m1 + N, *h = m2 + N;

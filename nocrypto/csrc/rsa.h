@@ -20,9 +20,9 @@
 
 /* cffi:begin */
 typedef struct {
-    nc_mont n;
-    nc_mont p;
-    nc_mont q;
+    nc_bn_mont n;
+    nc_bn_mont p;
+    nc_bn_mont q;
     uint8_t dp[1024];     /* d mod (p - 1), p.nbytes bytes big-endian */
     uint8_t dq[1024];     /* d mod (q - 1), q.nbytes bytes */
     uint64_t qinv[128];   /* q^-1 mod p, p.n limbs */

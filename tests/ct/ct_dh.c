@@ -33,7 +33,7 @@ static const uint8_t FFDHE2048_P[256] = {
 static uint64_t scratch[24 * 32 + 8];
 
 int main(void) {
-    nc_mont c;
+    nc_bn_mont c;
     uint8_t x[256], g[1] = {2}, pub[256], peer[256], shared[256];
     ct_report_paths("ct_dh");
     if (nc_mont_init(&c, FFDHE2048_P, sizeof FFDHE2048_P) != 0) {

@@ -13,7 +13,7 @@ static uint64_t state[2 * 32];
 static nc_rsa_key key;
 
 /* the values of p and q are secret; their lengths (limb and byte counts) are not */
-static void secret_mont(nc_mont *c) {
+static void secret_mont(nc_bn_mont *c) {
     SECRET(c->m, sizeof c->m);
     SECRET(c->rr, sizeof c->rr);
     SECRET(c->one, sizeof c->one);

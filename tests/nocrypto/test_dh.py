@@ -174,3 +174,9 @@ def test_immutable() -> None:
         key._pub = b""  # type: ignore[misc]
     with pytest.raises(AttributeError):
         dh.FFDHE2048._p = 5  # type: ignore[misc]
+
+
+def test_default_rng() -> None:
+    a, b = dh.FFDHE3072.generate_private(), dh.FFDHE3072.generate_private()
+    assert a.public_value() != b.public_value()
+    assert a.exchange(b.public_value()) == b.exchange(a.public_value())

@@ -472,3 +472,18 @@ def test_blinding_threads() -> None:
     for t in threads:
         t.join()
     assert len(results) == 80 and all(results)
+
+
+def test_default_rng() -> None:
+    # nocrypto.rng.random_bytes serves when no rng is passed
+    okey = oracle_key(2048)
+    key = ours(okey)
+    sig = key.sign_pss("sha256", b"m")
+    okey.public_key().verify(sig, b"m", padding.PSS(padding.MGF1(hashes.SHA256()), 32),
+                             hashes.SHA256())
+    ct = key.public_key().encrypt_oaep(b"secret")
+    assert key.decrypt_oaep(ct) == b"secret"
+    ct = key.public_key().encrypt_pkcs1v15(b"secret")
+    assert key.decrypt_pkcs1v15(ct) == b"secret"
+    assert len(key.tls_premaster_decrypt(b"", 0x0303)) == 48
+    assert rsa.generate(1024).size_bits == 1024
