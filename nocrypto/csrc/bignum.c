@@ -101,6 +101,68 @@ static void mont_final(const nc_bn_mont *c, uint64_t *r, uint64_t *t) {
     nc_bn_cmov(keep_t, r, t, n);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NC_BN_ASM 1
+/* Columns j = 1 .. n-1 of one CIOS row, in x86-64 assembly (mul/add/adc
+ * only, so valgrind sees and checks it): with z = ai b[j] + t[j] + c1,
+ * c1 = high(z) and t[j-1] = low(u m[j] + low(z) + c2), c2 = its high word.
+ * Compilers spill the two 128-bit carry chains; here they stay in
+ * registers.  The loop runs n - 1 times whatever the values are. */
+static inline void cios_row_asm(uint64_t *t, const uint64_t *b, const uint64_t *m, uint64_t ai,
+                                uint64_t u, uint64_t *c1p, uint64_t *c2p, size_t n) {
+    uint64_t c1 = *c1p, c2 = *c2p, tmp;
+    size_t j = 1;
+    __asm__ volatile(
+        "1:\n\t"
+        "movq (%[b],%[j],8), %%rax\n\t"
+        "mulq %[ai]\n\t"
+        "addq (%[t],%[j],8), %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %[c1], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c1]\n\t"
+        "movq %%rax, %[tmp]\n\t"
+        "movq (%[m],%[j],8), %%rax\n\t"
+        "mulq %[u]\n\t"
+        "addq %[tmp], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %[c2], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c2]\n\t"
+        "movq %%rax, -8(%[t],%[j],8)\n\t"
+        "incq %[j]\n\t"
+        "cmpq %[n], %[j]\n\t"
+        "jb 1b\n\t"
+        : [c1] "+&r"(c1), [c2] "+&r"(c2), [j] "+&r"(j), [tmp] "=&r"(tmp)
+        : [t] "r"(t), [b] "r"(b), [m] "r"(m), [ai] "r"(ai), [u] "r"(u), [n] "r"(n)
+        : "rax", "rdx", "cc", "memory");
+    *c1p = c1;
+    *c2p = c2;
+}
+
+/* t[0..n) += a b[0..n) (n >= 1); returns the carry word. */
+static inline uint64_t mac_row_asm(uint64_t *t, const uint64_t *b, uint64_t a, size_t n) {
+    uint64_t c = 0;
+    size_t j = 0;
+    __asm__ volatile(
+        "1:\n\t"
+        "movq (%[b],%[j],8), %%rax\n\t"
+        "mulq %[a]\n\t"
+        "addq %[c], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %%rax, (%[t],%[j],8)\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c]\n\t"
+        "incq %[j]\n\t"
+        "cmpq %[n], %[j]\n\t"
+        "jb 1b\n\t"
+        : [c] "+&r"(c), [j] "+&r"(j)
+        : [t] "r"(t), [b] "r"(b), [a] "r"(a), [n] "r"(n)
+        : "rax", "rdx", "cc", "memory");
+    return c;
+}
+#endif
+
 /* The interleaved CIOS product; inlined into size-specialised copies so
  * the compiler can unroll the inner loop for the common RSA/DH sizes. */
 static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c, uint64_t *r,
@@ -118,6 +180,11 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c
         u128 z2 = (u128)u * m[0] + (uint64_t)z;
         uint64_t c1 = (uint64_t)(z >> 64);
         uint64_t c2 = (uint64_t)(z2 >> 64);
+#ifdef NC_BN_ASM
+        if (n > 1) {
+            cios_row_asm(t, b, m, ai, u, &c1, &c2, n);
+        }
+#else
         for (size_t j = 1; j < n; j++) {
             z = (u128)ai * b[j] + t[j] + c1;
             c1 = (uint64_t)(z >> 64);
@@ -125,6 +192,7 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c
             c2 = (uint64_t)(z2 >> 64);
             t[j - 1] = (uint64_t)z2;
         }
+#endif
         z = (u128)t[n] + c1 + c2;
         t[n - 1] = (uint64_t)z;
         t[n] = (uint64_t)(z >> 64);
@@ -144,6 +212,9 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
         t[i] = 0;
     }
     for (size_t i = 0; i + 1 < n; i++) {
+#ifdef NC_BN_ASM
+        t[i + n] = mac_row_asm(t + 2 * i + 1, a + i + 1, a[i], n - i - 1);
+#else
         uint64_t ai = a[i], cy = 0;
         for (size_t j = i + 1; j < n; j++) {
             u128 z = (u128)ai * a[j] + t[i + j] + cy;
@@ -151,6 +222,7 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
             cy = (uint64_t)(z >> 64);
         }
         t[i + n] = cy;
+#endif
     }
     uint64_t top = 0;
     for (size_t i = 0; i < 2 * n; i++) {
@@ -169,12 +241,17 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
     /* reduction: t < m^2 < m R, so the result fits n + 1 limbs */
     uint64_t hi = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = t[i] * m0i, k = 0;
+        uint64_t u = t[i] * m0i;
+#ifdef NC_BN_ASM
+        uint64_t k = mac_row_asm(t + i, m, u, n);
+#else
+        uint64_t k = 0;
         for (size_t j = 0; j < n; j++) {
             u128 z = (u128)u * m[j] + t[i + j] + k;
             t[i + j] = (uint64_t)z;
             k = (uint64_t)(z >> 64);
         }
+#endif
         u128 z = (u128)t[i + n] + k + hi;
         t[i + n] = (uint64_t)z;
         hi = (uint64_t)(z >> 64);
