@@ -9,6 +9,7 @@
  */
 #include "bignum.h"
 
+#include "cpu.h"
 #include "ct.h"
 
 /* Unrolling the size-specialised inner loops is worth about a quarter of
@@ -170,6 +171,8 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c
                                                              uint64_t *t, size_t n) {
     const uint64_t *m = c->m;
     uint64_t m0i = c->m0i;
+    uint32_t use_asm = c->use_asm;
+    (void)use_asm; /* only read where the assembly rows exist */
     for (size_t i = 0; i <= n; i++) {
         t[i] = 0;
     }
@@ -181,18 +184,19 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c
         uint64_t c1 = (uint64_t)(z >> 64);
         uint64_t c2 = (uint64_t)(z2 >> 64);
 #ifdef NC_BN_ASM
-        if (n > 1) {
+        if (use_asm && n > 1) {
             cios_row_asm(t, b, m, ai, u, &c1, &c2, n);
-        }
-#else
-        for (size_t j = 1; j < n; j++) {
-            z = (u128)ai * b[j] + t[j] + c1;
-            c1 = (uint64_t)(z >> 64);
-            z2 = (u128)u * m[j] + (uint64_t)z + c2;
-            c2 = (uint64_t)(z2 >> 64);
-            t[j - 1] = (uint64_t)z2;
-        }
+        } else
 #endif
+        {
+            for (size_t j = 1; j < n; j++) {
+                z = (u128)ai * b[j] + t[j] + c1;
+                c1 = (uint64_t)(z >> 64);
+                z2 = (u128)u * m[j] + (uint64_t)z + c2;
+                c2 = (uint64_t)(z2 >> 64);
+                t[j - 1] = (uint64_t)z2;
+            }
+        }
         z = (u128)t[n] + c1 + c2;
         t[n - 1] = (uint64_t)z;
         t[n] = (uint64_t)(z >> 64);
@@ -208,13 +212,18 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
                                                              size_t n) {
     const uint64_t *m = c->m;
     uint64_t m0i = c->m0i;
+    uint32_t use_asm = c->use_asm;
+    (void)use_asm; /* only read where the assembly rows exist */
     for (size_t i = 0; i < 2 * n + 1; i++) {
         t[i] = 0;
     }
     for (size_t i = 0; i + 1 < n; i++) {
 #ifdef NC_BN_ASM
-        t[i + n] = mac_row_asm(t + 2 * i + 1, a + i + 1, a[i], n - i - 1);
-#else
+        if (use_asm) {
+            t[i + n] = mac_row_asm(t + 2 * i + 1, a + i + 1, a[i], n - i - 1);
+            continue;
+        }
+#endif
         uint64_t ai = a[i], cy = 0;
         for (size_t j = i + 1; j < n; j++) {
             u128 z = (u128)ai * a[j] + t[i + j] + cy;
@@ -222,7 +231,6 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
             cy = (uint64_t)(z >> 64);
         }
         t[i + n] = cy;
-#endif
     }
     uint64_t top = 0;
     for (size_t i = 0; i < 2 * n; i++) {
@@ -242,16 +250,19 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
     uint64_t hi = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t u = t[i] * m0i;
-#ifdef NC_BN_ASM
-        uint64_t k = mac_row_asm(t + i, m, u, n);
-#else
         uint64_t k = 0;
-        for (size_t j = 0; j < n; j++) {
-            u128 z = (u128)u * m[j] + t[i + j] + k;
-            t[i + j] = (uint64_t)z;
-            k = (uint64_t)(z >> 64);
-        }
+#ifdef NC_BN_ASM
+        if (use_asm) {
+            k = mac_row_asm(t + i, m, u, n);
+        } else
 #endif
+        {
+            for (size_t j = 0; j < n; j++) {
+                u128 z = (u128)u * m[j] + t[i + j] + k;
+                t[i + j] = (uint64_t)z;
+                k = (uint64_t)(z >> 64);
+            }
+        }
         u128 z = (u128)t[i + n] + k + hi;
         t[i + n] = (uint64_t)z;
         hi = (uint64_t)(z >> 64);
@@ -351,6 +362,12 @@ void nc_mont_setup(nc_bn_mont *c, const uint8_t *m, size_t mlen) {
     size_t n = (mlen + 7) / 8;
     c->n = (uint32_t)n;
     c->nbytes = (uint32_t)mlen;
+    c->reserved = 0;
+#ifdef NC_BN_ASM
+    c->use_asm = nc_cpu_is_portable() ? 0 : 1;
+#else
+    c->use_asm = 0;
+#endif
     for (size_t i = 0; i < NC_BN_MAX_LIMBS; i++) {
         c->m[i] = c->rr[i] = c->one[i] = 0;
     }

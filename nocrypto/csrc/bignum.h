@@ -8,6 +8,11 @@
  * nc_bn_scratch_limbs().  Every function here is constant time in the
  * values of its operands, except nc_mont_exp_pub (and nc_bn_modexp_pub),
  * whose running time depends on the (public) exponent only.
+ *
+ * On x86-64 the inner rows of the Montgomery products are in assembly
+ * (plain mul/add/adc, which valgrind checks like C); a context records at
+ * setup whether it uses them, and the portable switch (nc_cpu_force_portable,
+ * NOCRYPTO_PORTABLE=1) makes new contexts use the C rows instead.
  */
 #ifndef NC_BIGNUM_H
 #define NC_BIGNUM_H
@@ -28,6 +33,8 @@ typedef struct {
     uint64_t m0i;       /* -m^-1 mod 2^64 */
     uint32_t n;         /* limbs */
     uint32_t nbytes;    /* length of m in bytes (as given, leading zeros stripped) */
+    uint32_t use_asm;   /* x86-64 assembly rows (1) or portable C (0), fixed at setup */
+    uint32_t reserved;
 } nc_bn_mont;
 
 /* Scratch limbs the nc_bn_* and nc_mont_* calls below need for n limbs. */

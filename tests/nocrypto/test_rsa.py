@@ -122,7 +122,7 @@ def test_pkcs1v15_sign_digest_both_ways(name: str, msg: bytes, seed: int) -> Non
 
 
 @pytest.mark.parametrize("bits", [1024, 1536, 2056, 3072, 4096])
-def test_sizes_sign_like_oracle(bits: int) -> None:
+def test_sizes_sign_like_oracle(impl: str, bits: int) -> None:
     okey = oracle_key(bits, 3)
     key = ours(okey)
     digest = oracle_digest("sha256", b"abc")
@@ -131,7 +131,7 @@ def test_sizes_sign_like_oracle(bits: int) -> None:
     assert key.size_bits == bits
 
 
-def test_unbalanced_primes() -> None:
+def test_unbalanced_primes(impl: str) -> None:
     # primes of 1000 and 1048 bits: unequal limb counts in the CRT
     rnd = random.Random(5)
 
@@ -173,7 +173,7 @@ def _pkcs1_block(k: int, payload: bytes, rnd: random.Random, *, first: bytes = b
     return block
 
 
-def test_premaster_good_and_bad() -> None:
+def test_premaster_good_and_bad(impl: str) -> None:
     okey = oracle_key(2048)
     key = ours(okey)
     pn = okey.private_numbers()
@@ -441,7 +441,7 @@ def test_pkcs1v15_sign_message_like_oracle() -> None:
         assert not key.public_key().verify_pkcs1v15(name, b"hello", sig[1:])
 
 
-def test_blinding_refresh_and_squaring() -> None:
+def test_blinding_refresh_and_squaring(impl: str) -> None:
     # 70 signatures cross two fresh draws and many squared pairs; every one
     # must be the deterministic PKCS#1 v1.5 signature.
     okey = oracle_key(1024)
