@@ -172,7 +172,8 @@ class DHGroup:
 
     def private_from_bytes(self, x: bytes) -> DHPrivateKey:
         """A private key from a big-endian exponent 1 < x < p - 1 (e.g. a
-        stored key, or a test vector)."""
+        stored key, or a test vector).  The range check reads x as a Python
+        integer once; generate_private never does."""
         if len(x) > self._k or not 1 < int.from_bytes(x, "big") < self._p - 1:
             raise DHError("DH private exponent must satisfy 1 < x < p - 1")
         return DHPrivateKey(self, ffi.new("uint8_t[]", x), len(x))

@@ -31,6 +31,9 @@ Randomness (blinding, PSS salts, OAEP seeds, PKCS#1 padding, the fallback
 premaster secret, key generation) comes from the ``rng`` argument of each
 call, a ``Callable[[int], bytes]``, by default ``nocrypto.rng.random_bytes``.
 
+Limits: moduli of 512 to 8192 bits (generation: 1024 to 8192, even);
+public exponents odd and >= 3, and below 2^64 for private keys.
+
 Errors: ``InvalidKeyError`` (a ValueError) for unusable key numbers,
 ``DecryptionError`` for a ciphertext that does not decrypt (one message for
 every cause), ``RSAFaultError`` when the fault check trips, ``ValueError``
