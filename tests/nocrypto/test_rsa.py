@@ -487,3 +487,14 @@ def test_default_rng() -> None:
     assert key.decrypt_pkcs1v15(ct) == b"secret"
     assert len(key.tls_premaster_decrypt(b"", 0x0303)) == 48
     assert rsa.generate(1024).size_bits == 1024
+
+
+@settings(max_examples=40)
+@given(st.one_of(st.binary(max_size=300), st.binary(min_size=128, max_size=128)),
+       st.integers(0, 0xFFFF))
+def test_premaster_never_raises(ct: bytes, version: int) -> None:
+    # any ciphertext and version: 48 bytes back, no exception, and (random
+    # ciphertexts being badly padded) the rng's first 48 bytes
+    key = ours(oracle_key(1024))
+    out = key.tls_premaster_decrypt(ct, version, rng=det_rng(version))
+    assert out == det_rng(version)(48)
