@@ -146,11 +146,18 @@ class AESGCM:
         raise AttributeError("AESGCM objects are immutable")
 
     @property
-    def hardware(self) -> bool:
-        """True when this key runs on AES-NI with PCLMULQDQ GHASH."""
+    def implementation(self) -> str:
+        """"vaes" (256-bit VAES/VPCLMULQDQ loop), "aesni" (AES-NI with
+        PCLMULQDQ) or "portable" (constant-time C)."""
         g = self._key
-        return bool(g.aes.path == lib.NC_AES_PATH_NI
-                    and g.ghash_path == lib.NC_GHASH_PATH_PCLMUL)
+        if g.aes.path != lib.NC_AES_PATH_NI or g.ghash_path == lib.NC_GHASH_PATH_CT:
+            return "portable"
+        return "vaes" if g.ghash_path == lib.NC_GHASH_PATH_VPCLMUL else "aesni"
+
+    @property
+    def hardware(self) -> bool:
+        """True when this key runs on AES-NI with carry-less multiply GHASH."""
+        return self.implementation != "portable"
 
     @staticmethod
     def _bad_nonce() -> ValueError:

@@ -1,4 +1,4 @@
-/* GHASH (NIST SP 800-38D, section 6.4) with PCLMULQDQ (table: H^1..H^9), aggregating eight
+/* GHASH (NIST SP 800-38D, section 6.4) with PCLMULQDQ, aggregating eight
  * blocks per reduction: Y' = (Y ^ X1) H^8 ^ X2 H^7 ^ ... ^ X8 H.
  * See ghash_pclmul.h for the representation and the reduction. */
 #include "gcm_impl.h"
@@ -19,8 +19,11 @@ NC_PCLMUL_TARGET static __m128i mul1(__m128i a, __m128i b) {
 NC_PCLMUL_TARGET void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]) {
     __m128i h1 = nc_gh_bswap(_mm_loadu_si128((const __m128i *)(const void *)hkey));
     __m128i p = h1;
-    for (int i = 0; i < 9; i++) {
-        _mm_storeu_si128((__m128i *)(void *)(h + 2 * i), p);
+    for (int i = 0; i < 16; i++) {
+        if (i < 9) {
+            _mm_storeu_si128((__m128i *)(void *)(h + 2 * i), p);
+        }
+        _mm_storeu_si128((__m128i *)(void *)(h + NC_GCM_HREV16 + 2 * (15 - i)), p);
         p = mul1(p, h1);
     }
 }
