@@ -92,9 +92,9 @@ class AES:
         """CTR keystream XOR data, starting at the 16-byte counter block."""
         _check_block16("counter", counter)
         n = len(data)
-        ctr = ffi.new("uint8_t[16]", bytes(counter))
-        out = _alloc(_U8, n or 1)
-        lib.nc_aes_ctr(self._key, ctr, _ptr(data), out, n)
+        out = _alloc(_U8, n + 16)  # the counter block works in the tail
+        ffi.memmove(out + n, counter, 16)
+        lib.nc_aes_ctr(self._key, out + n, _ptr(data), out, n)
         result: bytes = ffi.buffer(out, n)[:]
         return result
 
@@ -103,10 +103,10 @@ class AES:
         n = len(data)
         if n % 16:
             raise ValueError(f"CBC data must be a multiple of 16 bytes, got {n}")
-        ivb = ffi.new("uint8_t[16]", bytes(iv))
-        out = _alloc(_U8, n or 1)
+        out = _alloc(_U8, n + 16)  # the chaining block works in the tail
+        ffi.memmove(out + n, iv, 16)
         fn = lib.nc_aes_cbc_encrypt if encrypt else lib.nc_aes_cbc_decrypt
-        fn(self._key, ivb, _ptr(data), out, n)
+        fn(self._key, out + n, _ptr(data), out, n)
         result: bytes = ffi.buffer(out, n)[:]
         return result
 
