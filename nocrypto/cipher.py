@@ -1,8 +1,9 @@
 """Block ciphers and AEADs: AES (ECB blocks, CTR, CBC) and AES-GCM.
 
-Key objects expand their key once in C, choosing AES-NI/PCLMULQDQ or the
-portable constant-time C at creation (``nocrypto.cpu``), and are immutable.
-Every method makes one C call per buffer.
+Key objects expand their key once in C, choosing AES-NI/PCLMULQDQ (or
+VAES/VPCLMULQDQ for GCM) or the portable constant-time C at creation
+(``nocrypto.cpu``), are immutable, and wipe the expanded key when
+collected.  Every method makes one C call per buffer.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class AES:
         _check_key(key)
         k = ffi.new("nc_aes_key *")
         lib.nc_aes_init(k, ffi.from_buffer(key), len(key))
-        object.__setattr__(self, "_key", k)
+        object.__setattr__(self, "_key", ffi.gc(k, lib.nc_aes_wipe))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("AES objects are immutable")
@@ -140,7 +141,7 @@ class AESGCM:
         _check_key(key)
         g = ffi.new("nc_gcm_key *")
         lib.nc_gcm_init(g, ffi.from_buffer(key), len(key))
-        object.__setattr__(self, "_key", g)
+        object.__setattr__(self, "_key", ffi.gc(g, lib.nc_gcm_wipe))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("AESGCM objects are immutable")

@@ -49,6 +49,10 @@ int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen) {
     return 0;
 }
 
+void nc_gcm_wipe(nc_gcm_key *g) {
+    nc_ct_wipe(g, sizeof *g);
+}
+
 static void ghash(const nc_gcm_key *g, uint8_t y[16], const uint8_t *data, size_t len) {
     if (g->ghash_path != NC_GHASH_PATH_CT) {
         nc_ghash_pclmul(y, g->h, data, len);

@@ -31,6 +31,8 @@ int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen);
  * when the CPU has it (default 1); 0 keeps them on the 128-bit AES-NI
  * loop, so tests can cover both. */
 void nc_gcm_allow_wide(int on);
+/* Overwrite the expanded AES key and hash-key powers (for destructors). */
+void nc_gcm_wipe(nc_gcm_key *g);
 /* out receives len bytes of ciphertext then the 16-byte tag; in == out is
  * allowed (but no other overlap).  0 ok; -1 when nonce_len is 0, len exceeds
  * 2^36 - 32 bytes, or aad_len/nonce_len exceed 2^61 - 1 bytes. */

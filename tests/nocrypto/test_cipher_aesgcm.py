@@ -292,3 +292,17 @@ def test_batch_boundaries(impl: str) -> None:
         buf = bytearray(expect)
         assert aead.decrypt_into(nonce, buf, aad, buf) == n
         assert bytes(buf[:n]) == msg
+
+
+def test_expanded_key_is_wiped_by_destructor() -> None:
+    g = ffi.new("nc_gcm_key *")
+    assert lib.nc_gcm_init(g, bytes(range(1, 17)), 16) == 0
+    assert any(g.aes.rk[i] for i in range(120))
+    lib.nc_gcm_wipe(g)
+    assert not any(g.aes.rk[i] for i in range(120)) and not any(g.h[i] for i in range(56))
+    k = ffi.new("nc_aes_key *")
+    assert lib.nc_aes_init(k, bytes(range(1, 33)), 32) == 0
+    lib.nc_aes_wipe(k)
+    assert not any(k.rk[i] for i in range(120)) and k.rounds == 0
+    aead = AESGCM(bytes(16))
+    assert aead.encrypt(bytes(12), b"x") == OracleGCM(bytes(16)).encrypt(bytes(12), b"x", None)
