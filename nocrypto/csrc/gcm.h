@@ -21,7 +21,7 @@
 
 typedef struct {
     nc_aes_key aes;
-    uint64_t h[56];
+    uint64_t h[100];
     uint32_t ghash_path;
     uint32_t reserved;
 } nc_gcm_key;

@@ -14,8 +14,11 @@ void nc_ghash_ct_init(uint64_t *h, const uint8_t hkey[16]);
 void nc_ghash_ct(uint8_t y[16], const uint64_t *h, const uint8_t *data, size_t len);
 
 /* Table: H^1..H^9 at h[0..17], then H^16, H^15, ..., H^1 at
- * h[NC_GCM_HREV16..] (pairs for the 256-bit loop). */
+ * h[NC_GCM_HREV16..] (pairs for the 256-bit loop), then the Karatsuba
+ * keys (lo ^ hi) of the same powers in the same two layouts. */
 #define NC_GCM_HREV16 18
+#define NC_GCM_K9 50
+#define NC_GCM_KREV16 68
 void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]);
 void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const uint8_t *data, size_t len);
 

@@ -42,7 +42,7 @@ NI_PC static inline __m128i batch(__m128i b[8], const __m128i g[8], const __m128
     _Pragma("GCC unroll 8")
     for (int r = 1; r <= 8; r++) {
         AESENC8(b, _mm_loadu_si128(kk + r));
-        nc_gh_mul_acc(&a, g[r - 1], nc_gh_pow(h, 8 - r));
+        nc_gh_mul_acc(&a, g[r - 1], nc_gh_pow(h, 8 - r), nc_gh_kpow(h, 8 - r));
     }
     for (unsigned r = 9; r < nr; r++) {
         AESENC8(b, _mm_loadu_si128(kk + r));
@@ -102,7 +102,7 @@ NI_PC size_t nc_gcm_ni_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_
     prev[0] = _mm_xor_si128(prev[0], acc);
     _Pragma("GCC unroll 8")
     for (int j = 0; j < 8; j++) {
-        nc_gh_mul_acc(&a, prev[j], nc_gh_pow(g->h, 7 - j));
+        nc_gh_mul_acc(&a, prev[j], nc_gh_pow(g->h, 7 - j), nc_gh_kpow(g->h, 7 - j));
     }
     acc = nc_gh_reduce(&a);
 
@@ -195,13 +195,13 @@ NI_PC void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uin
         if (j == 0) {
             x = _mm_xor_si128(x, acc);
         }
-        nc_gh_mul_acc(&a, x, nc_gh_pow(g->h, (int)(nb - j)));
+        nc_gh_mul_acc(&a, x, nc_gh_pow(g->h, (int)(nb - j)), nc_gh_kpow(g->h, (int)(nb - j)));
     }
     __m128i lens = _mm_set_epi64x((long long)(alen * 8), (long long)(clen * 8));
     if (nb == 0) {
         lens = _mm_xor_si128(lens, acc);
     }
-    nc_gh_mul_acc(&a, lens, nc_gh_pow(g->h, 0));
+    nc_gh_mul_acc(&a, lens, nc_gh_pow(g->h, 0), nc_gh_kpow(g->h, 0));
     acc = nc_gh_reduce(&a);
     if (open) {
         for (size_t i = 0; i < len; i++) {

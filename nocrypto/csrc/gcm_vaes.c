@@ -38,11 +38,12 @@ typedef struct {
     __m256i lo, mid, hi;
 } gacc2;
 
-VX static inline void mul_acc2(gacc2 *a, __m256i x, __m256i h) {
+/* Karatsuba per lane, as nc_gh_mul_acc (hk: the lanes' lo ^ hi keys). */
+VX static inline void mul_acc2(gacc2 *a, __m256i x, __m256i h, __m256i hk) {
     a->lo = _mm256_xor_si256(a->lo, _mm256_clmulepi64_epi128(x, h, 0x00));
     a->hi = _mm256_xor_si256(a->hi, _mm256_clmulepi64_epi128(x, h, 0x11));
-    a->mid = _mm256_xor_si256(a->mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(x, h, 0x01),
-                                                       _mm256_clmulepi64_epi128(x, h, 0x10)));
+    __m256i xk = _mm256_xor_si256(x, _mm256_shuffle_epi32(x, 0x4E));
+    a->mid = _mm256_xor_si256(a->mid, _mm256_clmulepi64_epi128(xk, hk, 0x00));
 }
 
 VX static inline __m128i fold_lanes(__m256i v) {
@@ -57,9 +58,13 @@ VX static inline __m128i reduce2(const gacc2 *a) {
     return nc_gh_reduce(&n);
 }
 
-/* pair i of the reversed table: [H^(16-2i), H^(15-2i)] */
+/* pair i of the reversed table: [H^(16-2i), H^(15-2i)], and their keys */
 VX static inline __m256i hpair(const uint64_t *h, int i) {
     return LOADU2(h + NC_GCM_HREV16 + 4 * i);
+}
+
+VX static inline __m256i kpair(const uint64_t *h, int i) {
+    return LOADU2(h + NC_GCM_KREV16 + 4 * i);
 }
 
 /* Sixteen counters (eight registers) from the byte-reversed counter c. */
@@ -86,7 +91,7 @@ VX static inline __m128i batch16(__m256i b[8], const __m256i g[8], const __m128i
     _Pragma("GCC unroll 8")
     for (int r = 1; r <= 8; r++) {
         VAESENC8(b, rkey(kk, (unsigned)r));
-        mul_acc2(&a, g[r - 1], hpair(h, r - 1));
+        mul_acc2(&a, g[r - 1], hpair(h, r - 1), kpair(h, r - 1));
     }
     for (unsigned r = 9; r < nr; r++) {
         VAESENC8(b, rkey(kk, r));
@@ -147,7 +152,7 @@ VX size_t nc_gcm_vaes_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t
     prev[0] = _mm256_xor_si256(prev[0], _mm256_zextsi128_si256(acc));
     _Pragma("GCC unroll 8")
     for (int j = 0; j < 8; j++) {
-        mul_acc2(&a, prev[j], hpair(g->h, j));
+        mul_acc2(&a, prev[j], hpair(g->h, j), kpair(g->h, j));
     }
     acc = reduce2(&a);
 

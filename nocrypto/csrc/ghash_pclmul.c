@@ -12,8 +12,12 @@
 NC_PCLMUL_TARGET static __m128i mul1(__m128i a, __m128i b) {
     nc_gacc acc;
     nc_gh_zero(&acc);
-    nc_gh_mul_acc(&acc, a, b);
+    nc_gh_mul_acc(&acc, a, b, nc_gh_kkey(b));
     return nc_gh_reduce(&acc);
+}
+
+NC_PCLMUL_TARGET static inline void put(uint64_t *at, __m128i x) {
+    _mm_storeu_si128((__m128i *)(void *)at, x);
 }
 
 NC_PCLMUL_TARGET void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]) {
@@ -21,9 +25,11 @@ NC_PCLMUL_TARGET void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]) 
     __m128i p = h1;
     for (int i = 0; i < 16; i++) {
         if (i < 9) {
-            _mm_storeu_si128((__m128i *)(void *)(h + 2 * i), p);
+            put(h + 2 * i, p);
+            put(h + NC_GCM_K9 + 2 * i, nc_gh_kkey(p));
         }
-        _mm_storeu_si128((__m128i *)(void *)(h + NC_GCM_HREV16 + 2 * (15 - i)), p);
+        put(h + NC_GCM_HREV16 + 2 * (15 - i), p);
+        put(h + NC_GCM_KREV16 + 2 * (15 - i), nc_gh_kkey(p));
         p = mul1(p, h1);
     }
 }
@@ -39,7 +45,7 @@ NC_PCLMUL_TARGET void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const ui
             if (j == 0) {
                 x = _mm_xor_si128(x, acc);
             }
-            nc_gh_mul_acc(&a, x, nc_gh_pow(h, 7 - j));
+            nc_gh_mul_acc(&a, x, nc_gh_pow(h, 7 - j), nc_gh_kpow(h, 7 - j));
         }
         acc = nc_gh_reduce(&a);
     }
@@ -48,7 +54,10 @@ NC_PCLMUL_TARGET void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const ui
         size_t n = len < 16 ? len : 16;
         memcpy(blk, data, n);
         __m128i x = nc_gh_bswap(_mm_loadu_si128((const __m128i *)(const void *)blk));
-        acc = mul1(_mm_xor_si128(acc, x), nc_gh_pow(h, 0));
+        nc_gacc a;
+        nc_gh_zero(&a);
+        nc_gh_mul_acc(&a, _mm_xor_si128(acc, x), nc_gh_pow(h, 0), nc_gh_kpow(h, 0));
+        acc = nc_gh_reduce(&a);
         nc_ct_wipe(blk, sizeof blk);
         data += n;
         len -= n;
