@@ -37,7 +37,7 @@ def test_rfc5869(impl: str, name: str) -> None:
     vectors = list(records(f"KDF/rfc-5869-HKDF-{name.upper()}.txt", start="COUNT"))
     assert len(vectors) >= 3
     for v in vectors:
-        ikm, salt, info = (bytes.fromhex(v[k]) for k in ("IKM", "salt", "info"))
+        ikm, salt, info = (bytes.fromhex(v[k]) for k in ("IKM", "SALT", "INFO"))
         length = int(v["L"])
         prk = kdf.hkdf_extract(name, salt or None, ikm)
         assert prk == bytes.fromhex(v["PRK"])
