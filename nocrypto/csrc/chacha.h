@@ -24,6 +24,7 @@ int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
 int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len_with_tag, uint8_t *out);
+void nc_chacha20poly1305_wipe_key(uint8_t key[32]);
 /* cffi:end */
 
 /* Internal to the C core (not seen by Python). */
