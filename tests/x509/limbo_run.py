@@ -9,6 +9,7 @@ import collections
 import contextlib
 import datetime as dt
 import ipaddress
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from tests.x509.pyca_ops import PycaOps
 from tlspy import x509
 from tlspy.x509 import oids
 from tlspy.x509.keys import pem_blocks
+from tlspy.x509.ops import DefaultOps, Ops
 from tlspy.x509.verify import verify_chain
 
 HANG_SECONDS = 5.0
@@ -46,6 +48,12 @@ def _unsupported(t: dict[str, Any]) -> str | None:
     if t.get("crls"):
         return "CRLs (revocation is out of scope)"
     return None
+
+
+def _ops() -> Ops:
+    """LIMBO_OPS=nocrypto checks signatures with nocrypto (DefaultOps); the
+    default is the pyca oracle, so the path logic is scored on its own."""
+    return DefaultOps() if os.environ.get("LIMBO_OPS") == "nocrypto" else PycaOps()
 
 
 def _certs(pems: list[str]) -> list[x509.Certificate]:
@@ -96,7 +104,7 @@ def _validate(t: dict[str, Any]) -> tuple[bool, str]:
     try:
         verify_chain(leaf, _certs(t["untrusted_intermediates"]), _certs(t["trusted_certs"]),
                      name=name, at=at, usage="client" if t["validation_kind"] == "CLIENT" else "server",
-                     ekus=ekus, max_depth=t.get("max_chain_depth"), ops=PycaOps())
+                     ekus=ekus, max_depth=t.get("max_chain_depth"), ops=_ops())
     except x509.ValidationError as e:
         return False, str(e)
     return True, "accepted"
