@@ -1,0 +1,376 @@
+/* Group arithmetic on the NIST curves P-256 and P-384 (FIPS 186-5 and
+ * SP 800-186 for the parameters, SEC 1 v2 for encodings and ECDH).
+ *
+ * Field elements are Montgomery-form limbs (mont64.h).  Points use the
+ * complete projective formulas for a = -3 of Renes, Costello and Batina,
+ * "Complete addition formulas for prime order elliptic curves" (2016),
+ * Algorithms 4 (addition) and 6 (doubling): they have no exceptional cases,
+ * so the same sequence of field operations runs for every input, including
+ * the identity and P + P.
+ *
+ * Scalar multiplication by a secret: a 4-bit fixed window over a table of
+ * 16 multiples read by scanning every entry with masks (variable base), or
+ * a comb over precomputed tables j*16^i*G (fixed base).  Neither branches
+ * on nor indexes by scalar bits.
+ */
+#include "ecp.h"
+
+#include "ct.h"
+#include "ecp_internal.h"
+#include "mont64.h"
+
+static const nc_mm_mod p256_fp = {4, {0xffffffffffffffffULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0xffffffff00000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0x0000000000000001ULL, {0x0000000000000003ULL, 0xfffffffbffffffffULL, 0xfffffffffffffffeULL, 0x00000004fffffffdULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0000000000000001ULL, 0xffffffff00000000ULL, 0xffffffffffffffffULL, 0x00000000fffffffeULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p256_fn = {4, {0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL, 0xffffffffffffffffULL, 0xffffffff00000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0xccd1c8aaee00bc4fULL, {0x83244c95be79eea2ULL, 0x4699799c49bd6fa6ULL, 0x2845b2392b6bec59ULL, 0x66e12d94f3d95620ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0c46353d039cdaafULL, 0x4319055258e8617bULL, 0x0000000000000000ULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const uint64_t p256_b[6] = {0xd89cdf6229c4bddfULL, 0xacf005cd78843090ULL, 0xe5a220abf7212ed6ULL, 0xdc30061d04874834ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
+static const uint64_t p256_gx[6] = {0x79e730d418a9143cULL, 0x75ba95fc5fedb601ULL, 0x79fb732b77622510ULL, 0x18905f76a53755c6ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
+static const uint64_t p256_gy[6] = {0xddf25357ce95560aULL, 0x8b4ab8e4ba19e45cULL, 0xd2e88688dd21f325ULL, 0x8571ff1825885d85ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
+static const nc_mm_mod p384_fp = {6, {0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x0000000100000001ULL, {0xfffffffe00000001ULL, 0x0000000200000000ULL, 0xfffffffe00000000ULL, 0x0000000200000000ULL, 0x0000000000000001ULL, 0x0000000000000000ULL}, {0xffffffff00000001ULL, 0x00000000ffffffffULL, 0x0000000000000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p384_fn = {6, {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x6ed46089e88fdc45ULL, {0x2d319b2419b409a9ULL, 0xff3d81e5df1aa419ULL, 0xbc3e483afcb82947ULL, 0xd40d49174aab1cc5ULL, 0x3fb05b7a28266895ULL, 0x0c84ee012b39bf21ULL}, {0x1313e695333ad68dULL, 0xa7e5f24db74f5885ULL, 0x389cb27e0bc8d220ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const uint64_t p384_b[6] = {0x081188719d412dccULL, 0xf729add87a4c32ecULL, 0x77f2209b1920022eULL, 0xe3374bee94938ae2ULL, 0xb62b21f41f022094ULL, 0xcd08114b604fbff9ULL};
+static const uint64_t p384_gx[6] = {0x3dd0756649c0b528ULL, 0x20e378e2a0d6ce38ULL, 0x879c3afc541b4d6eULL, 0x6454868459a30effULL, 0x812ff723614ede2bULL, 0x4d3aadc2299e1513ULL};
+static const uint64_t p384_gy[6] = {0x23043dad4b03a4feULL, 0xa1bfa8bf7bb4a9acULL, 0x8bade7562e83b050ULL, 0xc6c3521968f4ffd9ULL, 0xdd8002263969a840ULL, 0x2b78abc25a15c5e9ULL};
+
+
+static nc_ecp_point p256_gtab[64][16];
+static nc_ecp_point p384_gtab[96][16];
+
+static const nc_ecp_curve curves[2] = {
+    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab},
+    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab},
+};
+
+static int tables_ready;
+
+static void pt_identity(const nc_ecp_curve *C, nc_ecp_point *r) {
+    mm_zero(C->fp, r->x);
+    mm_copy(C->fp, r->y, C->fp->one);
+    mm_zero(C->fp, r->z);
+}
+
+static void pt_cmov(const nc_ecp_curve *C, uint32_t ctl, nc_ecp_point *r, const nc_ecp_point *a) {
+    mm_cmov(C->fp, ctl, r->x, a->x);
+    mm_cmov(C->fp, ctl, r->y, a->y);
+    mm_cmov(C->fp, ctl, r->z, a->z);
+}
+
+/* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q. */
+void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                const nc_ecp_point *q) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
+    uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
+    const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
+    const uint64_t *X2 = q->x, *Y2 = q->y, *Z2 = q->z;
+    mm_mul(F, t0, X1, X2);
+    mm_mul(F, t1, Y1, Y2);
+    mm_mul(F, t2, Z1, Z2);
+    mm_add(F, t3, X1, Y1);
+    mm_add(F, t4, X2, Y2);
+    mm_mul(F, t3, t3, t4);
+    mm_add(F, t4, t0, t1);
+    mm_sub(F, t3, t3, t4);
+    mm_add(F, t4, Y1, Z1);
+    mm_add(F, X3, Y2, Z2);
+    mm_mul(F, t4, t4, X3);
+    mm_add(F, X3, t1, t2);
+    mm_sub(F, t4, t4, X3);
+    mm_add(F, X3, X1, Z1);
+    mm_add(F, Y3, X2, Z2);
+    mm_mul(F, X3, X3, Y3);
+    mm_add(F, Y3, t0, t2);
+    mm_sub(F, Y3, X3, Y3);
+    mm_mul(F, Z3, C->b, t2);
+    mm_sub(F, X3, Y3, Z3);
+    mm_add(F, Z3, X3, X3);
+    mm_add(F, X3, X3, Z3);
+    mm_sub(F, Z3, t1, X3);
+    mm_add(F, X3, t1, X3);
+    mm_mul(F, Y3, C->b, Y3);
+    mm_add(F, t1, t2, t2);
+    mm_add(F, t2, t1, t2);
+    mm_sub(F, Y3, Y3, t2);
+    mm_sub(F, Y3, Y3, t0);
+    mm_add(F, t1, Y3, Y3);
+    mm_add(F, Y3, t1, Y3);
+    mm_add(F, t1, t0, t0);
+    mm_add(F, t0, t1, t0);
+    mm_sub(F, t0, t0, t2);
+    mm_mul(F, t1, t4, Y3);
+    mm_mul(F, t2, t0, Y3);
+    mm_mul(F, Y3, X3, Z3);
+    mm_add(F, Y3, Y3, t2);
+    mm_mul(F, X3, t3, X3);
+    mm_sub(F, X3, X3, t1);
+    mm_mul(F, Z3, t4, Z3);
+    mm_mul(F, t1, t3, t0);
+    mm_add(F, Z3, Z3, t1);
+    mm_copy(F, r->x, X3);
+    mm_copy(F, r->y, Y3);
+    mm_copy(F, r->z, Z3);
+}
+
+/* RCB16 Algorithm 6: r = 2p, complete, a = -3.  r may alias p. */
+static void pt_dbl(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX];
+    uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
+    const uint64_t *X = p->x, *Y = p->y, *Z = p->z;
+    mm_sqr(F, t0, X);
+    mm_sqr(F, t1, Y);
+    mm_sqr(F, t2, Z);
+    mm_mul(F, t3, X, Y);
+    mm_add(F, t3, t3, t3);
+    mm_mul(F, Z3, X, Z);
+    mm_add(F, Z3, Z3, Z3);
+    mm_mul(F, Y3, C->b, t2);
+    mm_sub(F, Y3, Y3, Z3);
+    mm_add(F, X3, Y3, Y3);
+    mm_add(F, Y3, X3, Y3);
+    mm_sub(F, X3, t1, Y3);
+    mm_add(F, Y3, t1, Y3);
+    mm_mul(F, Y3, X3, Y3);
+    mm_mul(F, X3, X3, t3);
+    mm_add(F, t3, t2, t2);
+    mm_add(F, t2, t2, t3);
+    mm_mul(F, Z3, C->b, Z3);
+    mm_sub(F, Z3, Z3, t2);
+    mm_sub(F, Z3, Z3, t0);
+    mm_add(F, t3, Z3, Z3);
+    mm_add(F, Z3, Z3, t3);
+    mm_add(F, t3, t0, t0);
+    mm_add(F, t0, t3, t0);
+    mm_sub(F, t0, t0, t2);
+    mm_mul(F, t0, t0, Z3);
+    mm_add(F, Y3, Y3, t0);
+    mm_mul(F, t0, Y, Z);
+    mm_add(F, t0, t0, t0);
+    mm_mul(F, Z3, t0, Z3);
+    mm_sub(F, X3, X3, Z3);
+    mm_mul(F, Z3, t0, t1);
+    mm_add(F, Z3, Z3, Z3);
+    mm_add(F, Z3, Z3, Z3);
+    mm_copy(F, r->x, X3);
+    mm_copy(F, r->y, Y3);
+    mm_copy(F, r->z, Z3);
+}
+
+/* r = tab[idx] for a secret idx in [0, 16): reads all 16 entries. */
+static void pt_select(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *tab,
+                      uint32_t idx) {
+    pt_identity(C, r);
+    for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j, idx), r, &tab[j]);
+}
+
+static void build_tables(void) {
+    for (int c = 0; c < 2; c++) {
+        const nc_ecp_curve *C = &curves[c];
+        nc_ecp_point base;
+        mm_copy(C->fp, base.x, C->gx);
+        mm_copy(C->fp, base.y, C->gy);
+        mm_copy(C->fp, base.z, C->fp->one);
+        for (int i = 0; i < 2 * C->size; i++) {
+            nc_ecp_point *row = C->gtab[i];
+            pt_identity(C, &row[0]);
+            row[1] = base;
+            for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
+            nc_ecp_add(C, &base, &row[15], &base);
+        }
+    }
+}
+
+void nc_ec_init(void) {
+    if (!tables_ready) {
+        build_tables();
+        tables_ready = 1;
+    }
+}
+
+const nc_ecp_curve *nc_ecp_curve_get(int curve) {
+    if (curve != NC_EC_P256 && curve != NC_EC_P384) return 0;
+    nc_ec_init();
+    return &curves[curve];
+}
+
+int nc_ec_size(int curve) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    return C ? C->size : 0;
+}
+
+/* Nibble i (0 = least significant) of a big-endian scalar of size bytes. */
+static uint32_t nibble(const uint8_t *k, int size, int i) {
+    return (uint32_t)(k[size - 1 - i / 2] >> (4 * (i & 1))) & 15;
+}
+
+void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
+    nc_ecp_point acc, sel;
+    pt_identity(C, &acc);
+    for (int i = 0; i < 2 * C->size; i++) {
+        pt_select(C, &sel, C->gtab[i], nibble(k, C->size, i));
+        nc_ecp_add(C, &acc, &acc, &sel);
+    }
+    *r = acc;
+    nc_ct_wipe(&sel, sizeof sel);
+}
+
+void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k) {
+    nc_ecp_point tab[16], acc, sel;
+    pt_identity(C, &tab[0]);
+    tab[1] = *p;
+    for (int j = 2; j < 16; j++) {
+        if (j & 1) nc_ecp_add(C, &tab[j], &tab[j - 1], p);
+        else pt_dbl(C, &tab[j], &tab[j / 2]);
+    }
+    pt_identity(C, &acc);
+    for (int i = 2 * C->size - 1; i >= 0; i--) {
+        for (int d = 0; d < 4; d++) pt_dbl(C, &acc, &acc);
+        pt_select(C, &sel, tab, nibble(k, C->size, i));
+        nc_ecp_add(C, &acc, &acc, &sel);
+    }
+    *r = acc;
+    nc_ct_wipe(&sel, sizeof sel);
+    nc_ct_wipe(tab, sizeof tab);
+}
+
+uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t zi[MM_MAX], t[MM_MAX];
+    uint32_t ok = 1 ^ mm_iszero(F, p->z);
+    mm_inv(F, zi, p->z);
+    mm_mul(F, t, p->x, zi);
+    mm_from(F, x, t);
+    if (y) {
+        mm_mul(F, t, p->y, zi);
+        mm_from(F, y, t);
+    }
+    return ok;
+}
+
+/* rhs = x^3 - 3x + b (Montgomery form). */
+static void curve_rhs(const nc_ecp_curve *C, uint64_t *rhs, const uint64_t *x) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t t[MM_MAX], x3[MM_MAX];
+    mm_sqr(F, t, x);
+    mm_mul(F, x3, t, x);
+    mm_add(F, t, x, x);
+    mm_add(F, t, t, x);
+    mm_sub(F, x3, x3, t);
+    mm_add(F, rhs, x3, C->b);
+}
+
+int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t x[MM_MAX], y[MM_MAX], lhs[MM_MAX], rhs[MM_MAX];
+    mm_frombytes(F, x, xy);
+    mm_frombytes(F, y, xy + C->size);
+    if (!mm_lt_mod(F, x) || !mm_lt_mod(F, y)) return 0;
+    mm_to(F, p->x, x);
+    mm_to(F, p->y, y);
+    mm_copy(F, p->z, F->one);
+    mm_sqr(F, lhs, p->y);
+    curve_rhs(C, rhs, p->x);
+    /* (0, 0) is never on these curves (b is not 0), so a point that passes
+     * is a finite point of the prime-order group. */
+    return (int)mm_eq(F, lhs, rhs);
+}
+
+int nc_ec_point_check(int curve, const uint8_t *xy) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    nc_ecp_point p;
+    return C ? nc_ecp_load(C, &p, xy) : 0;
+}
+
+int nc_ec_decompress(int curve, uint8_t *xy, const uint8_t *xb, int y_odd) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    if (!C) return 0;
+    const nc_mm_mod *F = C->fp;
+    uint64_t x[MM_MAX], xm[MM_MAX], rhs[MM_MAX], y[MM_MAX], e[MM_MAX] = {0}, t[MM_MAX];
+    mm_frombytes(F, x, xb);
+    if (!mm_lt_mod(F, x)) return 0;
+    mm_to(F, xm, x);
+    curve_rhs(C, rhs, xm);
+    /* p = 3 mod 4 for both curves: sqrt(a) = a^((p+1)/4) when a is a square. */
+    uint64_t carry = 1;
+    for (int j = 0; j < F->n; j++) {
+        mm_u128 s = (mm_u128)F->m[j] + carry;
+        e[j] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    for (int j = 0; j < F->n; j++) {
+        uint64_t hi = j + 1 < F->n ? e[j + 1] : carry;
+        e[j] = (e[j] >> 2) | (hi << 62);
+    }
+    mm_pow_public(F, y, rhs, e);
+    mm_sqr(F, t, y);
+    if (!mm_eq(F, t, rhs)) return 0;
+    mm_from(F, t, y);
+    if ((int)(t[0] & 1) != (y_odd != 0)) {
+        mm_sub(F, y, (const uint64_t[MM_MAX]){0}, y);
+        mm_from(F, t, y);
+        /* y = 0 has no odd twin: that X has a single point. */
+        if ((int)(t[0] & 1) != (y_odd != 0)) return 0;
+    }
+    mm_tobytes(F, xy, x);
+    mm_tobytes(F, xy + C->size, t);
+    return 1;
+}
+
+/* 1 when 1 <= d < n; constant time. */
+static uint32_t scalar_ok(const nc_ecp_curve *C, const uint8_t *d) {
+    uint64_t k[MM_MAX];
+    mm_frombytes(C->fn, k, d);
+    uint32_t ok = mm_lt_mod(C->fn, k) & (1 ^ mm_iszero(C->fn, k));
+    nc_ct_wipe(k, sizeof k);
+    return ok;
+}
+
+int nc_ec_scalar_check(int curve, const uint8_t *d) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    return C ? (int)scalar_ok(C, d) : 0;
+}
+
+static void store_xy(const nc_ecp_curve *C, uint8_t *xy, const uint64_t *x, const uint64_t *y) {
+    mm_tobytes(C->fp, xy, x);
+    if (y) mm_tobytes(C->fp, xy + C->size, y);
+}
+
+int nc_ec_public(int curve, uint8_t *xy, const uint8_t *d) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    if (!C) return 0;
+    nc_ecp_point r;
+    uint64_t x[MM_MAX], y[MM_MAX];
+    uint32_t ok = scalar_ok(C, d);
+    nc_ecp_mul_base(C, &r, d);
+    ok &= nc_ecp_affine(C, x, y, &r);
+    store_xy(C, xy, x, y);
+    return (int)ok;
+}
+
+int nc_ec_ecdh(int curve, uint8_t *xout, const uint8_t *d, const uint8_t *peer_xy) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    if (!C) return 0;
+    nc_ecp_point q, r;
+    uint64_t x[MM_MAX];
+    if (!nc_ecp_load(C, &q, peer_xy)) return 0;
+    uint32_t ok = scalar_ok(C, d);
+    nc_ecp_mul(C, &r, &q, d);
+    ok &= nc_ecp_affine(C, x, 0, &r);
+    store_xy(C, xout, x, 0);
+    nc_ct_wipe(&r, sizeof r);
+    nc_ct_wipe(x, sizeof x);
+    return (int)ok;
+}
+
+int nc_ec_mul_add(int curve, uint8_t *out, const uint8_t *a, const uint8_t *p_xy,
+                  const uint8_t *b, const uint8_t *q_xy) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    if (!C) return 0;
+    nc_ecp_point p, q, r1, r2;
+    uint64_t x[MM_MAX], y[MM_MAX];
+    if (!nc_ecp_load(C, &p, p_xy) || !nc_ecp_load(C, &q, q_xy)) return 0;
+    nc_ecp_mul(C, &r1, &p, a);
+    nc_ecp_mul(C, &r2, &q, b);
+    nc_ecp_add(C, &r1, &r1, &r2);
+    uint32_t ok = nc_ecp_affine(C, x, y, &r1);
+    store_xy(C, out, x, y);
+    return (int)ok;
+}

@@ -1,0 +1,52 @@
+/* Internal interface between ecp.c (P-256/P-384 group arithmetic) and
+ * ecdsa.c.  No cffi section: Python does not see these. */
+#ifndef NC_ECP_INTERNAL_H
+#define NC_ECP_INTERNAL_H
+
+#include <stdint.h>
+
+#include "mont64.h"
+
+/* A point in projective coordinates (X:Y:Z), Montgomery form; the
+ * identity is (0:1:0).  Sized for the largest curve. */
+typedef struct {
+    uint64_t x[MM_MAX], y[MM_MAX], z[MM_MAX];
+} nc_ecp_point;
+
+typedef struct {
+    const nc_mm_mod *fp;   /* the base field */
+    const nc_mm_mod *fn;   /* the group order */
+    const uint64_t *b;   /* curve coefficient b, Montgomery form */
+    const uint64_t *gx, *gy;
+    int size;            /* bytes of a coordinate or scalar */
+    nc_ecp_point (*gtab)[16]; /* gtab[i][j] = j * 16^i * G */
+} nc_ecp_curve;
+
+const nc_ecp_curve *nc_ecp_curve_get(int curve);
+/* r = k*G for a secret k (size bytes, big-endian, any value < 2^(8 size)). */
+void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
+/* r = k*P for a secret k. */
+void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k);
+void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                const nc_ecp_point *q);
+/* Affine X (and Y when y != NULL) as plain (non-Montgomery) limbs; returns 1,
+ * or 0 for the identity.  Constant time. */
+uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p);
+/* Loads X||Y bytes into a point; returns 1 when the point is valid. */
+int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy);
+
+/* Declassification: a value derived from secrets that is public by design
+ * (a rejected nonce candidate in RFC 6979, a zero r or s) may steer a branch.
+ * Under valgrind's memcheck (make ct) the value is marked defined so the
+ * check sees the intent; elsewhere this is a no-op. */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define NC_DECLASSIFY(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#endif
+#endif
+#ifndef NC_DECLASSIFY
+#define NC_DECLASSIFY(p, n) ((void)(p), (void)(n))
+#endif
+
+#endif

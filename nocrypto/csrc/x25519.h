@@ -1,0 +1,19 @@
+/* X25519 Diffie-Hellman (RFC 7748, section 5). */
+#ifndef NC_X25519_H
+#define NC_X25519_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* cffi:begin */
+/* out = X25519(scalar, u).  The scalar is clamped and bit 255 of u is
+ * ignored, as RFC 7748 says.  Returns 1 when out is not all zero and 0 when
+ * it is (a low-order u); out is written either way. */
+int nc_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u);
+/* out = X25519(scalar, 9), the public key of scalar. */
+void nc_x25519_base(uint8_t *out, const uint8_t *scalar);
+/* 1 when the n bytes at p are all zero; constant time in the contents. */
+int nc_x25519_is_zero(const uint8_t *p, size_t n);
+/* cffi:end */
+
+#endif
