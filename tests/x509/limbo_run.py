@@ -1,6 +1,7 @@
 """Run x509-limbo testcases through tlspy.x509.verify_chain and tabulate.
 
     python -m tests.x509.limbo_run [substring]   prints the table per namespace
+    LIMBO_OPS=pyca python -m tests.x509.limbo_run  (signatures by the pyca oracle)
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ def _unsupported(t: dict[str, Any]) -> str | None:
 
 
 def _ops() -> Ops:
-    """LIMBO_OPS=nocrypto checks signatures with nocrypto (DefaultOps); the
-    default is the pyca oracle, so the path logic is scored on its own."""
-    return DefaultOps() if os.environ.get("LIMBO_OPS") == "nocrypto" else PycaOps()
+    """Signatures are checked by nocrypto (DefaultOps, the real stack);
+    LIMBO_OPS=pyca swaps in the pyca oracle to score the path logic alone."""
+    return PycaOps() if os.environ.get("LIMBO_OPS") == "pyca" else DefaultOps()
 
 
 def _certs(pems: list[str]) -> list[x509.Certificate]:
