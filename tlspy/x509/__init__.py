@@ -8,7 +8,7 @@
 
 Depends on tlspy.asn1 and nocrypto only.  The validation profile is RFC 5280
 with the Web PKI (CA/B Forum) rules where they are stricter: v3 only, EKU
-required in the leaf, CA/leaf roles kept apart, RSA >= 2048 bits, P-256/384/521
+required in the leaf, CA/leaf roles kept apart, RSA >= 2048 bits, ECDSA P-256/P-384
 and Ed25519, no SHA-1 or MD5 signatures (SHA-1 with allow_sha1=True).  The
 host name is matched against the subjectAltName only (RFC 9525; the subject
 CN is never used), reference names must be A-labels, and the validation time
