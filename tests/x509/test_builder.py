@@ -82,6 +82,10 @@ def test_csr_round_trip_with_pyca() -> None:
         algorithm=ALG, sign=sign)
     p = cx.load_der_x509_csr(csr.to_der())
     assert p.is_signature_valid
+    assert csr.verify_signature()
+    tampered = bytearray(csr.to_der())
+    tampered[-5] ^= 1
+    assert not builder.CertificateSigningRequest.from_der(bytes(tampered)).verify_signature()
     assert p.subject.rfc4514_string() == "CN=req.example.com"
     assert p.extensions.get_extension_for_class(cx.SubjectAlternativeName).value \
         .get_values_for_type(cx.DNSName) == ["req.example.com"]
