@@ -95,6 +95,21 @@ def test_path_len_and_name_constraints() -> None:
     assert e.value.reason == "path-length"
 
 
+def test_require_explicit_policy_fails_closed() -> None:
+    """Policies are not processed: a requireExplicitPolicy that takes effect in
+    the path rejects it; one that never takes effect does not."""
+    root = issue("Root", ca=True)
+    for skip, ok in ((0, False), (1, False), (5, True)):
+        ica = issue("ICA", root, ca=True, extra=[(cx.PolicyConstraints(skip, None), True)])
+        leaf = issue("leaf", ica, sans=dns("example.com"))
+        if ok:
+            _verify(leaf.cert, [ica.cert], [root.cert])
+        else:
+            with pytest.raises(x509.ValidationError) as e:
+                _verify(leaf.cert, [ica.cert], [root.cert])
+            assert e.value.reason == "unsupported-policy" and e.value.index == 1
+
+
 def test_hostile_bundle_hits_budget() -> None:
     """A mesh of same-named CAs cross-signing each other with no way to a
     trusted root: the search must stop on its budget, not explore 6^8 paths."""

@@ -15,8 +15,9 @@ CN is never used), reference names must be A-labels, and the validation time
 is taken at one-second granularity.
 
 Not checked: revocation (CRL, OCSP) and certificate policies (policy trees,
-requireExplicitPolicy, policy mapping).  A chain that validates here may
-still have been revoked.
+policy mapping); a requireExplicitPolicy that takes effect in the path fails
+validation ("unsupported-policy") rather than pass unchecked.  A chain that
+validates here may still have been revoked.
 """
 
 from tlspy.x509.cert import Certificate, load_pem_certificates

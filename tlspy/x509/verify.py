@@ -241,6 +241,7 @@ class _Verifier:
             if is_anchor:
                 try:
                     self._check_name_constraints(path)
+                    self._check_policy_constraints(path)
                     return list(path)
                 except _Fail as f:
                     self._note(f.error)
@@ -438,6 +439,19 @@ class _Verifier:
                 "ed25519": ("ed25519",)}[alg.kind]
         if key.kind not in want:
             raise _err("key-mismatch", f"{alg.kind} signature from a {key.kind} key", i)
+
+    def _check_policy_constraints(self, path: list[Certificate]) -> None:
+        """Certificate policies are not processed, so fail closed where RFC 5280
+        6.1 would demand a valid policy tree: a requireExplicitPolicy that takes
+        effect within this path."""
+        for i, c in enumerate(path):
+            pc = c.policy_constraints
+            if pc is None or pc.require_explicit_policy is None:
+                continue
+            below = sum(1 for j, x in enumerate(path[:i]) if j == 0 or not x.is_self_issued)
+            if pc.require_explicit_policy <= below:
+                raise _err("unsupported-policy",
+                           "requireExplicitPolicy applies but policy processing is not supported", i)
 
     def _check_name_constraints(self, path: list[Certificate]) -> None:
         for i in range(len(path) - 1, 0, -1):
