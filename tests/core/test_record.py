@@ -42,26 +42,19 @@ HS, APP, ALERT = ContentType.HANDSHAKE, ContentType.APPLICATION_DATA, ContentTyp
 
 
 class Oracle:
-    """pyca AEAD with nocrypto's in-place interface and error type."""
+    """pyca AEAD with nocrypto's interface and error type."""
 
     def __init__(self, aead: Any) -> None:
         self.aead = aead
 
-    def encrypt(self, nonce: bytes, data: bytes, aad: bytes) -> bytes:
-        return bytes(self.aead.encrypt(nonce, data, aad))
+    def encrypt(self, nonce: bytes, data: Any, aad: bytes | None = None) -> bytes:
+        return bytes(self.aead.encrypt(nonce, bytes(data), aad))
 
-    def encrypt_into(self, nonce: bytes, data: Any, aad: bytes | None, out: Any) -> int:
-        sealed = self.aead.encrypt(nonce, bytes(data), aad)
-        out[: len(sealed)] = sealed
-        return len(sealed)
-
-    def decrypt_into(self, nonce: bytes, data: Any, aad: bytes | None, out: Any) -> int:
+    def decrypt(self, nonce: bytes, data: Any, aad: bytes | None = None) -> bytes:
         try:
-            plain = self.aead.decrypt(nonce, bytes(data), aad)
+            return bytes(self.aead.decrypt(nonce, bytes(data), aad))
         except InvalidTag as e:
             raise AuthenticationError("bad tag") from e
-        out[: len(plain)] = plain
-        return len(plain)
 
 
 def prot13(side: str, phase: str) -> RecordProtection13:
