@@ -1,5 +1,5 @@
 """tlspy.core.protect: record protection built from negotiated parameters
-with nocrypto's own AEADs (sealing in place): RFC 8448's records byte for
+with nocrypto's own AEADs: RFC 8448's records byte for
 byte, and TLS 1.2 AEAD and CBC protection for every suite in both
 directions."""
 
