@@ -99,3 +99,38 @@ def test_new_aead_kinds() -> None:
     assert new_aead(BulkCipher.AES_256_GCM, bytes(32)) is not None
     with pytest.raises(ValueError):
         new_aead(BulkCipher.AES_128_CBC, bytes(16))
+
+
+def _oracle_expand_label(h: object, secret: bytes, label: bytes, n: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+
+    full = b"tls13 " + label
+    info = n.to_bytes(2, "big") + bytes([len(full)]) + full + b"\x00"
+    return HKDFExpand(h, n, info).derive(secret)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "suite", [s for s in SUITES.values() if s.tls13], ids=lambda s: s.suite.name
+)
+@given(
+    content=st.binary(max_size=200),
+    padding=st.integers(0, 10),
+    seq=st.integers(0, 2**64 - 1),
+    secret=st.binary(min_size=48, max_size=48),
+)
+def test_tls13_differential(
+    suite: SuiteInfo, content: bytes, padding: int, seq: int, secret: bytes
+) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+
+    secret = secret[: suite.hash_length]
+    h = hashes.SHA384() if suite.prf_hash == "sha384" else hashes.SHA256()
+    key = _oracle_expand_label(h, secret, b"key", suite.key_length)
+    iv = _oracle_expand_label(h, secret, b"iv", 12)
+    aead = ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)
+    nonce = (int.from_bytes(iv, "big") ^ seq).to_bytes(12, "big")
+    inner = content + bytes([APP]) + bytes(padding)
+    header = b"\x17\x03\x03" + (len(inner) + 16).to_bytes(2, "big")
+    want = header + aead.encrypt(nonce, inner, header)
+    assert protection13(suite, secret).encrypt(seq, APP, content, padding) == want
