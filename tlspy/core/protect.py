@@ -4,8 +4,7 @@ protection (AEAD or CBC) from the key block."""
 
 from __future__ import annotations
 
-from nocrypto.chacha import ChaCha20Poly1305
-from nocrypto.cipher import AESGCM
+from nocrypto.cipher import AESGCM, ChaCha20Poly1305
 from tlspy.core.keyschedule import KeyBlock12, traffic_key_iv
 from tlspy.core.record import AEAD, RecordProtection12, RecordProtection13
 from tlspy.core.record_cbc import RecordProtection12CBC
