@@ -404,3 +404,21 @@ def test_mutated_server_flight_pipeline(data: st.DataObject) -> None:
                     parse_handshake(msg, version=0x0304)
     except TLSError as e:
         assert isinstance(e.alert, AlertDescription)
+
+
+def test_handshake_buffer_one_byte_fragments() -> None:
+    body = bytes(range(256)) * 80  # 20480 bytes
+    msg = b"\x0b" + len(body).to_bytes(3, "big") + body
+    buf = HandshakeBuffer()
+    for i in range(len(msg) - 1):
+        buf, got = buf.feed(msg[i : i + 1])
+        assert got == ()
+        assert len(buf._chunks) <= 33
+    buf, got = buf.feed(msg[-1:])
+    assert got == (msg,) and buf.empty
+    # A header announcing too much is refused once its 4 bytes are in.
+    buf = HandshakeBuffer(max_length=1000)
+    for b in (b"\x0b", b"\x00", b"\x03"):
+        buf, _ = buf.feed(b)
+    with pytest.raises(TLSDecodeError):
+        buf.feed(b"\xe9")

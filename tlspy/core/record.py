@@ -19,7 +19,6 @@ Failures raise :class:`tlspy.core.errors.TLSRecordError` (or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from nocrypto.errors import AuthenticationError
@@ -148,41 +147,92 @@ def split_fragments(data: bytes, max_fragment: int = MAX_PLAINTEXT) -> list[byte
     return [data[i : i + max_fragment] for i in range(0, len(data), max_fragment)]
 
 
-@dataclass(frozen=True, slots=True)
+_JOIN_EVERY = 32
+
+
 class HandshakeBuffer:
     """Reassembles handshake messages from handshake record fragments.
 
     ``feed`` returns the next buffer and every complete message (framed:
     type, uint24 length, body; the exact bytes the transcript hashes).
     ``pending`` is what is left of an incomplete message: RFC 8446 5.1 says
-    a message must not span a key change, so the engine checks it is empty
-    there.
+    a message must not span a key change, so the engine checks ``empty``
+    there.  A message whose header announces more than ``max_length`` bytes
+    is refused as soon as the header is in.
+
+    Immutable.  An incomplete message is kept as a tuple of fragments that
+    are joined only when the message completes (or every 32 fragments), so
+    a peer sending one-byte records costs linear, not quadratic, copying.
     """
 
-    pending: bytes = b""
-    max_length: int = MAX_HANDSHAKE_LENGTH
+    __slots__ = ("_chunks", "_size", "max_length")
+
+    _chunks: tuple[bytes, ...]
+    _size: int
+    max_length: int
+
+    def __init__(
+        self,
+        pending: bytes = b"",
+        max_length: int = MAX_HANDSHAKE_LENGTH,
+        *,
+        _chunks: tuple[bytes, ...] | None = None,
+    ) -> None:
+        chunks = _chunks if _chunks is not None else ((pending,) if pending else ())
+        object.__setattr__(self, "_chunks", chunks)
+        object.__setattr__(self, "_size", sum(len(c) for c in chunks))
+        object.__setattr__(self, "max_length", max_length)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("HandshakeBuffer is immutable")
+
+    def __repr__(self) -> str:
+        return f"HandshakeBuffer(pending={self._size} bytes, max_length={self.max_length})"
+
+    @property
+    def pending(self) -> bytes:
+        return b"".join(self._chunks)
+
+    @property
+    def empty(self) -> bool:
+        return not self._size
+
+    def _need(self, head: bytes) -> int:
+        length = int.from_bytes(head[1:4], "big")
+        if length > self.max_length:
+            raise TLSDecodeError(
+                "Handshake.length", f"{length} exceeds the limit {self.max_length}"
+            )
+        return 4 + length
 
     def feed(self, fragment: bytes) -> tuple[HandshakeBuffer, tuple[bytes, ...]]:
         if not fragment:
             raise TLSRecordError("zero-length handshake fragment", _UNEXPECTED)
-        data = self.pending + fragment if self.pending else fragment
+        chunks = self._chunks
+        if chunks:
+            size = self._size + len(fragment)
+            head = chunks[0]
+            complete = size >= 4 if len(head) < 4 else size >= self._need(head)
+            if not complete:
+                # Still incomplete: keep the fragment without copying.
+                if len(chunks) >= _JOIN_EVERY:
+                    chunks = (b"".join(chunks),)
+                return HandshakeBuffer(max_length=self.max_length, _chunks=(*chunks, fragment)), ()
+            data = b"".join((*chunks, fragment))
+        else:
+            data = fragment
         messages: list[bytes] = []
         pos, end = 0, len(data)
         while end - pos >= 4:
-            length = int.from_bytes(data[pos + 1 : pos + 4], "big")
-            if length > self.max_length:
-                raise TLSDecodeError(
-                    "Handshake.length", f"{length} exceeds the limit {self.max_length}"
-                )
-            if end - pos - 4 < length:
+            need = self._need(data[pos : pos + 4])
+            if end - pos < need:
                 break
-            messages.append(data[pos : pos + 4 + length])
-            pos += 4 + length
-        return HandshakeBuffer(data[pos:], self.max_length), tuple(messages)
-
-    @property
-    def empty(self) -> bool:
-        return not self.pending
+            messages.append(data[pos : pos + need])
+            pos += need
+        rest = data[pos:] if pos else data
+        return HandshakeBuffer(max_length=self.max_length, _chunks=(rest,) if rest else ()), tuple(
+            messages
+        )
 
 
 # --------------------------------------------------------- TLS 1.3 inner
