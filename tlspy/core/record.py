@@ -147,9 +147,6 @@ def split_fragments(data: bytes, max_fragment: int = MAX_PLAINTEXT) -> list[byte
     return [data[i : i + max_fragment] for i in range(0, len(data), max_fragment)]
 
 
-_JOIN_EVERY = 32
-
-
 class HandshakeBuffer:
     """Reassembles handshake messages from handshake record fragments.
 
@@ -160,9 +157,9 @@ class HandshakeBuffer:
     there.  A message whose header announces more than ``max_length`` bytes
     is refused as soon as the header is in.
 
-    Immutable.  An incomplete message is kept as a tuple of fragments that
-    are joined only when the message completes (or every 32 fragments), so
-    a peer sending one-byte records costs linear, not quadratic, copying.
+    Immutable.  An incomplete message is kept as a few chunks that are
+    joined when the message completes, so a peer sending one-byte records
+    costs O(n log n) copying, not quadratic.
     """
 
     __slots__ = ("_chunks", "_size", "max_length")
@@ -214,10 +211,14 @@ class HandshakeBuffer:
             head = chunks[0]
             complete = size >= 4 if len(head) < 4 else size >= self._need(head)
             if not complete:
-                # Still incomplete: keep the fragment without copying.
-                if len(chunks) >= _JOIN_EVERY:
-                    chunks = (b"".join(chunks),)
-                return HandshakeBuffer(max_length=self.max_length, _chunks=(*chunks, fragment)), ()
+                # Still incomplete: keep the fragment, merging neighbours of
+                # similar size (a binary counter: O(log n) chunks, O(n log n)
+                # copying however small the fragments).
+                merged = [*chunks, fragment]
+                while len(merged) >= 2 and len(merged[-1]) >= len(merged[-2]):
+                    last = merged.pop()
+                    merged[-1] += last
+                return HandshakeBuffer(max_length=self.max_length, _chunks=tuple(merged)), ()
             data = b"".join((*chunks, fragment))
         else:
             data = fragment
