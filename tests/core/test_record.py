@@ -61,9 +61,10 @@ def prot13(side: str, phase: str) -> RecordProtection13:
     return RecordProtection13(Oracle(AESGCM(K[f"{side}_{phase}_key"])), K[f"{side}_{phase}_iv"])
 
 
-SERVER_HS_PAYLOAD = b"".join(
+SERVER_HS_MESSAGES = [
     M[n] for n in ("encrypted_extensions", "certificate", "certificate_verify", "server_finished")
-)
+]
+SERVER_HS_PAYLOAD = b"".join(SERVER_HS_MESSAGES)
 # (protection, seq, content type, content, expected record)
 RFC8448_RECORDS = [
     ("server", "handshake", 0, HS, SERVER_HS_PAYLOAD, "server_handshake"),
@@ -422,3 +423,28 @@ def test_handshake_buffer_one_byte_fragments() -> None:
         buf, _ = buf.feed(b)
     with pytest.raises(TLSDecodeError):
         buf.feed(b"\xe9")
+
+
+@given(st.lists(st.integers(0, 900), max_size=8))
+def test_rfc8448_stream_cut_anywhere(cuts: list[int]) -> None:
+    # The server's first flight, cut at arbitrary points, yields the same
+    # handshake messages as when read whole.
+    wire = R["server_hello"] + R["server_handshake"]
+    p = prot13("server", "handshake")
+    pending, buf, seq = b"", HandshakeBuffer(), 0
+    msgs: list[bytes] = []
+    prev = 0
+    for c in [*sorted(min(c, len(wire)) for c in cuts), len(wire)]:
+        records, pending = parse_records(pending + wire[prev:c])
+        prev = c
+        for rec in records:
+            if rec.content_type == ContentType.APPLICATION_DATA:
+                ctype, content = p.decrypt(seq, rec)
+                seq += 1
+            else:
+                ctype, content = rec.content_type, rec.fragment
+            assert ctype == HS
+            buf, got = buf.feed(content)
+            msgs.extend(got)
+    assert pending == b"" and buf.empty
+    assert msgs == [M["server_hello"], *SERVER_HS_MESSAGES]
