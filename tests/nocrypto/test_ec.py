@@ -1,6 +1,9 @@
 """X25519 and P-256/P-384 ECDH (nocrypto.ec): RFC 7748 and Wycheproof known
 answers, SEC 1 encodings, and differential tests against pyca/cryptography.
 
+P-256 has a MULX/ADX path beside portable C; the tests that take the
+`impl` fixture run on both.
+
 Wycheproof "acceptable" verdicts: for X25519 they are public values that
 RFC 7748 accepts (twist points, non-canonical u, low-order points giving an
 all-zero secret); x25519() computes them and must give the listed shared
@@ -19,7 +22,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec as oec
 from cryptography.hazmat.primitives.asymmetric import x25519 as ox
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nocrypto import ec
@@ -154,7 +157,7 @@ def _ecdh_case(test: dict[str, Any], curve_name: str, point: bytes | None) -> No
 
 
 @pytest.mark.parametrize("name", ["ecdh_secp256r1_test", "ecdh_secp384r1_test"])
-def test_wycheproof_ecdh_spki(name: str) -> None:
+def test_wycheproof_ecdh_spki(name: str, impl: str) -> None:
     data = wycheproof.load(name)
     seen = 0
     for group in data["testGroups"]:
@@ -169,7 +172,7 @@ def test_wycheproof_ecdh_spki(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ecdh_secp256r1_ecpoint_test", "ecdh_secp384r1_ecpoint_test"])
-def test_wycheproof_ecdh_ecpoint(name: str) -> None:
+def test_wycheproof_ecdh_ecpoint(name: str, impl: str) -> None:
     data = wycheproof.load(name)
     for group in data["testGroups"]:
         for test in group["tests"]:
@@ -228,7 +231,9 @@ def test_keys_are_immutable() -> None:
 
 @pytest.mark.parametrize("curve_name", ["secp256r1", "secp384r1"])
 @given(data=st.data())
-def test_ecdh_and_encodings_match_oracle(curve_name: str, data: st.DataObject) -> None:
+# impl switches the path for the whole test, which is what every example wants.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_ecdh_and_encodings_match_oracle(curve_name: str, impl: str, data: st.DataObject) -> None:
     curve, n, ocurve = CURVES[curve_name]
     d1 = data.draw(st.integers(1, n - 1))
     d2 = data.draw(st.integers(1, n - 1))
