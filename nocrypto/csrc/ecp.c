@@ -560,18 +560,3 @@ int nc_ec_ecdh(int curve, uint8_t *xout, const uint8_t *d, const uint8_t *peer_x
     nc_ct_wipe(x, sizeof x);
     return (int)ok;
 }
-
-int nc_ec_mul_add(int curve, uint8_t *out, const uint8_t *a, const uint8_t *p_xy,
-                  const uint8_t *b, const uint8_t *q_xy) {
-    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
-    if (!C) return 0;
-    nc_ecp_point p, q, r1, r2;
-    uint64_t x[MM_MAX], y[MM_MAX];
-    if (!nc_ecp_load(C, &p, p_xy) || !nc_ecp_load(C, &q, q_xy)) return 0;
-    nc_ecp_mul(C, &r1, &p, a);
-    nc_ecp_mul(C, &r2, &q, b);
-    nc_ecp_add(C, &r1, &r1, &r2);
-    uint32_t ok = nc_ecp_affine(C, x, y, &r1);
-    store_xy(C, out, x, y);
-    return (int)ok;
-}

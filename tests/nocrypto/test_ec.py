@@ -76,6 +76,13 @@ def test_wycheproof_x25519(group: dict[str, Any], test: dict[str, Any]) -> None:
     assert ec.x25519_is_zero(shared) == ("ZeroSharedSecret" in test["flags"])
 
 
+@pytest.mark.parametrize("fill", [0x00, 0xFF, 0x55, 0x80])
+def test_x25519_base_agrees_with_ladder(fill: int) -> None:
+    # x25519_base uses the Edwards comb; x25519(k, 9) the Montgomery ladder
+    k = bytes([fill]) * 32
+    assert ec.x25519_base(k) == ec.x25519(k, (9).to_bytes(32, "little"))
+
+
 def test_x25519_lengths() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         ec.x25519(bytes(31), bytes(32))
