@@ -10,12 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from nocrypto._ffi import ffi, lib
+from nocrypto.errors import AuthenticationError
 
-__all__ = ["AES"]
+__all__ = ["AES", "AESGCM"]
 
 _AES_KEY_SIZES = (16, 24, 32)
 
 Buffer = bytes | bytearray | memoryview
+
+
+# Outputs are written in full by C before Python sees them: skip zero-filling.
+_alloc = ffi.new_allocator(should_clear_after_alloc=False)
+_U8 = ffi.typeof("uint8_t[]")
+
+
+def _ptr(b: Buffer) -> Any:
+    """A pointer for C: bytes pass as they are (no copy), others by buffer."""
+    return b if type(b) is bytes else ffi.from_buffer(b)
 
 
 def _check_key(key: Buffer) -> None:
@@ -56,10 +67,11 @@ class AES:
         n = len(data)
         if n % 16:
             raise ValueError(f"data must be a multiple of 16 bytes, got {n}")
-        out = ffi.new("uint8_t[]", n)
+        out = _alloc(_U8, n or 1)
         fn = lib.nc_aes_encrypt_blocks if encrypt else lib.nc_aes_decrypt_blocks
-        fn(self._key, ffi.from_buffer(data), out, n // 16)
-        return bytes(ffi.buffer(out, n))
+        fn(self._key, _ptr(data), out, n // 16)
+        result: bytes = ffi.buffer(out, n)[:]
+        return result
 
     def encrypt_block(self, block: Buffer) -> bytes:
         _check_block16("block", block)
@@ -81,9 +93,10 @@ class AES:
         _check_block16("counter", counter)
         n = len(data)
         ctr = ffi.new("uint8_t[16]", bytes(counter))
-        out = ffi.new("uint8_t[]", n)
-        lib.nc_aes_ctr(self._key, ctr, ffi.from_buffer(data), out, n)
-        return bytes(ffi.buffer(out, n))
+        out = _alloc(_U8, n or 1)
+        lib.nc_aes_ctr(self._key, ctr, _ptr(data), out, n)
+        result: bytes = ffi.buffer(out, n)[:]
+        return result
 
     def _cbc(self, iv: Buffer, data: Buffer, encrypt: bool) -> bytes:
         _check_block16("iv", iv)
@@ -91,13 +104,130 @@ class AES:
         if n % 16:
             raise ValueError(f"CBC data must be a multiple of 16 bytes, got {n}")
         ivb = ffi.new("uint8_t[16]", bytes(iv))
-        out = ffi.new("uint8_t[]", n)
+        out = _alloc(_U8, n or 1)
         fn = lib.nc_aes_cbc_encrypt if encrypt else lib.nc_aes_cbc_decrypt
-        fn(self._key, ivb, ffi.from_buffer(data), out, n)
-        return bytes(ffi.buffer(out, n))
+        fn(self._key, ivb, _ptr(data), out, n)
+        result: bytes = ffi.buffer(out, n)[:]
+        return result
 
     def cbc_encrypt(self, iv: Buffer, data: Buffer) -> bytes:
         return self._cbc(iv, data, True)
 
     def cbc_decrypt(self, iv: Buffer, data: Buffer) -> bytes:
         return self._cbc(iv, data, False)
+
+
+_GCM_MAX = (1 << 36) - 32  # SP 800-38D: at most 2^39 - 256 bits of plaintext
+
+
+class AESGCM:
+    """AES-GCM (NIST SP 800-38D) with 16-byte tags.
+
+    ``encrypt(nonce, data, aad)`` returns ciphertext || tag;
+    ``decrypt(nonce, ct_and_tag, aad)`` returns the plaintext or raises
+    :class:`nocrypto.AuthenticationError` (no plaintext is released).  The
+    nonce may have any length >= 1 (12 bytes is the fast path); ``aad`` may
+    be None.  Input shorter than a tag also raises AuthenticationError, as
+    it cannot be a valid message.  ``encrypt_into``/``decrypt_into`` write
+    into a caller's buffer (which may be the input itself) and return the
+    number of bytes written.
+    """
+
+    __slots__ = ("_key",)
+    _key: Any
+
+    def __init__(self, key: Buffer) -> None:
+        _check_key(key)
+        g = ffi.new("nc_gcm_key *")
+        lib.nc_gcm_init(g, ffi.from_buffer(key), len(key))
+        object.__setattr__(self, "_key", g)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("AESGCM objects are immutable")
+
+    @property
+    def hardware(self) -> bool:
+        """True when this key runs on AES-NI with PCLMULQDQ GHASH."""
+        g = self._key
+        return bool(g.aes.path == lib.NC_AES_PATH_NI
+                    and g.ghash_path == lib.NC_GHASH_PATH_PCLMUL)
+
+    @staticmethod
+    def _bad_nonce() -> ValueError:
+        return ValueError("AES-GCM nonce must be at least 1 byte (12 is usual)")
+
+    @staticmethod
+    def _too_long() -> ValueError:
+        return ValueError(f"AES-GCM message must be at most {_GCM_MAX} bytes")
+
+    def encrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
+                     out: bytearray | memoryview) -> int:
+        """Seal into out[:len(data) + 16]; returns len(data) + 16."""
+        n = len(data)
+        if not len(nonce):
+            raise self._bad_nonce()
+        if n > _GCM_MAX:
+            raise self._too_long()
+        if len(out) < n + 16:
+            raise ValueError(f"output buffer must hold {n + 16} bytes, has {len(out)}")
+        a = b"" if aad is None else aad
+        lib.nc_gcm_seal(self._key, _ptr(nonce), len(nonce), _ptr(a), len(a), _ptr(data), n,
+                        ffi.from_buffer(out, require_writable=True))
+        return n + 16
+
+    def decrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
+                     out: bytearray | memoryview) -> int:
+        """Open data (ciphertext || tag) into out[:len(data) - 16]; returns
+        that length.  On a bad tag raises AuthenticationError and leaves
+        that part of out zeroed."""
+        n = len(data)
+        if not len(nonce):
+            raise self._bad_nonce()
+        if n < 16:
+            raise AuthenticationError("AES-GCM input shorter than its 16-byte tag")
+        if n - 16 > _GCM_MAX:
+            raise self._too_long()
+        if len(out) < n - 16:
+            raise ValueError(f"output buffer must hold {n - 16} bytes, has {len(out)}")
+        a = b"" if aad is None else aad
+        rc = lib.nc_gcm_open(self._key, _ptr(nonce), len(nonce), _ptr(a), len(a), _ptr(data), n,
+                             ffi.from_buffer(out, require_writable=True))
+        if rc:
+            raise AuthenticationError("AES-GCM tag mismatch")
+        return n - 16
+
+    def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
+        n = len(data)
+        if not len(nonce):
+            raise self._bad_nonce()
+        if n > _GCM_MAX:
+            raise self._too_long()
+        if aad is None:
+            aad = b""
+        out = _alloc(_U8, n + 16)
+        lib.nc_gcm_seal(self._key,
+                        nonce if type(nonce) is bytes else ffi.from_buffer(nonce), len(nonce),
+                        aad if type(aad) is bytes else ffi.from_buffer(aad), len(aad),
+                        data if type(data) is bytes else ffi.from_buffer(data), n, out)
+        result: bytes = ffi.buffer(out)[:]
+        return result
+
+    def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
+        n = len(data)
+        if not len(nonce):
+            raise self._bad_nonce()
+        if n < 16:
+            raise AuthenticationError("AES-GCM input shorter than its 16-byte tag")
+        if n - 16 > _GCM_MAX:
+            raise self._too_long()
+        if aad is None:
+            aad = b""
+        out = _alloc(_U8, n - 16 or 1)
+        rc = lib.nc_gcm_open(self._key,
+                             nonce if type(nonce) is bytes else ffi.from_buffer(nonce), len(nonce),
+                             aad if type(aad) is bytes else ffi.from_buffer(aad), len(aad),
+                             data if type(data) is bytes else ffi.from_buffer(data), n, out)
+        if rc:
+            raise AuthenticationError("AES-GCM tag mismatch")
+        result: bytes = ffi.buffer(out, n - 16)[:]
+        return result

@@ -24,13 +24,31 @@ ALGORITHMS: dict[str, int] = {
     "sha512": int(lib.NC_SHA512),
 }
 
-__all__ = ["ALGORITHMS", "Hash", "algorithm_id", "block_size", "digest", "digest_size", "new"]
+__all__ = [
+    "ALGORITHMS", "Hash", "algorithm_id", "block_size", "digest", "digest_size", "new", "spec",
+]
+
+# name -> (C id, digest size, output ctype): the per-call lookups, done once.
+_SPEC: dict[str, tuple[int, int, str]] = {}
+for _name, _alg in ALGORITHMS.items():
+    _size = int(lib.nc_hash_size(_alg))
+    _SPEC[_name] = (_alg, _size, f"uint8_t[{_size}]")
 
 
 def algorithm_id(name: str) -> int:
     """The C algorithm id (NC_SHA256 ...) for a name; ValueError if unknown."""
+    return spec(name)[0]
+
+
+def spec(name: str) -> tuple[int, int, str]:
+    """(C algorithm id, digest size, output ctype) for a hash name
+    (case-insensitive); ValueError listing the known names if unknown."""
     try:
-        return ALGORITHMS[name.lower()]
+        return _SPEC[name]
+    except KeyError:
+        pass
+    try:
+        return _SPEC[name.lower()]
     except (KeyError, AttributeError):
         known = ", ".join(ALGORITHMS)
         raise ValueError(f"unknown hash algorithm {name!r}; known: {known}") from None
@@ -46,12 +64,12 @@ def block_size(name: str) -> int:
 
 def digest(name: str, data: Buffer) -> bytes:
     """The digest of data under the named hash, in one C call."""
-    alg = algorithm_id(name)
-    size = int(lib.nc_hash_size(alg))
-    out = ffi.new("uint8_t[]", size)
+    alg, _, ctype = spec(name)
+    out = ffi.new(ctype)
     src = ffi.from_buffer(data)
     lib.nc_hash(alg, src, len(src), out)
-    return bytes(ffi.buffer(out, size))
+    result: bytes = ffi.buffer(out)[:]
+    return result
 
 
 class Hash:
@@ -94,7 +112,8 @@ class Hash:
         tmp = ffi.new("nc_hash_ctx *", self._ctx[0])
         out = ffi.new("uint8_t[]", self.digest_size)
         lib.nc_hash_final(tmp, out)
-        return bytes(ffi.buffer(out, self.digest_size))
+        result: bytes = ffi.buffer(out)[:]
+        return result
 
     def hexdigest(self) -> str:
         return self.digest().hex()

@@ -12,20 +12,20 @@ from typing import Any
 
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import AuthenticationError
-from nocrypto.hash import Buffer, algorithm_id
+from nocrypto.hash import Buffer, algorithm_id, spec
 
 __all__ = ["HMAC", "hmac"]
 
 
 def hmac(alg: str, key: Buffer, data: Buffer) -> bytes:
     """HMAC-alg(key, data) in one C call."""
-    a = algorithm_id(alg)
-    size = int(lib.nc_hash_size(a))
-    out = ffi.new("uint8_t[]", size)
+    a, _, ctype = spec(alg)
+    out = ffi.new(ctype)
     k = ffi.from_buffer(key)
     m = ffi.from_buffer(data)
     lib.nc_hmac(a, k, len(k), m, len(m), out)
-    return bytes(ffi.buffer(out, size))
+    result: bytes = ffi.buffer(out)[:]
+    return result
 
 
 class HMAC:
@@ -66,7 +66,8 @@ class HMAC:
         tmp = ffi.new("nc_hmac_ctx *", self._ctx[0])
         out = ffi.new("uint8_t[]", self.digest_size)
         lib.nc_hmac_final(tmp, out)
-        return bytes(ffi.buffer(out, self.digest_size))
+        result: bytes = ffi.buffer(out)[:]
+        return result
 
     def hexdigest(self) -> str:
         return self.digest().hex()

@@ -40,13 +40,13 @@ NI void nc_aes_ni_setup(nc_aes_key *k, const uint8_t *rk, unsigned rounds) {
 #define ROUNDS8(b, kk, nr, enc, last)                              \
     do {                                                           \
         __m128i k_ = _mm_loadu_si128(kk);                          \
-        for (int j_ = 0; j_ < 8; j_++) b[j_] = _mm_xor_si128(b[j_], k_); \
+        _Pragma("GCC unroll 8") for (int j_ = 0; j_ < 8; j_++) b[j_] = _mm_xor_si128(b[j_], k_); \
         for (unsigned r_ = 1; r_ < (nr); r_++) {                  \
             k_ = _mm_loadu_si128((kk) + r_);                       \
-            for (int j_ = 0; j_ < 8; j_++) b[j_] = enc(b[j_], k_); \
+            _Pragma("GCC unroll 8") for (int j_ = 0; j_ < 8; j_++) b[j_] = enc(b[j_], k_); \
         }                                                          \
         k_ = _mm_loadu_si128((kk) + (nr));                         \
-        for (int j_ = 0; j_ < 8; j_++) b[j_] = last(b[j_], k_);   \
+        _Pragma("GCC unroll 8") for (int j_ = 0; j_ < 8; j_++) b[j_] = last(b[j_], k_);   \
     } while (0)
 
 NI static inline __m128i enc1(const __m128i *kk, unsigned nr, __m128i x) {
@@ -70,8 +70,10 @@ NI void nc_aes_ni_ecb_enc(const nc_aes_key *k, const uint8_t *in, uint8_t *out, 
     unsigned nr = k->rounds;
     for (; nblocks >= 8; nblocks -= 8, in += 128, out += 128) {
         __m128i b[8];
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) b[j] = LOADU(in + 16 * j);
         ROUNDS8(b, kk, nr, _mm_aesenc_si128, _mm_aesenclast_si128);
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) STOREU(out + 16 * j, b[j]);
     }
     for (; nblocks > 0; nblocks--, in += 16, out += 16) {
@@ -84,8 +86,10 @@ NI void nc_aes_ni_ecb_dec(const nc_aes_key *k, const uint8_t *in, uint8_t *out, 
     unsigned nr = k->rounds;
     for (; nblocks >= 8; nblocks -= 8, in += 128, out += 128) {
         __m128i b[8];
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) b[j] = LOADU(in + 16 * j);
         ROUNDS8(b, kk, nr, _mm_aesdec_si128, _mm_aesdeclast_si128);
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) STOREU(out + 16 * j, b[j]);
     }
     for (; nblocks > 0; nblocks--, in += 16, out += 16) {
@@ -135,23 +139,27 @@ NI static void ctr_generic(const nc_aes_key *k, uint8_t ctr[16], const uint8_t *
             uint64_t lo = (uint64_t)_mm_cvtsi128_si64(c);
             if (lo > UINT64_MAX - 8) {
                 /* the low 64 bits wrap inside this batch (public counter) */
+                _Pragma("GCC unroll 8")
                 for (int j = 0; j < 8; j++) {
                     b[j] = LOADU(ctr);
                     nc_aes_ctr_inc128(ctr, 1);
                 }
             } else {
+                _Pragma("GCC unroll 8")
                 for (int j = 0; j < 8; j++) {
                     b[j] = _mm_shuffle_epi8(_mm_add_epi64(c, _mm_set_epi64x(0, j)), rev);
                 }
                 nc_aes_ctr_inc128(ctr, 8);
             }
         } else {
+            _Pragma("GCC unroll 8")
             for (int j = 0; j < 8; j++) {
                 b[j] = _mm_shuffle_epi8(_mm_add_epi32(c, _mm_set_epi32(j, 0, 0, 0)), rev);
             }
             nc_aes_ctr_inc32(ctr, 8);
         }
         ROUNDS8(b, kk, nr, _mm_aesenc_si128, _mm_aesenclast_si128);
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) {
             STOREU(out + 16 * j, _mm_xor_si128(b[j], LOADU(in + 16 * j)));
         }
@@ -188,9 +196,11 @@ NI void nc_aes_ni_cbc_dec(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in
     size_t nblocks = len / 16;
     for (; nblocks >= 8; nblocks -= 8, in += 128, out += 128) {
         __m128i c[8], b[8];
+        _Pragma("GCC unroll 8")
         for (int j = 0; j < 8; j++) b[j] = c[j] = LOADU(in + 16 * j);
         ROUNDS8(b, kk, nr, _mm_aesdec_si128, _mm_aesdeclast_si128);
         STOREU(out, _mm_xor_si128(b[0], prev));
+        _Pragma("GCC unroll 8")
         for (int j = 1; j < 8; j++) STOREU(out + 16 * j, _mm_xor_si128(b[j], c[j - 1]));
         prev = c[7];
     }

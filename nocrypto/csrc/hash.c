@@ -76,7 +76,7 @@ void nc_hash(int alg, const uint8_t *p, size_t n, uint8_t *out) {
 
 void nc_hash_compress(nc_hash_ctx *c, const uint8_t *block) {
     switch (c->alg) {
-    case NC_SHA1: nc_sha1_blocks(c->u.sha1.h, block, 1); break;
+    case NC_SHA1: nc_sha1_blocks(c->u.sha1.h, block, 1, c->u.sha1.impl); break;
     case NC_SHA224:
     case NC_SHA256:
         if (c->u.sha256.impl) {
@@ -104,6 +104,31 @@ void nc_hash_state_out(const nc_hash_ctx *c, uint8_t *out) {
     case NC_SHA384:
     case NC_SHA512:
         for (size_t i = 0; i < n / 8; i++) nc_store_be64(out + 8 * i, c->u.sha512.h[i]);
+        break;
+    default: break;
+    }
+}
+
+void nc_hash_state_cmov(uint32_t ctl, nc_hash_ctx *dst, const nc_hash_ctx *src) {
+    uint32_t m32 = nc_ct_mask32(ctl);
+    uint64_t m64 = nc_ct_mask64(ctl);
+    switch (dst->alg) {
+    case NC_SHA1:
+        for (int i = 0; i < 5; i++) {
+            dst->u.sha1.h[i] ^= m32 & (dst->u.sha1.h[i] ^ src->u.sha1.h[i]);
+        }
+        break;
+    case NC_SHA224:
+    case NC_SHA256:
+        for (int i = 0; i < 8; i++) {
+            dst->u.sha256.h[i] ^= m32 & (dst->u.sha256.h[i] ^ src->u.sha256.h[i]);
+        }
+        break;
+    case NC_SHA384:
+    case NC_SHA512:
+        for (int i = 0; i < 8; i++) {
+            dst->u.sha512.h[i] ^= m64 & (dst->u.sha512.h[i] ^ src->u.sha512.h[i]);
+        }
         break;
     default: break;
     }

@@ -7,8 +7,9 @@
  * and is finished by final, which leaves it wiped.
  *
  * Hashing is constant time in the data: the only branches are on the
- * public lengths.  SHA-256/224 has a SHA-NI path (sha256_shani.c) chosen at
- * init from nc_cpu_features() and recorded in the context.
+ * public lengths.  SHA-1 and SHA-256/224 have SHA-NI paths (sha1_shani.c,
+ * sha256_shani.c) chosen at init from nc_cpu_features() and recorded in the
+ * context.
  */
 #ifndef NC_HASH_H
 #define NC_HASH_H
@@ -29,6 +30,8 @@
 typedef struct {
     uint32_t h[5];
     uint32_t buflen;
+    uint32_t impl;
+    uint32_t reserved;
     uint64_t count;
     uint8_t buf[64];
 } nc_sha1_ctx;
@@ -100,7 +103,10 @@ static inline void nc_bytes_zero(void *dst, size_t n) {
 }
 
 /* C-internal: the compression functions over nblocks whole blocks. */
-void nc_sha1_blocks(uint32_t h[5], const uint8_t *p, size_t nblocks);
+void nc_sha1_blocks(uint32_t h[5], const uint8_t *p, size_t nblocks, uint32_t impl);
+void nc_sha1_blocks_portable(uint32_t h[5], const uint8_t *p, size_t nblocks);
+void nc_sha1_blocks_shani(uint32_t h[5], const uint8_t *p, size_t nblocks);
+int nc_sha1_shani_usable(void);
 void nc_sha512_blocks(uint64_t h[8], const uint8_t *p, size_t nblocks);
 
 /* C-internal: the SHA-256 compression on the two paths (impl 0 portable,
@@ -115,6 +121,8 @@ int nc_sha256_shani_usable(void);
  * digest (what final would output if the padding were already hashed). */
 void nc_hash_compress(nc_hash_ctx *c, const uint8_t *block);
 void nc_hash_state_out(const nc_hash_ctx *c, uint8_t *out);
+/* if (ctl) copy src's chaining state into dst -- without a branch (same alg). */
+void nc_hash_state_cmov(uint32_t ctl, nc_hash_ctx *dst, const nc_hash_ctx *src);
 /* Bytes hashed so far (the 64-bit count; SHA-384/512 lengths beyond 2^61
  * bytes are not reached through this interface). */
 uint64_t nc_hash_count(const nc_hash_ctx *c);

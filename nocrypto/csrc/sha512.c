@@ -68,6 +68,13 @@ static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (
         h = t1 + t2;                                                      \
     } while (0)
 
+/* A round for t >= 16, expanding W[t] in place first. */
+#define ROUNDX(a, b, c, d, e, f, g, h, i) \
+    do {                                  \
+        EXPAND(i);                        \
+        ROUND(a, b, c, d, e, f, g, h, i); \
+    } while (0)
+
 #define EXPAND(i) \
     (w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
 
@@ -79,12 +86,7 @@ void nc_sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks) {
         for (int i = 0; i < 16; i++) {
             w[i] = nc_load_be64(p + 8 * i);
         }
-        for (int i = 0; i < 80; i += 8) {
-            if (i >= 16) {
-                for (int j = i; j < i + 8; j++) {
-                    EXPAND(j);
-                }
-            }
+        for (int i = 0; i < 16; i += 8) {
             ROUND(a, b, c, d, e, f, g, h, i);
             ROUND(h, a, b, c, d, e, f, g, i + 1);
             ROUND(g, h, a, b, c, d, e, f, i + 2);
@@ -93,6 +95,16 @@ void nc_sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks) {
             ROUND(d, e, f, g, h, a, b, c, i + 5);
             ROUND(c, d, e, f, g, h, a, b, i + 6);
             ROUND(b, c, d, e, f, g, h, a, i + 7);
+        }
+        for (int i = 16; i < 80; i += 8) {
+            ROUNDX(a, b, c, d, e, f, g, h, i);
+            ROUNDX(h, a, b, c, d, e, f, g, i + 1);
+            ROUNDX(g, h, a, b, c, d, e, f, i + 2);
+            ROUNDX(f, g, h, a, b, c, d, e, i + 3);
+            ROUNDX(e, f, g, h, a, b, c, d, i + 4);
+            ROUNDX(d, e, f, g, h, a, b, c, i + 5);
+            ROUNDX(c, d, e, f, g, h, a, b, i + 6);
+            ROUNDX(b, c, d, e, f, g, h, a, i + 7);
         }
         st[0] += a;
         st[1] += b;

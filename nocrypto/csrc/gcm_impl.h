@@ -1,0 +1,30 @@
+/* Internal interface of GCM (gcm.c) to its GHASH implementations
+ * (ghash_ct.c, ghash_pclmul.c) and the stitched AES-NI loop (gcm_ni.c).
+ * GHASH state y is the 16-byte block of SP 800-38D; data of a length not a
+ * multiple of 16 is zero-padded at its end. */
+#ifndef NC_GCM_IMPL_H
+#define NC_GCM_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gcm.h"
+
+void nc_ghash_ct_init(uint64_t *h, const uint8_t hkey[16]);
+void nc_ghash_ct(uint8_t y[16], const uint64_t *h, const uint8_t *data, size_t len);
+
+void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]);
+void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const uint8_t *data, size_t len);
+
+/* Encrypt/decrypt and hash whole 128-byte batches (AES-NI + PCLMULQDQ);
+ * return the number of bytes done, a multiple of 128. */
+size_t nc_gcm_ni_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16],
+                              const uint8_t *in, uint8_t *out, size_t len);
+size_t nc_gcm_ni_open_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_t y[16],
+                              const uint8_t *in, uint8_t *out, size_t len);
+/* The last len < 128 bytes, the length block and the tag in one pass. */
+void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uint8_t j0[16],
+                     const uint8_t y[16], const uint8_t *in, uint8_t *out, size_t len,
+                     uint64_t alen, uint64_t clen, int open, uint8_t tag[16]);
+
+#endif

@@ -1,0 +1,603 @@
+"""RSA (RFC 8017): PKCS#1 v1.5 and PSS signatures, OAEP and PKCS#1 v1.5
+encryption, the TLS RSA key exchange, and key generation.
+
+Private keys live in C.  ``RSAPrivateKey.from_numbers`` checks the numbers
+it is given, converts them once into fixed-length buffers (Montgomery
+contexts for n, p and q) and keeps no Python integer of the private key;
+every private operation is one constant-time C call (CRT with Garner's
+recombination, base blinding, and a check that the result raised to e gives
+the input back, so a fault never releases a bad signature).
+
+Blinding: a fresh random r for every private operation.  C returns only
+t = r u mod n for a second random u; Python inverts t (t is independent of
+every secret) and C recovers r^-1 = t^-1 u itself.
+
+Public-key operations (verify, encrypt) are variable time in the public
+exponent only; the message being encrypted is handled by the constant-time
+multiplication.  Decoding that sees decrypted data (PKCS#1 v1.5 and OAEP
+unpadding, the TLS premaster secret) runs in C in constant time.
+
+Verification policy (Wycheproof "acceptable" cases): PKCS#1 v1.5
+signatures must carry exactly the DER DigestInfo of RFC 8017 §9.2 note 1,
+with the NULL parameters; the variant without NULL is rejected.  A
+signature must be exactly as long as the modulus (no stripped or extra
+leading zero bytes) and smaller than it.
+
+Randomness (blinding, PSS salts, OAEP seeds, PKCS#1 padding, the fallback
+premaster secret, key generation) comes from the ``rng`` argument of each
+call, a ``Callable[[int], bytes]``, by default ``nocrypto.rng.random_bytes``.
+
+Errors: ``InvalidKeyError`` (a ValueError) for unusable key numbers,
+``DecryptionError`` for a ciphertext that does not decrypt (one message for
+every cause), ``RSAFaultError`` when the fault check trips, ``ValueError``
+for messages too long for the key and unknown hash names.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable
+from typing import Any
+
+from nocrypto import hash as _hashmod
+from nocrypto._ffi import ffi, lib
+from nocrypto.errors import NocryptoError
+from nocrypto.util import compare_digest
+
+Rng = Callable[[int], bytes]
+
+__all__ = [
+    "DecryptionError",
+    "InvalidKeyError",
+    "RSAError",
+    "RSAFaultError",
+    "RSAPrivateKey",
+    "RSAPublicKey",
+    "generate",
+]
+
+MIN_BITS = 512
+MAX_BITS = 8192
+
+
+class RSAError(NocryptoError):
+    """Base class of RSA failures."""
+
+
+class InvalidKeyError(RSAError, ValueError):
+    """Key numbers that do not form a usable RSA key."""
+
+
+class DecryptionError(RSAError):
+    """The ciphertext did not decrypt (wrong padding, length or value)."""
+
+
+class RSAFaultError(RSAError):
+    """The private operation's result did not verify: nothing was released."""
+
+
+# DER DigestInfo prefixes, RFC 8017 §9.2 note 1.
+_DIGEST_INFO = {
+    "sha1": bytes.fromhex("3021300906052b0e03021a05000414"),
+    "sha224": bytes.fromhex("302d300d06096086480165030402040500041c"),
+    "sha256": bytes.fromhex("3031300d060960864801650304020105000420"),
+    "sha384": bytes.fromhex("3041300d060960864801650304020205000430"),
+    "sha512": bytes.fromhex("3051300d060960864801650304020305000440"),
+}
+_HASH_SIZE = {"sha1": 20, "sha224": 28, "sha256": 32, "sha384": 48, "sha512": 64}
+_HASH_ID = {"sha1": 1, "sha224": 2, "sha256": 3, "sha384": 4, "sha512": 5}
+
+
+def _hash_size(name: str) -> int:
+    try:
+        return _HASH_SIZE[name]
+    except KeyError:
+        raise ValueError(f"unknown hash {name!r}; expected one of {sorted(_HASH_SIZE)}") from None
+
+
+def _digest(name: str, data: bytes) -> bytes:
+    _hash_size(name)
+    return _hashmod.digest(name, data)
+
+
+def _default_rng(rng: Rng | None) -> Rng:
+    if rng is not None:
+        return rng
+    mod = importlib.import_module("nocrypto.rng")
+    fn: Rng = mod.random_bytes
+    return fn
+
+
+def _mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
+    out = bytearray()
+    counter = 0
+    while len(out) < length:
+        out += _digest(hash_name, seed + counter.to_bytes(4, "big"))
+        counter += 1
+    return bytes(out[:length])
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
+
+
+def _nbytes(x: int) -> int:
+    return (x.bit_length() + 7) // 8
+
+
+def _pkcs1v15_sig_encoding(hash_name: str, digest: bytes, k: int) -> bytes:
+    try:
+        prefix = _DIGEST_INFO[hash_name]
+    except KeyError:
+        raise ValueError(f"unknown hash {hash_name!r}; expected one of {sorted(_DIGEST_INFO)}") from None
+    if len(digest) != _HASH_SIZE[hash_name]:
+        raise ValueError(f"{hash_name} digest must be {_HASH_SIZE[hash_name]} bytes")
+    t = prefix + digest
+    if k < len(t) + 11:
+        raise ValueError("RSA key too short for this digest")
+    return b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+
+
+class RSAPublicKey:
+    """An RSA public key (n, e); immutable."""
+
+    __slots__ = ("_e", "_ebytes", "_k", "_mont", "_n")
+
+    _n: int
+    _e: int
+    _k: int
+    _ebytes: bytes
+    _mont: Any
+
+    def __init__(self, n: int, e: int) -> None:
+        if n <= 0 or n % 2 == 0:
+            raise InvalidKeyError("RSA modulus must be odd and positive")
+        if not MIN_BITS <= n.bit_length() <= MAX_BITS:
+            raise InvalidKeyError(f"RSA modulus must have {MIN_BITS} to {MAX_BITS} bits")
+        if e < 3 or e % 2 == 0 or e >= n:
+            raise InvalidKeyError("RSA public exponent must be odd, >= 3 and < n")
+        mont = ffi.new("nc_mont *")
+        nb = n.to_bytes(_nbytes(n), "big")
+        if lib.nc_mont_init(mont, nb, len(nb)) != 0:  # pragma: no cover - checked above
+            raise InvalidKeyError("RSA modulus rejected")
+        object.__setattr__(self, "_n", n)
+        object.__setattr__(self, "_e", e)
+        object.__setattr__(self, "_k", len(nb))
+        object.__setattr__(self, "_ebytes", e.to_bytes(_nbytes(e), "big"))
+        object.__setattr__(self, "_mont", mont)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("RSA keys are immutable")
+
+    @property
+    def n(self) -> int:
+        return self._n
+
+    @property
+    def e(self) -> int:
+        return self._e
+
+    @property
+    def size_bits(self) -> int:
+        return self._n.bit_length()
+
+    @property
+    def size_bytes(self) -> int:
+        return self._k
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RSAPublicKey) and (self._n, self._e) == (other._n, other._e)
+
+    def __hash__(self) -> int:
+        return hash((self._n, self._e))
+
+    def __repr__(self) -> str:
+        return f"RSAPublicKey(bits={self.size_bits}, e={self._e})"
+
+    # -- the primitive -------------------------------------------------------
+
+    def _public_op(self, x: bytes) -> bytes:
+        """x^e mod n for a k-byte big-endian x < n (checked by the caller)."""
+        scratch = ffi.new("uint64_t[]", lib.nc_bn_scratch_limbs(self._mont.n))
+        out = ffi.new("uint8_t[]", self._k)
+        lib.nc_bn_modexp_pub(self._mont, out, x, len(x), self._ebytes, len(self._ebytes), scratch)
+        return bytes(ffi.buffer(out))
+
+    def _verify_prim(self, sig: bytes) -> bytes | None:
+        if len(sig) != self._k or int.from_bytes(sig, "big") >= self._n:
+            return None
+        return self._public_op(sig)
+
+    # -- signatures ----------------------------------------------------------
+
+    def verify_pkcs1v15_digest(self, hash_name: str, digest: bytes, sig: bytes) -> bool:
+        """RSASSA-PKCS1-v1_5 verification over a precomputed digest."""
+        expected = _pkcs1v15_sig_encoding(hash_name, digest, self._k)
+        em = self._verify_prim(sig)
+        return em is not None and compare_digest(em, expected)
+
+    def verify_pkcs1v15(self, hash_name: str, msg: bytes, sig: bytes) -> bool:
+        return self.verify_pkcs1v15_digest(hash_name, _digest(hash_name, msg), sig)
+
+    def verify_pss_digest(self, hash_name: str, digest: bytes, sig: bytes,
+                          salt_length: int | None = None, mgf_hash: str | None = None) -> bool:
+        """RSASSA-PSS verification (RFC 8017 §9.1.2) over a precomputed digest.
+
+        salt_length None accepts any salt length; mgf_hash defaults to
+        hash_name."""
+        hlen = _hash_size(hash_name)
+        mgf = mgf_hash or hash_name
+        _hash_size(mgf)
+        if len(digest) != hlen:
+            raise ValueError(f"{hash_name} digest must be {hlen} bytes")
+        em_full = self._verify_prim(sig)
+        if em_full is None:
+            return False
+        em_bits = self.size_bits - 1
+        em_len = (em_bits + 7) // 8
+        if em_len < self._k:
+            if em_full[0] != 0:
+                return False
+            em = em_full[1:]
+        else:
+            em = em_full
+        if em_len < hlen + 2 or em[-1] != 0xBC:
+            return False
+        masked_db, h = em[: em_len - hlen - 1], em[em_len - hlen - 1: -1]
+        top_bits = 8 * em_len - em_bits
+        if masked_db[0] & ~(0xFF >> top_bits) & 0xFF:
+            return False
+        db = bytearray(_xor(masked_db, _mgf1(mgf, h, len(masked_db))))
+        db[0] &= 0xFF >> top_bits
+        # DB = PS (zeros) || 0x01 || salt
+        sep = next((i for i, b in enumerate(db) if b != 0), len(db))
+        if sep == len(db) or db[sep] != 1:
+            return False
+        salt = bytes(db[sep + 1:])
+        if salt_length is not None and len(salt) != salt_length:
+            return False
+        h2 = _digest(hash_name, bytes(8) + digest + salt)
+        return compare_digest(h, h2)
+
+    def verify_pss(self, hash_name: str, msg: bytes, sig: bytes,
+                   salt_length: int | None = None, mgf_hash: str | None = None) -> bool:
+        return self.verify_pss_digest(hash_name, _digest(hash_name, msg), sig, salt_length,
+                                      mgf_hash)
+
+    # -- encryption ----------------------------------------------------------
+
+    def encrypt_pkcs1v15(self, msg: bytes, rng: Rng | None = None) -> bytes:
+        """RSAES-PKCS1-v1_5 encryption (RFC 8017 §7.2.1)."""
+        rand = _default_rng(rng)
+        k = self._k
+        if len(msg) > k - 11:
+            raise ValueError(f"message too long: at most {k - 11} bytes for this key")
+        need = k - len(msg) - 3
+        ps = bytearray()
+        while len(ps) < need:
+            ps += bytes(b for b in rand(need) if b != 0)
+        em = b"\x00\x02" + bytes(ps[:need]) + b"\x00" + msg
+        return self._public_op(em)
+
+    def encrypt_oaep(self, msg: bytes, hash_name: str = "sha256", mgf_hash: str | None = None,
+                     label: bytes = b"", rng: Rng | None = None) -> bytes:
+        """RSAES-OAEP encryption (RFC 8017 §7.1.1)."""
+        rand = _default_rng(rng)
+        hlen = _hash_size(hash_name)
+        mgf = mgf_hash or hash_name
+        _hash_size(mgf)
+        k = self._k
+        if k < 2 * hlen + 2:
+            raise ValueError(f"key too short for OAEP with {hash_name}")
+        if len(msg) > k - 2 * hlen - 2:
+            raise ValueError(f"message too long: at most {k - 2 * hlen - 2} bytes for this key")
+        db = _digest(hash_name, label) + bytes(k - len(msg) - 2 * hlen - 2) + b"\x01" + msg
+        seed = rand(hlen)
+        masked_db = _xor(db, _mgf1(mgf, seed, k - hlen - 1))
+        masked_seed = _xor(seed, _mgf1(mgf, masked_db, hlen))
+        return self._public_op(b"\x00" + masked_seed + masked_db)
+
+
+class RSAPrivateKey:
+    """An RSA private key held in C; immutable.  Make one with
+    ``from_numbers`` or ``generate``."""
+
+    __slots__ = ("_key", "_pub")
+
+    _key: Any
+    _pub: RSAPublicKey
+
+    def __init__(self) -> None:
+        raise TypeError("use RSAPrivateKey.from_numbers(...) or rsa.generate(...)")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("RSA keys are immutable")
+
+    @classmethod
+    def from_numbers(cls, n: int, e: int, d: int, p: int, q: int, dp: int | None = None,
+                     dq: int | None = None, qinv: int | None = None) -> RSAPrivateKey:
+        """Checks and loads a private key.  dp, dq, qinv are computed when
+        not given and checked when given."""
+        pub = RSAPublicKey(n, e)
+        if e >= 1 << 64:
+            raise InvalidKeyError("RSA private keys need a public exponent below 2^64")
+        if p < 3 or q < 3 or p * q != n or p == q:
+            raise InvalidKeyError("RSA primes do not multiply to the modulus")
+        if not 0 < d < n:
+            raise InvalidKeyError("RSA private exponent out of range")
+        # e d = 1 modulo p - 1 and q - 1 (hence modulo lcm(p - 1, q - 1)).
+        if (e * d) % (p - 1) != 1 or (e * d) % (q - 1) != 1:
+            raise InvalidKeyError("RSA private exponent does not match e")
+        if dp is None:
+            dp = d % (p - 1)
+        if dq is None:
+            dq = d % (q - 1)
+        if qinv is None:
+            qinv = pow(q, -1, p)
+        if dp != d % (p - 1) or dq != d % (q - 1) or (qinv * q) % p != 1 or not 0 < qinv < p:
+            raise InvalidKeyError("RSA CRT parameters do not match the key")
+        plen, qlen = _nbytes(p), _nbytes(q)
+        key = ffi.new("nc_rsa_key *")
+        rc = lib.nc_rsa_key_init(
+            key, n.to_bytes(pub.size_bytes, "big"), pub.size_bytes, e,
+            p.to_bytes(plen, "big"), plen, q.to_bytes(qlen, "big"), qlen,
+            dp.to_bytes(plen, "big"), dq.to_bytes(qlen, "big"), qinv.to_bytes(plen, "big"))
+        if rc != 0:  # pragma: no cover - lengths checked above
+            raise InvalidKeyError("RSA key rejected by the C core")
+        self = object.__new__(cls)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_pub", pub)
+        return self
+
+    def public_key(self) -> RSAPublicKey:
+        return self._pub
+
+    @property
+    def size_bits(self) -> int:
+        return self._pub.size_bits
+
+    @property
+    def size_bytes(self) -> int:
+        return self._pub.size_bytes
+
+    def __repr__(self) -> str:
+        return f"RSAPrivateKey(bits={self.size_bits}, e={self._pub.e})"
+
+    def private_numbers(self) -> tuple[int, int, int, int, int, int, int, int]:
+        """(n, e, d, p, q, dp, dq, qinv), read back from C: for writing the
+        key out (PKCS#1/PKCS#8 belong to tlspy.x509).  Makes Python integers
+        of the private key: call it only to export."""
+        k = self._key
+        p = int.from_bytes(ffi.buffer(k.p.m, 8 * k.p.n)[:], "little")
+        q = int.from_bytes(ffi.buffer(k.q.m, 8 * k.q.n)[:], "little")
+        dp = int.from_bytes(ffi.buffer(k.dp, k.p.nbytes)[:], "big")
+        dq = int.from_bytes(ffi.buffer(k.dq, k.q.nbytes)[:], "big")
+        qinv = int.from_bytes(ffi.buffer(k.qinv, 8 * k.p.n)[:], "little")
+        n, e = self._pub.n, self._pub.e
+        d = pow(e, -1, (p - 1) * (q - 1) // math.gcd(p - 1, q - 1))
+        return n, e, d, p, q, dp, dq, qinv
+
+    # -- the primitive -------------------------------------------------------
+
+    def _blind(self, rand: Rng) -> tuple[Any, bytes]:
+        """Scratch holding fresh blinding state, and t^-1 mod n."""
+        key = self._key
+        k = self._pub.size_bytes
+        n = self._pub.n
+        scratch = ffi.new("uint64_t[]", lib.nc_rsa_scratch_limbs(key))
+        t = ffi.new("uint8_t[]", k)
+        for _ in range(16):
+            r, u = rand(k + 16), rand(k + 16)
+            if len(r) != k + 16 or len(u) != k + 16:
+                raise ValueError("rng returned the wrong number of bytes")
+            lib.nc_rsa_blind_start(key, t, r, u, k + 16, scratch)
+            tv = int.from_bytes(ffi.buffer(t)[:], "big")
+            if tv > 1 and math.gcd(tv, n) == 1:
+                return scratch, pow(tv, -1, n).to_bytes(k, "big")
+        raise RSAError("could not draw a blinding value: is the rng broken?")
+
+    def _private_op(self, x: bytes, rand: Rng) -> bytes:
+        scratch, tinv = self._blind(rand)
+        out = ffi.new("uint8_t[]", self._pub.size_bytes)
+        if lib.nc_rsa_private(self._key, out, x, tinv, scratch) != 0:
+            raise RSAFaultError("RSA private operation failed its consistency check")
+        return bytes(ffi.buffer(out))
+
+    def _ciphertext(self, ct: bytes) -> bytes:
+        if len(ct) != self._pub.size_bytes or int.from_bytes(ct, "big") >= self._pub.n:
+            raise DecryptionError("decryption failed")
+        return ct
+
+    # -- signatures ----------------------------------------------------------
+
+    def sign_pkcs1v15_digest(self, hash_name: str, digest: bytes, rng: Rng | None = None) -> bytes:
+        em = _pkcs1v15_sig_encoding(hash_name, digest, self._pub.size_bytes)
+        return self._private_op(em, _default_rng(rng))
+
+    def sign_pkcs1v15(self, hash_name: str, msg: bytes, rng: Rng | None = None) -> bytes:
+        """RSASSA-PKCS1-v1_5 signature (RFC 8017 §8.2.1)."""
+        return self.sign_pkcs1v15_digest(hash_name, _digest(hash_name, msg), rng)
+
+    def sign_pss_digest(self, hash_name: str, digest: bytes, salt_length: int | None = None,
+                        mgf_hash: str | None = None, rng: Rng | None = None) -> bytes:
+        """RSASSA-PSS signature (RFC 8017 §9.1.1) over a precomputed digest.
+        salt_length defaults to the digest length (what TLS 1.3 requires)."""
+        rand = _default_rng(rng)
+        hlen = _hash_size(hash_name)
+        mgf = mgf_hash or hash_name
+        _hash_size(mgf)
+        if len(digest) != hlen:
+            raise ValueError(f"{hash_name} digest must be {hlen} bytes")
+        slen = hlen if salt_length is None else salt_length
+        em_bits = self.size_bits - 1
+        em_len = (em_bits + 7) // 8
+        if slen < 0 or em_len < hlen + slen + 2:
+            raise ValueError("salt too long for this key and hash")
+        salt = rand(slen) if slen else b""
+        h = _digest(hash_name, bytes(8) + digest + salt)
+        db = bytes(em_len - slen - hlen - 2) + b"\x01" + salt
+        masked = bytearray(_xor(db, _mgf1(mgf, h, len(db))))
+        masked[0] &= 0xFF >> (8 * em_len - em_bits)
+        em = bytes(masked) + h + b"\xbc"
+        em = bytes(self._pub.size_bytes - em_len) + em
+        return self._private_op(em, rand)
+
+    def sign_pss(self, hash_name: str, msg: bytes, salt_length: int | None = None,
+                 mgf_hash: str | None = None, rng: Rng | None = None) -> bytes:
+        return self.sign_pss_digest(hash_name, _digest(hash_name, msg), salt_length, mgf_hash,
+                                    rng)
+
+    # -- decryption ----------------------------------------------------------
+
+    def decrypt_pkcs1v15(self, ct: bytes, rng: Rng | None = None) -> bytes:
+        """RSAES-PKCS1-v1_5 decryption (RFC 8017 §7.2.2).  Raises
+        DecryptionError on any failure.  For the TLS key exchange use
+        tls_premaster_decrypt, which never signals failure."""
+        ct = self._ciphertext(ct)
+        scratch, tinv = self._blind(_default_rng(rng))
+        em = ffi.new("uint8_t[]", self._pub.size_bytes)
+        mlen = lib.nc_rsa_decrypt_pkcs1(self._key, em, ct, tinv, scratch)
+        if mlen < 0:
+            raise DecryptionError("decryption failed")
+        return bytes(ffi.buffer(em)[self._pub.size_bytes - mlen:])
+
+    def decrypt_oaep(self, ct: bytes, hash_name: str = "sha256", mgf_hash: str | None = None,
+                     label: bytes = b"", rng: Rng | None = None) -> bytes:
+        """RSAES-OAEP decryption (RFC 8017 §7.1.2); DecryptionError on any
+        failure, one message for every cause."""
+        hlen = _hash_size(hash_name)
+        mgf = mgf_hash or hash_name
+        _hash_size(mgf)
+        k = self._pub.size_bytes
+        if k < 2 * hlen + 2:
+            raise ValueError(f"key too short for OAEP with {hash_name}")
+        ct = self._ciphertext(ct)
+        lhash = _digest(hash_name, label)
+        scratch, tinv = self._blind(_default_rng(rng))
+        em = ffi.new("uint8_t[]", k)
+        mlen = lib.nc_rsa_decrypt_oaep(self._key, em, ct, tinv, _HASH_ID[hash_name], _HASH_ID[mgf],
+                                       lhash, scratch)
+        if mlen < 0:
+            raise DecryptionError("decryption failed")
+        return bytes(ffi.buffer(em)[k - mlen:])
+
+    def tls_premaster_decrypt(self, ct: bytes, client_version: int,
+                              rng: Rng | None = None) -> bytes:
+        """The TLS 1.0-1.2 RSA key exchange (RFC 5246 §7.4.7.1): always 48
+        bytes, never an error.  The premaster secret from ct when it is a
+        well-padded 48-byte block starting with client_version (e.g. 0x0303),
+        otherwise 48 random bytes drawn before decrypting.  Every input takes
+        the same path through one C call; a ciphertext of the wrong length or
+        >= n is replaced by zeros (which fails the padding check) and forced
+        to fail."""
+        rand = _default_rng(rng)
+        k = self._pub.size_bytes
+        fallback = rand(48)
+        if len(fallback) != 48:
+            raise ValueError("rng returned the wrong number of bytes")
+        bad = len(ct) != k or int.from_bytes(ct, "big") >= self._pub.n
+        block = bytes(k) if bad else ct
+        scratch, tinv = self._blind(rand)
+        out = ffi.new("uint8_t[]", 48)
+        lib.nc_rsa_tls_premaster(self._key, out, block, tinv, fallback, client_version & 0xFFFF,
+                                 1 if bad else 0, scratch)
+        return bytes(ffi.buffer(out))
+
+
+# -- key generation ---------------------------------------------------------
+
+_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % d for d in range(2, int(p**0.5) + 1))]
+
+
+def _mr_rounds(prime_bits: int) -> int:
+    """Miller-Rabin rounds for RSA primes, FIPS 186-5 Table B.1 (error
+    probability 2^-112 for 1024-bit primes and 2^-128/2^-144 above); 512-bit
+    primes (1024-bit keys, test use only) take FIPS 186-4's seven."""
+    if prime_bits >= 1536:
+        return 4
+    if prime_bits >= 1024:
+        return 5
+    return 7
+
+
+def _is_probable_prime(w: int, rounds: int, rand: Rng) -> bool:
+    """Miller-Rabin (FIPS 186-5 B.3.1) with the exponentiations in C."""
+    if any(w % sp == 0 for sp in _SMALL_PRIMES):
+        return w in _SMALL_PRIMES
+    wlen = _nbytes(w)
+    mont = ffi.new("nc_mont *")
+    if lib.nc_mont_init(mont, w.to_bytes(wlen, "big"), wlen) != 0:
+        return False
+    scratch = ffi.new("uint64_t[]", lib.nc_bn_scratch_limbs(mont.n))
+    out = ffi.new("uint8_t[]", wlen)
+    a_exp = 0
+    m = w - 1
+    while m % 2 == 0:
+        m //= 2
+        a_exp += 1
+    mb = m.to_bytes(_nbytes(m), "big")
+    two = (2).to_bytes(1, "big")
+    one = (1).to_bytes(wlen, "big")
+    minus_one = (w - 1).to_bytes(wlen, "big")
+    for _ in range(rounds):
+        while True:
+            b = int.from_bytes(rand(wlen + 8), "big") % w
+            if 1 < b < w - 1:
+                break
+        bb = b.to_bytes(wlen, "big")
+        lib.nc_bn_modexp(mont, out, bb, wlen, mb, len(mb), scratch)
+        z = ffi.buffer(out)[:]
+        if z in (one, minus_one):
+            continue
+        for _ in range(a_exp - 1):
+            lib.nc_bn_modexp(mont, out, z, wlen, two, 1, scratch)
+            z = ffi.buffer(out)[:]
+            if z == minus_one:
+                break
+            if z == one:
+                return False
+        else:
+            return False
+    return True
+
+
+def _gen_prime(bits: int, e: int, rand: Rng, avoid: int = 0) -> int:
+    rounds = _mr_rounds(bits)
+    nb = (bits + 7) // 8
+    while True:
+        x = int.from_bytes(rand(nb), "big") >> (8 * nb - bits)
+        # top two bits set: p q has exactly 2 * bits bits (FIPS 186-5 A.1.3
+        # asks p >= sqrt(2) 2^(bits-1), which 0b11... satisfies)
+        x |= (3 << (bits - 2)) | 1
+        if avoid and abs(x - avoid).bit_length() <= bits - 100:
+            continue
+        if math.gcd(x - 1, e) != 1:
+            continue
+        if _is_probable_prime(x, rounds, rand):
+            return x
+
+
+def generate(bits: int = 2048, rng: Rng | None = None, e: int = 65537) -> RSAPrivateKey:
+    """A new RSA key of exactly `bits` bits (1024 to 8192, even), public
+    exponent e (65537), primes per FIPS 186-5 A.1.3 / B.3.3 from the rng.
+
+    Candidates are handled as Python integers while they are searched for
+    (the modular exponentiations of the primality tests run in C); the
+    finished key is loaded into C like any other."""
+    rand = _default_rng(rng)
+    if bits % 2 or not 1024 <= bits <= MAX_BITS:
+        raise ValueError("RSA key size must be an even number of bits from 1024 to 8192")
+    if e < 65537 or e % 2 == 0 or e >= 1 << 64:
+        raise ValueError("public exponent must be odd, >= 65537 and < 2^64")
+    half = bits // 2
+    while True:
+        p = _gen_prime(half, e, rand)
+        q = _gen_prime(half, e, rand, avoid=p)
+        lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+        d = pow(e, -1, lam)
+        if d.bit_length() > half:
+            break
+    if p < q:
+        p, q = q, p
+    return RSAPrivateKey.from_numbers(p * q, e, d, p, q)
