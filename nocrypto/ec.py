@@ -37,6 +37,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nocrypto import hash as _hash
+from nocrypto import rng as _rng
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 
@@ -75,11 +77,8 @@ def _hash_id(name: str) -> int:
 
 
 def _digest(name: str, message: bytes) -> bytes:
-    from nocrypto import hash as _hash  # type: ignore[attr-defined,unused-ignore]
-
     _hash_id(name)
-    out: bytes = _hash.digest(name.lower(), message)
-    return out
+    return _hash.digest(name.lower(), message)
 
 
 class ECError(NocryptoError, ValueError):
@@ -133,10 +132,7 @@ P384 = Curve("secp384r1", lib.NC_EC_P384, 48)
 
 
 def _default_rng() -> Rng:
-    from nocrypto import rng  # type: ignore[attr-defined,unused-ignore]
-
-    fn: Rng = rng.random_bytes
-    return fn
+    return _rng.random_bytes
 
 
 class ECPublicKey:

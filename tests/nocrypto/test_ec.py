@@ -228,6 +228,12 @@ def test_generate_uses_rng_and_rejects_out_of_range() -> None:
     assert (key.public_key().x, key.public_key().y) == (pub.x, pub.y)
 
 
+def test_generate_with_the_default_rng() -> None:
+    a, b = ec.ECPrivateKey.generate(ec.P384), ec.ECPrivateKey.generate(ec.P384)
+    assert a.private_bytes() != b.private_bytes()
+    assert a.exchange(b.public_key()) == b.exchange(a.public_key())
+
+
 def test_keys_are_immutable() -> None:
     key = ec.ECPrivateKey.from_bytes(ec.P256, (9).to_bytes(32, "big"))
     with pytest.raises(AttributeError):

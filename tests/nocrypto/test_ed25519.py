@@ -109,6 +109,9 @@ def test_generate_and_immutability() -> None:
     assert key.public_key() == ed25519.public_key(bytes([7]) * 32)
     with pytest.raises(AttributeError):
         key._key = None
+    fresh = ed25519.Ed25519PrivateKey.generate()
+    assert fresh.public_key() != ed25519.Ed25519PrivateKey.generate().public_key()
+    assert ed25519.verify(fresh.public_key(), b"m", fresh.sign(b"m"))
 
 
 @given(st.binary(min_size=32, max_size=32), st.binary(max_size=300))
