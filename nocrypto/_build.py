@@ -41,7 +41,9 @@ CFLAGS = [
 
 
 def _headers() -> list[Path]:
-    return sorted((ROOT / CSRC).glob("*.h"))
+    """The API headers: those with a cffi block.  Internal headers stay
+    private to the C files that include them."""
+    return [h for h in sorted((ROOT / CSRC).glob("*.h")) if _SECTION.search(h.read_text())]
 
 
 def _sources(base: Path) -> list[str]:

@@ -19,7 +19,7 @@
 #include "mont64.h"
 
 /* x mod n for x < 2n (x, r: n limbs of the order). */
-static void reduce_once(const nc_mm *N, uint64_t *r, const uint64_t *x) {
+static void reduce_once(const nc_mm_mod *N, uint64_t *r, const uint64_t *x) {
     uint64_t d[MM_MAX];
     uint64_t borrow = 0;
     for (int j = 0; j < N->n; j++) {
@@ -124,7 +124,7 @@ static void drbg_reseed(drbg *g) {
 /* One signing attempt with nonce k: returns 1 when 1 <= k < n and r, s != 0. */
 static uint32_t sign_with_k(const nc_ecp_curve *C, uint64_t *r, uint64_t *s, const uint64_t *dm,
                             const uint64_t *em, const uint8_t *kb) {
-    const nc_mm *N = C->fn;
+    const nc_mm_mod *N = C->fn;
     uint64_t k[MM_MAX], km[MM_MAX], kinv[MM_MAX], x[MM_MAX], rm[MM_MAX], t[MM_MAX];
     nc_ecp_point R;
     mm_frombytes(N, k, kb);
@@ -152,7 +152,7 @@ int nc_ecdsa_sign(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *diges
                   int hash_alg, const uint8_t *extra, size_t extralen) {
     const nc_ecp_curve *C = nc_ecp_curve_get(curve);
     if (!C || nc_hash_size(hash_alg) == 0) return 0;
-    const nc_mm *N = C->fn;
+    const nc_mm_mod *N = C->fn;
     size_t size = (size_t)C->size;
     uint64_t dl[MM_MAX], dm[MM_MAX], e[MM_MAX], em[MM_MAX], r[MM_MAX], s[MM_MAX];
     uint8_t hb[MM_MAX * 8], kb[MM_MAX * 8];
@@ -187,7 +187,7 @@ int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, siz
                     const uint8_t *rs) {
     const nc_ecp_curve *C = nc_ecp_curve_get(curve);
     if (!C) return 0;
-    const nc_mm *N = C->fn;
+    const nc_mm_mod *N = C->fn;
     uint64_t r[MM_MAX], s[MM_MAX], e[MM_MAX], sm[MM_MAX], w[MM_MAX], t[MM_MAX];
     uint64_t u1[MM_MAX], u2[MM_MAX], x[MM_MAX], xr[MM_MAX];
     uint8_t u1b[MM_MAX * 8], u2b[MM_MAX * 8];

@@ -20,13 +20,13 @@
 #include "ecp_internal.h"
 #include "mont64.h"
 
-static const nc_mm p256_fp = {4, {0xffffffffffffffffULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0xffffffff00000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0x0000000000000001ULL, {0x0000000000000003ULL, 0xfffffffbffffffffULL, 0xfffffffffffffffeULL, 0x00000004fffffffdULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0000000000000001ULL, 0xffffffff00000000ULL, 0xffffffffffffffffULL, 0x00000000fffffffeULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
-static const nc_mm p256_fn = {4, {0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL, 0xffffffffffffffffULL, 0xffffffff00000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0xccd1c8aaee00bc4fULL, {0x83244c95be79eea2ULL, 0x4699799c49bd6fa6ULL, 0x2845b2392b6bec59ULL, 0x66e12d94f3d95620ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0c46353d039cdaafULL, 0x4319055258e8617bULL, 0x0000000000000000ULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p256_fp = {4, {0xffffffffffffffffULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0xffffffff00000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0x0000000000000001ULL, {0x0000000000000003ULL, 0xfffffffbffffffffULL, 0xfffffffffffffffeULL, 0x00000004fffffffdULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0000000000000001ULL, 0xffffffff00000000ULL, 0xffffffffffffffffULL, 0x00000000fffffffeULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p256_fn = {4, {0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL, 0xffffffffffffffffULL, 0xffffffff00000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, 0xccd1c8aaee00bc4fULL, {0x83244c95be79eea2ULL, 0x4699799c49bd6fa6ULL, 0x2845b2392b6bec59ULL, 0x66e12d94f3d95620ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}, {0x0c46353d039cdaafULL, 0x4319055258e8617bULL, 0x0000000000000000ULL, 0x00000000ffffffffULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
 static const uint64_t p256_b[6] = {0xd89cdf6229c4bddfULL, 0xacf005cd78843090ULL, 0xe5a220abf7212ed6ULL, 0xdc30061d04874834ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
 static const uint64_t p256_gx[6] = {0x79e730d418a9143cULL, 0x75ba95fc5fedb601ULL, 0x79fb732b77622510ULL, 0x18905f76a53755c6ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
 static const uint64_t p256_gy[6] = {0xddf25357ce95560aULL, 0x8b4ab8e4ba19e45cULL, 0xd2e88688dd21f325ULL, 0x8571ff1825885d85ULL, 0x0000000000000000ULL, 0x0000000000000000ULL};
-static const nc_mm p384_fp = {6, {0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x0000000100000001ULL, {0xfffffffe00000001ULL, 0x0000000200000000ULL, 0xfffffffe00000000ULL, 0x0000000200000000ULL, 0x0000000000000001ULL, 0x0000000000000000ULL}, {0xffffffff00000001ULL, 0x00000000ffffffffULL, 0x0000000000000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
-static const nc_mm p384_fn = {6, {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x6ed46089e88fdc45ULL, {0x2d319b2419b409a9ULL, 0xff3d81e5df1aa419ULL, 0xbc3e483afcb82947ULL, 0xd40d49174aab1cc5ULL, 0x3fb05b7a28266895ULL, 0x0c84ee012b39bf21ULL}, {0x1313e695333ad68dULL, 0xa7e5f24db74f5885ULL, 0x389cb27e0bc8d220ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p384_fp = {6, {0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x0000000100000001ULL, {0xfffffffe00000001ULL, 0x0000000200000000ULL, 0xfffffffe00000000ULL, 0x0000000200000000ULL, 0x0000000000000001ULL, 0x0000000000000000ULL}, {0xffffffff00000001ULL, 0x00000000ffffffffULL, 0x0000000000000001ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
+static const nc_mm_mod p384_fn = {6, {0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL}, 0x6ed46089e88fdc45ULL, {0x2d319b2419b409a9ULL, 0xff3d81e5df1aa419ULL, 0xbc3e483afcb82947ULL, 0xd40d49174aab1cc5ULL, 0x3fb05b7a28266895ULL, 0x0c84ee012b39bf21ULL}, {0x1313e695333ad68dULL, 0xa7e5f24db74f5885ULL, 0x389cb27e0bc8d220ULL, 0x0000000000000000ULL, 0x0000000000000000ULL, 0x0000000000000000ULL}};
 static const uint64_t p384_b[6] = {0x081188719d412dccULL, 0xf729add87a4c32ecULL, 0x77f2209b1920022eULL, 0xe3374bee94938ae2ULL, 0xb62b21f41f022094ULL, 0xcd08114b604fbff9ULL};
 static const uint64_t p384_gx[6] = {0x3dd0756649c0b528ULL, 0x20e378e2a0d6ce38ULL, 0x879c3afc541b4d6eULL, 0x6454868459a30effULL, 0x812ff723614ede2bULL, 0x4d3aadc2299e1513ULL};
 static const uint64_t p384_gy[6] = {0x23043dad4b03a4feULL, 0xa1bfa8bf7bb4a9acULL, 0x8bade7562e83b050ULL, 0xc6c3521968f4ffd9ULL, 0xdd8002263969a840ULL, 0x2b78abc25a15c5e9ULL};
@@ -121,7 +121,7 @@ static void p384_fmul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     mm_mul_g(6, &p384_fp, r, a, b);
 }
 
-MM_INLINE void fmul(const nc_mm *F, int adx, uint64_t *r, const uint64_t *a,
+MM_INLINE void fmul(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a,
                     const uint64_t *b) {
     if (F == &p256_fp && adx) nc_p256_mul_adx(r, a, b);
     else if (F == &p256_fp) p256_fmul(r, a, b);
@@ -129,13 +129,13 @@ MM_INLINE void fmul(const nc_mm *F, int adx, uint64_t *r, const uint64_t *a,
     else mm_mul(F, r, a, b);
 }
 
-MM_INLINE void fadd(const nc_mm *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+MM_INLINE void fadd(const nc_mm_mod *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (F == &p256_fp) mm_add_g(4, &p256_fp, r, a, b);
     else if (F == &p384_fp) mm_add_g(6, &p384_fp, r, a, b);
     else mm_add(F, r, a, b);
 }
 
-MM_INLINE void fsub(const nc_mm *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+MM_INLINE void fsub(const nc_mm_mod *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (F == &p256_fp) mm_sub_g(4, &p256_fp, r, a, b);
     else if (F == &p384_fp) mm_sub_g(6, &p384_fp, r, a, b);
     else mm_sub(F, r, a, b);
@@ -144,7 +144,7 @@ MM_INLINE void fsub(const nc_mm *F, uint64_t *r, const uint64_t *a, const uint64
 /* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q.
  * Written once and instantiated per curve (below) so the field constants
  * fold into the inlined Montgomery arithmetic. */
-MM_INLINE void pt_add_g(const nc_mm *F, const uint64_t *b, int adx, nc_ecp_point *r,
+MM_INLINE void pt_add_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
                         const nc_ecp_point *p, const nc_ecp_point *q) {
     uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
     uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
@@ -199,7 +199,7 @@ MM_INLINE void pt_add_g(const nc_mm *F, const uint64_t *b, int adx, nc_ecp_point
 }
 
 /* RCB16 Algorithm 6: r = 2p, complete, a = -3.  r may alias p. */
-MM_INLINE void pt_dbl_g(const nc_mm *F, const uint64_t *b, int adx, nc_ecp_point *r,
+MM_INLINE void pt_dbl_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
                         const nc_ecp_point *p) {
     uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX];
     uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
@@ -368,7 +368,7 @@ void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, c
 /* r = a^(m-2) = 1/a for the field (F = p) or the order (F = n), with the
  * modulus and path compile-time constants in each instance below; the
  * exponent is public, so the 4-bit window index is public too. */
-MM_INLINE void inv_g(const nc_mm *F, int adx, uint64_t *r, const uint64_t *a) {
+MM_INLINE void inv_g(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a) {
     uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
     int n = F->n;
     for (int j = 0; j < n; j++) e[j] = F->m[j];
@@ -395,12 +395,12 @@ static void p384n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     mm_mul_g(6, &p384_fn, r, a, b);
 }
 
-MM_INLINE void nmul(const nc_mm *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+MM_INLINE void nmul(const nc_mm_mod *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (F == &p256_fn) p256n_mul(r, a, b);
     else p384n_mul(r, a, b);
 }
 
-MM_INLINE void ninv_g(const nc_mm *F, uint64_t *r, const uint64_t *a) {
+MM_INLINE void ninv_g(const nc_mm_mod *F, uint64_t *r, const uint64_t *a) {
     uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
     int n = F->n;
     for (int j = 0; j < n; j++) e[j] = F->m[j];
@@ -433,7 +433,7 @@ void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
 }
 
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p) {
-    const nc_mm *F = C->fp;
+    const nc_mm_mod *F = C->fp;
     uint64_t zi[MM_MAX], t[MM_MAX];
     uint32_t ok = 1 ^ mm_iszero(F, p->z);
     field_inv(C, zi, p->z);
@@ -448,7 +448,7 @@ uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc
 
 /* rhs = x^3 - 3x + b (Montgomery form). */
 static void curve_rhs(const nc_ecp_curve *C, uint64_t *rhs, const uint64_t *x) {
-    const nc_mm *F = C->fp;
+    const nc_mm_mod *F = C->fp;
     uint64_t t[MM_MAX], x3[MM_MAX];
     mm_sqr(F, t, x);
     mm_mul(F, x3, t, x);
@@ -459,7 +459,7 @@ static void curve_rhs(const nc_ecp_curve *C, uint64_t *rhs, const uint64_t *x) {
 }
 
 int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy) {
-    const nc_mm *F = C->fp;
+    const nc_mm_mod *F = C->fp;
     uint64_t x[MM_MAX], y[MM_MAX], lhs[MM_MAX], rhs[MM_MAX];
     mm_frombytes(F, x, xy);
     mm_frombytes(F, y, xy + C->size);
@@ -483,7 +483,7 @@ int nc_ec_point_check(int curve, const uint8_t *xy) {
 int nc_ec_decompress(int curve, uint8_t *xy, const uint8_t *xb, int y_odd) {
     const nc_ecp_curve *C = nc_ecp_curve_get(curve);
     if (!C) return 0;
-    const nc_mm *F = C->fp;
+    const nc_mm_mod *F = C->fp;
     uint64_t x[MM_MAX], xm[MM_MAX], rhs[MM_MAX], y[MM_MAX], e[MM_MAX] = {0}, t[MM_MAX];
     mm_frombytes(F, x, xb);
     if (!mm_lt_mod(F, x)) return 0;

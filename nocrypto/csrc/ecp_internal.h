@@ -14,8 +14,8 @@ typedef struct {
 } nc_ecp_point;
 
 typedef struct {
-    const nc_mm *fp;   /* the base field */
-    const nc_mm *fn;   /* the group order */
+    const nc_mm_mod *fp;   /* the base field */
+    const nc_mm_mod *fn;   /* the group order */
     const uint64_t *b;   /* curve coefficient b, Montgomery form */
     const uint64_t *gx, *gy;
     int size;            /* bytes of a coordinate or scalar */

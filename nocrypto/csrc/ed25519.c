@@ -25,7 +25,7 @@ static const fe25519 ed_by = {{0x6666666666658ULL, 0x4ccccccccccccULL, 0x1999999
 static const fe25519 ed_bt = {{0x68ab3a5b7dda3ULL, 0x00eea2a5eadbbULL, 0x2af8df483c27eULL, 0x332b375274732ULL, 0x67875f0fd78b7ULL}};
 
 /* The group order L = 2^252 + 27742317777372353535851937790883648493. */
-static const nc_mm ed_L = {4, {0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL, 0x0000000000000000ULL, 0x1000000000000000ULL, 0, 0}, 0xd2b51da312547e1bULL, {0xa40611e3449c0f01ULL, 0xd00e1ba768859347ULL, 0xceec73d217f5be65ULL, 0x0399411b7c309a3dULL, 0, 0}, {0xd6ec31748d98951dULL, 0xc6ef5bf4737dcf70ULL, 0xfffffffffffffffeULL, 0x0fffffffffffffffULL, 0, 0}};
+static const nc_mm_mod ed_L = {4, {0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL, 0x0000000000000000ULL, 0x1000000000000000ULL, 0, 0}, 0xd2b51da312547e1bULL, {0xa40611e3449c0f01ULL, 0xd00e1ba768859347ULL, 0xceec73d217f5be65ULL, 0x0399411b7c309a3dULL, 0, 0}, {0xd6ec31748d98951dULL, 0xc6ef5bf4737dcf70ULL, 0xfffffffffffffffeULL, 0x0fffffffffffffffULL, 0, 0}};
 
 typedef struct {
     fe25519 X, Y, Z, T;

@@ -27,12 +27,12 @@ typedef struct {
     uint64_t m0inv;        /* -m^-1 mod 2^64 */
     uint64_t r2[MM_MAX];   /* R^2 mod m */
     uint64_t one[MM_MAX];  /* R mod m: 1 in Montgomery form */
-} nc_mm;
+} nc_mm_mod;
 
 #define MM_INLINE static inline __attribute__((always_inline))
 
 /* r = a*b/R mod m (all n limbs); r may alias a or b. */
-MM_INLINE void mm_mul_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
+MM_INLINE void mm_mul_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
                         const uint64_t *b) {
     uint64_t t[MM_MAX + 2] = {0};
     _Pragma("GCC unroll 6")
@@ -73,7 +73,7 @@ MM_INLINE void mm_mul_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
 }
 
 /* r = a + b mod m */
-MM_INLINE void mm_add_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
+MM_INLINE void mm_add_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
                         const uint64_t *b) {
     uint64_t s[MM_MAX], d[MM_MAX];
     uint64_t carry = 0, borrow = 0;
@@ -95,7 +95,7 @@ MM_INLINE void mm_add_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
 }
 
 /* r = a - b mod m */
-MM_INLINE void mm_sub_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
+MM_INLINE void mm_sub_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
                         const uint64_t *b) {
     uint64_t d[MM_MAX];
     uint64_t borrow = 0, carry = 0;
@@ -115,53 +115,53 @@ MM_INLINE void mm_sub_g(int n, const nc_mm *M, uint64_t *r, const uint64_t *a,
 }
 
 /* Dispatch on the (public) size so each size gets an unrolled body. */
-static inline void mm_mul(const nc_mm *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+static inline void mm_mul(const nc_mm_mod *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (M->n == 4) mm_mul_g(4, M, r, a, b);
     else mm_mul_g(6, M, r, a, b);
 }
 
-static inline void mm_sqr(const nc_mm *M, uint64_t *r, const uint64_t *a) { mm_mul(M, r, a, a); }
+static inline void mm_sqr(const nc_mm_mod *M, uint64_t *r, const uint64_t *a) { mm_mul(M, r, a, a); }
 
-static inline void mm_add(const nc_mm *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+static inline void mm_add(const nc_mm_mod *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (M->n == 4) mm_add_g(4, M, r, a, b);
     else mm_add_g(6, M, r, a, b);
 }
 
-static inline void mm_sub(const nc_mm *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+static inline void mm_sub(const nc_mm_mod *M, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (M->n == 4) mm_sub_g(4, M, r, a, b);
     else mm_sub_g(6, M, r, a, b);
 }
 
-static inline void mm_copy(const nc_mm *M, uint64_t *r, const uint64_t *a) {
+static inline void mm_copy(const nc_mm_mod *M, uint64_t *r, const uint64_t *a) {
     for (int j = 0; j < M->n; j++) r[j] = a[j];
 }
 
-static inline void mm_zero(const nc_mm *M, uint64_t *r) {
+static inline void mm_zero(const nc_mm_mod *M, uint64_t *r) {
     for (int j = 0; j < M->n; j++) r[j] = 0;
 }
 
 /* ctl in {0,1}: r = a when 1. */
-static inline void mm_cmov(const nc_mm *M, uint32_t ctl, uint64_t *r, const uint64_t *a) {
+static inline void mm_cmov(const nc_mm_mod *M, uint32_t ctl, uint64_t *r, const uint64_t *a) {
     uint64_t mask = nc_ct_mask64(ctl);
     for (int j = 0; j < M->n; j++) r[j] ^= mask & (r[j] ^ a[j]);
 }
 
 /* 1 when a == 0, else 0. */
-static inline uint32_t mm_iszero(const nc_mm *M, const uint64_t *a) {
+static inline uint32_t mm_iszero(const nc_mm_mod *M, const uint64_t *a) {
     uint64_t acc = 0;
     for (int j = 0; j < M->n; j++) acc |= a[j];
     return (uint32_t)(1 ^ nc_ct_nonzero64(acc));
 }
 
 /* 1 when a == b, else 0. */
-static inline uint32_t mm_eq(const nc_mm *M, const uint64_t *a, const uint64_t *b) {
+static inline uint32_t mm_eq(const nc_mm_mod *M, const uint64_t *a, const uint64_t *b) {
     uint64_t acc = 0;
     for (int j = 0; j < M->n; j++) acc |= a[j] ^ b[j];
     return (uint32_t)(1 ^ nc_ct_nonzero64(acc));
 }
 
 /* 1 when a < m (a is n limbs), else 0. */
-static inline uint32_t mm_lt_mod(const nc_mm *M, const uint64_t *a) {
+static inline uint32_t mm_lt_mod(const nc_mm_mod *M, const uint64_t *a) {
     uint64_t borrow = 0;
     for (int j = 0; j < M->n; j++) {
         mm_u128 c = (mm_u128)a[j] - M->m[j] - borrow;
@@ -170,22 +170,22 @@ static inline uint32_t mm_lt_mod(const nc_mm *M, const uint64_t *a) {
     return (uint32_t)borrow;
 }
 
-static inline void mm_to(const nc_mm *M, uint64_t *r, const uint64_t *a) {
+static inline void mm_to(const nc_mm_mod *M, uint64_t *r, const uint64_t *a) {
     mm_mul(M, r, a, M->r2);
 }
 
-static inline void mm_from(const nc_mm *M, uint64_t *r, const uint64_t *a) {
+static inline void mm_from(const nc_mm_mod *M, uint64_t *r, const uint64_t *a) {
     uint64_t one[MM_MAX] = {1, 0, 0, 0, 0, 0};
     mm_mul(M, r, a, one);
 }
 
 /* Big-endian bytes (8 n of them) to limbs, and back. */
-static inline void mm_frombytes(const nc_mm *M, uint64_t *r, const uint8_t *s) {
+static inline void mm_frombytes(const nc_mm_mod *M, uint64_t *r, const uint8_t *s) {
     int n = M->n;
     for (int j = 0; j < n; j++) r[j] = nc_load_be64(s + 8 * (n - 1 - j));
 }
 
-static inline void mm_tobytes(const nc_mm *M, uint8_t *s, const uint64_t *a) {
+static inline void mm_tobytes(const nc_mm_mod *M, uint8_t *s, const uint64_t *a) {
     int n = M->n;
     for (int j = 0; j < n; j++) nc_store_be64(s + 8 * (n - 1 - j), a[j]);
 }
@@ -193,7 +193,7 @@ static inline void mm_tobytes(const nc_mm *M, uint8_t *s, const uint64_t *a) {
 /* r = a^e in Montgomery form, for a PUBLIC exponent e (n limbs): the
  * sequence of operations depends on e only, so this is constant time in a.
  * Left-to-right with a 4-bit window; the table is indexed by bits of e. */
-static inline void mm_pow_public(const nc_mm *M, uint64_t *r, const uint64_t *a,
+static inline void mm_pow_public(const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
                                  const uint64_t *e) {
     uint64_t tab[16][MM_MAX];
     uint64_t acc[MM_MAX] = {0};
@@ -209,7 +209,7 @@ static inline void mm_pow_public(const nc_mm *M, uint64_t *r, const uint64_t *a,
 }
 
 /* r = 1/a (Fermat: a^(m-2)) for a prime m; 0 maps to 0. */
-static inline void mm_inv(const nc_mm *M, uint64_t *r, const uint64_t *a) {
+static inline void mm_inv(const nc_mm_mod *M, uint64_t *r, const uint64_t *a) {
     uint64_t e[MM_MAX] = {0};
     mm_copy(M, e, M->m);
     e[0] -= 2; /* m is odd and > 2: no borrow */

@@ -1,0 +1,809 @@
+"""Bytes off the wire to typed message values (RFC 8446, RFC 5246 and the
+extension RFCs), once, at the edge.
+
+The reader is strict: every vector's length must lie within the bounds the
+RFC gives (and be a whole number of elements), every structure must consume
+its bytes exactly, an extension type may appear only once per block, and the
+pre_shared_key extension must come last in a ClientHello.  Any violation
+raises :class:`tlspy.core.errors.TLSDecodeError` naming the field and the
+alert to send; nothing else escapes a ``parse_*`` function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tlspy.core.enums import (
+    HRR_RANDOM,
+    AlertDescription,
+    AlertLevel,
+    CertificateStatusType,
+    CipherSuite,
+    ClientCertificateType,
+    CompressionMethod,
+    ECCurveType,
+    ECPointFormat,
+    ExtensionType,
+    HandshakeType,
+    KeyUpdateRequest,
+    NamedGroup,
+    NameType,
+    ProtocolVersion,
+    PskKeyExchangeMode,
+    SignatureScheme,
+    to_enum,
+)
+from tlspy.core.errors import TLSDecodeError
+from tlspy.core.messages import (
+    ALPN,
+    Alert,
+    Certificate12,
+    Certificate13,
+    CertificateEntry,
+    CertificateRequest12,
+    CertificateRequest13,
+    CertificateStatus,
+    CertificateVerify,
+    ChangeCipherSpec,
+    ClientHello,
+    ClientKeyExchangeDHE,
+    ClientKeyExchangeECDHE,
+    ClientKeyExchangeRSA,
+    Cookie,
+    EarlyData,
+    ECPointFormats,
+    EncryptedExtensions,
+    EncryptThenMac,
+    EndOfEarlyData,
+    ExtendedMasterSecret,
+    Extension,
+    ExtensionContext,
+    Finished,
+    HandshakeMessage,
+    HelloRequest,
+    HelloRetryRequest,
+    KeyExchange,
+    KeyShareClientHello,
+    KeyShareEntry,
+    KeyShareHelloRetryRequest,
+    KeyShareServerHello,
+    KeyUpdate,
+    NewSessionTicket12,
+    NewSessionTicket13,
+    PreSharedKeyClientHello,
+    PreSharedKeyServerHello,
+    PskIdentity,
+    PskKeyExchangeModes,
+    RawExtension,
+    RecordSizeLimit,
+    RenegotiationInfo,
+    ServerHello,
+    ServerHelloDone,
+    ServerKeyExchangeDHE,
+    ServerKeyExchangeECDHE,
+    ServerName,
+    SessionTicket,
+    SignatureAlgorithms,
+    SignatureAlgorithmsCert,
+    StatusRequest,
+    StatusRequestAck,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    SupportedVersionsServerHello,
+)
+
+DECODE = AlertDescription.DECODE_ERROR
+ILLEGAL = AlertDescription.ILLEGAL_PARAMETER
+UNEXPECTED = AlertDescription.UNEXPECTED_MESSAGE
+
+# Largest handshake message body accepted (a long certificate chain fits).
+MAX_HANDSHAKE_LENGTH = 1 << 17
+
+
+class Reader:
+    """A strict cursor over ``data``; ``what`` names the structure read."""
+
+    __slots__ = ("data", "end", "pos", "what")
+
+    def __init__(self, data: bytes, what: str) -> None:
+        self.data = data
+        self.pos = 0
+        self.end = len(data)
+        self.what = what
+
+    def fail(self, field: str, message: str, alert: AlertDescription = DECODE) -> TLSDecodeError:
+        return TLSDecodeError(f"{self.what}.{field}", message, alert)
+
+    def _take(self, n: int, field: str) -> int:
+        pos = self.pos
+        if self.end - pos < n:
+            raise self.fail(field, f"needs {n} bytes at offset {pos}, {self.end - pos} left")
+        self.pos = pos + n
+        return pos
+
+    def u8(self, field: str) -> int:
+        return self.data[self._take(1, field)]
+
+    def u16(self, field: str) -> int:
+        p = self._take(2, field)
+        return int.from_bytes(self.data[p : p + 2], "big")
+
+    def u24(self, field: str) -> int:
+        p = self._take(3, field)
+        return int.from_bytes(self.data[p : p + 3], "big")
+
+    def u32(self, field: str) -> int:
+        p = self._take(4, field)
+        return int.from_bytes(self.data[p : p + 4], "big")
+
+    def fixed(self, n: int, field: str) -> bytes:
+        p = self._take(n, field)
+        return self.data[p : p + n]
+
+    def vector(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> bytes:
+        """An opaque vector with a ``width``-byte length in [lo, hi],
+        a multiple of ``unit``."""
+        pos, data = self.pos, self.data
+        start = pos + width
+        if start > self.end:
+            raise self.fail(field, f"needs {width} bytes at offset {pos}, {self.end - pos} left")
+        n = int.from_bytes(data[pos:start], "big")
+        if n < lo or n > hi:
+            raise self.fail(field, f"length {n} outside [{lo}, {hi}]")
+        if n % unit:
+            raise self.fail(field, f"length {n} not a multiple of {unit}")
+        stop = start + n
+        if stop > self.end:
+            raise self.fail(field, f"needs {n} bytes at offset {start}, {self.end - start} left")
+        self.pos = stop
+        return data[start:stop]
+
+    def sub(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> Reader:
+        return Reader(self.vector(width, lo, hi, field, unit), f"{self.what}.{field}")
+
+    def rest(self) -> bytes:
+        p, self.pos = self.pos, self.end
+        return self.data[p:]
+
+    def left(self) -> int:
+        return self.end - self.pos
+
+    def done(self) -> None:
+        if self.pos != self.end:
+            raise TLSDecodeError(self.what, f"{self.end - self.pos} trailing bytes at {self.pos}")
+
+    def u16_list(self, field: str) -> list[int]:
+        d = self.data[self.pos : self.end]
+        self.pos = self.end
+        return [int.from_bytes(d[i : i + 2], "big") for i in range(0, len(d), 2)]
+
+
+def _u16s(r: Reader, lo: int, hi: int, field: str) -> list[int]:
+    return r.sub(2, lo, hi, field, unit=2).u16_list(field)
+
+
+# ---------------------------------------------------------------- extensions
+
+CH = ExtensionContext.CLIENT_HELLO
+SH = ExtensionContext.SERVER_HELLO
+HRR = ExtensionContext.HELLO_RETRY_REQUEST
+EE = ExtensionContext.ENCRYPTED_EXTENSIONS
+CT = ExtensionContext.CERTIFICATE
+CR = ExtensionContext.CERTIFICATE_REQUEST
+NST = ExtensionContext.NEW_SESSION_TICKET
+
+# Where TLS 1.3 allows each extension it knows (RFC 8446 4.2, RFC 8449,
+# RFC 8879); TLS 1.2-only extensions are allowed in a ClientHello only.
+TLS13_ALLOWED: dict[int, frozenset[ExtensionContext]] = {
+    ExtensionType.SERVER_NAME: frozenset({CH, EE}),
+    ExtensionType.MAX_FRAGMENT_LENGTH: frozenset({CH, EE}),
+    ExtensionType.STATUS_REQUEST: frozenset({CH, CR, CT}),
+    ExtensionType.SUPPORTED_GROUPS: frozenset({CH, EE}),
+    ExtensionType.SIGNATURE_ALGORITHMS: frozenset({CH, CR}),
+    ExtensionType.USE_SRTP: frozenset({CH, EE}),
+    ExtensionType.HEARTBEAT: frozenset({CH, EE}),
+    ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION: frozenset({CH, EE}),
+    ExtensionType.SIGNED_CERTIFICATE_TIMESTAMP: frozenset({CH, CR, CT}),
+    ExtensionType.CLIENT_CERTIFICATE_TYPE: frozenset({CH, EE}),
+    ExtensionType.SERVER_CERTIFICATE_TYPE: frozenset({CH, EE}),
+    ExtensionType.PADDING: frozenset({CH}),
+    ExtensionType.KEY_SHARE: frozenset({CH, SH, HRR}),
+    ExtensionType.PRE_SHARED_KEY: frozenset({CH, SH}),
+    ExtensionType.PSK_KEY_EXCHANGE_MODES: frozenset({CH}),
+    ExtensionType.EARLY_DATA: frozenset({CH, EE, NST}),
+    ExtensionType.COOKIE: frozenset({CH, HRR}),
+    ExtensionType.SUPPORTED_VERSIONS: frozenset({CH, SH, HRR}),
+    ExtensionType.CERTIFICATE_AUTHORITIES: frozenset({CH, CR}),
+    ExtensionType.OID_FILTERS: frozenset({CR}),
+    ExtensionType.POST_HANDSHAKE_AUTH: frozenset({CH}),
+    ExtensionType.SIGNATURE_ALGORITHMS_CERT: frozenset({CH, CR}),
+    ExtensionType.RECORD_SIZE_LIMIT: frozenset({CH, EE}),
+    ExtensionType.COMPRESS_CERTIFICATE: frozenset({CH, CR}),
+    ExtensionType.EC_POINT_FORMATS: frozenset({CH}),
+    ExtensionType.EXTENDED_MASTER_SECRET: frozenset({CH}),
+    ExtensionType.ENCRYPT_THEN_MAC: frozenset({CH}),
+    ExtensionType.SESSION_TICKET: frozenset({CH}),
+    ExtensionType.RENEGOTIATION_INFO: frozenset({CH}),
+}
+
+
+def check_tls13_extensions(extensions: tuple[Extension, ...], context: ExtensionContext) -> None:
+    """Reject an extension tlspy knows in a TLS 1.3 message that may not carry
+    it (RFC 8446 4.2: illegal_parameter).  Unknown extensions pass.  The
+    reader applies this to TLS 1.3-only messages itself; the engine calls it
+    for a ServerHello once it knows the version is 1.3."""
+    for ext in extensions:
+        allowed = TLS13_ALLOWED.get(ext.extension_type)
+        if allowed is not None and context not in allowed:
+            name = to_enum(ExtensionType, ext.extension_type)
+            raise TLSDecodeError(
+                f"{context.name}.extensions", f"{name!r} not allowed here", ILLEGAL
+            )
+
+
+def _empty(r: Reader) -> None:
+    r.done()
+
+
+def _ext_server_name(r: Reader, ctx: ExtensionContext) -> Extension:
+    if r.left() == 0 and ctx is not CH:
+        return ServerName(None)
+    names = r.sub(2, 1, 0xFFFF, "server_name_list")
+    host: bytes | None = None
+    while names.left():
+        name_type = names.u8("name_type")
+        name = names.vector(2, 1, 0xFFFF, "host_name")
+        if name_type != NameType.HOST_NAME:
+            raise names.fail("name_type", f"unknown name type {name_type}")
+        if host is not None:
+            raise names.fail("host_name", "more than one host_name", ILLEGAL)
+        host = name
+    r.done()
+    return ServerName(host)
+
+
+def _ext_alpn(r: Reader, ctx: ExtensionContext) -> Extension:
+    lst = r.sub(2, 2, 0xFFFF, "protocol_name_list")
+    protocols = []
+    while lst.left():
+        protocols.append(lst.vector(1, 1, 0xFF, "protocol_name"))
+    r.done()
+    return ALPN(tuple(protocols))
+
+
+def _ext_groups(r: Reader, ctx: ExtensionContext) -> Extension:
+    groups = _u16s(r, 2, 0xFFFE, "named_group_list")
+    r.done()
+    return SupportedGroups(tuple(to_enum(NamedGroup, g) for g in groups))
+
+
+def _ext_point_formats(r: Reader, ctx: ExtensionContext) -> Extension:
+    formats = r.vector(1, 1, 0xFF, "ec_point_format_list")
+    r.done()
+    return ECPointFormats(tuple(to_enum(ECPointFormat, f) for f in formats))
+
+
+def _ext_sigalgs(r: Reader, ctx: ExtensionContext) -> Extension:
+    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
+    r.done()
+    return SignatureAlgorithms(tuple(to_enum(SignatureScheme, s) for s in schemes))
+
+
+def _ext_sigalgs_cert(r: Reader, ctx: ExtensionContext) -> Extension:
+    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
+    r.done()
+    return SignatureAlgorithmsCert(tuple(to_enum(SignatureScheme, s) for s in schemes))
+
+
+def _key_share_entry(r: Reader) -> KeyShareEntry:
+    group = to_enum(NamedGroup, r.u16("group"))
+    return KeyShareEntry(group, r.vector(2, 1, 0xFFFF, "key_exchange"))
+
+
+def _ext_key_share(r: Reader, ctx: ExtensionContext) -> Extension:
+    ext: Extension
+    if ctx is CH:
+        lst = r.sub(2, 0, 0xFFFF, "client_shares")
+        shares = []
+        seen: set[int] = set()
+        while lst.left():
+            entry = _key_share_entry(lst)
+            if entry.group in seen:
+                raise lst.fail("group", f"duplicate key share for {entry.group!r}", ILLEGAL)
+            seen.add(entry.group)
+            shares.append(entry)
+        ext = KeyShareClientHello(tuple(shares))
+    elif ctx is SH:
+        ext = KeyShareServerHello(_key_share_entry(r))
+    elif ctx is HRR:
+        ext = KeyShareHelloRetryRequest(to_enum(NamedGroup, r.u16("selected_group")))
+    else:
+        return RawExtension(ExtensionType.KEY_SHARE, r.rest())
+    r.done()
+    return ext
+
+
+def _ext_versions(r: Reader, ctx: ExtensionContext) -> Extension:
+    ext: Extension
+    if ctx is CH:
+        versions = r.sub(1, 2, 254, "versions", unit=2).u16_list("versions")
+        ext = SupportedVersionsClientHello(tuple(to_enum(ProtocolVersion, v) for v in versions))
+    elif ctx in (SH, HRR):
+        ext = SupportedVersionsServerHello(to_enum(ProtocolVersion, r.u16("selected_version")))
+    else:
+        return RawExtension(ExtensionType.SUPPORTED_VERSIONS, r.rest())
+    r.done()
+    return ext
+
+
+def _ext_psk_modes(r: Reader, ctx: ExtensionContext) -> Extension:
+    modes = r.vector(1, 1, 0xFF, "ke_modes")
+    r.done()
+    return PskKeyExchangeModes(tuple(to_enum(PskKeyExchangeMode, m) for m in modes))
+
+
+def _ext_psk(r: Reader, ctx: ExtensionContext) -> Extension:
+    ext: Extension
+    if ctx is CH:
+        ids = r.sub(2, 7, 0xFFFF, "identities")
+        identities = []
+        while ids.left():
+            identity = ids.vector(2, 1, 0xFFFF, "identity")
+            identities.append(PskIdentity(identity, ids.u32("obfuscated_ticket_age")))
+        bl = r.sub(2, 33, 0xFFFF, "binders")
+        binders = []
+        while bl.left():
+            binders.append(bl.vector(1, 32, 255, "binder"))
+        if len(binders) != len(identities):
+            raise r.fail("binders", "binder count differs from identity count", ILLEGAL)
+        ext = PreSharedKeyClientHello(tuple(identities), tuple(binders))
+    elif ctx is SH:
+        ext = PreSharedKeyServerHello(r.u16("selected_identity"))
+    else:
+        return RawExtension(ExtensionType.PRE_SHARED_KEY, r.rest())
+    r.done()
+    return ext
+
+
+def _ext_cookie(r: Reader, ctx: ExtensionContext) -> Extension:
+    cookie = r.vector(2, 1, 0xFFFF, "cookie")
+    r.done()
+    return Cookie(cookie)
+
+
+def _ext_early_data(r: Reader, ctx: ExtensionContext) -> Extension:
+    if ctx is NST:
+        ext = EarlyData(r.u32("max_early_data_size"))
+        r.done()
+        return ext
+    r.done()
+    return EarlyData(None)
+
+
+def _ext_ems(r: Reader, ctx: ExtensionContext) -> Extension:
+    r.done()
+    return ExtendedMasterSecret()
+
+
+def _ext_etm(r: Reader, ctx: ExtensionContext) -> Extension:
+    r.done()
+    return EncryptThenMac()
+
+
+def _ext_reneg(r: Reader, ctx: ExtensionContext) -> Extension:
+    value = r.vector(1, 0, 255, "renegotiated_connection")
+    r.done()
+    return RenegotiationInfo(value)
+
+
+def _ext_ticket(r: Reader, ctx: ExtensionContext) -> Extension:
+    return SessionTicket(r.rest())
+
+
+def _ext_record_size_limit(r: Reader, ctx: ExtensionContext) -> Extension:
+    limit = r.u16("limit")
+    r.done()
+    if limit < 64:
+        raise r.fail("limit", f"{limit} below 64", ILLEGAL)
+    return RecordSizeLimit(limit)
+
+
+def _ext_status_request(r: Reader, ctx: ExtensionContext) -> Extension:
+    ext: Extension
+    if ctx in (CH, CR):
+        status_type = to_enum(CertificateStatusType, r.u8("status_type"))
+        if status_type != CertificateStatusType.OCSP:
+            # Another request form (e.g. RFC 6961 ocsp_multi): keep it raw.
+            return RawExtension(ExtensionType.STATUS_REQUEST, r.data)
+        ids = r.sub(2, 0, 0xFFFF, "responder_id_list")
+        responder_ids = []
+        while ids.left():
+            responder_ids.append(ids.vector(2, 1, 0xFFFF, "responder_id"))
+        request_extensions = r.vector(2, 0, 0xFFFF, "request_extensions")
+        ext = StatusRequest(status_type, tuple(responder_ids), request_extensions)
+    elif ctx is CT:
+        status_type = to_enum(CertificateStatusType, r.u8("status_type"))
+        if status_type != CertificateStatusType.OCSP:
+            raise r.fail("status_type", f"unknown status type {status_type}")
+        ext = CertificateStatus(status_type, r.vector(3, 1, 0xFFFFFF, "response"))
+    else:
+        ext = StatusRequestAck()
+    r.done()
+    return ext
+
+
+_EXTENSION_PARSERS: dict[int, Callable[[Reader, ExtensionContext], Extension]] = {
+    ExtensionType.SERVER_NAME: _ext_server_name,
+    ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION: _ext_alpn,
+    ExtensionType.SUPPORTED_GROUPS: _ext_groups,
+    ExtensionType.EC_POINT_FORMATS: _ext_point_formats,
+    ExtensionType.SIGNATURE_ALGORITHMS: _ext_sigalgs,
+    ExtensionType.SIGNATURE_ALGORITHMS_CERT: _ext_sigalgs_cert,
+    ExtensionType.KEY_SHARE: _ext_key_share,
+    ExtensionType.SUPPORTED_VERSIONS: _ext_versions,
+    ExtensionType.PSK_KEY_EXCHANGE_MODES: _ext_psk_modes,
+    ExtensionType.PRE_SHARED_KEY: _ext_psk,
+    ExtensionType.COOKIE: _ext_cookie,
+    ExtensionType.EARLY_DATA: _ext_early_data,
+    ExtensionType.EXTENDED_MASTER_SECRET: _ext_ems,
+    ExtensionType.ENCRYPT_THEN_MAC: _ext_etm,
+    ExtensionType.RENEGOTIATION_INFO: _ext_reneg,
+    ExtensionType.SESSION_TICKET: _ext_ticket,
+    ExtensionType.RECORD_SIZE_LIMIT: _ext_record_size_limit,
+    ExtensionType.STATUS_REQUEST: _ext_status_request,
+}
+
+
+_LABELS = {int(t): t.name.lower() for t in ExtensionType}
+
+
+def parse_extension(ext_type: int, data: bytes, context: ExtensionContext) -> Extension:
+    """One extension's body, read in the form ``context`` gives it."""
+    parse = _EXTENSION_PARSERS.get(ext_type)
+    if parse is None:
+        return RawExtension(ext_type, data)
+    return parse(Reader(data, _LABELS[ext_type]), context)
+
+
+def parse_extensions(
+    r: Reader, context: ExtensionContext, lo: int = 0, hi: int = 0xFFFF
+) -> tuple[Extension, ...]:
+    """An extension block (``Extension extensions<lo..hi>``) at ``r``."""
+    block = r.sub(2, lo, hi, "extensions")
+    seen: set[int] = set()
+    out: list[Extension] = []
+    while block.left():
+        ext_type = block.u16("extension_type")
+        data = block.vector(2, 0, 0xFFFF, "extension_data")
+        if ext_type in seen:
+            raise block.fail("extension_type", f"duplicate extension {ext_type}", ILLEGAL)
+        seen.add(ext_type)
+        out.append(parse_extension(ext_type, data, context))
+    return tuple(out)
+
+
+def _optional_extensions(r: Reader, context: ExtensionContext) -> tuple[Extension, ...]:
+    # A TLS 1.2 hello may end without the extensions block (RFC 5246 7.4.1.2).
+    if r.left() == 0:
+        return ()
+    return parse_extensions(r, context)
+
+
+# ------------------------------------------------------- handshake messages
+
+
+def parse_client_hello(body: bytes) -> ClientHello:
+    r = Reader(body, "ClientHello")
+    version = to_enum(ProtocolVersion, r.u16("legacy_version"))
+    random = r.fixed(32, "random")
+    session_id = r.vector(1, 0, 32, "legacy_session_id")
+    suites = _u16s(r, 2, 0xFFFE, "cipher_suites")
+    compression = r.vector(1, 1, 0xFF, "legacy_compression_methods")
+    extensions = _optional_extensions(r, CH)
+    r.done()
+    for ext in extensions[:-1]:
+        if isinstance(ext, PreSharedKeyClientHello):
+            raise r.fail("extensions", "pre_shared_key is not the last extension", ILLEGAL)
+    return ClientHello(
+        version,
+        random,
+        session_id,
+        tuple(to_enum(CipherSuite, s) for s in suites),
+        compression,
+        extensions,
+    )
+
+
+def parse_server_hello(body: bytes) -> ServerHello | HelloRetryRequest:
+    """A ServerHello, or a HelloRetryRequest when random is HRR_RANDOM."""
+    r = Reader(body, "ServerHello")
+    version = to_enum(ProtocolVersion, r.u16("legacy_version"))
+    random = r.fixed(32, "random")
+    session_id = r.vector(1, 0, 32, "legacy_session_id_echo")
+    suite = to_enum(CipherSuite, r.u16("cipher_suite"))
+    compression = to_enum(CompressionMethod, r.u8("legacy_compression_method"))
+    if random == HRR_RANDOM:
+        r.what = "HelloRetryRequest"
+        extensions = parse_extensions(r, HRR)
+        r.done()
+        check_tls13_extensions(extensions, HRR)
+        return HelloRetryRequest(version, session_id, suite, compression, extensions)
+    extensions = _optional_extensions(r, SH)
+    r.done()
+    return ServerHello(version, random, session_id, suite, compression, extensions)
+
+
+def parse_encrypted_extensions(body: bytes) -> EncryptedExtensions:
+    r = Reader(body, "EncryptedExtensions")
+    extensions = parse_extensions(r, EE)
+    r.done()
+    check_tls13_extensions(extensions, EE)
+    return EncryptedExtensions(extensions)
+
+
+def parse_certificate13(body: bytes) -> Certificate13:
+    r = Reader(body, "Certificate")
+    context = r.vector(1, 0, 255, "certificate_request_context")
+    lst = r.sub(3, 0, 0xFFFFFF, "certificate_list")
+    entries = []
+    while lst.left():
+        cert = lst.vector(3, 1, 0xFFFFFF, "cert_data")
+        extensions = parse_extensions(lst, CT)
+        check_tls13_extensions(extensions, CT)
+        entries.append(CertificateEntry(cert, extensions))
+    r.done()
+    return Certificate13(context, tuple(entries))
+
+
+def parse_certificate12(body: bytes) -> Certificate12:
+    r = Reader(body, "Certificate")
+    lst = r.sub(3, 0, 0xFFFFFF, "certificate_list")
+    certs = []
+    while lst.left():
+        certs.append(lst.vector(3, 1, 0xFFFFFF, "ASN.1Cert"))
+    r.done()
+    return Certificate12(tuple(certs))
+
+
+def parse_certificate_request13(body: bytes) -> CertificateRequest13:
+    r = Reader(body, "CertificateRequest")
+    context = r.vector(1, 0, 255, "certificate_request_context")
+    extensions = parse_extensions(r, CR, lo=2)
+    r.done()
+    check_tls13_extensions(extensions, CR)
+    if not any(isinstance(e, SignatureAlgorithms) for e in extensions):
+        raise r.fail(
+            "extensions", "signature_algorithms missing", AlertDescription.MISSING_EXTENSION
+        )
+    return CertificateRequest13(context, extensions)
+
+
+def parse_certificate_request12(body: bytes) -> CertificateRequest12:
+    r = Reader(body, "CertificateRequest")
+    types = r.vector(1, 1, 0xFF, "certificate_types")
+    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
+    cas = r.sub(2, 0, 0xFFFF, "certificate_authorities")
+    names = []
+    while cas.left():
+        names.append(cas.vector(2, 1, 0xFFFF, "DistinguishedName"))
+    r.done()
+    return CertificateRequest12(
+        tuple(to_enum(ClientCertificateType, t) for t in types),
+        tuple(to_enum(SignatureScheme, s) for s in schemes),
+        tuple(names),
+    )
+
+
+def parse_certificate_verify(body: bytes) -> CertificateVerify:
+    r = Reader(body, "CertificateVerify")
+    algorithm = to_enum(SignatureScheme, r.u16("algorithm"))
+    signature = r.vector(2, 0, 0xFFFF, "signature")
+    r.done()
+    return CertificateVerify(algorithm, signature)
+
+
+def parse_server_key_exchange(
+    body: bytes, kex: KeyExchange
+) -> ServerKeyExchangeECDHE | ServerKeyExchangeDHE:
+    r = Reader(body, "ServerKeyExchange")
+    ske: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
+    if kex is KeyExchange.ECDHE:
+        curve_type = r.u8("curve_type")
+        if curve_type != ECCurveType.NAMED_CURVE:
+            raise r.fail("curve_type", f"{curve_type} is not named_curve", ILLEGAL)
+        curve = to_enum(NamedGroup, r.u16("namedcurve"))
+        point = r.vector(1, 1, 0xFF, "point")
+        algorithm = to_enum(SignatureScheme, r.u16("algorithm"))
+        signature = r.vector(2, 0, 0xFFFF, "signature")
+        ske = ServerKeyExchangeECDHE(curve, point, algorithm, signature)
+    elif kex is KeyExchange.DHE:
+        p = r.vector(2, 1, 0xFFFF, "dh_p")
+        g = r.vector(2, 1, 0xFFFF, "dh_g")
+        ys = r.vector(2, 1, 0xFFFF, "dh_Ys")
+        algorithm = to_enum(SignatureScheme, r.u16("algorithm"))
+        signature = r.vector(2, 0, 0xFFFF, "signature")
+        ske = ServerKeyExchangeDHE(p, g, ys, algorithm, signature)
+    else:
+        raise r.fail("", "no ServerKeyExchange with RSA key exchange", UNEXPECTED)
+    r.done()
+    return ske
+
+
+def parse_client_key_exchange(
+    body: bytes, kex: KeyExchange
+) -> ClientKeyExchangeECDHE | ClientKeyExchangeDHE | ClientKeyExchangeRSA:
+    r = Reader(body, "ClientKeyExchange")
+    cke: ClientKeyExchangeECDHE | ClientKeyExchangeDHE | ClientKeyExchangeRSA
+    if kex is KeyExchange.ECDHE:
+        cke = ClientKeyExchangeECDHE(r.vector(1, 1, 0xFF, "ecdh_Yc"))
+    elif kex is KeyExchange.DHE:
+        cke = ClientKeyExchangeDHE(r.vector(2, 1, 0xFFFF, "dh_Yc"))
+    else:
+        cke = ClientKeyExchangeRSA(r.vector(2, 0, 0xFFFF, "EncryptedPreMasterSecret"))
+    r.done()
+    return cke
+
+
+def parse_finished(body: bytes) -> Finished:
+    if not body:
+        raise TLSDecodeError("Finished.verify_data", "empty")
+    return Finished(body)
+
+
+def parse_new_session_ticket13(body: bytes) -> NewSessionTicket13:
+    r = Reader(body, "NewSessionTicket")
+    lifetime = r.u32("ticket_lifetime")
+    age_add = r.u32("ticket_age_add")
+    nonce = r.vector(1, 0, 255, "ticket_nonce")
+    ticket = r.vector(2, 1, 0xFFFF, "ticket")
+    extensions = parse_extensions(r, NST, hi=0xFFFE)
+    r.done()
+    check_tls13_extensions(extensions, NST)
+    return NewSessionTicket13(lifetime, age_add, nonce, ticket, extensions)
+
+
+def parse_new_session_ticket12(body: bytes) -> NewSessionTicket12:
+    r = Reader(body, "NewSessionTicket")
+    lifetime = r.u32("ticket_lifetime_hint")
+    ticket = r.vector(2, 0, 0xFFFF, "ticket")
+    r.done()
+    return NewSessionTicket12(lifetime, ticket)
+
+
+def parse_key_update(body: bytes) -> KeyUpdate:
+    r = Reader(body, "KeyUpdate")
+    value = r.u8("request_update")
+    r.done()
+    if value not in (0, 1):
+        raise r.fail("request_update", f"value {value}", ILLEGAL)
+    return KeyUpdate(KeyUpdateRequest(value))
+
+
+def _empty_body(
+    name: str, cls: type[ServerHelloDone | EndOfEarlyData | HelloRequest]
+) -> Callable[[bytes], HandshakeMessage]:
+    def parse(body: bytes) -> HandshakeMessage:
+        if body:
+            raise TLSDecodeError(name, f"{len(body)} bytes in an empty message")
+        return cls()
+
+    return parse
+
+
+_COMMON: dict[int, Callable[[bytes], HandshakeMessage]] = {
+    HandshakeType.CLIENT_HELLO: parse_client_hello,
+    HandshakeType.SERVER_HELLO: parse_server_hello,
+    HandshakeType.CERTIFICATE_VERIFY: parse_certificate_verify,
+    HandshakeType.FINISHED: parse_finished,
+}
+_TLS13: dict[int, Callable[[bytes], HandshakeMessage]] = {
+    **_COMMON,
+    HandshakeType.ENCRYPTED_EXTENSIONS: parse_encrypted_extensions,
+    HandshakeType.CERTIFICATE: parse_certificate13,
+    HandshakeType.CERTIFICATE_REQUEST: parse_certificate_request13,
+    HandshakeType.NEW_SESSION_TICKET: parse_new_session_ticket13,
+    HandshakeType.END_OF_EARLY_DATA: _empty_body("EndOfEarlyData", EndOfEarlyData),
+    HandshakeType.KEY_UPDATE: parse_key_update,
+}
+_TLS12: dict[int, Callable[[bytes], HandshakeMessage]] = {
+    **_COMMON,
+    HandshakeType.HELLO_REQUEST: _empty_body("HelloRequest", HelloRequest),
+    HandshakeType.CERTIFICATE: parse_certificate12,
+    HandshakeType.CERTIFICATE_REQUEST: parse_certificate_request12,
+    HandshakeType.SERVER_HELLO_DONE: _empty_body("ServerHelloDone", ServerHelloDone),
+    HandshakeType.NEW_SESSION_TICKET: parse_new_session_ticket12,
+}
+
+
+def parse_handshake_body(
+    msg_type: int, body: bytes, *, version: int, kex: KeyExchange | None = None
+) -> HandshakeMessage:
+    """The body of a handshake message of type ``msg_type``.
+
+    ``version`` is the negotiated (or, before ServerHello, the highest
+    offered) protocol version; it chooses the TLS 1.2 or TLS 1.3 form of
+    Certificate, CertificateRequest and NewSessionTicket.  ``kex`` (TLS 1.2)
+    chooses the form of ServerKeyExchange and ClientKeyExchange.  A message
+    type the version does not have is ``unexpected_message``.
+    """
+    tls13 = version >= ProtocolVersion.TLS_1_3
+    if not tls13 and msg_type in (
+        HandshakeType.SERVER_KEY_EXCHANGE,
+        HandshakeType.CLIENT_KEY_EXCHANGE,
+    ):
+        if kex is None:
+            raise TLSDecodeError("Handshake.msg_type", "key exchange not known yet", UNEXPECTED)
+        if msg_type == HandshakeType.SERVER_KEY_EXCHANGE:
+            return parse_server_key_exchange(body, kex)
+        return parse_client_key_exchange(body, kex)
+    parse = (_TLS13 if tls13 else _TLS12).get(msg_type)
+    if parse is None:
+        raise TLSDecodeError(
+            "Handshake.msg_type", f"type {msg_type} not valid in {version:#06x}", UNEXPECTED
+        )
+    return parse(body)
+
+
+def split_handshake(data: bytes) -> tuple[int, bytes]:
+    """(msg_type, body) of exactly one framed handshake message."""
+    r = Reader(data, "Handshake")
+    msg_type = r.u8("msg_type")
+    body = r.vector(3, 0, MAX_HANDSHAKE_LENGTH, "length")
+    r.done()
+    return msg_type, body
+
+
+def parse_handshake(
+    data: bytes, *, version: int, kex: KeyExchange | None = None
+) -> HandshakeMessage:
+    """Exactly one framed handshake message (type, uint24 length, body)."""
+    msg_type, body = split_handshake(data)
+    return parse_handshake_body(msg_type, body, version=version, kex=kex)
+
+
+# --------------------------------------------------- other content types
+
+
+def parse_alert(data: bytes) -> Alert:
+    r = Reader(data, "Alert")
+    level = to_enum(AlertLevel, r.u8("level"))
+    description = to_enum(AlertDescription, r.u8("description"))
+    r.done()
+    return Alert(level, description)
+
+
+def parse_change_cipher_spec(data: bytes) -> ChangeCipherSpec:
+    """The change_cipher_spec body must be the single byte 1 (RFC 8446 5:
+    anything else is unexpected_message)."""
+    if data != b"\x01":
+        raise TLSDecodeError("ChangeCipherSpec.type", f"{data.hex()} is not 01", UNEXPECTED)
+    return ChangeCipherSpec()
+
+
+__all__ = [
+    "MAX_HANDSHAKE_LENGTH",
+    "TLS13_ALLOWED",
+    "Reader",
+    "check_tls13_extensions",
+    "parse_alert",
+    "parse_certificate12",
+    "parse_certificate13",
+    "parse_certificate_request12",
+    "parse_certificate_request13",
+    "parse_certificate_verify",
+    "parse_change_cipher_spec",
+    "parse_client_hello",
+    "parse_client_key_exchange",
+    "parse_encrypted_extensions",
+    "parse_extension",
+    "parse_extensions",
+    "parse_finished",
+    "parse_handshake",
+    "parse_handshake_body",
+    "parse_key_update",
+    "parse_new_session_ticket12",
+    "parse_new_session_ticket13",
+    "parse_server_hello",
+    "parse_server_key_exchange",
+    "split_handshake",
+]

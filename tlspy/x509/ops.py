@@ -1,0 +1,90 @@
+"""Signature checks behind a small pluggable interface (like the ``ops`` of
+pyca/cryptography's verification crate): path validation never names a
+primitive implementation, so tests can swap in another one."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+import tlspy.asn1 as asn1
+from tlspy.x509.keys import PublicKey, SignatureAlgorithm
+
+
+class UnsupportedAlgorithm(Exception):
+    """The ops cannot check this algorithm/key combination at all."""
+
+
+class Ops(Protocol):
+    def verify_signature(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
+                         signature: bytes) -> bool:
+        """True if signature over message verifies under key with alg; raise
+        UnsupportedAlgorithm when the combination cannot be checked."""
+        ...
+
+
+# RFC 3279 2.2.3: Ecdsa-Sig-Value
+ECDSA_SIG = asn1.sequence(
+    asn1.required("r", asn1.INTEGER),
+    asn1.required("s", asn1.INTEGER),
+    name="Ecdsa-Sig-Value",
+)
+
+
+def ecdsa_der_to_raw(der: bytes, size: int) -> bytes | None:
+    """The fixed-length r||s form of a DER ECDSA signature, or None if malformed."""
+    try:
+        r, s = ECDSA_SIG.parse(der)
+    except asn1.ParseError:
+        return None
+    if not (0 < r < 1 << (8 * size) and 0 < s < 1 << (8 * size)):
+        return None
+    return bytes(r.to_bytes(size, "big") + s.to_bytes(size, "big"))
+
+
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise UnsupportedAlgorithm(f"{name} is not available") from None
+
+
+class DefaultOps:
+    """Signature checks with nocrypto: RSA PKCS#1 v1.5 and PSS (nocrypto.rsa),
+    ECDSA P-256/P-384 (nocrypto.ec), Ed25519 (nocrypto.ed25519).  A primitive
+    nocrypto lacks raises UnsupportedAlgorithm; a malformed key or signature
+    verifies as False."""
+
+    def verify_signature(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
+                         signature: bytes) -> bool:
+        try:
+            return bool(self._verify(key, alg, message, signature))
+        except AttributeError as e:  # nocrypto without the expected entry point
+            raise UnsupportedAlgorithm(str(e)) from None
+        except (ValueError, TypeError, ArithmeticError):
+            return False
+
+    def _verify(self, key: PublicKey, alg: SignatureAlgorithm, message: bytes,
+                signature: bytes) -> Any:
+        if alg.kind == "ed25519":
+            return _module("nocrypto.ed25519").verify(key.key, message, signature)
+        if alg.hash is None:
+            raise UnsupportedAlgorithm(f"{alg.kind} without a hash")
+        if alg.kind in ("rsa-pkcs1", "rsa-pss"):
+            pub = _module("nocrypto.rsa").RSAPublicKey(key.n, key.e)
+            if alg.kind == "rsa-pkcs1":
+                return pub.verify_pkcs1v15(alg.hash, message, signature)
+            pss = alg.pss
+            return pss is not None and pub.verify_pss(alg.hash, message, signature,
+                                                      pss.salt_length, pss.mgf_hash)
+        if alg.kind == "ecdsa":
+            ec = _module("nocrypto.ec")
+            curve = {"secp256r1": "P256", "secp384r1": "P384"}.get(key.curve or "")
+            if curve is None:
+                raise UnsupportedAlgorithm(f"ECDSA on {key.curve}")
+            c = getattr(ec, curve)
+            raw = ecdsa_der_to_raw(signature, c.size)
+            if raw is None:
+                return False
+            return ec.ECPublicKey.from_bytes(c, key.key).verify(raw, message, alg.hash)
+        raise UnsupportedAlgorithm(alg.kind)
