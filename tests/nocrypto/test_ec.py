@@ -263,3 +263,28 @@ def test_ecdh_and_encodings_match_oracle(curve_name: str, impl: str, data: st.Da
     mine = k1.public_key().to_bytes()
     assert mine == o1.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+
+@pytest.mark.parametrize("curve", [ec.P256, ec.P384], ids=lambda c: c.name)
+@given(data=st.binary(max_size=120), prefix=st.sampled_from([b"", b"\x02", b"\x03", b"\x04"]))
+def test_point_decoder_never_crashes(curve: ec.Curve, data: bytes, prefix: bytes) -> None:
+    blob = prefix + data
+    try:
+        pub = ec.ECPublicKey.from_bytes(curve, blob)
+    except ec.ECError:
+        return
+    # anything accepted is a point the oracle accepts too, and round-trips
+    ocurve = oec.SECP256R1() if curve is ec.P256 else oec.SECP384R1()
+    opub = oec.EllipticCurvePublicKey.from_encoded_point(ocurve, blob)
+    assert (pub.x, pub.y) == (opub.public_numbers().x, opub.public_numbers().y)
+    assert ec.ECPublicKey.from_bytes(curve, pub.to_bytes(blob[0] != 4)) == pub
+
+
+@given(st.binary(min_size=48, max_size=48))
+def test_scalar_decoder_never_crashes(raw: bytes) -> None:
+    for curve in (ec.P256, ec.P384):
+        try:
+            key = ec.ECPrivateKey.from_bytes(curve, raw[: curve.size])
+        except ec.ECError:
+            continue
+        assert key.private_bytes() == raw[: curve.size]

@@ -128,3 +128,14 @@ def test_matches_oracle(seed: bytes, msg: bytes) -> None:
     assert not ed25519.verify(pub, msg, tampered)
     with pytest.raises(InvalidSignature):
         OPub.from_public_bytes(pub).verify(tampered, msg)
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(max_size=70), st.binary(max_size=20))
+def test_verify_never_crashes_and_agrees_with_oracle(pub: bytes, sig: bytes, msg: bytes) -> None:
+    ours = ed25519.verify(pub, msg, sig)
+    try:
+        OPub.from_public_bytes(pub).verify(sig, msg)
+        theirs = True
+    except (InvalidSignature, ValueError):
+        theirs = False
+    assert ours == theirs
