@@ -83,6 +83,22 @@ def test_x25519_base_agrees_with_ladder(fill: int) -> None:
     assert ec.x25519_base(k) == ec.x25519(k, (9).to_bytes(32, "little"))
 
 
+def test_x25519_key_object() -> None:
+    a = ec.X25519PrivateKey.generate(rng=lambda n: bytes([5]) * n)
+    b = ec.X25519PrivateKey.generate()
+    assert a.public_key() == ec.x25519_base(bytes([5]) * 32)
+    assert a.private_bytes() == bytes([5]) * 32
+    assert a.exchange(b.public_key()) == b.exchange(a.public_key())
+    with pytest.raises(ec.ECError, match="small order"):
+        a.exchange(bytes(32))
+    with pytest.raises(ec.ECError, match="small order"):
+        a.exchange((1).to_bytes(32, "little"))
+    with pytest.raises(ValueError, match="32 bytes"):
+        a.exchange(bytes(31))
+    with pytest.raises(AttributeError):
+        a._pub = b""
+
+
 def test_x25519_lengths() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         ec.x25519(bytes(31), bytes(32))
