@@ -86,7 +86,82 @@ void nc_p256_mul_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
         : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
 }
 
+/* r = a + b mod p and r = a - b mod p (a, b < p), carry chains and CMOV. */
+void nc_p256_add_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "xorl %%r12d, %%r12d\n\t"
+        "addq 0(%[b]), %%r8\n\t"
+        "adcq 8(%[b]), %%r9\n\t"
+        "adcq 16(%[b]), %%r10\n\t"
+        "adcq 24(%[b]), %%r11\n\t"
+        "adcq $0, %%r12\n\t"
+        "movq %%r8, %%rax\n\t"
+        "movq %%r9, %%rcx\n\t"
+        "movq %%r10, %%rdx\n\t"
+        "movq %%r11, %%rsi\n\t"
+        "movl $0xffffffff, %%edi\n\t"
+        "subq $-1, %%rax\n\t"
+        "sbbq %%rdi, %%rcx\n\t"
+        "sbbq $0, %%rdx\n\t"
+        "sbbq %[p3], %%rsi\n\t"
+        "sbbq $0, %%r12\n\t"
+        "cmovcq %%r8, %%rax\n\t"
+        "cmovcq %%r9, %%rcx\n\t"
+        "cmovcq %%r10, %%rdx\n\t"
+        "cmovcq %%r11, %%rsi\n\t"
+        "movq %%rax, 0(%[r])\n\t"
+        "movq %%rcx, 8(%[r])\n\t"
+        "movq %%rdx, 16(%[r])\n\t"
+        "movq %%rsi, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p3] "m"(p256_p3)
+        : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
+}
+
+void nc_p256_sub_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "subq 0(%[b]), %%r8\n\t"
+        "sbbq 8(%[b]), %%r9\n\t"
+        "sbbq 16(%[b]), %%r10\n\t"
+        "sbbq 24(%[b]), %%r11\n\t"
+        "sbbq %%rax, %%rax\n\t"          /* all ones when a < b */
+        "movl %%eax, %%ecx\n\t"          /* p[1] & mask = 0xffffffff & mask */
+        "movq %[p3], %%rdx\n\t"
+        "andq %%rax, %%rdx\n\t"
+        "addq %%rax, %%r8\n\t"
+        "adcq %%rcx, %%r9\n\t"
+        "adcq $0, %%r10\n\t"
+        "adcq %%rdx, %%r11\n\t"
+        "movq %%r8, 0(%[r])\n\t"
+        "movq %%r9, 8(%[r])\n\t"
+        "movq %%r10, 16(%[r])\n\t"
+        "movq %%r11, 24(%[r])\n\t"
+        :
+        : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p3] "m"(p256_p3)
+        : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
 #else
+
+void nc_p256_add_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    (void)r;
+    (void)a;
+    (void)b;
+}
+
+void nc_p256_sub_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    (void)r;
+    (void)a;
+    (void)b;
+}
 
 void nc_p256_mul_adx(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     (void)r;

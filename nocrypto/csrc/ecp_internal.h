@@ -26,6 +26,8 @@ typedef struct {
 /* The P-256 Montgomery multiplication with MULX/ADCX/ADOX (ecp_adx.c);
  * only called when nc_cpu_features() has NC_CPU_BMI2 and NC_CPU_ADX. */
 void nc_p256_mul_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
+void nc_p256_add_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
+void nc_p256_sub_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
 
 /* The curve and its arithmetic path, chosen from nc_cpu_features() once per
  * call of a public entry point and used for the whole operation. */
