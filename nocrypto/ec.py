@@ -29,7 +29,9 @@ Verification accepts only 1 <= r, s < n and returns False for anything
 malformed.
 
 Private scalars are kept in C buffers; every operation on them runs in C in
-constant time.  Errors: a wrong length, an encoding that is not a point of
+constant time.  P-256 field arithmetic has a MULX/ADX assembly path, chosen
+per operation when the CPU has BMI2 and ADX (``NOCRYPTO_PORTABLE=1`` or
+``nocrypto.cpu.portable()`` forces the portable C).  Errors: a wrong length, an encoding that is not a point of
 the curve (off the curve, coordinates >= p, the identity, an unknown prefix)
 or a scalar outside [1, n) raises :class:`ECError` (a ``ValueError`` and a
 ``NocryptoError``) and never crashes.
