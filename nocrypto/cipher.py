@@ -1,4 +1,6 @@
-"""Block ciphers and AEADs: AES (ECB blocks, CTR, CBC) and AES-GCM.
+"""Block ciphers and AEADs: AES (ECB blocks, CTR, CBC), AES-GCM, and
+ChaCha20-Poly1305 (implemented in nocrypto.chacha, re-exported here so all
+AEADs share one import).
 
 Key objects expand their key once in C, choosing AES-NI/PCLMULQDQ or the
 portable constant-time C at creation (``nocrypto.cpu``), and are immutable.
@@ -10,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from nocrypto._ffi import ffi, lib
+from nocrypto.chacha import ChaCha20Poly1305
 from nocrypto.errors import AuthenticationError
 
-__all__ = ["AES", "AESGCM"]
+__all__ = ["AES", "AESGCM", "ChaCha20Poly1305"]
 
 _AES_KEY_SIZES = (16, 24, 32)
 

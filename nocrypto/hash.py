@@ -3,9 +3,10 @@
     digest("sha256", data) -> bytes
     h = new("sha384"); h.update(b"..."); h.copy(); h.digest(); h.hexdigest()
 
-Hashing runs in C (nocrypto/csrc/sha*.c); SHA-256/224 uses SHA-NI when the
-CPU has it and the portable path is not forced, chosen when the object is
-created.
+Hashing runs in C (nocrypto/csrc/sha*.c).  SHA-1 and SHA-224/256 use
+SHA-NI, SHA-384/512 an AVX2 message schedule, when the CPU has them and the
+portable path is not forced (nocrypto.cpu); the path is chosen when a hash
+object is created and kept for its life.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ void nc_hash_compress(nc_hash_ctx *c, const uint8_t *block) {
         }
         break;
     case NC_SHA384:
-    case NC_SHA512: nc_sha512_blocks(c->u.sha512.h, block, 1); break;
+    case NC_SHA512: nc_sha512_blocks(c->u.sha512.h, block, 1, c->u.sha512.impl); break;
     default: break;
     }
 }

@@ -8,8 +8,9 @@
  *
  * Hashing is constant time in the data: the only branches are on the
  * public lengths.  SHA-1 and SHA-256/224 have SHA-NI paths (sha1_shani.c,
- * sha256_shani.c) chosen at init from nc_cpu_features() and recorded in the
- * context.
+ * sha256_shani.c), SHA-512/384 an AVX2 message-schedule path
+ * (sha512_avx2.c), chosen at init from nc_cpu_features() and recorded in
+ * the context.
  */
 #ifndef NC_HASH_H
 #define NC_HASH_H
@@ -51,6 +52,8 @@ typedef struct {
     uint64_t count;
     uint32_t buflen;
     uint32_t outlen;
+    uint32_t impl;
+    uint32_t reserved;
     uint8_t buf[128];
 } nc_sha512_ctx;
 
@@ -107,7 +110,10 @@ void nc_sha1_blocks(uint32_t h[5], const uint8_t *p, size_t nblocks, uint32_t im
 void nc_sha1_blocks_portable(uint32_t h[5], const uint8_t *p, size_t nblocks);
 void nc_sha1_blocks_shani(uint32_t h[5], const uint8_t *p, size_t nblocks);
 int nc_sha1_shani_usable(void);
-void nc_sha512_blocks(uint64_t h[8], const uint8_t *p, size_t nblocks);
+void nc_sha512_blocks(uint64_t h[8], const uint8_t *p, size_t nblocks, uint32_t impl);
+void nc_sha512_blocks_portable(uint64_t h[8], const uint8_t *p, size_t nblocks);
+void nc_sha512_blocks_avx2(uint64_t h[8], const uint8_t *p, size_t nblocks);
+int nc_sha512_avx2_usable(void);
 
 /* C-internal: the SHA-256 compression on the two paths (impl 0 portable,
  * 1 SHA-NI), nblocks whole 64-byte blocks. */

@@ -32,7 +32,6 @@ const uint32_t nc_sha256_k[64] = {
 static inline uint32_t ror32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
 
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 #define BSIG0(x) (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
 #define BSIG1(x) (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
 #define SSIG0(x) (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
@@ -42,7 +41,9 @@ static inline uint32_t ror32(uint32_t x, unsigned n) { return (x >> n) | (x << (
 #define ROUND(a, b, c, d, e, f, g, h, i)                              \
     do {                                                              \
         uint32_t t1 = h + BSIG1(e) + CH(e, f, g) + nc_sha256_k[i] + w[(i) & 15]; \
-        uint32_t t2 = BSIG0(a) + MAJ(a, b, c);                        \
+        uint32_t ab = (a) ^ (b);                                      \
+        uint32_t t2 = BSIG0(a) + ((b) ^ (ab & bc));                   \
+        bc = ab;                                                      \
         d += t1;                                                      \
         h = t1 + t2;                                                  \
     } while (0)
@@ -62,6 +63,7 @@ void nc_sha256_blocks_portable(uint32_t st[8], const uint8_t *p, size_t nblocks)
     while (nblocks--) {
         uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
         uint32_t e = st[4], f = st[5], g = st[6], h = st[7];
+        uint32_t bc = b ^ c; /* Maj(a,b,c) = b ^ ((a^b) & (b^c)); b^c is last round's a^b */
         for (int i = 0; i < 16; i++) {
             w[i] = nc_load_be32(p + 4 * i);
         }

@@ -5,10 +5,11 @@
  * lengths only.  The message length is counted in bytes in 64 bits, so the
  * 128-bit length field's upper half is the count's top three bits.
  */
+#include "cpu.h"
 #include "ct.h"
 #include "hash.h"
 
-static const uint64_t K[80] = {
+const uint64_t nc_sha512_k[80] = {
     0x428a2f98d728ae22ull, 0x7137449123ef65cdull,
     0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
     0x3956c25bf348b538ull, 0x59f111f1b605d019ull,
@@ -54,7 +55,6 @@ static const uint64_t K[80] = {
 static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
 
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 #define BSIG0(x) (ror64(x, 28) ^ ror64(x, 34) ^ ror64(x, 39))
 #define BSIG1(x) (ror64(x, 14) ^ ror64(x, 18) ^ ror64(x, 41))
 #define SSIG0(x) (ror64(x, 1) ^ ror64(x, 8) ^ ((x) >> 7))
@@ -62,8 +62,10 @@ static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (
 
 #define ROUND(a, b, c, d, e, f, g, h, i)                                  \
     do {                                                                  \
-        uint64_t t1 = h + BSIG1(e) + CH(e, f, g) + K[i] + w[(i) & 15];    \
-        uint64_t t2 = BSIG0(a) + MAJ(a, b, c);                            \
+        uint64_t t1 = h + BSIG1(e) + CH(e, f, g) + nc_sha512_k[i] + w[(i) & 15];    \
+        uint64_t ab = (a) ^ (b);                                          \
+        uint64_t t2 = BSIG0(a) + ((b) ^ (ab & bc));                       \
+        bc = ab;                            \
         d += t1;                                                          \
         h = t1 + t2;                                                      \
     } while (0)
@@ -78,11 +80,12 @@ static inline uint64_t ror64(uint64_t x, unsigned n) { return (x >> n) | (x << (
 #define EXPAND(i) \
     (w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
 
-void nc_sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks) {
+void nc_sha512_blocks_portable(uint64_t st[8], const uint8_t *p, size_t nblocks) {
     uint64_t w[16];
     while (nblocks--) {
         uint64_t a = st[0], b = st[1], c = st[2], d = st[3];
         uint64_t e = st[4], f = st[5], g = st[6], h = st[7];
+        uint64_t bc = b ^ c; /* Maj(a,b,c) = b ^ ((a^b) & (b^c)); b^c is last round's a^b */
         for (int i = 0; i < 16; i++) {
             w[i] = nc_load_be64(p + 8 * i);
         }
@@ -118,6 +121,14 @@ void nc_sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks) {
     }
 }
 
+void nc_sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks, uint32_t impl) {
+    if (impl) {
+        nc_sha512_blocks_avx2(st, p, nblocks);
+    } else {
+        nc_sha512_blocks_portable(st, p, nblocks);
+    }
+}
+
 static void start(nc_sha512_ctx *c, const uint64_t iv[8], uint32_t outlen) {
     for (int i = 0; i < 8; i++) {
         c->h[i] = iv[i];
@@ -125,6 +136,8 @@ static void start(nc_sha512_ctx *c, const uint64_t iv[8], uint32_t outlen) {
     c->count = 0;
     c->buflen = 0;
     c->outlen = outlen;
+    c->impl = (uint32_t)nc_sha512_avx2_usable();
+    c->reserved = 0;
 }
 
 void nc_sha512_init(nc_sha512_ctx *c) {
@@ -153,11 +166,11 @@ void nc_sha512_update(nc_sha512_ctx *c, const uint8_t *p, size_t n) {
         p += take;
         n -= take;
         if (c->buflen < 128) return;
-        nc_sha512_blocks(c->h, c->buf, 1);
+        nc_sha512_blocks(c->h, c->buf, 1, c->impl);
         c->buflen = 0;
     }
     if (n >= 128) {
-        nc_sha512_blocks(c->h, p, n / 128);
+        nc_sha512_blocks(c->h, p, n / 128, c->impl);
         p += n & ~(size_t)127;
         n &= 127;
     }
@@ -173,13 +186,13 @@ void nc_sha512_final(nc_sha512_ctx *c, uint8_t *out) {
     c->buf[n++] = 0x80;
     if (n > 112) {
         nc_bytes_zero(c->buf + n, 128 - n);
-        nc_sha512_blocks(c->h, c->buf, 1);
+        nc_sha512_blocks(c->h, c->buf, 1, c->impl);
         n = 0;
     }
     nc_bytes_zero(c->buf + n, 112 - n);
     nc_store_be64(c->buf + 112, c->count >> 61);
     nc_store_be64(c->buf + 120, c->count << 3);
-    nc_sha512_blocks(c->h, c->buf, 1);
+    nc_sha512_blocks(c->h, c->buf, 1, c->impl);
     uint8_t full[64];
     for (int i = 0; i < 8; i++) {
         nc_store_be64(full + 8 * i, c->h[i]);

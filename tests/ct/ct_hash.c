@@ -7,8 +7,8 @@
 
 int main(void) {
     static const int algs[] = {NC_SHA1, NC_SHA224, NC_SHA256, NC_SHA384, NC_SHA512};
-    static const size_t lens[] = {0, 1, 55, 56, 64, 111, 112, 128, 300};
-    uint8_t data[300], out[64];
+    static const size_t lens[] = {0, 1, 55, 56, 64, 111, 112, 128, 300, 640, 700};
+    uint8_t data[700], out[64];
     ct_report_paths("hash");
     FOR_EACH_PATH(path) {
         for (size_t a = 0; a < sizeof algs / sizeof algs[0]; a++) {

@@ -220,3 +220,13 @@ def test_large_buffers(impl: str, n: int) -> None:
     cbc = _oracle(key, modes.CBC(iv)).encryptor().update(msg[:m])
     assert aes.cbc_encrypt(iv, msg[:m]) == cbc
     assert aes.cbc_decrypt(iv, cbc) == msg[:m]
+
+
+def test_all_aeads_share_one_import() -> None:
+    # The stable entry point named in DESIGN.md.
+    import nocrypto.chacha
+    import nocrypto.cipher
+
+    assert nocrypto.cipher.ChaCha20Poly1305 is nocrypto.chacha.ChaCha20Poly1305
+    aead = nocrypto.cipher.ChaCha20Poly1305(bytes(32))
+    assert aead.decrypt(bytes(12), aead.encrypt(bytes(12), b"x", b""), b"") == b"x"

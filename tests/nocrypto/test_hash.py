@@ -124,3 +124,59 @@ def test_copy_is_independent(name: str, head: bytes, tail_a: bytes, tail_b: byte
     c.update(tail_b)
     assert h.digest() == hashlib.new(name, head + tail_a).digest()
     assert c.digest() == hashlib.new(name, head + tail_b).digest()
+
+
+TYPED = [
+    ("sha1", "nc_sha1_ctx *", "nc_sha1_init", "nc_sha1_update", "nc_sha1_final", 20),
+    ("sha224", "nc_sha256_ctx *", "nc_sha224_init", "nc_sha256_update", "nc_sha256_final", 28),
+    ("sha256", "nc_sha256_ctx *", "nc_sha256_init", "nc_sha256_update", "nc_sha256_final", 32),
+    ("sha384", "nc_sha512_ctx *", "nc_sha384_init", "nc_sha512_update", "nc_sha512_final", 48),
+    ("sha512", "nc_sha512_ctx *", "nc_sha512_init", "nc_sha512_update", "nc_sha512_final", 64),
+]
+
+
+@pytest.mark.parametrize(("name", "ctype", "init", "update", "final", "size"), TYPED,
+                         ids=[t[0] for t in TYPED])
+def test_typed_c_contexts(impl: str, name: str, ctype: str, init: str, update: str, final: str,
+                          size: int) -> None:
+    """The typed contexts other C files use (nc_sha256_ctx ...) agree with hashlib."""
+    from nocrypto._ffi import ffi, lib
+
+    data = bytes(range(256)) * 5
+    ctx = ffi.new(ctype)
+    getattr(lib, init)(ctx)
+    getattr(lib, update)(ctx, data[:100], 100)
+    getattr(lib, update)(ctx, data[100:], len(data) - 100)
+    out = ffi.new("uint8_t[64]")
+    getattr(lib, final)(ctx, out)
+    assert bytes(out[0:size]) == hashlib.new(name, data).digest()
+    assert lib.nc_hash_size(nh.algorithm_id(name)) == size
+
+
+def test_unknown_c_algorithm_is_refused() -> None:
+    from nocrypto._ffi import ffi, lib
+
+    ctx = ffi.new("nc_hash_ctx *")
+    assert lib.nc_hash_init(ctx, 0) == -1
+    assert lib.nc_hash_init(ctx, 6) == -1
+    assert lib.nc_hash_size(6) == 0 and lib.nc_hash_block_size(0) == 0
+    assert lib.nc_hmac(9, b"k", 1, b"m", 1, ffi.new("uint8_t[64]")) == -1
+    assert lib.nc_hmac_init(ffi.new("nc_hmac_ctx *"), 0, b"k", 1) == -1
+
+
+def test_path_is_recorded_per_context() -> None:
+    """A context keeps the path it was created on, whatever the switch says later."""
+    detected = nocrypto.cpu.detected()
+    with nocrypto.cpu.portable(False):
+        h256, h1, h512 = nh.new("sha256"), nh.new("sha1"), nh.new("sha512")
+    with nocrypto.cpu.portable(True):
+        p256 = nh.new("sha256")
+    assert h256._ctx.u.sha256.impl == ({"sha_ni", "sse4_1", "ssse3"} <= detected)
+    assert h1._ctx.u.sha1.impl == ({"sha_ni", "sse4_1", "ssse3"} <= detected)
+    assert h512._ctx.u.sha512.impl == ("avx2" in detected)
+    assert p256._ctx.u.sha256.impl == 0
+    data = b"x" * 1000
+    with nocrypto.cpu.portable(True):
+        h256.update(data)
+    p256.update(data)
+    assert h256.digest() == p256.digest() == hashlib.sha256(data).digest()

@@ -85,6 +85,23 @@ def test_every_padding_length(impl: str, alg: str) -> None:
             _rejects(alg, key, prefix, bytes(bad))
 
 
+@pytest.mark.parametrize("alg", ["sha1", "sha256", "sha384", "sha512"])
+@pytest.mark.parametrize("total", [300, 333, 1024, 1100])
+def test_every_data_length_in_the_window(impl: str, alg: str, total: int) -> None:
+    """A fixed record length with every padding length 0..255: the secret
+    data length takes every value of the window, across block boundaries."""
+    key, prefix = b"key" * 11, tls_cbc.mac_prefix(3, 23, 0x0303)
+    hl = SIZES[alg]
+    for pad in range(min(256, total - hl)):
+        data = bytes((i * 7 + pad) & 0xFF for i in range(total - hl - 1 - pad))
+        rec = oracle_record(alg, key, prefix, data, pad)
+        assert len(rec) == total
+        assert tls_cbc.verify(alg, key, prefix, rec) == data
+        bad = bytearray(rec)
+        bad[len(data) + hl - 1] ^= 0x10  # last MAC byte
+        _rejects(alg, key, prefix, bytes(bad))
+
+
 @pytest.mark.parametrize("alg", ALGS)
 def test_short_and_degenerate_records(alg: str) -> None:
     key, prefix = b"key", bytes(11)
