@@ -12,6 +12,12 @@
  * 16 multiples read by scanning every entry with masks (variable base), or
  * a comb over precomputed tables j*16^i*G (fixed base).  Neither branches
  * on nor indexes by scalar bits.
+ *
+ * Paths: every public entry point picks its curve record once from
+ * nc_cpu_features(); on P-256 with BMI2 and ADX that record routes field
+ * multiplication, addition and subtraction to ecp_adx.c, otherwise to the
+ * portable C here.  The point formulas are instantiated per curve and path
+ * so the modulus folds into the inlined arithmetic.
  */
 #include "ecp.h"
 
