@@ -16,6 +16,9 @@ all: build
 $(STAMP): requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# Put this checkout on the venv's path, so `.venv/bin/python` imports
+	# nocrypto and tlspy from any directory.
+	$(PY) -c "import os, site; open(os.path.join(site.getsitepackages()[0], 'tlspy-checkout.pth'), 'w').write(os.getcwd() + '\n')"
 	touch $@
 
 setup: $(STAMP)

@@ -11,12 +11,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM as OsslGCM
 
 import nocrypto.cpu
 from bench.common import Table, alternate, mbps, ratio
+from nocrypto._ffi import lib
 from nocrypto.cipher import AES, AESGCM
 
 SIZES = [16384, 1024, 64]
 
 
-def _cases(portable: bool) -> list[tuple[str, int, Callable[[], object], Callable[[], object]]]:
+def _cases(portable: bool, gcm_only: bool = False
+           ) -> list[tuple[str, int, Callable[[], object], Callable[[], object]]]:
     nonce = bytes(range(12))
     aad = bytes(13)  # a TLS 1.2 record header's worth
     out: list[tuple[str, int, Callable[[], object], Callable[[], object]]] = []
@@ -33,6 +35,8 @@ def _cases(portable: bool) -> list[tuple[str, int, Callable[[], object], Callabl
                 out.append((f"AES-{bits}-GCM open", size,
                             lambda o=ours, s=sealed: o.decrypt(nonce, s, aad),
                             lambda r=ref, s=sealed: r.decrypt(nonce, s, aad)))
+        if gcm_only:
+            return out
         key, iv = bytes(range(16)), bytes(16)
         aes = AES(key)
         for size in SIZES:
@@ -44,14 +48,25 @@ def _cases(portable: bool) -> list[tuple[str, int, Callable[[], object], Callabl
     return out
 
 
+def _table(title: str, cases: list[tuple[str, int, Callable[[], object], Callable[[], object]]],
+           rounds: int) -> None:
+    table = Table(title, ["operation", "bytes", "nocrypto MB/s", "OpenSSL MB/s", "ratio"])
+    for name, size, ours, ref in cases:
+        rates = alternate({"ours": ours, "ref": ref}, rounds=rounds, min_time=0.1)
+        a, b = mbps(rates["ours"], size), mbps(rates["ref"], size)
+        table.row(name, size, a, b, ratio(a, b))
+
+
 def run() -> None:
-    for portable in (False, True):
-        label = "portable C" if portable else "hardware (" + ", ".join(
-            sorted(nocrypto.cpu.features() & {"aesni", "pclmulqdq"})) + ")"
-        table = Table(f"AES through nocrypto.cipher, {label}, vs pyca/cryptography (OpenSSL)",
-                      ["operation", "bytes", "nocrypto MB/s", "OpenSSL MB/s", "ratio"])
-        for name, size, ours, ref in _cases(portable):
-            rounds = 3 if portable else 5
-            rates = alternate({"ours": ours, "ref": ref}, rounds=rounds, min_time=0.1)
-            a, b = mbps(rates["ours"], size), mbps(rates["ref"], size)
-            table.row(name, size, a, b, ratio(a, b))
+    gcm = AESGCM(bytes(16))
+    _table(f"AES through nocrypto.cipher, hardware (GCM loop: {gcm.implementation}), "
+           "vs pyca/cryptography (OpenSSL)", _cases(False), rounds=5)
+    if gcm.implementation == "vaes":
+        lib.nc_gcm_allow_wide(0)
+        try:
+            _table("AES-GCM on the 128-bit AES-NI + PCLMULQDQ loop (VAES off)",
+                   _cases(False, gcm_only=True), rounds=3)
+        finally:
+            lib.nc_gcm_allow_wide(1)
+    _table("AES through nocrypto.cipher, portable constant-time C, vs OpenSSL",
+           _cases(True), rounds=3)

@@ -59,7 +59,8 @@ class ChaCha20Poly1305:
 
     ``encrypt`` returns ciphertext || 16-byte tag; ``decrypt`` raises
     ``nocrypto.AuthenticationError`` and releases nothing when the tag is
-    wrong.  The key is copied into C memory once; the object is immutable.
+    wrong.  The key is copied into C memory once (and wiped there when the
+    object goes); the object is immutable.
     """
 
     __slots__ = ("_key",)
@@ -69,7 +70,8 @@ class ChaCha20Poly1305:
         if not isinstance(key, (bytes, bytearray, memoryview)):
             raise TypeError("key must be a bytes-like object")
         _check("key", key, KEY_SIZE)
-        object.__setattr__(self, "_key", ffi.new("uint8_t[32]", bytes(key)))
+        raw = ffi.new("uint8_t[32]", bytes(key))
+        object.__setattr__(self, "_key", ffi.gc(raw, lib.nc_chacha20poly1305_wipe_key))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("ChaCha20Poly1305 objects are immutable")
@@ -80,6 +82,8 @@ class ChaCha20Poly1305:
     def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """Ciphertext || tag of data, authenticating aad as well."""
         n = len(data)
+        if n > MAX_PLAINTEXT:
+            raise ValueError(f"data is limited to {MAX_PLAINTEXT} bytes")
         out = _alloc("uint8_t[]", n + TAG_SIZE)
         self._seal(nonce, data, aad, out, n)
         return _buffer(out, n + TAG_SIZE)[:]  # type: ignore[no-any-return]

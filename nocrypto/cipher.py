@@ -2,9 +2,10 @@
 ChaCha20-Poly1305 (implemented in nocrypto.chacha, re-exported here so all
 AEADs share one import).
 
-Key objects expand their key once in C, choosing AES-NI/PCLMULQDQ or the
-portable constant-time C at creation (``nocrypto.cpu``), and are immutable.
-Every method makes one C call per buffer.
+Key objects expand their key once in C, choosing AES-NI/PCLMULQDQ (or
+VAES/VPCLMULQDQ for GCM) or the portable constant-time C at creation
+(``nocrypto.cpu``), are immutable, and wipe the expanded key when
+collected.  Every method makes one C call per buffer.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class AES:
         _check_key(key)
         k = ffi.new("nc_aes_key *")
         lib.nc_aes_init(k, ffi.from_buffer(key), len(key))
-        object.__setattr__(self, "_key", k)
+        object.__setattr__(self, "_key", ffi.gc(k, lib.nc_aes_wipe))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("AES objects are immutable")
@@ -95,9 +96,9 @@ class AES:
         """CTR keystream XOR data, starting at the 16-byte counter block."""
         _check_block16("counter", counter)
         n = len(data)
-        ctr = ffi.new("uint8_t[16]", bytes(counter))
-        out = _alloc(_U8, n or 1)
-        lib.nc_aes_ctr(self._key, ctr, _ptr(data), out, n)
+        out = _alloc(_U8, n + 16)  # the counter block works in the tail
+        ffi.memmove(out + n, counter, 16)
+        lib.nc_aes_ctr(self._key, out + n, _ptr(data), out, n)
         result: bytes = ffi.buffer(out, n)[:]
         return result
 
@@ -106,10 +107,10 @@ class AES:
         n = len(data)
         if n % 16:
             raise ValueError(f"CBC data must be a multiple of 16 bytes, got {n}")
-        ivb = ffi.new("uint8_t[16]", bytes(iv))
-        out = _alloc(_U8, n or 1)
+        out = _alloc(_U8, n + 16)  # the chaining block works in the tail
+        ffi.memmove(out + n, iv, 16)
         fn = lib.nc_aes_cbc_encrypt if encrypt else lib.nc_aes_cbc_decrypt
-        fn(self._key, ivb, _ptr(data), out, n)
+        fn(self._key, out + n, _ptr(data), out, n)
         result: bytes = ffi.buffer(out, n)[:]
         return result
 
@@ -143,17 +144,24 @@ class AESGCM:
         _check_key(key)
         g = ffi.new("nc_gcm_key *")
         lib.nc_gcm_init(g, ffi.from_buffer(key), len(key))
-        object.__setattr__(self, "_key", g)
+        object.__setattr__(self, "_key", ffi.gc(g, lib.nc_gcm_wipe))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("AESGCM objects are immutable")
 
     @property
-    def hardware(self) -> bool:
-        """True when this key runs on AES-NI with PCLMULQDQ GHASH."""
+    def implementation(self) -> str:
+        """"vaes" (256-bit VAES/VPCLMULQDQ loop), "aesni" (AES-NI with
+        PCLMULQDQ) or "portable" (constant-time C)."""
         g = self._key
-        return bool(g.aes.path == lib.NC_AES_PATH_NI
-                    and g.ghash_path == lib.NC_GHASH_PATH_PCLMUL)
+        if g.aes.path != lib.NC_AES_PATH_NI or g.ghash_path == lib.NC_GHASH_PATH_CT:
+            return "portable"
+        return "vaes" if g.ghash_path == lib.NC_GHASH_PATH_VPCLMUL else "aesni"
+
+    @property
+    def hardware(self) -> bool:
+        """True when this key runs on AES-NI with carry-less multiply GHASH."""
+        return self.implementation != "portable"
 
     @staticmethod
     def _bad_nonce() -> ValueError:

@@ -26,11 +26,11 @@ never 0 or 1.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from nocrypto import rng as _rngmod
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 
@@ -64,11 +64,7 @@ class InvalidPublicValueError(DHError):
 
 
 def _default_rng(rng: Rng | None) -> Rng:
-    if rng is not None:
-        return rng
-    mod = importlib.import_module("nocrypto.rng")
-    fn: Rng = mod.random_bytes
-    return fn
+    return _rngmod.random_bytes if rng is None else rng
 
 
 def _e_scaled(bits: int) -> int:
@@ -117,7 +113,7 @@ class DHGroup:
         if not 160 <= xbits < p.bit_length():
             raise InvalidGroupError("DH exponent length must be >= 160 bits and below p's")
         k = (p.bit_length() + 7) // 8
-        mont = ffi.new("nc_mont *")
+        mont = ffi.new("nc_bn_mont *")
         if lib.nc_mont_init(mont, p.to_bytes(k, "big"), k) != 0:  # pragma: no cover
             raise InvalidGroupError("DH prime rejected")
         for attr, value in (("_p", p), ("_g", g), ("_k", k), ("_xbits", xbits), ("_name", name),
@@ -176,7 +172,8 @@ class DHGroup:
 
     def private_from_bytes(self, x: bytes) -> DHPrivateKey:
         """A private key from a big-endian exponent 1 < x < p - 1 (e.g. a
-        stored key, or a test vector)."""
+        stored key, or a test vector).  The range check reads x as a Python
+        integer once; generate_private never does."""
         if len(x) > self._k or not 1 < int.from_bytes(x, "big") < self._p - 1:
             raise DHError("DH private exponent must satisfy 1 < x < p - 1")
         return DHPrivateKey(self, ffi.new("uint8_t[]", x), len(x))

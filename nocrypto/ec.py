@@ -6,6 +6,9 @@ X25519::
     public = x25519_base(my_scalar32)
     if x25519_is_zero(shared): ...             # low-order peer value (TLS aborts)
 
+    key = X25519PrivateKey.generate()          # scalar kept in a C buffer
+    key.public_key(); key.exchange(peer_u32)   # exchange() refuses an all-zero secret
+
 P-256 / P-384 (SEC 1 v2, FIPS 186-5)::
 
     key = ECPrivateKey.generate(P256)          # rng defaults to nocrypto.rng
@@ -26,7 +29,9 @@ Verification accepts only 1 <= r, s < n and returns False for anything
 malformed.
 
 Private scalars are kept in C buffers; every operation on them runs in C in
-constant time.  Errors: a wrong length, an encoding that is not a point of
+constant time.  P-256 field arithmetic has a MULX/ADX assembly path, chosen
+per operation when the CPU has BMI2 and ADX (``NOCRYPTO_PORTABLE=1`` or
+``nocrypto.cpu.portable()`` forces the portable C).  Errors: a wrong length, an encoding that is not a point of
 the curve (off the curve, coordinates >= p, the identity, an unknown prefix)
 or a scalar outside [1, n) raises :class:`ECError` (a ``ValueError`` and a
 ``NocryptoError``) and never crashes.
@@ -37,6 +42,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nocrypto import hash as _hash
+from nocrypto import rng as _rng
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 
@@ -48,6 +55,7 @@ __all__ = [
     "ECError",
     "ECPrivateKey",
     "ECPublicKey",
+    "X25519PrivateKey",
     "decode_rs",
     "encode_rs",
     "x25519",
@@ -75,11 +83,8 @@ def _hash_id(name: str) -> int:
 
 
 def _digest(name: str, message: bytes) -> bytes:
-    from nocrypto import hash as _hash  # type: ignore[attr-defined,unused-ignore]
-
     _hash_id(name)
-    out: bytes = _hash.digest(name.lower(), message)
-    return out
+    return _hash.digest(name.lower(), message)
 
 
 class ECError(NocryptoError, ValueError):
@@ -113,6 +118,54 @@ def x25519_is_zero(value: bytes) -> bool:
     return bool(lib.nc_x25519_is_zero(value, len(value)))
 
 
+class X25519PrivateKey:
+    """An X25519 private scalar (32 bytes, clamped when used) in a C buffer."""
+
+    __slots__ = ("_k", "_pub")
+
+    _k: Any
+    _pub: bytes
+
+    def __init__(self, k: Any) -> None:
+        # Internal: use generate() or from_bytes().
+        pub = ffi.new("uint8_t[32]")
+        lib.nc_x25519_base(pub, k)
+        object.__setattr__(self, "_k", k)
+        object.__setattr__(self, "_pub", bytes(pub))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("X25519PrivateKey is immutable")
+
+    @classmethod
+    def from_bytes(cls, scalar: bytes) -> X25519PrivateKey:
+        k = ffi.new("uint8_t[32]")
+        ffi.memmove(k, _bytes32("scalar", scalar), 32)
+        return cls(k)
+
+    @classmethod
+    def generate(cls, rng: Rng | None = None) -> X25519PrivateKey:
+        """A key from 32 bytes of rng (default: nocrypto.rng.random_bytes)."""
+        draw = rng if rng is not None else _default_rng()
+        return cls.from_bytes(draw(32))
+
+    def public_key(self) -> bytes:
+        return self._pub
+
+    def private_bytes(self) -> bytes:
+        return bytes(ffi.buffer(self._k))
+
+    def exchange(self, peer: bytes) -> bytes:
+        """X25519(k, peer); raises ECError when the result is all zero (a
+        low-order peer value: RFC 7748 section 6.1, RFC 8446 section 7.4.2)."""
+        out = ffi.new("uint8_t[32]")
+        if not lib.nc_x25519(out, self._k, _bytes32("peer public key", peer)):
+            raise ECError("X25519: the peer public key has small order (all-zero secret)")
+        return bytes(out)
+
+    def __repr__(self) -> str:
+        return f"<X25519PrivateKey {self._pub.hex()}>"
+
+
 class Curve:
     """A named prime curve; use the module constants P256 and P384."""
 
@@ -133,10 +186,7 @@ P384 = Curve("secp384r1", lib.NC_EC_P384, 48)
 
 
 def _default_rng() -> Rng:
-    from nocrypto import rng  # type: ignore[attr-defined,unused-ignore]
-
-    fn: Rng = rng.random_bytes
-    return fn
+    return _rng.random_bytes
 
 
 class ECPublicKey:

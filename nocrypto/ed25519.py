@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nocrypto import rng as _rng
 from nocrypto._ffi import ffi, lib
 
 __all__ = ["Ed25519PrivateKey", "public_key", "sign", "verify"]
@@ -63,12 +64,8 @@ class Ed25519PrivateKey:
     @classmethod
     def generate(cls, rng: Callable[[int], bytes] | None = None) -> Ed25519PrivateKey:
         """A key from 32 bytes of rng (default: nocrypto.rng.random_bytes)."""
-        if rng is None:
-            from nocrypto import rng as _rng  # type: ignore[attr-defined,unused-ignore]
-
-            rng = _rng.random_bytes
-        assert rng is not None
-        return cls.from_seed(rng(32))
+        draw = rng if rng is not None else _rng.random_bytes
+        return cls.from_seed(draw(32))
 
     def public_key(self) -> bytes:
         return bytes(self._key.pub)

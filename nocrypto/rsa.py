@@ -8,9 +8,13 @@ every private operation is one constant-time C call (CRT with Garner's
 recombination, base blinding, and a check that the result raised to e gives
 the input back, so a fault never releases a bad signature).
 
-Blinding: a fresh random r for every private operation.  C returns only
-t = r u mod n for a second random u; Python inverts t (t is independent of
-every secret) and C recovers r^-1 = t^-1 u itself.
+Blinding: the input is multiplied by r^e and the result by r^-1 for a
+random r.  To draw r, C returns only t = r u mod n for a second random u;
+Python inverts t (t is independent of every secret) and C recovers
+r^-1 = t^-1 u itself.  Between fresh draws (every 32 operations, and after
+a fork) the pair is squared, r -> r^2, as OpenSSL's BN_BLINDING does, so the
+costly inversion is amortised.  The rng passed to an operation is the one
+a fresh draw uses.
 
 Public-key operations (verify, encrypt) are variable time in the public
 exponent only; the message being encrypted is handled by the constant-time
@@ -27,6 +31,9 @@ Randomness (blinding, PSS salts, OAEP seeds, PKCS#1 padding, the fallback
 premaster secret, key generation) comes from the ``rng`` argument of each
 call, a ``Callable[[int], bytes]``, by default ``nocrypto.rng.random_bytes``.
 
+Limits: moduli of 512 to 8192 bits (generation: 1024 to 8192, even);
+public exponents odd and >= 3, and below 2^64 for private keys.
+
 Errors: ``InvalidKeyError`` (a ValueError) for unusable key numbers,
 ``DecryptionError`` for a ciphertext that does not decrypt (one message for
 every cause), ``RSAFaultError`` when the fault check trips, ``ValueError``
@@ -35,12 +42,14 @@ for messages too long for the key and unknown hash names.
 
 from __future__ import annotations
 
-import importlib
 import math
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from nocrypto import hash as _hashmod
+from nocrypto import rng as _rngmod
 from nocrypto._ffi import ffi, lib
 from nocrypto.errors import NocryptoError
 from nocrypto.util import compare_digest
@@ -102,11 +111,7 @@ def _digest(name: str, data: bytes) -> bytes:
 
 
 def _default_rng(rng: Rng | None) -> Rng:
-    if rng is not None:
-        return rng
-    mod = importlib.import_module("nocrypto.rng")
-    fn: Rng = mod.random_bytes
-    return fn
+    return _rngmod.random_bytes if rng is None else rng
 
 
 def _mgf1(hash_name: str, seed: bytes, length: int) -> bytes:
@@ -157,7 +162,7 @@ class RSAPublicKey:
             raise InvalidKeyError(f"RSA modulus must have {MIN_BITS} to {MAX_BITS} bits")
         if e < 3 or e % 2 == 0 or e >= n:
             raise InvalidKeyError("RSA public exponent must be odd, >= 3 and < n")
-        mont = ffi.new("nc_mont *")
+        mont = ffi.new("nc_bn_mont *")
         nb = n.to_bytes(_nbytes(n), "big")
         if lib.nc_mont_init(mont, nb, len(nb)) != 0:  # pragma: no cover - checked above
             raise InvalidKeyError("RSA modulus rejected")
@@ -299,14 +304,46 @@ class RSAPublicKey:
         return self._public_op(b"\x00" + masked_seed + masked_db)
 
 
+class _Blinding:
+    """A key's blinding pair (r^e, r^-1 mod n), kept in C memory.
+
+    Each private operation takes a copy of the pair and then squares it
+    (r -> r^2: two modular squarings), so consecutive operations use
+    different factors without an inversion each time; every REFRESH uses,
+    and after a fork, the pair is drawn afresh from the rng (as OpenSSL's
+    BN_BLINDING does).  A lock keeps threads from sharing a pair."""
+
+    REFRESH = 32
+    __slots__ = ("_lock", "_pid", "_state", "_uses")
+
+    def __init__(self, limbs: int) -> None:
+        self._lock = threading.Lock()
+        self._state = ffi.new("uint64_t[]", limbs)
+        self._uses = 0
+        self._pid = -1
+
+    def next(self, key: RSAPrivateKey, rand: Rng, out: Any, scratch: Any) -> None:
+        with self._lock:
+            pid = os.getpid()
+            if self._uses % self.REFRESH == 0 or pid != self._pid:
+                key._fresh_blinding(rand, self._state, scratch)
+                self._pid = pid
+                self._uses = 0
+            else:
+                lib.nc_rsa_blind_update(key._key, self._state, scratch)
+            self._uses += 1
+            ffi.memmove(out, self._state, ffi.sizeof(out))
+
+
 class RSAPrivateKey:
     """An RSA private key held in C; immutable.  Make one with
     ``from_numbers`` or ``generate``."""
 
-    __slots__ = ("_key", "_pub")
+    __slots__ = ("_blinding", "_key", "_pub")
 
     _key: Any
     _pub: RSAPublicKey
+    _blinding: _Blinding
 
     def __init__(self) -> None:
         raise TypeError("use RSAPrivateKey.from_numbers(...) or rsa.generate(...)")
@@ -348,6 +385,7 @@ class RSAPrivateKey:
         self = object.__new__(cls)
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_pub", pub)
+        object.__setattr__(self, "_blinding", _Blinding(2 * key.n.n))
         return self
 
     def public_key(self) -> RSAPublicKey:
@@ -380,27 +418,35 @@ class RSAPrivateKey:
 
     # -- the primitive -------------------------------------------------------
 
-    def _blind(self, rand: Rng) -> tuple[Any, bytes]:
-        """Scratch holding fresh blinding state, and t^-1 mod n."""
+    def _blind(self, rand: Rng) -> tuple[Any, Any]:
+        """Scratch for one private operation and a blinding pair for it."""
+        key = self._key
+        scratch = ffi.new("uint64_t[]", lib.nc_rsa_scratch_limbs(key))
+        state = ffi.new("uint64_t[]", 2 * key.n.n)
+        self._blinding.next(self, rand, state, scratch)
+        return scratch, state
+
+    def _fresh_blinding(self, rand: Rng, state: Any, scratch: Any) -> None:
+        """A new pair (r^e, r^-1) from fresh randomness, into state."""
         key = self._key
         k = self._pub.size_bytes
         n = self._pub.n
-        scratch = ffi.new("uint64_t[]", lib.nc_rsa_scratch_limbs(key))
         t = ffi.new("uint8_t[]", k)
         for _ in range(16):
             r, u = rand(k + 16), rand(k + 16)
             if len(r) != k + 16 or len(u) != k + 16:
                 raise ValueError("rng returned the wrong number of bytes")
-            lib.nc_rsa_blind_start(key, t, r, u, k + 16, scratch)
-            tv = int.from_bytes(ffi.buffer(t)[:], "big")
+            lib.nc_rsa_blind_start(key, t, r, u, k + 16, state, scratch)
+            tv = int.from_bytes(ffi.buffer(t), "big")
             if tv > 1 and math.gcd(tv, n) == 1:
-                return scratch, pow(tv, -1, n).to_bytes(k, "big")
+                lib.nc_rsa_blind_finish(key, state, pow(tv, -1, n).to_bytes(k, "big"), scratch)
+                return
         raise RSAError("could not draw a blinding value: is the rng broken?")
 
     def _private_op(self, x: bytes, rand: Rng) -> bytes:
-        scratch, tinv = self._blind(rand)
+        scratch, state = self._blind(rand)
         out = ffi.new("uint8_t[]", self._pub.size_bytes)
-        if lib.nc_rsa_private(self._key, out, x, tinv, scratch) != 0:
+        if lib.nc_rsa_private(self._key, out, x, state, scratch) != 0:
             raise RSAFaultError("RSA private operation failed its consistency check")
         return bytes(ffi.buffer(out))
 
@@ -455,9 +501,9 @@ class RSAPrivateKey:
         DecryptionError on any failure.  For the TLS key exchange use
         tls_premaster_decrypt, which never signals failure."""
         ct = self._ciphertext(ct)
-        scratch, tinv = self._blind(_default_rng(rng))
+        scratch, state = self._blind(_default_rng(rng))
         em = ffi.new("uint8_t[]", self._pub.size_bytes)
-        mlen = lib.nc_rsa_decrypt_pkcs1(self._key, em, ct, tinv, scratch)
+        mlen = lib.nc_rsa_decrypt_pkcs1(self._key, em, ct, state, scratch)
         if mlen < 0:
             raise DecryptionError("decryption failed")
         return bytes(ffi.buffer(em)[self._pub.size_bytes - mlen:])
@@ -474,10 +520,10 @@ class RSAPrivateKey:
             raise ValueError(f"key too short for OAEP with {hash_name}")
         ct = self._ciphertext(ct)
         lhash = _digest(hash_name, label)
-        scratch, tinv = self._blind(_default_rng(rng))
+        scratch, state = self._blind(_default_rng(rng))
         em = ffi.new("uint8_t[]", k)
-        mlen = lib.nc_rsa_decrypt_oaep(self._key, em, ct, tinv, _HASH_ID[hash_name], _HASH_ID[mgf],
-                                       lhash, scratch)
+        mlen = lib.nc_rsa_decrypt_oaep(self._key, em, ct, state, _HASH_ID[hash_name],
+                                       _HASH_ID[mgf], lhash, scratch)
         if mlen < 0:
             raise DecryptionError("decryption failed")
         return bytes(ffi.buffer(em)[k - mlen:])
@@ -498,9 +544,9 @@ class RSAPrivateKey:
             raise ValueError("rng returned the wrong number of bytes")
         bad = len(ct) != k or int.from_bytes(ct, "big") >= self._pub.n
         block = bytes(k) if bad else ct
-        scratch, tinv = self._blind(rand)
+        scratch, state = self._blind(rand)
         out = ffi.new("uint8_t[]", 48)
-        lib.nc_rsa_tls_premaster(self._key, out, block, tinv, fallback, client_version & 0xFFFF,
+        lib.nc_rsa_tls_premaster(self._key, out, block, state, fallback, client_version & 0xFFFF,
                                  1 if bad else 0, scratch)
         return bytes(ffi.buffer(out))
 
@@ -526,7 +572,7 @@ def _is_probable_prime(w: int, rounds: int, rand: Rng) -> bool:
     if any(w % sp == 0 for sp in _SMALL_PRIMES):
         return w in _SMALL_PRIMES
     wlen = _nbytes(w)
-    mont = ffi.new("nc_mont *")
+    mont = ffi.new("nc_bn_mont *")
     if lib.nc_mont_init(mont, w.to_bytes(wlen, "big"), wlen) != 0:
         return False
     scratch = ffi.new("uint64_t[]", lib.nc_bn_scratch_limbs(mont.n))

@@ -62,3 +62,7 @@ void nc_aes_cbc_decrypt(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in, 
         nc_aes_ct_cbc_dec(k, iv, in, out, len);
     }
 }
+
+void nc_aes_wipe(nc_aes_key *k) {
+    nc_ct_wipe(k, sizeof *k);
+}

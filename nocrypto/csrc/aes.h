@@ -30,6 +30,8 @@ void nc_aes_decrypt_blocks(const nc_aes_key *k, const uint8_t *in, uint8_t *out,
 void nc_aes_ctr(const nc_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len);
 void nc_aes_cbc_encrypt(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 void nc_aes_cbc_decrypt(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
+/* Overwrite the expanded key (for destructors). */
+void nc_aes_wipe(nc_aes_key *k);
 /* cffi:end */
 
 #endif

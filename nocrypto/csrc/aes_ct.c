@@ -1,5 +1,6 @@
 /* AES (FIPS 197), portable constant-time path: a bitsliced implementation
- * on 64-bit words, four blocks at a time, with the S-box computed by the
+ * on 64-bit words, four blocks per set of words (eight per batch with GNU C
+ * vectors, see load_blocks), with the S-box computed by the
  * Boyar-Peralta circuit (J. Boyar, R. Peralta, "A new combinational logic
  * minimization technique with applications to cryptology", SEA 2010,
  * eprint 2009/191).  No memory index and no branch depends on key or data.

@@ -9,6 +9,7 @@
  */
 #include "bignum.h"
 
+#include "cpu.h"
 #include "ct.h"
 
 /* Unrolling the size-specialised inner loops is worth about a quarter of
@@ -93,7 +94,7 @@ void nc_bn_mul(uint64_t *r, const uint64_t *a, size_t an, const uint64_t *b, siz
 }
 
 /* Final step of every Montgomery product: t (n + 1 limbs, < 2m) -> r < m. */
-static void mont_final(const nc_mont *c, uint64_t *r, uint64_t *t) {
+static void mont_final(const nc_bn_mont *c, uint64_t *r, uint64_t *t) {
     size_t n = c->n;
     uint64_t brw = nc_bn_sub(r, t, c->m, n);
     /* t >= m exactly when the top limb absorbs the borrow. */
@@ -101,13 +102,77 @@ static void mont_final(const nc_mont *c, uint64_t *r, uint64_t *t) {
     nc_bn_cmov(keep_t, r, t, n);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NC_BN_ASM 1
+/* Columns j = 1 .. n-1 of one CIOS row, in x86-64 assembly (mul/add/adc
+ * only, so valgrind sees and checks it): with z = ai b[j] + t[j] + c1,
+ * c1 = high(z) and t[j-1] = low(u m[j] + low(z) + c2), c2 = its high word.
+ * Compilers spill the two 128-bit carry chains; here they stay in
+ * registers.  The loop runs n - 1 times whatever the values are. */
+static inline void cios_row_asm(uint64_t *t, const uint64_t *b, const uint64_t *m, uint64_t ai,
+                                uint64_t u, uint64_t *c1p, uint64_t *c2p, size_t n) {
+    uint64_t c1 = *c1p, c2 = *c2p, tmp;
+    size_t j = 1;
+    __asm__ volatile(
+        "1:\n\t"
+        "movq (%[b],%[j],8), %%rax\n\t"
+        "mulq %[ai]\n\t"
+        "addq (%[t],%[j],8), %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %[c1], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c1]\n\t"
+        "movq %%rax, %[tmp]\n\t"
+        "movq (%[m],%[j],8), %%rax\n\t"
+        "mulq %[u]\n\t"
+        "addq %[tmp], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %[c2], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c2]\n\t"
+        "movq %%rax, -8(%[t],%[j],8)\n\t"
+        "incq %[j]\n\t"
+        "cmpq %[n], %[j]\n\t"
+        "jb 1b\n\t"
+        : [c1] "+&r"(c1), [c2] "+&r"(c2), [j] "+&r"(j), [tmp] "=&r"(tmp)
+        : [t] "r"(t), [b] "r"(b), [m] "r"(m), [ai] "r"(ai), [u] "r"(u), [n] "r"(n)
+        : "rax", "rdx", "cc", "memory");
+    *c1p = c1;
+    *c2p = c2;
+}
+
+/* t[0..n) += a b[0..n) (n >= 1); returns the carry word. */
+static inline uint64_t mac_row_asm(uint64_t *t, const uint64_t *b, uint64_t a, size_t n) {
+    uint64_t c = 0;
+    size_t j = 0;
+    __asm__ volatile(
+        "1:\n\t"
+        "movq (%[b],%[j],8), %%rax\n\t"
+        "mulq %[a]\n\t"
+        "addq %[c], %%rax\n\t"
+        "adcq $0, %%rdx\n\t"
+        "addq %%rax, (%[t],%[j],8)\n\t"
+        "adcq $0, %%rdx\n\t"
+        "movq %%rdx, %[c]\n\t"
+        "incq %[j]\n\t"
+        "cmpq %[n], %[j]\n\t"
+        "jb 1b\n\t"
+        : [c] "+&r"(c), [j] "+&r"(j)
+        : [t] "r"(t), [b] "r"(b), [a] "r"(a), [n] "r"(n)
+        : "rax", "rdx", "cc", "memory");
+    return c;
+}
+#endif
+
 /* The interleaved CIOS product; inlined into size-specialised copies so
  * the compiler can unroll the inner loop for the common RSA/DH sizes. */
-static inline __attribute__((always_inline)) void mont_mul_n(const nc_mont *c, uint64_t *r,
+static inline __attribute__((always_inline)) void mont_mul_n(const nc_bn_mont *c, uint64_t *r,
                                                              const uint64_t *a, const uint64_t *b,
                                                              uint64_t *t, size_t n) {
     const uint64_t *m = c->m;
     uint64_t m0i = c->m0i;
+    uint32_t use_asm = c->use_asm;
+    (void)use_asm; /* only read where the assembly rows exist */
     for (size_t i = 0; i <= n; i++) {
         t[i] = 0;
     }
@@ -118,12 +183,19 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_mont *c, u
         u128 z2 = (u128)u * m[0] + (uint64_t)z;
         uint64_t c1 = (uint64_t)(z >> 64);
         uint64_t c2 = (uint64_t)(z2 >> 64);
-        for (size_t j = 1; j < n; j++) {
-            z = (u128)ai * b[j] + t[j] + c1;
-            c1 = (uint64_t)(z >> 64);
-            z2 = (u128)u * m[j] + (uint64_t)z + c2;
-            c2 = (uint64_t)(z2 >> 64);
-            t[j - 1] = (uint64_t)z2;
+#ifdef NC_BN_ASM
+        if (use_asm && n > 1) {
+            cios_row_asm(t, b, m, ai, u, &c1, &c2, n);
+        } else
+#endif
+        {
+            for (size_t j = 1; j < n; j++) {
+                z = (u128)ai * b[j] + t[j] + c1;
+                c1 = (uint64_t)(z >> 64);
+                z2 = (u128)u * m[j] + (uint64_t)z + c2;
+                c2 = (uint64_t)(z2 >> 64);
+                t[j - 1] = (uint64_t)z2;
+            }
         }
         z = (u128)t[n] + c1 + c2;
         t[n - 1] = (uint64_t)z;
@@ -135,15 +207,23 @@ static inline __attribute__((always_inline)) void mont_mul_n(const nc_mont *c, u
 /* Montgomery squaring: the full square (off-diagonal products once,
  * doubled, plus the diagonal), then word-by-word reduction.  a < m;
  * t: 2 n + 1 limbs. */
-static inline __attribute__((always_inline)) void mont_sqr_n(const nc_mont *c, uint64_t *r,
+static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c, uint64_t *r,
                                                              const uint64_t *a, uint64_t *t,
                                                              size_t n) {
     const uint64_t *m = c->m;
     uint64_t m0i = c->m0i;
+    uint32_t use_asm = c->use_asm;
+    (void)use_asm; /* only read where the assembly rows exist */
     for (size_t i = 0; i < 2 * n + 1; i++) {
         t[i] = 0;
     }
     for (size_t i = 0; i + 1 < n; i++) {
+#ifdef NC_BN_ASM
+        if (use_asm) {
+            t[i + n] = mac_row_asm(t + 2 * i + 1, a + i + 1, a[i], n - i - 1);
+            continue;
+        }
+#endif
         uint64_t ai = a[i], cy = 0;
         for (size_t j = i + 1; j < n; j++) {
             u128 z = (u128)ai * a[j] + t[i + j] + cy;
@@ -169,11 +249,19 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_mont *c, u
     /* reduction: t < m^2 < m R, so the result fits n + 1 limbs */
     uint64_t hi = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t u = t[i] * m0i, k = 0;
-        for (size_t j = 0; j < n; j++) {
-            u128 z = (u128)u * m[j] + t[i + j] + k;
-            t[i + j] = (uint64_t)z;
-            k = (uint64_t)(z >> 64);
+        uint64_t u = t[i] * m0i;
+        uint64_t k = 0;
+#ifdef NC_BN_ASM
+        if (use_asm) {
+            k = mac_row_asm(t + i, m, u, n);
+        } else
+#endif
+        {
+            for (size_t j = 0; j < n; j++) {
+                u128 z = (u128)u * m[j] + t[i + j] + k;
+                t[i + j] = (uint64_t)z;
+                k = (uint64_t)(z >> 64);
+            }
         }
         u128 z = (u128)t[i + n] + k + hi;
         t[i + n] = (uint64_t)z;
@@ -185,16 +273,16 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_mont *c, u
 
 #define NC_SIZES(X) X(16) X(24) X(32) X(48) X(64)
 #define NC_DEF(N)                                                                              \
-    static void mont_mul_##N(const nc_mont *c, uint64_t *r, const uint64_t *a,                \
+    static void mont_mul_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a,                \
                              const uint64_t *b, uint64_t *t) {                                \
         mont_mul_n(c, r, a, b, t, N);                                                          \
     }                                                                                          \
-    static void mont_sqr_##N(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) { \
+    static void mont_sqr_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) { \
         mont_sqr_n(c, r, a, t, N);                                                             \
     }
 NC_SIZES(NC_DEF)
 
-void nc_mont_mul(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b, uint64_t *t) {
+void nc_mont_mul(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b, uint64_t *t) {
     switch (c->n) {
 #define NC_CASE(N)                     \
     case N:                            \
@@ -207,7 +295,7 @@ void nc_mont_mul(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_
     }
 }
 
-void nc_mont_sqr(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
+void nc_mont_sqr(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
     switch (c->n) {
 #define NC_CASE(N)                  \
     case N:                         \
@@ -220,7 +308,7 @@ void nc_mont_sqr(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) 
     }
 }
 
-void nc_mont_from(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
+void nc_mont_from(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) {
     /* a * 1 / R: the product with the plain integer 1, kept in t's tail. */
     size_t n = c->n;
     uint64_t *one = t + n + 2;
@@ -231,7 +319,7 @@ void nc_mont_from(const nc_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t)
     nc_mont_mul(c, r, a, one, t);
 }
 
-void nc_mod_add(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+void nc_mod_add(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     size_t n = c->n;
     uint64_t carry = nc_bn_add(r, a, b, n);
     uint64_t tmp[NC_BN_MAX_LIMBS];
@@ -242,7 +330,7 @@ void nc_mod_add(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t
     nc_ct_wipe(tmp, sizeof tmp);
 }
 
-void nc_mod_sub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+void nc_mod_sub(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     size_t n = c->n;
     uint64_t brw = nc_bn_sub(r, a, b, n);
     uint64_t tmp[NC_BN_MAX_LIMBS];
@@ -251,7 +339,7 @@ void nc_mod_sub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint64_t
     nc_ct_wipe(tmp, sizeof tmp);
 }
 
-int nc_mont_init(nc_mont *c, const uint8_t *m, size_t mlen) {
+int nc_mont_init(nc_bn_mont *c, const uint8_t *m, size_t mlen) {
     /* Strip leading zero bytes: the length of a modulus is public. */
     while (mlen > 0 && m[0] == 0) {
         m++;
@@ -270,10 +358,16 @@ int nc_mont_init(nc_mont *c, const uint8_t *m, size_t mlen) {
     return 0;
 }
 
-void nc_mont_setup(nc_mont *c, const uint8_t *m, size_t mlen) {
+void nc_mont_setup(nc_bn_mont *c, const uint8_t *m, size_t mlen) {
     size_t n = (mlen + 7) / 8;
     c->n = (uint32_t)n;
     c->nbytes = (uint32_t)mlen;
+    c->reserved = 0;
+#ifdef NC_BN_ASM
+    c->use_asm = nc_cpu_is_portable() ? 0 : 1;
+#else
+    c->use_asm = 0;
+#endif
     for (size_t i = 0; i < NC_BN_MAX_LIMBS; i++) {
         c->m[i] = c->rr[i] = c->one[i] = 0;
     }
@@ -306,7 +400,7 @@ void nc_mont_setup(nc_mont *c, const uint8_t *m, size_t mlen) {
     nc_ct_wipe(t, sizeof t);
 }
 
-void nc_mont_reduce(const nc_mont *c, uint64_t *r, const uint64_t *x, size_t xn, uint64_t *scratch) {
+void nc_mont_reduce(const nc_bn_mont *c, uint64_t *r, const uint64_t *x, size_t xn, uint64_t *scratch) {
     /* Horner over n-limb chunks from the top: acc = (prefix) * R mod m.
      * A chunk y < R gives y * R mod m = mont_mul(y, R^2). */
     size_t n = c->n;
@@ -329,7 +423,7 @@ void nc_mont_reduce(const nc_mont *c, uint64_t *r, const uint64_t *x, size_t xn,
     }
 }
 
-void nc_mont_exp(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e, size_t elen,
+void nc_mont_exp(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e, size_t elen,
                  uint64_t *scratch) {
     size_t n = c->n;
     uint64_t *table = scratch, *sel = scratch + 16 * n, *t = sel + n;
@@ -367,7 +461,7 @@ void nc_mont_exp(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t
     nc_ct_wipe(scratch, (19 * n + 2) * sizeof(uint64_t));
 }
 
-void nc_mont_exp_pub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e,
+void nc_mont_exp_pub(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, const uint8_t *e,
                      size_t elen, uint64_t *scratch) {
     size_t n = c->n;
     uint64_t *base = scratch, *t = scratch + n;
@@ -391,7 +485,7 @@ void nc_mont_exp_pub(const nc_mont *c, uint64_t *r, const uint64_t *a, const uin
 }
 
 /* Wrapper layout: x (2n) | a (n) | r (n) | exponentiation scratch. */
-static int modexp_common(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+static int modexp_common(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                          const uint8_t *exp, size_t elen, uint64_t *scratch, int pub) {
     size_t n = c->n;
     if (blen > 2 * (size_t)c->nbytes) {
@@ -411,17 +505,17 @@ static int modexp_common(const nc_mont *c, uint8_t *out, const uint8_t *base, si
     return 0;
 }
 
-int nc_bn_modexp(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+int nc_bn_modexp(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                  const uint8_t *exp, size_t elen, uint64_t *scratch) {
     return modexp_common(c, out, base, blen, exp, elen, scratch, 0);
 }
 
-int nc_bn_modexp_pub(const nc_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
+int nc_bn_modexp_pub(const nc_bn_mont *c, uint8_t *out, const uint8_t *base, size_t blen,
                      const uint8_t *exp, size_t elen, uint64_t *scratch) {
     return modexp_common(c, out, base, blen, exp, elen, scratch, 1);
 }
 
-int nc_bn_modmul(const nc_mont *c, uint8_t *out, const uint8_t *a, size_t alen,
+int nc_bn_modmul(const nc_bn_mont *c, uint8_t *out, const uint8_t *a, size_t alen,
                  const uint8_t *b, size_t blen, uint64_t *scratch) {
     size_t n = c->n;
     if (alen > 2 * (size_t)c->nbytes || blen > 2 * (size_t)c->nbytes) {

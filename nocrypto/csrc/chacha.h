@@ -1,10 +1,9 @@
 /* ChaCha20, Poly1305 and the ChaCha20-Poly1305 AEAD (RFC 8439).
  *
  * nc_chacha20 and Poly1305 pick their path per call: the AVX2 (or, for
- * short inputs, SSSE3) code when nc_cpu_features() offers it (so
- * nc_cpu_force_portable(1) or NOCRYPTO_PORTABLE=1 selects portable C),
- * else the portable one.  There is
- * no expanded key, so nothing is recorded between calls.
+ * short inputs, SSSE3) code when nc_cpu_features() offers it, else portable
+ * C; nc_cpu_force_portable(1) or NOCRYPTO_PORTABLE=1 therefore takes effect
+ * at once.  There is no expanded key, so nothing is recorded between calls.
  *
  * The block counter is 32 bits and wraps modulo 2^32, on every path.
  */
@@ -24,6 +23,7 @@ int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
 int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len_with_tag, uint8_t *out);
+void nc_chacha20poly1305_wipe_key(uint8_t key[32]);
 /* cffi:end */
 
 /* Internal to the C core (not seen by Python). */

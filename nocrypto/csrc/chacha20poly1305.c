@@ -126,3 +126,8 @@ int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
     /* 0 when ok, -1 otherwise */
     return (int)ok - 1;
 }
+
+/* For Python's key objects: clear the key copy before its memory is freed. */
+void nc_chacha20poly1305_wipe_key(uint8_t key[32]) {
+    nc_ct_wipe(key, 32);
+}

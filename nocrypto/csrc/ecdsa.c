@@ -134,7 +134,7 @@ static uint32_t sign_with_k(const nc_ecp_curve *C, uint64_t *r, uint64_t *s, con
     reduce_once(N, r, x);                   /* r = x(kG) mod n */
     mm_to(N, rm, r);
     mm_to(N, km, k);
-    mm_inv(N, kinv, km);                    /* k^-1 */
+    nc_ecp_scalar_inv(C, kinv, km);                    /* k^-1 */
     mm_mul(N, t, rm, dm);                   /* r d */
     mm_add(N, t, t, em);                    /* e + r d */
     mm_mul(N, t, t, kinv);                  /* k^-1 (e + r d) */
@@ -198,7 +198,7 @@ int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, siz
     if (!nc_ecp_load(C, &Q, pub_xy)) return 0;
     digest_to_e(C, e, digest, dlen);
     mm_to(N, sm, s);
-    mm_inv(N, w, sm);                        /* w = s^-1 (Montgomery form) */
+    nc_ecp_scalar_inv(C, w, sm);                        /* w = s^-1 (Montgomery form) */
     mm_to(N, t, e);
     mm_mul(N, t, t, w);
     mm_from(N, u1, t);                       /* u1 = e w */

@@ -12,9 +12,16 @@
  * 16 multiples read by scanning every entry with masks (variable base), or
  * a comb over precomputed tables j*16^i*G (fixed base).  Neither branches
  * on nor indexes by scalar bits.
+ *
+ * Paths: every public entry point picks its curve record once from
+ * nc_cpu_features(); on P-256 with BMI2 and ADX that record routes field
+ * multiplication, addition and subtraction to ecp_adx.c, otherwise to the
+ * portable C here.  The point formulas are instantiated per curve and path
+ * so the modulus folds into the inlined arithmetic.
  */
 #include "ecp.h"
 
+#include "cpu.h"
 #include "ct.h"
 #include "ecp_internal.h"
 #include "mont64.h"
@@ -34,9 +41,12 @@ static const uint64_t p384_gy[6] = {0x23043dad4b03a4feULL, 0xa1bfa8bf7bb4a9acULL
 static nc_ecp_point p256_gtab[64][16];
 static nc_ecp_point p384_gtab[96][16];
 
-static const nc_ecp_curve curves[2] = {
-    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab},
-    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab},
+/* Indexed by curve id, plus 2 for the hardware (MULX/ADX) path. */
+static const nc_ecp_curve curves[4] = {
+    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab, 0},
+    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab, 0},
+    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab, 1},
+    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab, 0},
 };
 
 static int tables_ready;
@@ -53,105 +63,237 @@ static void pt_cmov(const nc_ecp_curve *C, uint32_t ctl, nc_ecp_point *r, const 
     mm_cmov(C->fp, ctl, r->z, a->z);
 }
 
-/* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q. */
-void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
-                const nc_ecp_point *q) {
-    const nc_mm_mod *F = C->fp;
+/* Field operations specialised per curve: with the modulus a compile-time
+ * constant, the Montgomery code folds its limbs (P-256's 0 and all-ones
+ * limbs, m0inv = 1) instead of loading and multiplying them. */
+/* P-256 Montgomery multiplication (CIOS) with the reduction step written
+ * for p = 2^256 - 2^224 + 2^192 + 2^96 - 1: m0inv = 1 so q = t[0], and
+ * q*p adds up to q*2^64 (word 0), q*2^32 (word 1, with the carry), nothing
+ * (word 2) and one real product q*p[3] (word 3). */
+static void p256_fmul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5;
+    const uint64_t p3 = 0xffffffff00000001ULL;
+    _Pragma("GCC unroll 4")
+    for (int i = 0; i < 4; i++) {
+        mm_u128 c;
+        uint64_t ai = a[i];
+        c = (mm_u128)ai * b[0] + t0;
+        t0 = (uint64_t)c;
+        c = (mm_u128)ai * b[1] + t1 + (uint64_t)(c >> 64);
+        t1 = (uint64_t)c;
+        c = (mm_u128)ai * b[2] + t2 + (uint64_t)(c >> 64);
+        t2 = (uint64_t)c;
+        c = (mm_u128)ai * b[3] + t3 + (uint64_t)(c >> 64);
+        t3 = (uint64_t)c;
+        c = (mm_u128)t4 + (uint64_t)(c >> 64);
+        t4 = (uint64_t)c;
+        t5 = (uint64_t)(c >> 64);
+        /* t += q p, then shift one word down */
+        uint64_t q = t0;
+        c = (mm_u128)t1 + ((mm_u128)q << 32) + q;
+        c -= q; /* q*p1 + carry q = q*2^32 */
+        t0 = (uint64_t)c;
+        c = (mm_u128)t2 + (uint64_t)(c >> 64);
+        t1 = (uint64_t)c;
+        c = (mm_u128)q * p3 + t3 + (uint64_t)(c >> 64);
+        t2 = (uint64_t)c;
+        c = (mm_u128)t4 + (uint64_t)(c >> 64);
+        t3 = (uint64_t)c;
+        t4 = t5 + (uint64_t)(c >> 64);
+    }
+    /* t < 2p: subtract p unless that borrows past t4. */
+    uint64_t d0, d1, d2, d3, borrow;
+    mm_u128 s;
+    s = (mm_u128)t0 - p256_fp.m[0];
+    d0 = (uint64_t)s;
+    borrow = (uint64_t)(s >> 64) & 1;
+    s = (mm_u128)t1 - p256_fp.m[1] - borrow;
+    d1 = (uint64_t)s;
+    borrow = (uint64_t)(s >> 64) & 1;
+    s = (mm_u128)t2 - borrow;
+    d2 = (uint64_t)s;
+    borrow = (uint64_t)(s >> 64) & 1;
+    s = (mm_u128)t3 - p3 - borrow;
+    d3 = (uint64_t)s;
+    borrow = (uint64_t)(s >> 64) & 1;
+    uint64_t keep = nc_ct_mask64(borrow & (1 ^ (t4 & 1)));
+    r[0] = d0 ^ (keep & (d0 ^ t0));
+    r[1] = d1 ^ (keep & (d1 ^ t1));
+    r[2] = d2 ^ (keep & (d2 ^ t2));
+    r[3] = d3 ^ (keep & (d3 ^ t3));
+}
+
+static void p384_fmul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    mm_mul_g(6, &p384_fp, r, a, b);
+}
+
+MM_INLINE void fmul(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a,
+                    const uint64_t *b) {
+    if (F == &p256_fp && adx) nc_p256_mul_adx(r, a, b);
+    else if (F == &p256_fp) p256_fmul(r, a, b);
+    else if (F == &p384_fp) p384_fmul(r, a, b);
+    else mm_mul(F, r, a, b);
+}
+
+MM_INLINE void fadd(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a,
+                    const uint64_t *b) {
+    if (F == &p256_fp && adx) nc_p256_add_adx(r, a, b);
+    else if (F == &p256_fp) mm_add_g(4, &p256_fp, r, a, b);
+    else if (F == &p384_fp) mm_add_g(6, &p384_fp, r, a, b);
+    else mm_add(F, r, a, b);
+}
+
+MM_INLINE void fsub(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a,
+                    const uint64_t *b) {
+    if (F == &p256_fp && adx) nc_p256_sub_adx(r, a, b);
+    else if (F == &p256_fp) mm_sub_g(4, &p256_fp, r, a, b);
+    else if (F == &p384_fp) mm_sub_g(6, &p384_fp, r, a, b);
+    else mm_sub(F, r, a, b);
+}
+
+/* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q.
+ * Written once and instantiated per curve (below) so the field constants
+ * fold into the inlined Montgomery arithmetic. */
+MM_INLINE void pt_add_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
+                        const nc_ecp_point *p, const nc_ecp_point *q) {
     uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
     uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
     const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
     const uint64_t *X2 = q->x, *Y2 = q->y, *Z2 = q->z;
-    mm_mul(F, t0, X1, X2);
-    mm_mul(F, t1, Y1, Y2);
-    mm_mul(F, t2, Z1, Z2);
-    mm_add(F, t3, X1, Y1);
-    mm_add(F, t4, X2, Y2);
-    mm_mul(F, t3, t3, t4);
-    mm_add(F, t4, t0, t1);
-    mm_sub(F, t3, t3, t4);
-    mm_add(F, t4, Y1, Z1);
-    mm_add(F, X3, Y2, Z2);
-    mm_mul(F, t4, t4, X3);
-    mm_add(F, X3, t1, t2);
-    mm_sub(F, t4, t4, X3);
-    mm_add(F, X3, X1, Z1);
-    mm_add(F, Y3, X2, Z2);
-    mm_mul(F, X3, X3, Y3);
-    mm_add(F, Y3, t0, t2);
-    mm_sub(F, Y3, X3, Y3);
-    mm_mul(F, Z3, C->b, t2);
-    mm_sub(F, X3, Y3, Z3);
-    mm_add(F, Z3, X3, X3);
-    mm_add(F, X3, X3, Z3);
-    mm_sub(F, Z3, t1, X3);
-    mm_add(F, X3, t1, X3);
-    mm_mul(F, Y3, C->b, Y3);
-    mm_add(F, t1, t2, t2);
-    mm_add(F, t2, t1, t2);
-    mm_sub(F, Y3, Y3, t2);
-    mm_sub(F, Y3, Y3, t0);
-    mm_add(F, t1, Y3, Y3);
-    mm_add(F, Y3, t1, Y3);
-    mm_add(F, t1, t0, t0);
-    mm_add(F, t0, t1, t0);
-    mm_sub(F, t0, t0, t2);
-    mm_mul(F, t1, t4, Y3);
-    mm_mul(F, t2, t0, Y3);
-    mm_mul(F, Y3, X3, Z3);
-    mm_add(F, Y3, Y3, t2);
-    mm_mul(F, X3, t3, X3);
-    mm_sub(F, X3, X3, t1);
-    mm_mul(F, Z3, t4, Z3);
-    mm_mul(F, t1, t3, t0);
-    mm_add(F, Z3, Z3, t1);
+    fmul(F, adx, t0, X1, X2);
+    fmul(F, adx, t1, Y1, Y2);
+    fmul(F, adx, t2, Z1, Z2);
+    fadd(F, adx, t3, X1, Y1);
+    fadd(F, adx, t4, X2, Y2);
+    fmul(F, adx, t3, t3, t4);
+    fadd(F, adx, t4, t0, t1);
+    fsub(F, adx, t3, t3, t4);
+    fadd(F, adx, t4, Y1, Z1);
+    fadd(F, adx, X3, Y2, Z2);
+    fmul(F, adx, t4, t4, X3);
+    fadd(F, adx, X3, t1, t2);
+    fsub(F, adx, t4, t4, X3);
+    fadd(F, adx, X3, X1, Z1);
+    fadd(F, adx, Y3, X2, Z2);
+    fmul(F, adx, X3, X3, Y3);
+    fadd(F, adx, Y3, t0, t2);
+    fsub(F, adx, Y3, X3, Y3);
+    fmul(F, adx, Z3, b, t2);
+    fsub(F, adx, X3, Y3, Z3);
+    fadd(F, adx, Z3, X3, X3);
+    fadd(F, adx, X3, X3, Z3);
+    fsub(F, adx, Z3, t1, X3);
+    fadd(F, adx, X3, t1, X3);
+    fmul(F, adx, Y3, b, Y3);
+    fadd(F, adx, t1, t2, t2);
+    fadd(F, adx, t2, t1, t2);
+    fsub(F, adx, Y3, Y3, t2);
+    fsub(F, adx, Y3, Y3, t0);
+    fadd(F, adx, t1, Y3, Y3);
+    fadd(F, adx, Y3, t1, Y3);
+    fadd(F, adx, t1, t0, t0);
+    fadd(F, adx, t0, t1, t0);
+    fsub(F, adx, t0, t0, t2);
+    fmul(F, adx, t1, t4, Y3);
+    fmul(F, adx, t2, t0, Y3);
+    fmul(F, adx, Y3, X3, Z3);
+    fadd(F, adx, Y3, Y3, t2);
+    fmul(F, adx, X3, t3, X3);
+    fsub(F, adx, X3, X3, t1);
+    fmul(F, adx, Z3, t4, Z3);
+    fmul(F, adx, t1, t3, t0);
+    fadd(F, adx, Z3, Z3, t1);
     mm_copy(F, r->x, X3);
     mm_copy(F, r->y, Y3);
     mm_copy(F, r->z, Z3);
 }
 
 /* RCB16 Algorithm 6: r = 2p, complete, a = -3.  r may alias p. */
-static void pt_dbl(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p) {
-    const nc_mm_mod *F = C->fp;
+MM_INLINE void pt_dbl_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
+                        const nc_ecp_point *p) {
     uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX];
     uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
     const uint64_t *X = p->x, *Y = p->y, *Z = p->z;
-    mm_sqr(F, t0, X);
-    mm_sqr(F, t1, Y);
-    mm_sqr(F, t2, Z);
-    mm_mul(F, t3, X, Y);
-    mm_add(F, t3, t3, t3);
-    mm_mul(F, Z3, X, Z);
-    mm_add(F, Z3, Z3, Z3);
-    mm_mul(F, Y3, C->b, t2);
-    mm_sub(F, Y3, Y3, Z3);
-    mm_add(F, X3, Y3, Y3);
-    mm_add(F, Y3, X3, Y3);
-    mm_sub(F, X3, t1, Y3);
-    mm_add(F, Y3, t1, Y3);
-    mm_mul(F, Y3, X3, Y3);
-    mm_mul(F, X3, X3, t3);
-    mm_add(F, t3, t2, t2);
-    mm_add(F, t2, t2, t3);
-    mm_mul(F, Z3, C->b, Z3);
-    mm_sub(F, Z3, Z3, t2);
-    mm_sub(F, Z3, Z3, t0);
-    mm_add(F, t3, Z3, Z3);
-    mm_add(F, Z3, Z3, t3);
-    mm_add(F, t3, t0, t0);
-    mm_add(F, t0, t3, t0);
-    mm_sub(F, t0, t0, t2);
-    mm_mul(F, t0, t0, Z3);
-    mm_add(F, Y3, Y3, t0);
-    mm_mul(F, t0, Y, Z);
-    mm_add(F, t0, t0, t0);
-    mm_mul(F, Z3, t0, Z3);
-    mm_sub(F, X3, X3, Z3);
-    mm_mul(F, Z3, t0, t1);
-    mm_add(F, Z3, Z3, Z3);
-    mm_add(F, Z3, Z3, Z3);
+    fmul(F, adx, t0, X, X);
+    fmul(F, adx, t1, Y, Y);
+    fmul(F, adx, t2, Z, Z);
+    fmul(F, adx, t3, X, Y);
+    fadd(F, adx, t3, t3, t3);
+    fmul(F, adx, Z3, X, Z);
+    fadd(F, adx, Z3, Z3, Z3);
+    fmul(F, adx, Y3, b, t2);
+    fsub(F, adx, Y3, Y3, Z3);
+    fadd(F, adx, X3, Y3, Y3);
+    fadd(F, adx, Y3, X3, Y3);
+    fsub(F, adx, X3, t1, Y3);
+    fadd(F, adx, Y3, t1, Y3);
+    fmul(F, adx, Y3, X3, Y3);
+    fmul(F, adx, X3, X3, t3);
+    fadd(F, adx, t3, t2, t2);
+    fadd(F, adx, t2, t2, t3);
+    fmul(F, adx, Z3, b, Z3);
+    fsub(F, adx, Z3, Z3, t2);
+    fsub(F, adx, Z3, Z3, t0);
+    fadd(F, adx, t3, Z3, Z3);
+    fadd(F, adx, Z3, Z3, t3);
+    fadd(F, adx, t3, t0, t0);
+    fadd(F, adx, t0, t3, t0);
+    fsub(F, adx, t0, t0, t2);
+    fmul(F, adx, t0, t0, Z3);
+    fadd(F, adx, Y3, Y3, t0);
+    fmul(F, adx, t0, Y, Z);
+    fadd(F, adx, t0, t0, t0);
+    fmul(F, adx, Z3, t0, Z3);
+    fsub(F, adx, X3, X3, Z3);
+    fmul(F, adx, Z3, t0, t1);
+    fadd(F, adx, Z3, Z3, Z3);
+    fadd(F, adx, Z3, Z3, Z3);
     mm_copy(F, r->x, X3);
     mm_copy(F, r->y, Y3);
     mm_copy(F, r->z, Z3);
+}
+
+static void p256_add(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_point *q) {
+    pt_add_g(&p256_fp, p256_b, 0, r, p, q);
+}
+
+static void p256_add_adx(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_point *q) {
+    pt_add_g(&p256_fp, p256_b, 1, r, p, q);
+}
+
+static void p384_add(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_point *q) {
+    pt_add_g(&p384_fp, p384_b, 0, r, p, q);
+}
+
+static void p256_dbl(nc_ecp_point *r, const nc_ecp_point *p) {
+    pt_dbl_g(&p256_fp, p256_b, 0, r, p);
+}
+
+static void p256_dbl_adx(nc_ecp_point *r, const nc_ecp_point *p) {
+    pt_dbl_g(&p256_fp, p256_b, 1, r, p);
+}
+
+static void p384_dbl(nc_ecp_point *r, const nc_ecp_point *p) {
+    pt_dbl_g(&p384_fp, p384_b, 0, r, p);
+}
+
+void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                const nc_ecp_point *q) {
+    if (C->size == 32) {
+        if (C->adx) p256_add_adx(r, p, q);
+        else p256_add(r, p, q);
+    } else {
+        p384_add(r, p, q);
+    }
+}
+
+static void pt_dbl(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p) {
+    if (C->size == 32) {
+        if (C->adx) p256_dbl_adx(r, p);
+        else p256_dbl(r, p);
+    } else {
+        p384_dbl(r, p);
+    }
 }
 
 /* r = tab[idx] for a secret idx in [0, 16): reads all 16 entries. */
@@ -188,7 +330,9 @@ void nc_ec_init(void) {
 const nc_ecp_curve *nc_ecp_curve_get(int curve) {
     if (curve != NC_EC_P256 && curve != NC_EC_P384) return 0;
     nc_ec_init();
-    return &curves[curve];
+    uint32_t need = NC_CPU_BMI2 | NC_CPU_ADX;
+    int hw = (nc_cpu_features() & need) == need;
+    return &curves[curve + (hw ? 2 : 0)];
 }
 
 int nc_ec_size(int curve) {
@@ -231,11 +375,78 @@ void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, c
     nc_ct_wipe(tab, sizeof tab);
 }
 
+/* r = a^(m-2) = 1/a for the field (F = p) or the order (F = n), with the
+ * modulus and path compile-time constants in each instance below; the
+ * exponent is public, so the 4-bit window index is public too. */
+MM_INLINE void inv_g(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a) {
+    uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
+    int n = F->n;
+    for (int j = 0; j < n; j++) e[j] = F->m[j];
+    e[0] -= 2;
+    for (int j = 0; j < n; j++) tab[0][j] = F->one[j];
+    for (int i = 1; i < 16; i++) fmul(F, adx, tab[i], tab[i - 1], a);
+    for (int j = 0; j < n; j++) acc[j] = F->one[j];
+    for (int i = 64 * n - 4; i >= 0; i -= 4) {
+        for (int k = 0; k < 4; k++) fmul(F, adx, acc, acc, acc);
+        fmul(F, adx, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
+    }
+    for (int j = 0; j < n; j++) r[j] = acc[j];
+}
+
+static void p256_inv(uint64_t *r, const uint64_t *a) { inv_g(&p256_fp, 0, r, a); }
+static void p256_inv_adx(uint64_t *r, const uint64_t *a) { inv_g(&p256_fp, 1, r, a); }
+static void p384_inv(uint64_t *r, const uint64_t *a) { inv_g(&p384_fp, 0, r, a); }
+
+static void p256n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    mm_mul_g(4, &p256_fn, r, a, b);
+}
+
+static void p384n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    mm_mul_g(6, &p384_fn, r, a, b);
+}
+
+MM_INLINE void nmul(const nc_mm_mod *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    if (F == &p256_fn) p256n_mul(r, a, b);
+    else p384n_mul(r, a, b);
+}
+
+MM_INLINE void ninv_g(const nc_mm_mod *F, uint64_t *r, const uint64_t *a) {
+    uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
+    int n = F->n;
+    for (int j = 0; j < n; j++) e[j] = F->m[j];
+    e[0] -= 2;
+    for (int j = 0; j < n; j++) tab[0][j] = F->one[j];
+    for (int i = 1; i < 16; i++) nmul(F, tab[i], tab[i - 1], a);
+    for (int j = 0; j < n; j++) acc[j] = F->one[j];
+    for (int i = 64 * n - 4; i >= 0; i -= 4) {
+        for (int k = 0; k < 4; k++) nmul(F, acc, acc, acc);
+        nmul(F, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
+    }
+    for (int j = 0; j < n; j++) r[j] = acc[j];
+}
+
+static void p256n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, r, a); }
+static void p384n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p384_fn, r, a); }
+
+static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
+    if (C->size == 32) {
+        if (C->adx) p256_inv_adx(r, a);
+        else p256_inv(r, a);
+    } else {
+        p384_inv(r, a);
+    }
+}
+
+void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
+    if (C->size == 32) p256n_inv(r, a);
+    else p384n_inv(r, a);
+}
+
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p) {
     const nc_mm_mod *F = C->fp;
     uint64_t zi[MM_MAX], t[MM_MAX];
     uint32_t ok = 1 ^ mm_iszero(F, p->z);
-    mm_inv(F, zi, p->z);
+    field_inv(C, zi, p->z);
     mm_mul(F, t, p->x, zi);
     mm_from(F, x, t);
     if (y) {
@@ -357,20 +568,5 @@ int nc_ec_ecdh(int curve, uint8_t *xout, const uint8_t *d, const uint8_t *peer_x
     store_xy(C, xout, x, 0);
     nc_ct_wipe(&r, sizeof r);
     nc_ct_wipe(x, sizeof x);
-    return (int)ok;
-}
-
-int nc_ec_mul_add(int curve, uint8_t *out, const uint8_t *a, const uint8_t *p_xy,
-                  const uint8_t *b, const uint8_t *q_xy) {
-    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
-    if (!C) return 0;
-    nc_ecp_point p, q, r1, r2;
-    uint64_t x[MM_MAX], y[MM_MAX];
-    if (!nc_ecp_load(C, &p, p_xy) || !nc_ecp_load(C, &q, q_xy)) return 0;
-    nc_ecp_mul(C, &r1, &p, a);
-    nc_ecp_mul(C, &r2, &q, b);
-    nc_ecp_add(C, &r1, &r1, &r2);
-    uint32_t ok = nc_ecp_affine(C, x, y, &r1);
-    store_xy(C, out, x, y);
     return (int)ok;
 }

@@ -28,10 +28,6 @@ int nc_ec_public(int curve, uint8_t *xy, const uint8_t *d);
 /* x = X of d*Q: the ECDH shared secret (SEC 1 3.3.1).  Q (X||Y) is checked
  * first.  Returns 1, or 0 when d or Q is invalid.  Constant time in d. */
 int nc_ec_ecdh(int curve, uint8_t *x, const uint8_t *d, const uint8_t *peer_xy);
-/* out = X||Y of a*P + b*Q for public scalars and points (any a, b < 2^(8 size)),
- * for tests and verification.  Returns 0 when the result is infinity. */
-int nc_ec_mul_add(int curve, uint8_t *out, const uint8_t *a, const uint8_t *p_xy,
-                  const uint8_t *b, const uint8_t *q_xy);
 /* cffi:end */
 
 #endif

@@ -20,8 +20,17 @@ typedef struct {
     const uint64_t *gx, *gy;
     int size;            /* bytes of a coordinate or scalar */
     nc_ecp_point (*gtab)[16]; /* gtab[i][j] = j * 16^i * G */
+    int adx;             /* 1: P-256 multiplies with MULX/ADX (ecp_adx.c) */
 } nc_ecp_curve;
 
+/* The P-256 Montgomery multiplication with MULX/ADCX/ADOX (ecp_adx.c);
+ * only called when nc_cpu_features() has NC_CPU_BMI2 and NC_CPU_ADX. */
+void nc_p256_mul_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
+void nc_p256_add_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
+void nc_p256_sub_adx(uint64_t *r, const uint64_t *a, const uint64_t *b);
+
+/* The curve and its arithmetic path, chosen from nc_cpu_features() once per
+ * call of a public entry point and used for the whole operation. */
 const nc_ecp_curve *nc_ecp_curve_get(int curve);
 /* r = k*G for a secret k (size bytes, big-endian, any value < 2^(8 size)). */
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
@@ -32,6 +41,8 @@ void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
 /* Affine X (and Y when y != NULL) as plain (non-Montgomery) limbs; returns 1,
  * or 0 for the identity.  Constant time. */
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p);
+/* r = 1/a mod n (Montgomery form in and out; Fermat, constant time). */
+void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
 /* Loads X||Y bytes into a point; returns 1 when the point is valid. */
 int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy);
 

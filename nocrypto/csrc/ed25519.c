@@ -151,6 +151,21 @@ static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
     nc_ct_wipe(&sel, sizeof sel);
 }
 
+/* X25519 public keys through the Edwards comb (RFC 7748 section 4.1: the
+ * Montgomery u of the point equals (1 + y) / (1 - y) = (Z + Y) / (Z - Y)).
+ * k is the clamped 32-byte scalar; constant time. */
+void nc_x25519_base_edwards(uint8_t out[32], const uint8_t k[32]) {
+    ge_p3 P;
+    fe25519 num, den;
+    ge_mul_base(&P, k);
+    fe_add(&num, &P.Z, &P.Y);
+    fe_sub(&den, &P.Z, &P.Y);
+    fe_invert(&den, &den);
+    fe_mul(&num, &num, &den);
+    fe_tobytes(out, &num);
+    nc_ct_wipe(&P, sizeof P);
+}
+
 /* The y coordinate with the sign of x in bit 255 (RFC 8032 5.1.2). */
 static void ge_encode(uint8_t s[32], const ge_p3 *p) {
     fe25519 zi, x, y;

@@ -239,4 +239,8 @@ static inline void fe_pow22523(fe25519 *h, const fe25519 *z) {
     fe_mul(h, &t, z);           /* 2^252 - 3 */
 }
 
+/* ed25519.c: the X25519 public key of a clamped scalar via the Edwards
+ * fixed-base comb (used by x25519.c). */
+void nc_x25519_base_edwards(uint8_t out[32], const uint8_t k[32]);
+
 #endif

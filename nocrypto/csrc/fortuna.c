@@ -91,6 +91,7 @@ void nc_fortuna_reseed_from_pools(nc_fortuna *f, uint64_t reseed_count) {
         nc_sha256_init(&c);
         nc_sha256_update(&c, digest, sizeof digest);
         nc_sha256_final(&c, s + slen);
+        nc_ct_wipe(&c, sizeof c);
         slen += 32;
         nc_sha256_init(&f->pools[i]);
         f->pool_bytes[i] = 0;

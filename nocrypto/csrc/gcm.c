@@ -19,6 +19,10 @@
 /* len(A) and len(IV) must fit the 64-bit bit counts */
 #define GCM_MAX_AAD (UINT64_MAX >> 3)
 
+static int allow_wide = 1;
+
+void nc_gcm_allow_wide(int on) { allow_wide = on != 0; }
+
 int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen) {
     if (nc_aes_init(&g->aes, key, keylen) != 0) {
         return -1;
@@ -26,12 +30,16 @@ int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen) {
     uint8_t hk[16] = {0};
     nc_aes_encrypt_blocks(&g->aes, hk, hk, 1);
     uint32_t need = NC_CPU_PCLMUL | NC_CPU_SSSE3 | NC_CPU_SSE41;
+    uint32_t wide = NC_CPU_VAES | NC_CPU_VPCLMUL | NC_CPU_AVX2;
     for (size_t i = 0; i < sizeof g->h / sizeof g->h[0]; i++) {
         g->h[i] = 0;
     }
     if ((nc_cpu_features() & need) == need) {
         nc_ghash_pclmul_init(g->h, hk);
         g->ghash_path = NC_GHASH_PATH_PCLMUL;
+        if (allow_wide && (nc_cpu_features() & wide) == wide && g->aes.path == NC_AES_PATH_NI) {
+            g->ghash_path = NC_GHASH_PATH_VPCLMUL;
+        }
     } else {
         nc_ghash_ct_init(g->h, hk);
         g->ghash_path = NC_GHASH_PATH_CT;
@@ -41,8 +49,12 @@ int nc_gcm_init(nc_gcm_key *g, const uint8_t *key, size_t keylen) {
     return 0;
 }
 
+void nc_gcm_wipe(nc_gcm_key *g) {
+    nc_ct_wipe(g, sizeof *g);
+}
+
 static void ghash(const nc_gcm_key *g, uint8_t y[16], const uint8_t *data, size_t len) {
-    if (g->ghash_path == NC_GHASH_PATH_PCLMUL) {
+    if (g->ghash_path != NC_GHASH_PATH_CT) {
         nc_ghash_pclmul(y, g->h, data, len);
     } else {
         nc_ghash_ct(y, g->h, data, len);
@@ -58,7 +70,7 @@ static void ctr32(const nc_gcm_key *g, uint8_t ctr[16], const uint8_t *in, uint8
 }
 
 static int stitched(const nc_gcm_key *g) {
-    return g->aes.path == NC_AES_PATH_NI && g->ghash_path == NC_GHASH_PATH_PCLMUL;
+    return g->aes.path == NC_AES_PATH_NI && g->ghash_path != NC_GHASH_PATH_CT;
 }
 
 static void make_j0(const nc_gcm_key *g, uint8_t j0[16], const uint8_t *nonce, size_t nlen) {
@@ -106,7 +118,11 @@ int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
     }
     nc_aes_ctr_inc32(ctr, 1);
     if (stitched(g)) {
-        size_t done = nc_gcm_ni_seal_batches(g, ctr, y, in, out, len);
+        size_t done = 0;
+        if (g->ghash_path == NC_GHASH_PATH_VPCLMUL) {
+            done = nc_gcm_vaes_seal_batches(g, ctr, y, in, out, len);
+        }
+        done += nc_gcm_ni_seal_batches(g, ctr, y, in + done, out + done, len - done);
         nc_gcm_ni_final(g, ctr, j0, y, in + done, out + done, len - done, aad_len, len, 0,
                         out + len);
     } else {
@@ -137,7 +153,11 @@ int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
     }
     nc_aes_ctr_inc32(ctr, 1);
     if (stitched(g)) {
-        size_t done = nc_gcm_ni_open_batches(g, ctr, y, in, out, len);
+        size_t done = 0;
+        if (g->ghash_path == NC_GHASH_PATH_VPCLMUL) {
+            done = nc_gcm_vaes_open_batches(g, ctr, y, in, out, len);
+        }
+        done += nc_gcm_ni_open_batches(g, ctr, y, in + done, out + done, len - done);
         nc_gcm_ni_final(g, ctr, j0, y, in + done, out + done, len - done, aad_len, len, 1, want);
     } else {
         ghash(g, y, in, len); /* hash before decrypting in place */

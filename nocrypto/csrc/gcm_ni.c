@@ -42,7 +42,7 @@ NI_PC static inline __m128i batch(__m128i b[8], const __m128i g[8], const __m128
     _Pragma("GCC unroll 8")
     for (int r = 1; r <= 8; r++) {
         AESENC8(b, _mm_loadu_si128(kk + r));
-        nc_gh_mul_acc(&a, g[r - 1], nc_gh_pow(h, 8 - r));
+        nc_gh_mul_acc(&a, g[r - 1], nc_gh_pow(h, 8 - r), nc_gh_kpow(h, 8 - r));
     }
     for (unsigned r = 9; r < nr; r++) {
         AESENC8(b, _mm_loadu_si128(kk + r));
@@ -102,7 +102,7 @@ NI_PC size_t nc_gcm_ni_seal_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_
     prev[0] = _mm_xor_si128(prev[0], acc);
     _Pragma("GCC unroll 8")
     for (int j = 0; j < 8; j++) {
-        nc_gh_mul_acc(&a, prev[j], nc_gh_pow(g->h, 7 - j));
+        nc_gh_mul_acc(&a, prev[j], nc_gh_pow(g->h, 7 - j), nc_gh_kpow(g->h, 7 - j));
     }
     acc = nc_gh_reduce(&a);
 
@@ -141,6 +141,17 @@ NI_PC size_t nc_gcm_ni_open_batches(const nc_gcm_key *g, uint8_t ctr[16], uint8_
     return done;
 }
 
+/* buf[0..len) ^= ks[0..len); full = len rounded down to 16.  Bytes past
+ * len are left alone (they stay zero for hashing). */
+NI_PC static inline void xor_into(uint8_t *buf, const uint8_t *ks, size_t len, size_t full) {
+    for (size_t i = 0; i < full; i += 16) {
+        STOREU(buf + i, _mm_xor_si128(LOADU(buf + i), LOADU(ks + i)));
+    }
+    for (size_t i = full; i < len; i++) {
+        buf[i] ^= ks[i];
+    }
+}
+
 /* The end of a message: the last len < 128 bytes, E(J0) and the length
  * block together.  Nine AES blocks run side by side (eight counters and
  * J0) and the tail's blocks plus the length block are hashed with one
@@ -154,13 +165,17 @@ NI_PC void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uin
     const __m128i k0 = _mm_loadu_si128(kk);
     __m128i c = rev32(LOADU(ctr));
     __m128i b[9];
-    size_t nb = (len + 15) / 16;
+    size_t nb = (len + 15) / 16, full = len & ~(size_t)15;
     uint8_t buf[128];
-    for (size_t i = 0; i < len; i++) {
-        buf[i] = in[i];
+    _Pragma("GCC unroll 8")
+    for (int j = 0; j < 8; j++) {
+        STOREU(buf + 16 * j, _mm_setzero_si128());
     }
-    for (size_t i = len; i < 128; i++) {
-        buf[i] = 0;
+    for (size_t i = 0; i < full; i += 16) {
+        STOREU(buf + i, LOADU(in + i));
+    }
+    for (size_t i = full; i < len; i++) {
+        buf[i] = in[i];
     }
     counters(b, c, k0);
     b[8] = _mm_xor_si128(LOADU(j0), k0);
@@ -182,9 +197,7 @@ NI_PC void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uin
         STOREU(ks + 16 * j, b[j]);
     }
     if (!open) {
-        for (size_t i = 0; i < len; i++) {
-            buf[i] ^= ks[i];
-        }
+        xor_into(buf, ks, len, full);
     }
     /* hash: (Y ^ X1) H^m ^ ... ^ Xn H^2 ^ L H, m = nb + 1 */
     nc_gacc a;
@@ -195,20 +208,21 @@ NI_PC void nc_gcm_ni_final(const nc_gcm_key *g, const uint8_t ctr[16], const uin
         if (j == 0) {
             x = _mm_xor_si128(x, acc);
         }
-        nc_gh_mul_acc(&a, x, nc_gh_pow(g->h, (int)(nb - j)));
+        nc_gh_mul_acc(&a, x, nc_gh_pow(g->h, (int)(nb - j)), nc_gh_kpow(g->h, (int)(nb - j)));
     }
     __m128i lens = _mm_set_epi64x((long long)(alen * 8), (long long)(clen * 8));
     if (nb == 0) {
         lens = _mm_xor_si128(lens, acc);
     }
-    nc_gh_mul_acc(&a, lens, nc_gh_pow(g->h, 0));
+    nc_gh_mul_acc(&a, lens, nc_gh_pow(g->h, 0), nc_gh_kpow(g->h, 0));
     acc = nc_gh_reduce(&a);
     if (open) {
-        for (size_t i = 0; i < len; i++) {
-            buf[i] ^= ks[i];
-        }
+        xor_into(buf, ks, len, full);
     }
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < full; i += 16) {
+        STOREU(out + i, LOADU(buf + i));
+    }
+    for (size_t i = full; i < len; i++) {
         out[i] = buf[i];
     }
     STOREU(tag, _mm_xor_si128(b[8], nc_gh_bswap(acc)));

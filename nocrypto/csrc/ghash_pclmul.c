@@ -1,4 +1,4 @@
-/* GHASH (NIST SP 800-38D, section 6.4) with PCLMULQDQ (table: H^1..H^9), aggregating eight
+/* GHASH (NIST SP 800-38D, section 6.4) with PCLMULQDQ, aggregating eight
  * blocks per reduction: Y' = (Y ^ X1) H^8 ^ X2 H^7 ^ ... ^ X8 H.
  * See ghash_pclmul.h for the representation and the reduction. */
 #include "gcm_impl.h"
@@ -12,15 +12,24 @@
 NC_PCLMUL_TARGET static __m128i mul1(__m128i a, __m128i b) {
     nc_gacc acc;
     nc_gh_zero(&acc);
-    nc_gh_mul_acc(&acc, a, b);
+    nc_gh_mul_acc(&acc, a, b, nc_gh_kkey(b));
     return nc_gh_reduce(&acc);
+}
+
+NC_PCLMUL_TARGET static inline void put(uint64_t *at, __m128i x) {
+    _mm_storeu_si128((__m128i *)(void *)at, x);
 }
 
 NC_PCLMUL_TARGET void nc_ghash_pclmul_init(uint64_t *h, const uint8_t hkey[16]) {
     __m128i h1 = nc_gh_bswap(_mm_loadu_si128((const __m128i *)(const void *)hkey));
     __m128i p = h1;
-    for (int i = 0; i < 9; i++) {
-        _mm_storeu_si128((__m128i *)(void *)(h + 2 * i), p);
+    for (int i = 0; i < 16; i++) {
+        if (i < 9) {
+            put(h + 2 * i, p);
+            put(h + NC_GCM_K9 + 2 * i, nc_gh_kkey(p));
+        }
+        put(h + NC_GCM_HREV16 + 2 * (15 - i), p);
+        put(h + NC_GCM_KREV16 + 2 * (15 - i), nc_gh_kkey(p));
         p = mul1(p, h1);
     }
 }
@@ -36,7 +45,7 @@ NC_PCLMUL_TARGET void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const ui
             if (j == 0) {
                 x = _mm_xor_si128(x, acc);
             }
-            nc_gh_mul_acc(&a, x, nc_gh_pow(h, 7 - j));
+            nc_gh_mul_acc(&a, x, nc_gh_pow(h, 7 - j), nc_gh_kpow(h, 7 - j));
         }
         acc = nc_gh_reduce(&a);
     }
@@ -45,7 +54,10 @@ NC_PCLMUL_TARGET void nc_ghash_pclmul(uint8_t y[16], const uint64_t *h, const ui
         size_t n = len < 16 ? len : 16;
         memcpy(blk, data, n);
         __m128i x = nc_gh_bswap(_mm_loadu_si128((const __m128i *)(const void *)blk));
-        acc = mul1(_mm_xor_si128(acc, x), nc_gh_pow(h, 0));
+        nc_gacc a;
+        nc_gh_zero(&a);
+        nc_gh_mul_acc(&a, _mm_xor_si128(acc, x), nc_gh_pow(h, 0), nc_gh_kpow(h, 0));
+        acc = nc_gh_reduce(&a);
         nc_ct_wipe(blk, sizeof blk);
         data += n;
         len -= n;

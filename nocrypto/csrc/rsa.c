@@ -38,19 +38,19 @@ int nc_rsa_key_init(nc_rsa_key *k, const uint8_t *n, size_t nlen, uint64_t e,
     return 0;
 }
 
-/* state: re (N) | um (N); work: 8 N; bignum scratch: 24 N + 8. */
+/* work: 8 N; bignum scratch: 24 N + 8. */
 size_t nc_rsa_scratch_limbs(const nc_rsa_key *k) {
     return (size_t)k->n.n * 36 + 16;
 }
 
 int nc_rsa_blind_start(const nc_rsa_key *k, uint8_t *t, const uint8_t *r, const uint8_t *u,
-                       size_t rlen, uint64_t *scratch) {
-    const nc_mont *mn = &k->n;
+                       size_t rlen, uint64_t *state, uint64_t *scratch) {
+    const nc_bn_mont *mn = &k->n;
     size_t N = mn->n;
     if (rlen > 2 * (size_t)mn->nbytes) {
         return -1;
     }
-    uint64_t *re = scratch, *um = re + N, *x = um + N, *rm = x + 2 * N, *s = rm + N;
+    uint64_t *re = state, *um = state + N, *x = scratch, *rm = x + 2 * N, *s = rm + N;
     uint8_t eb[8];
     nc_store_be64(eb, k->e);
     nc_bn_decode(x, 2 * N, r, rlen);
@@ -61,18 +61,37 @@ int nc_rsa_blind_start(const nc_rsa_key *k, uint8_t *t, const uint8_t *r, const 
     nc_mont_mul(mn, rm, rm, um, s);               /* r u R */
     nc_mont_from(mn, rm, rm, s);
     nc_bn_encode(t, mn->nbytes, rm, N);
-    nc_ct_wipe(x, 4 * N * sizeof(uint64_t));
+    nc_ct_wipe(scratch, nc_rsa_scratch_limbs(k) * sizeof(uint64_t));
     return 0;
+}
+
+void nc_rsa_blind_finish(const nc_rsa_key *k, uint64_t *state, const uint8_t *tinv,
+                         uint64_t *scratch) {
+    const nc_bn_mont *mn = &k->n;
+    size_t N = mn->n;
+    uint64_t *b = state + N, *x = scratch, *s = scratch + N;
+    nc_bn_decode(x, N, tinv, mn->nbytes);
+    nc_mont_mul(mn, b, x, b, s);      /* t^-1 u = r^-1 */
+    nc_mont_mul(mn, b, b, mn->rr, s); /* r^-1 R */
+    nc_ct_wipe(scratch, (size_t)N * 4 * sizeof(uint64_t));
+}
+
+void nc_rsa_blind_update(const nc_rsa_key *k, uint64_t *state, uint64_t *scratch) {
+    const nc_bn_mont *mn = &k->n;
+    size_t N = mn->n;
+    nc_mont_sqr(mn, state, state, scratch);
+    nc_mont_sqr(mn, state + N, state + N, scratch);
+    nc_ct_wipe(scratch, (size_t)N * 3 * sizeof(uint64_t));
 }
 
 /* The blinded CRT core; res (N limbs) = in^d mod n.  Returns the fault
  * check as a 0/1 word. */
 static uint64_t private_core(const nc_rsa_key *k, uint64_t *res, const uint8_t *in,
-                             const uint8_t *tinv, uint64_t *scratch) {
-    const nc_mont *mn = &k->n, *mp = &k->p, *mq = &k->q;
+                             const uint64_t *state, uint64_t *scratch) {
+    const nc_bn_mont *mn = &k->n, *mp = &k->p, *mq = &k->q;
     size_t N = mn->n, P = mp->n, Q = mq->n;
-    uint64_t *re = scratch, *um = re + N;
-    uint64_t *cx = um + N, *cb = cx + N, *m1 = cb + N, *m2 = m1 + N, *h = m2 + N;
+    const uint64_t *re = state, *rinv = state + N;
+    uint64_t *cx = scratch, *cb = cx + N, *m1 = cb + N, *m2 = m1 + N, *h = m2 + N;
     uint64_t *hq = h + N, *tmp = hq + 2 * N, *s = tmp + N;
     uint8_t eb[8];
 
@@ -99,11 +118,8 @@ static uint64_t private_core(const nc_rsa_key *k, uint64_t *res, const uint8_t *
         hq[i] = v;
     } /* hq < n now: the limbs from N up are zero */
 
-    /* unblind: r^-1 = tinv u; m = m' r^-1 */
-    nc_bn_decode(tmp, N, tinv, mn->nbytes);
-    nc_mont_mul(mn, tmp, tmp, um, s); /* r^-1 plain */
-    nc_mont_mul(mn, hq, hq, mn->rr, s);
-    nc_mont_mul(mn, res, hq, tmp, s);
+    /* unblind: m = m' r^-1 */
+    nc_mont_mul(mn, res, hq, rinv, s);
 
     /* fault check: res^e must give the input back */
     nc_mont_mul(mn, tmp, res, mn->rr, s);
@@ -115,10 +131,10 @@ static uint64_t private_core(const nc_rsa_key *k, uint64_t *res, const uint8_t *
     return ok;
 }
 
-int nc_rsa_private(const nc_rsa_key *k, uint8_t *out, const uint8_t *in, const uint8_t *tinv,
+int nc_rsa_private(const nc_rsa_key *k, uint8_t *out, const uint8_t *in, const uint64_t *state,
                    uint64_t *scratch) {
     uint64_t res[NC_BN_MAX_LIMBS];
-    uint64_t ok = private_core(k, res, in, tinv, scratch);
+    uint64_t ok = private_core(k, res, in, state, scratch);
     uint64_t keep = nc_ct_mask64(ok);
     for (size_t i = 0; i < k->n.n; i++) {
         res[i] &= keep;
@@ -156,11 +172,11 @@ static void keep_tail(uint8_t *em, size_t len, uint32_t mlen, uint32_t ok) {
     }
 }
 
-int nc_rsa_decrypt_pkcs1(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
-                         uint64_t *scratch) {
+int nc_rsa_decrypt_pkcs1(const nc_rsa_key *k, uint8_t *em, const uint8_t *in,
+                         const uint64_t *state, uint64_t *scratch) {
     size_t len = k->n.nbytes;
     uint32_t sep;
-    int fault = nc_rsa_private(k, em, in, tinv, scratch);
+    int fault = nc_rsa_private(k, em, in, state, scratch);
     uint32_t ok = pkcs1_type2(em, len, &sep) & (uint32_t)(fault + 1);
     uint32_t mlen = (uint32_t)len - 1 - sep;
     keep_tail(em, len, mlen, ok);
@@ -186,13 +202,14 @@ static void mgf1_xor(int alg, uint8_t *out, size_t olen, const uint8_t *seed, si
     nc_ct_wipe(&ctx, sizeof ctx);
 }
 
-int nc_rsa_decrypt_oaep(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, const uint8_t *tinv,
-                        int hash_alg, int mgf_alg, const uint8_t *lhash, uint64_t *scratch) {
+int nc_rsa_decrypt_oaep(const nc_rsa_key *k, uint8_t *em, const uint8_t *in,
+                        const uint64_t *state, int hash_alg, int mgf_alg, const uint8_t *lhash,
+                        uint64_t *scratch) {
     size_t len = k->n.nbytes, hlen = nc_hash_size(hash_alg), mhlen = nc_hash_size(mgf_alg);
     if (hlen == 0 || mhlen == 0 || len < 2 * hlen + 2) {
         return -1;
     }
-    int fault = nc_rsa_private(k, em, in, tinv, scratch);
+    int fault = nc_rsa_private(k, em, in, state, scratch);
     /* EM = Y || maskedSeed || maskedDB */
     uint8_t *seed = em + 1, *db = em + 1 + hlen;
     size_t dblen = len - hlen - 1;
@@ -216,12 +233,12 @@ int nc_rsa_decrypt_oaep(const nc_rsa_key *k, uint8_t *em, const uint8_t *in, con
 }
 
 void nc_rsa_tls_premaster(const nc_rsa_key *k, uint8_t *out, const uint8_t *in,
-                          const uint8_t *tinv, const uint8_t *random48, uint32_t client_version,
+                          const uint64_t *state, const uint8_t *random48, uint32_t client_version,
                           uint32_t fail, uint64_t *scratch) {
     uint8_t em[NC_BN_MAX_BYTES];
     size_t len = k->n.nbytes;
     uint32_t sep;
-    int fault = nc_rsa_private(k, em, in, tinv, scratch);
+    int fault = nc_rsa_private(k, em, in, state, scratch);
     uint32_t ok = pkcs1_type2(em, len, &sep) & (uint32_t)(fault + 1);
     ok &= nc_ct_eq32(sep, (uint32_t)(len - 49));
     ok &= nc_ct_eq32(em[len - 48], (client_version >> 8) & 0xFF);

@@ -75,7 +75,12 @@ int nc_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u) {
     return 1 ^ nc_x25519_is_zero(out, 32);
 }
 
+/* X25519(k, 9) equals the u coordinate of [k]B on the birationally
+ * equivalent Edwards curve; the comb there is about 3 times faster than
+ * the ladder. */
 void nc_x25519_base(uint8_t *out, const uint8_t *scalar) {
-    uint8_t nine[32] = {9};
-    (void)nc_x25519(out, scalar, nine);
+    uint8_t k[32];
+    clamp(k, scalar);
+    nc_x25519_base_edwards(out, k);
+    nc_ct_wipe(k, sizeof k);
 }

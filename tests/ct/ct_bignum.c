@@ -8,7 +8,7 @@ static uint64_t scratch[24 * 32 + 8];
 
 int main(void) {
     uint8_t m[256], base[256], e[256], out[256];
-    nc_mont c;
+    nc_bn_mont c;
     ct_report_paths("ct_bignum");
     FOR_EACH_PATH(path) {
         ct_fill(m, sizeof m, 10 + (uint32_t)path);

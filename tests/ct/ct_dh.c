@@ -33,13 +33,14 @@ static const uint8_t FFDHE2048_P[256] = {
 static uint64_t scratch[24 * 32 + 8];
 
 int main(void) {
-    nc_mont c;
+    nc_bn_mont c;
     uint8_t x[256], g[1] = {2}, pub[256], peer[256], shared[256];
     ct_report_paths("ct_dh");
-    if (nc_mont_init(&c, FFDHE2048_P, sizeof FFDHE2048_P) != 0) {
-        return 1;
-    }
     FOR_EACH_PATH(path) {
+        /* the context records the path (assembly or C rows) */
+        if (nc_mont_init(&c, FFDHE2048_P, sizeof FFDHE2048_P) != 0) {
+            return 1;
+        }
         size_t lens[2] = {32, 255};
         for (int i = 0; i < 2; i++) {
             ct_fill(x, sizeof x, 60 + (uint32_t)(2 * path + i));

@@ -9,10 +9,11 @@
 #include "rsa.h"
 
 static uint64_t scratch[36 * 32 + 16];
+static uint64_t state[2 * 32];
 static nc_rsa_key key;
 
 /* the values of p and q are secret; their lengths (limb and byte counts) are not */
-static void secret_mont(nc_mont *c) {
+static void secret_mont(nc_bn_mont *c) {
     SECRET(c->m, sizeof c->m);
     SECRET(c->rr, sizeof c->rr);
     SECRET(c->one, sizeof c->one);
@@ -33,8 +34,9 @@ static void blind(void) {
     memcpy(u, BLIND_U, sizeof u);
     SECRET(r, sizeof r);
     SECRET(u, sizeof u);
-    nc_rsa_blind_start(&key, t, r, u, sizeof r, scratch);
+    nc_rsa_blind_start(&key, t, r, u, sizeof r, state, scratch);
     PUBLIC(t, sizeof t); /* t = r u is uniformly random: public by design */
+    nc_rsa_blind_finish(&key, state, BLIND_TINV, scratch);
 }
 
 int main(void) {
@@ -63,7 +65,7 @@ int main(void) {
         ct_fill(in, sizeof in, 40 + (uint32_t)path);
         in[0] = 0;
         blind();
-        int rc = nc_rsa_private(&key, out, in, BLIND_TINV, scratch);
+        int rc = nc_rsa_private(&key, out, in, state, scratch);
         PUBLIC(&rc, sizeof rc);
         PUBLIC(out, sizeof out);
         bad |= rc != 0;
@@ -72,8 +74,14 @@ int main(void) {
         memcpy(in, PMS_CT, sizeof in);
         SECRET(in, sizeof in);
         blind();
-        int mlen = nc_rsa_decrypt_pkcs1(&key, out, in, BLIND_TINV, scratch);
+        int mlen = nc_rsa_decrypt_pkcs1(&key, out, in, state, scratch);
         PUBLIC(&mlen, sizeof mlen); /* the verdict is the caller's */
+        bad |= mlen != 48;
+
+        /* a squared (updated) blinding pair */
+        nc_rsa_blind_update(&key, state, scratch);
+        mlen = nc_rsa_decrypt_pkcs1(&key, out, in, state, scratch);
+        PUBLIC(&mlen, sizeof mlen);
         bad |= mlen != 48;
 
         /* OAEP (SHA-256, MGF1-SHA-256, empty label) of a secret ciphertext */
@@ -81,7 +89,7 @@ int main(void) {
         memcpy(oct, OAEP_CT, sizeof oct);
         SECRET(oct, sizeof oct);
         blind();
-        mlen = nc_rsa_decrypt_oaep(&key, out, oct, BLIND_TINV, NC_SHA256, NC_SHA256, OAEP_LHASH,
+        mlen = nc_rsa_decrypt_oaep(&key, out, oct, state, NC_SHA256, NC_SHA256, OAEP_LHASH,
                                    scratch);
         PUBLIC(&mlen, sizeof mlen);
         PUBLIC(out, sizeof out);
@@ -91,12 +99,12 @@ int main(void) {
         blind();
         ct_fill(rnd, sizeof rnd, 50);
         SECRET(rnd, sizeof rnd);
-        nc_rsa_tls_premaster(&key, pms, in, BLIND_TINV, rnd, 0x0303, 0, scratch);
+        nc_rsa_tls_premaster(&key, pms, in, state, rnd, 0x0303, 0, scratch);
         PUBLIC(pms, sizeof pms);
         bad |= memcmp(pms, PMS_SECRET, 48) != 0;
         /* wrong version: the random one comes back */
         blind();
-        nc_rsa_tls_premaster(&key, pms, in, BLIND_TINV, rnd, 0x0302, 0, scratch);
+        nc_rsa_tls_premaster(&key, pms, in, state, rnd, 0x0302, 0, scratch);
         PUBLIC(pms, sizeof pms);
         PUBLIC(rnd, sizeof rnd);
         bad |= memcmp(pms, rnd, 48) != 0;

@@ -8,10 +8,12 @@ from typing import Any
 import cryptography_vectors
 
 
-def records(path: str) -> Iterator[dict[str, Any]]:
+def records(path: str, start: str | None = None) -> Iterator[dict[str, Any]]:
     """Each test record as a dict of its fields (upper-cased names), plus
     "_section" (e.g. "ENCRYPT") and the bracketed parameters in force, and
-    "FAIL": True for records marked FAIL."""
+    "FAIL": True for records marked FAIL.  A record ends at a blank line, or,
+    when ``start`` names a field (for files whose records hold blank lines),
+    only where the next record's ``start`` field begins."""
     section = ""
     params: dict[str, str] = {}
     cur: dict[str, Any] = {}
@@ -19,8 +21,10 @@ def records(path: str) -> Iterator[dict[str, Any]]:
         lines = list(f)
     for raw in [*lines, "\n"]:
         line = raw.strip()
-        if not line or line.startswith("#"):
-            if cur:
+        if line.startswith("#"):
+            continue
+        if not line:
+            if cur and start is None:
                 yield cur
                 cur = {}
             continue
@@ -40,7 +44,7 @@ def records(path: str) -> Iterator[dict[str, Any]]:
             continue
         k, _, v = line.partition("=")
         key = k.strip().upper()
-        if key in ("COUNT",) and cur:
+        if key in ("COUNT", start) and cur:
             yield cur
             cur = {}
         if not cur:

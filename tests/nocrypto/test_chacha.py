@@ -187,6 +187,23 @@ def test_aead_matches_openssl(key: bytes, nonce: bytes, aad: bytes, n: int, seed
     assert ChaCha20Poly1305(key).decrypt(nonce, ours, aad) == data
 
 
+# Where the code changes strategy: one block (scalar), the short AEAD path
+# (<= 192), SSSE3 (<= 256), AVX2 batches of 512 with their tails, and the
+# AVX2 Poly1305 (from 48 blocks, in groups of eight).
+BOUNDARIES = [0, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 511, 512, 513,
+              767, 768, 769, 895, 896, 1023, 1024, 1025, 1279, 1280, 4096, 16383, 16384, 16385]
+
+
+@pytest.mark.parametrize("n", BOUNDARIES)
+def test_aead_at_strategy_boundaries(n: int, impl: str) -> None:
+    key, nonce, data = _data(n, 32), _data(n + 1, 12), _data(n + 2, n)
+    for aad in (b"", b"a", _data(n + 3, 16), _data(n + 4, 17)):
+        sealed = ChaCha20Poly1305(key).encrypt(nonce, data, aad)
+        assert sealed == OracleAEAD(key).encrypt(nonce, data, aad)
+        assert ChaCha20Poly1305(key).decrypt(nonce, sealed, aad) == data
+    assert poly1305(key, data) == Poly1305.generate_tag(key, data)
+
+
 @both_paths
 @given(key=st.binary(min_size=32, max_size=32), nonce=st.binary(min_size=12, max_size=12),
        aad=st.binary(max_size=64), n=st.integers(0, 5_000), seed=st.integers(0, 2**32),

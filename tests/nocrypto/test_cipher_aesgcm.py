@@ -5,6 +5,7 @@ the AES-NI + PCLMULQDQ path and the portable constant-time path."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,8 +24,25 @@ with_impl = settings(suppress_health_check=[*settings().suppress_health_check,
                                             HealthCheck.function_scoped_fixture])
 
 
-def _expect_hardware(impl: str) -> bool:
-    return impl == "hardware" and {"aesni", "pclmulqdq"} <= nocrypto.cpu.detected()
+@pytest.fixture(params=["wide", "aesni", "portable"])
+def impl(request: pytest.FixtureRequest) -> Iterator[str]:
+    """GCM has three loops: 256-bit VAES/VPCLMULQDQ, 128-bit AES-NI +
+    PCLMULQDQ, and portable C.  Keys pick theirs when created."""
+    lib.nc_gcm_allow_wide(1 if request.param == "wide" else 0)
+    try:
+        with nocrypto.cpu.portable(request.param == "portable"):
+            yield str(request.param)
+    finally:
+        lib.nc_gcm_allow_wide(1)
+
+
+def _expected_implementation(impl: str) -> str:
+    have = nocrypto.cpu.detected()
+    if impl == "portable" or not {"aesni", "pclmulqdq", "ssse3", "sse4_1"} <= have:
+        return "portable"
+    if impl == "wide" and {"vaes", "vpclmulqdq", "avx2"} <= have:
+        return "vaes"
+    return "aesni"
 
 
 @functools.cache
@@ -40,7 +58,7 @@ def test_cavp_encrypt(impl: str, size: int) -> None:
         key = rec["KEY"]
         if key not in keys:
             keys[key] = AESGCM(bytes.fromhex(key))
-            assert keys[key].hardware == _expect_hardware(impl)
+            assert keys[key].implementation == _expected_implementation(impl)
         iv, pt, aad, ct, tag = (bytes.fromhex(rec[k]) for k in ("IV", "PT", "AAD", "CT", "TAG"))
         out = keys[key].encrypt(iv, pt, aad)
         assert out[: len(pt)] == ct
@@ -258,3 +276,33 @@ def test_empty_everything(impl: str) -> None:
     key, nonce = bytes(16), bytes(12)
     assert AESGCM(key).encrypt(nonce, b"", None) == OracleGCM(key).encrypt(nonce, b"", None)
     assert AESGCM(key).decrypt(nonce, OracleGCM(key).encrypt(nonce, b"", b"z"), b"z") == b""
+
+
+def test_batch_boundaries(impl: str) -> None:
+    """Every length around the 128- and 256-byte batch edges, in place too."""
+    key, nonce, aad = bytes(range(32)), bytes(range(12)), b"header"
+    aead, oracle = AESGCM(key), OracleGCM(key)
+    assert aead.implementation == _expected_implementation(impl)
+    lengths = sorted({n + d for n in (0, 128, 256, 384, 512, 768, 1024) for d in range(-17, 18)
+                      if n + d >= 0})
+    for n in lengths:
+        msg = bytes((i * 13 + n) & 0xFF for i in range(n))
+        expect = oracle.encrypt(nonce, msg, aad)
+        assert aead.encrypt(nonce, msg, aad) == expect, n
+        buf = bytearray(expect)
+        assert aead.decrypt_into(nonce, buf, aad, buf) == n
+        assert bytes(buf[:n]) == msg
+
+
+def test_expanded_key_is_wiped_by_destructor() -> None:
+    g = ffi.new("nc_gcm_key *")
+    assert lib.nc_gcm_init(g, bytes(range(1, 17)), 16) == 0
+    assert any(g.aes.rk[i] for i in range(120))
+    lib.nc_gcm_wipe(g)
+    assert not any(g.aes.rk[i] for i in range(120)) and not any(g.h[i] for i in range(56))
+    k = ffi.new("nc_aes_key *")
+    assert lib.nc_aes_init(k, bytes(range(1, 33)), 32) == 0
+    lib.nc_aes_wipe(k)
+    assert not any(k.rk[i] for i in range(120)) and k.rounds == 0
+    aead = AESGCM(bytes(16))
+    assert aead.encrypt(bytes(12), b"x") == OracleGCM(bytes(16)).encrypt(bytes(12), b"x", None)

@@ -174,3 +174,19 @@ def test_immutable() -> None:
         key._pub = b""  # type: ignore[misc]
     with pytest.raises(AttributeError):
         dh.FFDHE2048._p = 5  # type: ignore[misc]
+
+
+def test_default_rng() -> None:
+    a, b = dh.FFDHE3072.generate_private(), dh.FFDHE3072.generate_private()
+    assert a.public_value() != b.public_value()
+    assert a.exchange(b.public_value()) == b.exchange(a.public_value())
+
+
+def test_both_paths_agree(impl: str) -> None:
+    # groups made inside the test take the path `impl` selects
+    for name in ("ffdhe2048", "ffdhe3072"):
+        grp = dh.DHGroup(dh.group(name).p, 2, exponent_bits=256)
+        a, b = grp.generate_private(det_rng(1)), grp.generate_private(det_rng(2))
+        x = int.from_bytes(det_rng(1)(32), "big") | (1 << 255)
+        assert a.public_value() == pow(2, x, grp.p).to_bytes(grp.size_bytes, "big")
+        assert a.exchange(b.public_value()) == b.exchange(a.public_value())

@@ -1,6 +1,9 @@
 """X25519 and P-256/P-384 ECDH (nocrypto.ec): RFC 7748 and Wycheproof known
 answers, SEC 1 encodings, and differential tests against pyca/cryptography.
 
+P-256 has a MULX/ADX path beside portable C; the tests that take the
+`impl` fixture run on both.
+
 Wycheproof "acceptable" verdicts: for X25519 they are public values that
 RFC 7748 accepts (twist points, non-canonical u, low-order points giving an
 all-zero secret); x25519() computes them and must give the listed shared
@@ -19,7 +22,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec as oec
 from cryptography.hazmat.primitives.asymmetric import x25519 as ox
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nocrypto import ec
@@ -71,6 +74,29 @@ def test_wycheproof_x25519(group: dict[str, Any], test: dict[str, Any]) -> None:
     assert test["result"] in ("valid", "acceptable")
     assert shared.hex() == test["shared"]
     assert ec.x25519_is_zero(shared) == ("ZeroSharedSecret" in test["flags"])
+
+
+@pytest.mark.parametrize("fill", [0x00, 0xFF, 0x55, 0x80])
+def test_x25519_base_agrees_with_ladder(fill: int) -> None:
+    # x25519_base uses the Edwards comb; x25519(k, 9) the Montgomery ladder
+    k = bytes([fill]) * 32
+    assert ec.x25519_base(k) == ec.x25519(k, (9).to_bytes(32, "little"))
+
+
+def test_x25519_key_object() -> None:
+    a = ec.X25519PrivateKey.generate(rng=lambda n: bytes([5]) * n)
+    b = ec.X25519PrivateKey.generate()
+    assert a.public_key() == ec.x25519_base(bytes([5]) * 32)
+    assert a.private_bytes() == bytes([5]) * 32
+    assert a.exchange(b.public_key()) == b.exchange(a.public_key())
+    with pytest.raises(ec.ECError, match="small order"):
+        a.exchange(bytes(32))
+    with pytest.raises(ec.ECError, match="small order"):
+        a.exchange((1).to_bytes(32, "little"))
+    with pytest.raises(ValueError, match="32 bytes"):
+        a.exchange(bytes(31))
+    with pytest.raises(AttributeError):
+        a._pub = b""
 
 
 def test_x25519_lengths() -> None:
@@ -154,7 +180,7 @@ def _ecdh_case(test: dict[str, Any], curve_name: str, point: bytes | None) -> No
 
 
 @pytest.mark.parametrize("name", ["ecdh_secp256r1_test", "ecdh_secp384r1_test"])
-def test_wycheproof_ecdh_spki(name: str) -> None:
+def test_wycheproof_ecdh_spki(name: str, impl: str) -> None:
     data = wycheproof.load(name)
     seen = 0
     for group in data["testGroups"]:
@@ -169,7 +195,7 @@ def test_wycheproof_ecdh_spki(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["ecdh_secp256r1_ecpoint_test", "ecdh_secp384r1_ecpoint_test"])
-def test_wycheproof_ecdh_ecpoint(name: str) -> None:
+def test_wycheproof_ecdh_ecpoint(name: str, impl: str) -> None:
     data = wycheproof.load(name)
     for group in data["testGroups"]:
         for test in group["tests"]:
@@ -218,6 +244,12 @@ def test_generate_uses_rng_and_rejects_out_of_range() -> None:
     assert (key.public_key().x, key.public_key().y) == (pub.x, pub.y)
 
 
+def test_generate_with_the_default_rng() -> None:
+    a, b = ec.ECPrivateKey.generate(ec.P384), ec.ECPrivateKey.generate(ec.P384)
+    assert a.private_bytes() != b.private_bytes()
+    assert a.exchange(b.public_key()) == b.exchange(a.public_key())
+
+
 def test_keys_are_immutable() -> None:
     key = ec.ECPrivateKey.from_bytes(ec.P256, (9).to_bytes(32, "big"))
     with pytest.raises(AttributeError):
@@ -228,7 +260,9 @@ def test_keys_are_immutable() -> None:
 
 @pytest.mark.parametrize("curve_name", ["secp256r1", "secp384r1"])
 @given(data=st.data())
-def test_ecdh_and_encodings_match_oracle(curve_name: str, data: st.DataObject) -> None:
+# impl switches the path for the whole test, which is what every example wants.
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_ecdh_and_encodings_match_oracle(curve_name: str, impl: str, data: st.DataObject) -> None:
     curve, n, ocurve = CURVES[curve_name]
     d1 = data.draw(st.integers(1, n - 1))
     d2 = data.draw(st.integers(1, n - 1))
@@ -245,3 +279,28 @@ def test_ecdh_and_encodings_match_oracle(curve_name: str, data: st.DataObject) -
     mine = k1.public_key().to_bytes()
     assert mine == o1.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+
+@pytest.mark.parametrize("curve", [ec.P256, ec.P384], ids=lambda c: c.name)
+@given(data=st.binary(max_size=120), prefix=st.sampled_from([b"", b"\x02", b"\x03", b"\x04"]))
+def test_point_decoder_never_crashes(curve: ec.Curve, data: bytes, prefix: bytes) -> None:
+    blob = prefix + data
+    try:
+        pub = ec.ECPublicKey.from_bytes(curve, blob)
+    except ec.ECError:
+        return
+    # anything accepted is a point the oracle accepts too, and round-trips
+    ocurve = oec.SECP256R1() if curve is ec.P256 else oec.SECP384R1()
+    opub = oec.EllipticCurvePublicKey.from_encoded_point(ocurve, blob)
+    assert (pub.x, pub.y) == (opub.public_numbers().x, opub.public_numbers().y)
+    assert ec.ECPublicKey.from_bytes(curve, pub.to_bytes(blob[0] != 4)) == pub
+
+
+@given(st.binary(min_size=48, max_size=48))
+def test_scalar_decoder_never_crashes(raw: bytes) -> None:
+    for curve in (ec.P256, ec.P384):
+        try:
+            key = ec.ECPrivateKey.from_bytes(curve, raw[: curve.size])
+        except ec.ECError:
+            continue
+        assert key.private_bytes() == raw[: curve.size]

@@ -8,6 +8,7 @@ extended signatures) must be rejected.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import cryptography_vectors
@@ -48,6 +49,30 @@ def test_rfc8032(sk: str, pk: str, msg: str, sig: str) -> None:
     assert ed25519.sign(seed, m).hex() == sig
     assert ed25519.verify(bytes.fromhex(pk), m, bytes.fromhex(sig))
     assert not ed25519.verify(bytes.fromhex(pk), m + b"!", bytes.fromhex(sig))
+
+
+def test_rfc8032_test_sha_abc() -> None:
+    seed = bytes.fromhex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42")
+    msg = hashlib.sha512(b"abc").digest()
+    pub = ed25519.public_key(seed)
+    assert pub.hex() == "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf"
+    sig = ed25519.sign(seed, msg)
+    assert sig.hex() == (
+        "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b589"
+        "09351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704")
+    assert ed25519.verify(pub, msg, sig)
+
+
+def test_rfc8032_test_1024() -> None:
+    """TEST 1024: the 1023-byte message, key and signature as Wycheproof's
+    ed25519_test tc83 carries them, signed here from the RFC's secret key."""
+    seed = bytes.fromhex("f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5")
+    (group, test), = [(g, t) for g in wycheproof.load("ed25519_test")["testGroups"]
+                      for t in g["tests"] if t["tcId"] == 83]
+    msg = bytes.fromhex(test["msg"])
+    assert len(msg) == 1023
+    assert ed25519.public_key(seed).hex() == group["publicKey"]["pk"]
+    assert ed25519.sign(seed, msg).hex() == test["sig"]
 
 
 def test_djb_sign_input() -> None:
@@ -109,6 +134,9 @@ def test_generate_and_immutability() -> None:
     assert key.public_key() == ed25519.public_key(bytes([7]) * 32)
     with pytest.raises(AttributeError):
         key._key = None
+    fresh = ed25519.Ed25519PrivateKey.generate()
+    assert fresh.public_key() != ed25519.Ed25519PrivateKey.generate().public_key()
+    assert ed25519.verify(fresh.public_key(), b"m", fresh.sign(b"m"))
 
 
 @given(st.binary(min_size=32, max_size=32), st.binary(max_size=300))
@@ -125,3 +153,14 @@ def test_matches_oracle(seed: bytes, msg: bytes) -> None:
     assert not ed25519.verify(pub, msg, tampered)
     with pytest.raises(InvalidSignature):
         OPub.from_public_bytes(pub).verify(tampered, msg)
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(max_size=70), st.binary(max_size=20))
+def test_verify_never_crashes_and_agrees_with_oracle(pub: bytes, sig: bytes, msg: bytes) -> None:
+    ours = ed25519.verify(pub, msg, sig)
+    try:
+        OPub.from_public_bytes(pub).verify(sig, msg)
+        theirs = True
+    except (InvalidSignature, ValueError):
+        theirs = False
+    assert ours == theirs

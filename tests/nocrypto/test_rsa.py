@@ -122,7 +122,7 @@ def test_pkcs1v15_sign_digest_both_ways(name: str, msg: bytes, seed: int) -> Non
 
 
 @pytest.mark.parametrize("bits", [1024, 1536, 2056, 3072, 4096])
-def test_sizes_sign_like_oracle(bits: int) -> None:
+def test_sizes_sign_like_oracle(impl: str, bits: int) -> None:
     okey = oracle_key(bits, 3)
     key = ours(okey)
     digest = oracle_digest("sha256", b"abc")
@@ -131,7 +131,7 @@ def test_sizes_sign_like_oracle(bits: int) -> None:
     assert key.size_bits == bits
 
 
-def test_unbalanced_primes() -> None:
+def test_unbalanced_primes(impl: str) -> None:
     # primes of 1000 and 1048 bits: unequal limb counts in the CRT
     rnd = random.Random(5)
 
@@ -173,7 +173,7 @@ def _pkcs1_block(k: int, payload: bytes, rnd: random.Random, *, first: bytes = b
     return block
 
 
-def test_premaster_good_and_bad() -> None:
+def test_premaster_good_and_bad(impl: str) -> None:
     okey = oracle_key(2048)
     key = ours(okey)
     pn = okey.private_numbers()
@@ -439,3 +439,62 @@ def test_pkcs1v15_sign_message_like_oracle() -> None:
         assert key.public_key().verify_pkcs1v15(name, b"hello", sig)
         assert not key.public_key().verify_pkcs1v15(name, b"hellO", sig)
         assert not key.public_key().verify_pkcs1v15(name, b"hello", sig[1:])
+
+
+def test_blinding_refresh_and_squaring(impl: str) -> None:
+    # 70 signatures cross two fresh draws and many squared pairs; every one
+    # must be the deterministic PKCS#1 v1.5 signature.
+    okey = oracle_key(1024)
+    key = ours(okey)
+    digest = oracle_digest("sha256", b"many")
+    want = okey.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+    rnd = det_rng(3)
+    assert all(key.sign_pkcs1v15_digest("sha256", digest, rng=rnd) == want for _ in range(70))
+
+
+def test_blinding_threads() -> None:
+    import threading
+
+    okey = oracle_key(1024)
+    key = ours(okey)
+    results: list[bool] = []
+
+    def worker(i: int) -> None:
+        digest = oracle_digest("sha256", bytes([i]))
+        want = okey.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
+        rnd = det_rng(i)
+        results.extend(key.sign_pkcs1v15_digest("sha256", digest, rng=rnd) == want
+                       for _ in range(20))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 80 and all(results)
+
+
+def test_default_rng() -> None:
+    # nocrypto.rng.random_bytes serves when no rng is passed
+    okey = oracle_key(2048)
+    key = ours(okey)
+    sig = key.sign_pss("sha256", b"m")
+    okey.public_key().verify(sig, b"m", padding.PSS(padding.MGF1(hashes.SHA256()), 32),
+                             hashes.SHA256())
+    ct = key.public_key().encrypt_oaep(b"secret")
+    assert key.decrypt_oaep(ct) == b"secret"
+    ct = key.public_key().encrypt_pkcs1v15(b"secret")
+    assert key.decrypt_pkcs1v15(ct) == b"secret"
+    assert len(key.tls_premaster_decrypt(b"", 0x0303)) == 48
+    assert rsa.generate(1024).size_bits == 1024
+
+
+@settings(max_examples=40)
+@given(st.one_of(st.binary(max_size=300), st.binary(min_size=128, max_size=128)),
+       st.integers(0, 0xFFFF))
+def test_premaster_never_raises(ct: bytes, version: int) -> None:
+    # any ciphertext and version: 48 bytes back, no exception, and (random
+    # ciphertexts being badly padded) the rng's first 48 bytes
+    key = ours(oracle_key(1024))
+    out = key.tls_premaster_decrypt(ct, version, rng=det_rng(version))
+    assert out == det_rng(version)(48)

@@ -31,7 +31,8 @@ def _name(cn: str) -> cx.Name:
 def issue(cn: str, issuer: Issued | None = None, *, ca: bool = False, path_len: int | None = None,
           sans: list[Any] | None = None, eku: list[Any] | None = None,
           days: tuple[int, int] = (-10, 10), nc: cx.NameConstraints | None = None,
-          key: ec.EllipticCurvePrivateKey | None = None) -> Issued:
+          key: ec.EllipticCurvePrivateKey | None = None,
+          extra: list[tuple[Any, bool]] | None = None) -> Issued:
     key = key or ec.generate_private_key(ec.SECP256R1())
     b = (cx.CertificateBuilder().subject_name(_name(cn))
          .issuer_name(issuer.pyca.subject if issuer else _name(cn))
@@ -53,6 +54,8 @@ def issue(cn: str, issuer: Issued | None = None, *, ca: bool = False, path_len: 
         b = b.add_extension(cx.SubjectAlternativeName(sans), critical=False)
     if nc is not None:
         b = b.add_extension(nc, critical=True)
+    for value, critical in extra or ():
+        b = b.add_extension(value, critical=critical)
     pyca = b.sign(signer_key, hashes.SHA256())
     return Issued(x509.Certificate.from_der(pyca.public_bytes(serialization.Encoding.DER)), key, pyca)
 

@@ -1,6 +1,7 @@
 """Run x509-limbo testcases through tlspy.x509.verify_chain and tabulate.
 
     python -m tests.x509.limbo_run [substring]   prints the table per namespace
+    LIMBO_OPS=pyca python -m tests.x509.limbo_run  (signatures by the pyca oracle)
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import collections
 import contextlib
 import datetime as dt
 import ipaddress
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from tests.x509.pyca_ops import PycaOps
 from tlspy import x509
 from tlspy.x509 import oids
 from tlspy.x509.keys import pem_blocks
+from tlspy.x509.ops import DefaultOps, Ops
 from tlspy.x509.verify import verify_chain
 
 HANG_SECONDS = 5.0
@@ -46,6 +49,12 @@ def _unsupported(t: dict[str, Any]) -> str | None:
     if t.get("crls"):
         return "CRLs (revocation is out of scope)"
     return None
+
+
+def _ops() -> Ops:
+    """Signatures are checked by nocrypto (DefaultOps, the real stack);
+    LIMBO_OPS=pyca swaps in the pyca oracle to score the path logic alone."""
+    return PycaOps() if os.environ.get("LIMBO_OPS") == "pyca" else DefaultOps()
 
 
 def _certs(pems: list[str]) -> list[x509.Certificate]:
@@ -96,7 +105,7 @@ def _validate(t: dict[str, Any]) -> tuple[bool, str]:
     try:
         verify_chain(leaf, _certs(t["untrusted_intermediates"]), _certs(t["trusted_certs"]),
                      name=name, at=at, usage="client" if t["validation_kind"] == "CLIENT" else "server",
-                     ekus=ekus, max_depth=t.get("max_chain_depth"), ops=PycaOps())
+                     ekus=ekus, max_depth=t.get("max_chain_depth"), ops=_ops())
     except x509.ValidationError as e:
         return False, str(e)
     return True, "accepted"

@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 import sys
 import types
+from typing import Any
 
 import pytest
 from cryptography import x509 as cx
@@ -81,6 +82,10 @@ def test_csr_round_trip_with_pyca() -> None:
         algorithm=ALG, sign=sign)
     p = cx.load_der_x509_csr(csr.to_der())
     assert p.is_signature_valid
+    assert csr.verify_signature()
+    tampered = bytearray(csr.to_der())
+    tampered[-5] ^= 1
+    assert not builder.CertificateSigningRequest.from_der(bytes(tampered)).verify_signature()
     assert p.subject.rfc4514_string() == "CN=req.example.com"
     assert p.extensions.get_extension_for_class(cx.SubjectAlternativeName).value \
         .get_values_for_type(cx.DNSName) == ["req.example.com"]
@@ -122,3 +127,45 @@ def test_signer_for_and_key_identifier(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(pk, ed25519.Ed25519PublicKey)
     pk.verify(p.signature, p.tbs_certificate_bytes)
     assert cert.subject_key_identifier == cx.SubjectKeyIdentifier.from_public_key(pk).digest
+
+
+@pytest.mark.parametrize("kind", ["rsa", "p256", "p384", "ed25519"])
+def test_signer_for_with_nocrypto(kind: str) -> None:
+    """Self-signed certificates signed by nocrypto; pyca verifies them and our
+    validator accepts them."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key: Any
+    if kind == "rsa":
+        key = rsa.generate_private_key(65537, 2048)
+    elif kind == "ed25519":
+        key = ed25519.Ed25519PrivateKey.generate()
+    else:
+        key = ec.generate_private_key(ec.SECP256R1() if kind == "p256" else ec.SECP384R1())
+    ours = x509.PrivateKey.from_der(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    pub = builder.public_key_of(ours)
+    assert pub.der == key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    alg, sign = builder.signer_for(ours)
+    name = x509.Name.build([("2.5.4.3", f"{kind} root")])
+    kid = builder.key_identifier(pub)
+    cert = builder.build_certificate(
+        subject=name, issuer=name, public_key=pub, serial=99, not_before=NOW,
+        not_after=NOW + dt.timedelta(days=1), algorithm=alg, sign=sign, extensions=[
+            builder.basic_constraints(True), builder.key_usage("keyCertSign"),
+            builder.subject_key_identifier(kid), builder.authority_key_identifier(kid)])
+    p = cx.load_der_x509_certificate(cert.to_der())
+    assert p.verify_directly_issued_by(p) is None
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf_pub = PublicKey.from_der(leaf_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+    leaf = builder.build_certificate(
+        subject=x509.Name.build([("2.5.4.3", "a.example")]), issuer=name, public_key=leaf_pub,
+        serial=100, not_before=NOW, not_after=NOW + dt.timedelta(days=1), algorithm=alg,
+        sign=sign, extensions=[
+            builder.extended_key_usage(oids.EKU_SERVER_AUTH),
+            builder.subject_alt_name(GeneralName("dns", "a.example")),
+            builder.authority_key_identifier(kid)])
+    assert x509.verify_chain(leaf, [], [cert], name="a.example", at=NOW).anchor == cert

@@ -205,3 +205,26 @@ def test_fuzz_mutated_certificates(data: st.DataObject) -> None:
 def test_pem_blocks_rejects_bad_base64() -> None:
     with pytest.raises(x509.CertificateParseError):
         pem_blocks(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+
+
+@pytest.mark.parametrize("text", [
+    "CN=example.com",
+    "CN=Test\\, Inc.,O=Ex\\+ample,C=US",
+    "CN=a+OU=b,O=c",
+    "CN=\\#hash\\ ,DC=example,DC=com",
+    "2.5.4.5=1234,CN=x",
+    "CN=caf\\C3\\A9",
+])
+def test_rfc4514_parse_against_pyca(text: str) -> None:
+    ours = x509.Name.from_rfc4514(text)
+    theirs = cx.Name.from_rfc4514_string(text)
+    assert [sorted((a.oid.dotted_string, a.value) for a in rdn) for rdn in theirs.rdns] == [
+        sorted((a.oid, a.value) for a in rdn) for rdn in ours.rdns]
+    again = x509.Name.from_rfc4514(ours.rfc4514())
+    assert again.matches(ours) and again.rdns == ours.rdns
+
+
+def test_rfc4514_rejects_garbage() -> None:
+    for bad in ("CN", "=x", "FOO=bar", "CN=x\\"):
+        with pytest.raises(ValueError):
+            x509.Name.from_rfc4514(bad)

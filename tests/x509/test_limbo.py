@@ -1,5 +1,5 @@
-"""x509-limbo: every testcase through verify_chain (signatures checked by the
-test-only pyca ops).  Prints the per-namespace table; run with -s to see it."""
+"""x509-limbo: every testcase through verify_chain with the real stack
+(signatures by nocrypto).  Prints the per-namespace table; run with -s to see it."""
 
 from __future__ import annotations
 

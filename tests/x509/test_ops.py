@@ -165,3 +165,24 @@ def test_ecdsa_der_to_raw(r: int, s: int) -> None:
         int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
     assert ecdsa_der_to_raw(der + b"\x00", 32) is None
     assert ecdsa_der_to_raw(der, 16) is None or (r < 2**128 and s < 2**128)
+
+
+def test_default_ops_with_nocrypto() -> None:
+    """The real nocrypto primitives behind DefaultOps, on signatures made by pyca."""
+    msg = b"tbsCertificate bytes"
+    for curve, h, oid in ((ec.SECP256R1(), hashes.SHA256(), oids.ECDSA_SHA256),
+                          (ec.SECP384R1(), hashes.SHA384(), oids.ECDSA_SHA384),
+                          (ec.SECP256R1(), hashes.SHA384(), oids.ECDSA_SHA384)):
+        k = ec.generate_private_key(curve)
+        _check(k, AlgorithmIdentifier(oid), k.sign(msg, ec.ECDSA(h)), msg)
+    r = rsa.generate_private_key(65537, 2048)
+    for h, oid in ((hashes.SHA256(), oids.RSA_SHA256), (hashes.SHA384(), oids.RSA_SHA384),
+                   (hashes.SHA512(), oids.RSA_SHA512)):
+        _check(r, AlgorithmIdentifier(oid, b"\x05\x00"), r.sign(msg, padding.PKCS1v15(), h), msg)
+    pss_params = bytes.fromhex(
+        "3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d0609608648"
+        "0165030402010500a203020120")
+    _check(r, AlgorithmIdentifier(oids.RSA_PSS, pss_params),
+           r.sign(msg, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()), msg)
+    e = ed25519.Ed25519PrivateKey.generate()
+    _check(e, AlgorithmIdentifier(oids.ED25519), e.sign(msg), msg)

@@ -3,10 +3,13 @@ name-constraint matching."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 import pytest
 from cryptography import x509 as cx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.x509.chains import NOW, dns, ip, issue
 from tests.x509.pyca_ops import PycaOps
@@ -92,6 +95,21 @@ def test_path_len_and_name_constraints() -> None:
     assert e.value.reason == "path-length"
 
 
+def test_require_explicit_policy_fails_closed() -> None:
+    """Policies are not processed: a requireExplicitPolicy that takes effect in
+    the path rejects it; one that never takes effect does not."""
+    root = issue("Root", ca=True)
+    for skip, ok in ((0, False), (1, False), (5, True)):
+        ica = issue("ICA", root, ca=True, extra=[(cx.PolicyConstraints(skip, None), True)])
+        leaf = issue("leaf", ica, sans=dns("example.com"))
+        if ok:
+            _verify(leaf.cert, [ica.cert], [root.cert])
+        else:
+            with pytest.raises(x509.ValidationError) as e:
+                _verify(leaf.cert, [ica.cert], [root.cert])
+            assert e.value.reason == "unsupported-policy" and e.value.index == 1
+
+
 def test_hostile_bundle_hits_budget() -> None:
     """A mesh of same-named CAs cross-signing each other with no way to a
     trusted root: the search must stop on its budget, not explore 6^8 paths."""
@@ -163,3 +181,38 @@ def test_malformed_constraints_are_refused() -> None:
                 GeneralName("email", "a@b@c")):
         with pytest.raises(constraints.ConstraintError):
             constraints.check_well_formed(_nc([bad]))
+
+
+@pytest.fixture(scope="module")
+def limbo_chains() -> list[tuple[bytes, list[bytes], list[bytes]]]:
+    from tests.x509.limbo_data import testcases
+    from tlspy.x509.keys import pem_blocks
+
+    out = []
+    for t in testcases()[:400:7]:
+        def ders(pems: list[str]) -> list[bytes]:
+            return [d for p in pems for _l, d in pem_blocks(p)]
+        out.append((ders([t["peer_certificate"]])[0], ders(t["untrusted_intermediates"]),
+                    ders(t["trusted_certs"])))
+    return out
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_fuzz_verify_only_documented_errors(
+        limbo_chains: list[tuple[bytes, list[bytes], list[bytes]]], data: st.DataObject) -> None:
+    """Mutated limbo chains: parsing and validation raise only tlspy.x509 errors."""
+    leaf, inter, roots = limbo_chains[data.draw(st.integers(0, len(limbo_chains) - 1))]
+    pool = [leaf, *inter, *roots]
+    which = data.draw(st.integers(0, len(pool) - 1))
+    der = bytearray(pool[which])
+    i = data.draw(st.integers(0, len(der) - 1))
+    der[i] ^= data.draw(st.integers(1, 255))
+    pool[which] = bytes(der)
+    try:
+        certs = [x509.Certificate.from_der(d) for d in pool]
+    except x509.CertificateParseError:
+        return
+    with contextlib.suppress(x509.ValidationError):
+        verify_chain(certs[0], certs[1:1 + len(inter)], certs[1 + len(inter):], at=NOW,
+                     name="example.com")

@@ -19,8 +19,7 @@ Failures raise :class:`tlspy.core.errors.TLSRecordError` (or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from nocrypto.errors import AuthenticationError
 from tlspy.core.enums import AlertDescription, ContentType, to_enum
@@ -36,14 +35,18 @@ MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048
 HEADER_LENGTH = 5
 TAG_LENGTH = 16
 
-_KNOWN_TYPES = frozenset(
-    {
+_CONTENT_TYPES: dict[int, ContentType] = {
+    int(t): t
+    for t in (
         ContentType.CHANGE_CIPHER_SPEC,
         ContentType.ALERT,
         ContentType.HANDSHAKE,
         ContentType.APPLICATION_DATA,
-    }
-)
+    )
+}
+_TYPE_BYTE = [bytes((t,)) for t in range(256)]
+_INNER_TYPES: dict[int, ContentType | int] = {int(t): t for t in ContentType}
+_APP_HEADER = b"\x17\x03\x03"
 _OVERFLOW = AlertDescription.RECORD_OVERFLOW
 _BAD_MAC = AlertDescription.BAD_RECORD_MAC
 _UNEXPECTED = AlertDescription.UNEXPECTED_MESSAGE
@@ -51,25 +54,19 @@ _UNEXPECTED = AlertDescription.UNEXPECTED_MESSAGE
 
 class AEAD(Protocol):
     """An AEAD with an expanded key (nocrypto.cipher.AESGCM,
-    nocrypto.chacha.ChaCha20Poly1305): ``encrypt_into`` writes
-    ciphertext || tag into ``out`` (which may alias ``data``),
-    ``decrypt_into`` the plaintext, raising nocrypto.AuthenticationError on
-    a bad tag.  Both return the bytes written."""
+    nocrypto.chacha.ChaCha20Poly1305): ``encrypt`` returns
+    ciphertext || tag, ``decrypt`` the plaintext or raises
+    nocrypto.AuthenticationError.  One C call each."""
 
-    def encrypt_into(
-        self, nonce: bytes, data: Buffer, aad: bytes | None, out: bytearray | memoryview
-    ) -> int: ...
+    def encrypt(self, nonce: bytes, data: Buffer, aad: bytes | None = None) -> bytes: ...
 
-    def decrypt_into(
-        self, nonce: bytes, data: Buffer, aad: bytes | None, out: bytearray | memoryview
-    ) -> int: ...
+    def decrypt(self, nonce: bytes, data: Buffer, aad: bytes | None = None) -> bytes: ...
 
 
 # ------------------------------------------------------------------ framing
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One TLSPlaintext / TLSCiphertext record as read off the wire."""
 
     content_type: ContentType | int
@@ -98,11 +95,9 @@ def parse_records(
     records: list[Record] = []
     pos, end = 0, len(data)
     while end - pos >= HEADER_LENGTH:
-        content_type = data[pos]
-        if content_type not in _KNOWN_TYPES:
-            raise TLSRecordError(
-                f"record at {pos}: unknown content type {content_type}", _UNEXPECTED
-            )
+        content_type = _CONTENT_TYPES.get(data[pos])
+        if content_type is None:
+            raise TLSRecordError(f"record at {pos}: unknown content type {data[pos]}", _UNEXPECTED)
         if data[pos + 1] != 3:
             raise TLSRecordError(f"record at {pos}: version major {data[pos + 1]}", _UNEXPECTED)
         length = (data[pos + 3] << 8) | data[pos + 4]
@@ -112,7 +107,7 @@ def parse_records(
             break
         version = (data[pos + 1] << 8) | data[pos + 2]
         start = pos + HEADER_LENGTH
-        records.append(Record(ContentType(content_type), version, data[start : start + length]))
+        records.append(Record(content_type, version, data[start : start + length]))
         pos = start + length
     return tuple(records), data[pos:]
 
@@ -152,41 +147,93 @@ def split_fragments(data: bytes, max_fragment: int = MAX_PLAINTEXT) -> list[byte
     return [data[i : i + max_fragment] for i in range(0, len(data), max_fragment)]
 
 
-@dataclass(frozen=True, slots=True)
 class HandshakeBuffer:
     """Reassembles handshake messages from handshake record fragments.
 
     ``feed`` returns the next buffer and every complete message (framed:
     type, uint24 length, body; the exact bytes the transcript hashes).
     ``pending`` is what is left of an incomplete message: RFC 8446 5.1 says
-    a message must not span a key change, so the engine checks it is empty
-    there.
+    a message must not span a key change, so the engine checks ``empty``
+    there.  A message whose header announces more than ``max_length`` bytes
+    is refused as soon as the header is in.
+
+    Immutable.  An incomplete message is kept as a few chunks that are
+    joined when the message completes, so a peer sending one-byte records
+    costs O(n log n) copying, not quadratic.
     """
 
-    pending: bytes = b""
-    max_length: int = MAX_HANDSHAKE_LENGTH
+    __slots__ = ("_chunks", "_size", "max_length")
+
+    _chunks: tuple[bytes, ...]
+    _size: int
+    max_length: int
+
+    def __init__(
+        self,
+        pending: bytes = b"",
+        max_length: int = MAX_HANDSHAKE_LENGTH,
+        *,
+        _chunks: tuple[bytes, ...] | None = None,
+    ) -> None:
+        chunks = _chunks if _chunks is not None else ((pending,) if pending else ())
+        object.__setattr__(self, "_chunks", chunks)
+        object.__setattr__(self, "_size", sum(len(c) for c in chunks))
+        object.__setattr__(self, "max_length", max_length)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("HandshakeBuffer is immutable")
+
+    def __repr__(self) -> str:
+        return f"HandshakeBuffer(pending={self._size} bytes, max_length={self.max_length})"
+
+    @property
+    def pending(self) -> bytes:
+        return b"".join(self._chunks)
+
+    @property
+    def empty(self) -> bool:
+        return not self._size
+
+    def _need(self, head: bytes) -> int:
+        length = int.from_bytes(head[1:4], "big")
+        if length > self.max_length:
+            raise TLSDecodeError(
+                "Handshake.length", f"{length} exceeds the limit {self.max_length}"
+            )
+        return 4 + length
 
     def feed(self, fragment: bytes) -> tuple[HandshakeBuffer, tuple[bytes, ...]]:
         if not fragment:
             raise TLSRecordError("zero-length handshake fragment", _UNEXPECTED)
-        data = self.pending + fragment if self.pending else fragment
+        chunks = self._chunks
+        if chunks:
+            size = self._size + len(fragment)
+            head = chunks[0]
+            complete = size >= 4 if len(head) < 4 else size >= self._need(head)
+            if not complete:
+                # Still incomplete: keep the fragment, merging neighbours of
+                # similar size (a binary counter: O(log n) chunks, O(n log n)
+                # copying however small the fragments).
+                merged = [*chunks, fragment]
+                while len(merged) >= 2 and len(merged[-1]) >= len(merged[-2]):
+                    last = merged.pop()
+                    merged[-1] += last
+                return HandshakeBuffer(max_length=self.max_length, _chunks=tuple(merged)), ()
+            data = b"".join((*chunks, fragment))
+        else:
+            data = fragment
         messages: list[bytes] = []
         pos, end = 0, len(data)
         while end - pos >= 4:
-            length = int.from_bytes(data[pos + 1 : pos + 4], "big")
-            if length > self.max_length:
-                raise TLSDecodeError(
-                    "Handshake.length", f"{length} exceeds the limit {self.max_length}"
-                )
-            if end - pos - 4 < length:
+            need = self._need(data[pos : pos + 4])
+            if end - pos < need:
                 break
-            messages.append(data[pos : pos + 4 + length])
-            pos += 4 + length
-        return HandshakeBuffer(data[pos:], self.max_length), tuple(messages)
-
-    @property
-    def empty(self) -> bool:
-        return not self.pending
+            messages.append(data[pos : pos + need])
+            pos += need
+        rest = data[pos:] if pos else data
+        return HandshakeBuffer(max_length=self.max_length, _chunks=(rest,) if rest else ()), tuple(
+            messages
+        )
 
 
 # --------------------------------------------------------- TLS 1.3 inner
@@ -235,30 +282,22 @@ class RecordProtection13:
 
     def nonce(self, seq: int) -> bytes:
         """The per-record nonce: iv XOR the 64-bit sequence number."""
-        _seq_bytes(seq)
+        if seq < 0 or seq >> 64:
+            raise ValueError(f"sequence number {seq} outside 0..2^64-1")
         return (self._iv_int ^ seq).to_bytes(12, "big")
 
     def encrypt(self, seq: int, content_type: int, content: bytes, padding: int = 0) -> bytes:
-        """One protected record (header included) carrying ``content``,
-        sealed in place in one AEAD call."""
-        n = len(content)
-        inner = n + 1 + padding
+        """One protected record (header included) carrying ``content``: one
+        AEAD call over content || type || padding."""
+        inner = len(content) + 1 + padding
         if inner > MAX_INNER_PLAINTEXT_13:
             raise ValueError(f"inner plaintext of {inner} bytes exceeds 2^14 + 1")
-        header = record_header(ContentType.APPLICATION_DATA, 0x0303, inner + TAG_LENGTH)
-        buf = bytearray(HEADER_LENGTH + inner + TAG_LENGTH)
-        buf[:HEADER_LENGTH] = header
-        buf[HEADER_LENGTH : HEADER_LENGTH + n] = content
-        buf[HEADER_LENGTH + n] = content_type
-        view = memoryview(buf)
-        self._aead.encrypt_into(
-            self.nonce(seq),
-            view[HEADER_LENGTH : HEADER_LENGTH + inner],
-            header,
-            view[HEADER_LENGTH:],
-        )
-        view.release()
-        return bytes(buf)
+        if seq < 0 or seq >> 64:
+            raise ValueError(f"sequence number {seq} outside 0..2^64-1")
+        header = _APP_HEADER + (inner + TAG_LENGTH).to_bytes(2, "big")
+        tail = _TYPE_BYTE[content_type] if not padding else bytes((content_type,)) + bytes(padding)
+        nonce = (self._iv_int ^ seq).to_bytes(12, "big")
+        return header + self._aead.encrypt(nonce, content + tail, header)
 
     def decrypt(
         self, seq: int, record: Record, max_inner: int = MAX_INNER_PLAINTEXT_13
@@ -268,18 +307,19 @@ class RecordProtection13:
         ``max_inner`` is the largest TLSInnerPlaintext accepted (2^14 + 1, or
         the record_size_limit this side announced, RFC 8449 4).
         """
-        if record.content_type != ContentType.APPLICATION_DATA:
-            raise TLSRecordError(
-                f"protected record with outer type {record.content_type}", _UNEXPECTED
-            )
-        fragment = record.fragment
-        if len(fragment) > MAX_CIPHERTEXT_13 or len(fragment) > max_inner + 256:
-            raise TLSRecordError(f"ciphertext of {len(fragment)} bytes", _OVERFLOW)
-        if len(fragment) <= TAG_LENGTH:
+        outer, version, fragment = record
+        if outer != 23:
+            raise TLSRecordError(f"protected record with outer type {outer}", _UNEXPECTED)
+        n = len(fragment)
+        if n > MAX_CIPHERTEXT_13 or n > max_inner + 256:
+            raise TLSRecordError(f"ciphertext of {n} bytes", _OVERFLOW)
+        if n <= TAG_LENGTH:
             raise TLSRecordError("ciphertext shorter than the tag", _BAD_MAC)
-        inner = bytearray(len(fragment) - TAG_LENGTH)
+        if seq < 0 or seq >> 64:
+            raise ValueError(f"sequence number {seq} outside 0..2^64-1")
+        header = bytes((23, version >> 8, version & 0xFF, n >> 8, n & 0xFF))
         try:
-            self._aead.decrypt_into(self.nonce(seq), fragment, record.header(), inner)
+            inner = self._aead.decrypt((self._iv_int ^ seq).to_bytes(12, "big"), fragment, header)
         except (AuthenticationError, ValueError) as e:
             raise TLSRecordError("record authentication failed", _BAD_MAC) from e
         if len(inner) > max_inner:
@@ -289,9 +329,8 @@ class RecordProtection13:
             end = len(inner.rstrip(b"\x00"))
             if end == 0:
                 raise TLSRecordError("inner plaintext has no non-zero content type", _UNEXPECTED)
-        content_type = inner[end - 1]
-        del inner[end - 1 :]
-        return to_enum(ContentType, content_type), bytes(inner)
+        t = inner[end - 1]
+        return _INNER_TYPES.get(t, t), inner[: end - 1]
 
 
 class RecordProtection12:
@@ -334,17 +373,11 @@ class RecordProtection12:
         if len(content) > MAX_PLAINTEXT:
             raise ValueError(f"plaintext of {len(content)} bytes exceeds 2^14")
         s = _seq_bytes(seq)
-        n = len(content)
-        aad = s + record_header(content_type, version, n)
-        start = HEADER_LENGTH + (8 if self._explicit else 0)
-        buf = bytearray(start + n + TAG_LENGTH)
-        buf[:HEADER_LENGTH] = record_header(content_type, version, len(buf) - HEADER_LENGTH)
+        aad = s + record_header(content_type, version, len(content))
+        sealed = self._aead.encrypt(self._nonce(s, s), content, aad)
         if self._explicit:
-            buf[HEADER_LENGTH:start] = s
-        view = memoryview(buf)
-        self._aead.encrypt_into(self._nonce(s, s), content, aad, view[start:])
-        view.release()
-        return bytes(buf)
+            return record_header(content_type, version, 8 + len(sealed)) + s + sealed
+        return record_header(content_type, version, len(sealed)) + sealed
 
     def decrypt(self, seq: int, record: Record, max_plaintext: int = MAX_PLAINTEXT) -> bytes:
         """The plaintext of a protected record; more than ``max_plaintext``
@@ -354,6 +387,7 @@ class RecordProtection12:
         if len(fragment) > MAX_CIPHERTEXT_12:
             raise TLSRecordError(f"ciphertext of {len(fragment)} bytes", _OVERFLOW)
         s = _seq_bytes(seq)
+        sealed: Buffer
         if self._explicit:
             if len(fragment) < 8 + TAG_LENGTH:
                 raise TLSRecordError("record shorter than nonce and tag", _BAD_MAC)
@@ -361,17 +395,15 @@ class RecordProtection12:
         else:
             if len(fragment) < TAG_LENGTH:
                 raise TLSRecordError("record shorter than the tag", _BAD_MAC)
-            explicit, sealed = b"", memoryview(fragment)
+            explicit, sealed = b"", fragment
         length = len(sealed) - TAG_LENGTH
         if length > max_plaintext:
             raise TLSRecordError(f"plaintext of {length} bytes", _OVERFLOW)
         aad = s + record_header(record.content_type, record.version, length)
-        out = bytearray(length)
         try:
-            self._aead.decrypt_into(self._nonce(s, explicit), sealed, aad, out)
+            return self._aead.decrypt(self._nonce(s, explicit), sealed, aad)
         except (AuthenticationError, ValueError) as e:
             raise TLSRecordError("record authentication failed", _BAD_MAC) from e
-        return bytes(out)
 
 
 __all__ = [

@@ -26,9 +26,10 @@ from tlspy.x509.keys import (
     pem_blocks,
     pem_encode,
     rsa_spki,
+    signature_algorithm,
 )
 from tlspy.x509.name import NAME, Name
-from tlspy.x509.ops import ECDSA_SIG
+from tlspy.x509.ops import ECDSA_SIG, DefaultOps, Ops, UnsupportedAlgorithm
 
 Signer = Callable[[bytes], bytes]
 _NULL = b"\x05\x00"
@@ -221,6 +222,15 @@ class CertificateSigningRequest:
 
     def to_pem(self) -> bytes:
         return pem_encode("CERTIFICATE REQUEST", self.der)
+
+    def verify_signature(self, ops: Ops | None = None) -> bool:
+        """True if the request is signed by the key it carries (proof of possession)."""
+        try:
+            alg = signature_algorithm(self.signature_algorithm)
+            return (ops or DefaultOps()).verify_signature(self.public_key, alg, self.info_der,
+                                                          self.signature)
+        except (ValueError, UnsupportedAlgorithm):
+            return False
 
 
 def build_csr(*, subject: Name, public_key: PublicKey, extensions: Sequence[ext.Extension] = (),

@@ -53,6 +53,50 @@ def _escape(s: str) -> str:
     return out.replace("\x00", "\\00")
 
 
+_OID_BY_NAME = {v: k for k, v in oids.ATTRIBUTE_NAMES.items()} | {
+    "EMAILADDRESS": oids.EMAIL_ADDRESS, "SERIALNUMBER": "2.5.4.5"}
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """Split on sep not preceded by an escaping backslash."""
+    parts, cur, i = [], [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            cur.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch == sep:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _unescape(v: str) -> str:
+    out = bytearray()
+    i = 0
+    while i < len(v):
+        ch = v[i]
+        if ch == "\\":
+            if i + 1 >= len(v):
+                raise ValueError("dangling backslash in RFC 4514 value")
+            nxt = v[i + 1:i + 3]
+            if len(nxt) == 2 and all(c in "0123456789abcdefABCDEF" for c in nxt):
+                out.append(int(nxt, 16))
+                i += 3
+                continue
+            out += v[i + 1].encode()
+            i += 2
+            continue
+        out += ch.encode()
+        i += 1
+    return out.decode("utf-8")
+
+
 def _attr_from(v: tuple[Any, ...]) -> Attribute:
     oid, der = v
     prim = _STRINGS.get(der[0])
@@ -93,6 +137,34 @@ class Name:
             g = asn1.PrintableString if oid == "2.5.4.6" else asn1.UTF8String
             rdns.append((Attribute(oid, value, g.serialize(value)),))
         return cls(tuple(rdns))
+
+    @classmethod
+    def from_rfc4514(cls, text: str) -> Name:
+        """Parse an RFC 4514 string ("CN=host,O=Org,C=US"; most significant RDN
+        last).  Values become UTF8String (PrintableString for C); "#hex" values
+        are taken as DER.  ValueError on malformed input."""
+        if not text:
+            return cls(())
+        rdns = []
+        for rdn_text in _split(text, ","):
+            attrs = []
+            for atv in _split(rdn_text, "+"):
+                key, sep, raw_value = atv.partition("=")
+                key = key.strip()
+                if not sep or not key:
+                    raise ValueError(f"bad attribute {atv!r} in RFC 4514 name")
+                oid = _OID_BY_NAME.get(key.upper(), key)
+                if not re.fullmatch(r"[0-2](\.[0-9]+)+", oid):
+                    raise ValueError(f"unknown attribute type {key!r}")
+                if raw_value.startswith("#"):
+                    der = bytes.fromhex(raw_value[1:])
+                    attrs.append(_attr_from((oid, asn1.ANY.parse(der))))
+                    continue
+                value = _unescape(raw_value)
+                g = asn1.PrintableString if oid == "2.5.4.6" else asn1.UTF8String
+                attrs.append(Attribute(oid, value, g.serialize(value)))
+            rdns.append(tuple(sorted(attrs, key=lambda a: ATTRIBUTE.serialize(a))))
+        return cls(tuple(reversed(rdns)))
 
     def attributes(self, oid: str | None = None) -> list[Attribute]:
         return [a for rdn in self.rdns for a in rdn if oid is None or a.oid == oid]

@@ -173,6 +173,10 @@ class _Verifier:
         self.anchors = anchors
         self.anchor_set = set(anchors)
         self.intermediates = [c for c in intermediates if c not in self.anchor_set]
+        self.by_subject: dict[tuple[object, ...], list[tuple[Certificate, bool]]] = {}
+        for pool, is_anchor in ((self.anchors, True), (self.intermediates, False)):
+            for c in pool:
+                self.by_subject.setdefault(c.subject.matching_key(), []).append((c, is_anchor))
         self.budget = _Budget()
         self.sig_cache: dict[tuple[int, int], bool] = {}
         self.best: ValidationError | None = None
@@ -199,17 +203,16 @@ class _Verifier:
             self.best = e
 
     def _candidates(self, cert: Certificate) -> list[tuple[Certificate, bool]]:
+        """Possible issuers of cert: subject matches its issuer name and, when both
+        identifiers are present, SKI equals its AKI keyIdentifier.  Anchors first."""
         aki = cert.authority_key_identifier
         key_id = aki.key_id if aki is not None else None
         out = []
-        for pool, is_anchor in ((self.anchors, True), (self.intermediates, False)):
-            for c in pool:
-                if not c.subject.matches(cert.issuer):
-                    continue
-                ski = c.subject_key_identifier
-                if key_id is not None and ski is not None and ski != key_id:
-                    continue
-                out.append((c, is_anchor))
+        for c, is_anchor in self.by_subject.get(cert.issuer.matching_key(), ()):
+            ski = c.subject_key_identifier
+            if key_id is not None and ski is not None and ski != key_id:
+                continue
+            out.append((c, is_anchor))
         return out
 
     def _extend(self, path: list[Certificate]) -> list[Certificate] | None:
@@ -238,6 +241,7 @@ class _Verifier:
             if is_anchor:
                 try:
                     self._check_name_constraints(path)
+                    self._check_policy_constraints(path)
                     return list(path)
                 except _Fail as f:
                     self._note(f.error)
@@ -435,6 +439,19 @@ class _Verifier:
                 "ed25519": ("ed25519",)}[alg.kind]
         if key.kind not in want:
             raise _err("key-mismatch", f"{alg.kind} signature from a {key.kind} key", i)
+
+    def _check_policy_constraints(self, path: list[Certificate]) -> None:
+        """Certificate policies are not processed, so fail closed where RFC 5280
+        6.1 would demand a valid policy tree: a requireExplicitPolicy that takes
+        effect within this path."""
+        for i, c in enumerate(path):
+            pc = c.policy_constraints
+            if pc is None or pc.require_explicit_policy is None:
+                continue
+            below = sum(1 for j, x in enumerate(path[:i]) if j == 0 or not x.is_self_issued)
+            if pc.require_explicit_policy <= below:
+                raise _err("unsupported-policy",
+                           "requireExplicitPolicy applies but policy processing is not supported", i)
 
     def _check_name_constraints(self, path: list[Certificate]) -> None:
         for i in range(len(path) - 1, 0, -1):
