@@ -81,3 +81,17 @@ def test_server_rejects_0rtt_and_skips_early_data() -> None:
     sh = parse_handshake(r.out[5 : 5 + int.from_bytes(r.out[3:5], "big")], version=0x0304)
     assert isinstance(sh, ServerHello)
     assert all(e.extension_type != 41 for e in sh.extensions)  # PSK not accepted
+
+
+def test_binder_matches_section_4() -> None:
+    from tlspy.core.messages import PreSharedKeyClientHello, find_extension
+    from tlspy.engine.tickets import binder
+
+    raw = _h(RESUMED["client_hello"])
+    hello = parse_handshake(raw, version=0x0304)
+    assert isinstance(hello, ClientHello)
+    offer = find_extension(hello.extensions, PreSharedKeyClientHello)
+    assert offer is not None
+    truncated = raw[: len(raw) - offer.binders_length()]
+    got = binder("sha256", _h(RESUMED["psk"]), Transcript(), truncated)
+    assert got == _h(RESUMED["binder"]) == offer.binders[0]
