@@ -221,8 +221,8 @@ def test_records_with_padding_and_mixed_types_in_one_chunk() -> None:
     c = p.client
     w = c.write
     assert w.protection is not None
-    padded = w.protection.encrypt(w.seq, 23, b"padded", padding=100)
-    c = c.evolve(write=w.bump())
+    padded = w.protection.encrypt(c.write_seq, 23, b"padded", padding=100)
+    c = c.evolve(write_seq=c.write_seq + 1)
     c, d1 = engine.send_application_data(c, b"one")
     c, ku = engine.send_key_update(c, request_peer=False)
     c, d2 = engine.send_application_data(c, b"two")

@@ -142,7 +142,7 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     aead = rd.aead
     if aead is None:
         return st, 0
-    seq, iv = rd.seq, rd.iv
+    seq, iv = st.read_seq, rd.iv
     pos, end = 0, len(data)
     view = memoryview(data)
     while end - pos >= 5 and data[pos] == 23 and data[pos + 1] == 3:
@@ -162,7 +162,7 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
         pos += 5 + length
     view.release()
     if pos:
-        st = st.evolve(read=rd.at(seq))
+        st = st.evolve(read_seq=seq)
     return st, pos
 
 
@@ -203,7 +203,7 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
                 raise fail(A.UNEXPECTED_MESSAGE, f"plaintext record of type {ctype} after keys")
             hs = st.hs
             try:
-                ctype, content = st.read.protection.decrypt(st.read.seq, rec)
+                ctype, content = st.read.protection.decrypt(st.read_seq, rec)
             except TLSError:
                 if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget >= len(
                     rec.fragment
@@ -212,7 +212,7 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
                     st = replace(st, hs=replace(hs, early_data_budget=budget))
                     continue  # rejected 0-RTT data (RFC 8446 4.2.10)
                 raise
-            st = st.evolve(read=st.read.bump())
+            st = st.evolve(read_seq=st.read_seq + 1)
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
@@ -285,7 +285,7 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
                                       KeyUpdateRequest.UPDATE_REQUESTED):
             raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
         secret = next_traffic_secret(alg, st.read.secret)
-        st = replace(st, read=keys13(hs.suite, secret))
+        st = replace(st, read_seq=0, read=keys13(hs.suite, secret))
         wrote = False
         if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
             st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED)
@@ -318,7 +318,7 @@ def _send_key_update(st: State, request: KeyUpdateRequest) -> tuple[State, bytes
     assert isinstance(hs, Established)
     st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
     secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
-    return replace(st, write=keys13(hs.suite, secret)), out
+    return replace(st, write_seq=0, write=keys13(hs.suite, secret)), out
 
 
 def _check_can_send(state: State) -> None:
@@ -336,7 +336,7 @@ def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
     w = state.write
     aead = w.aead
     assert aead is not None
-    seq, iv = w.seq, w.iv
+    seq, iv = state.write_seq, w.iv
     records = []
     payload = bytes(payload)
     for i in range(0, len(payload), MAX_PLAINTEXT):
@@ -346,7 +346,7 @@ def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
         records.append(header)
         records.append(aead.encrypt((iv ^ seq).to_bytes(12, "big"), chunk + b"\x17", header))
         seq += 1
-    return state.evolve(write=w.at(seq)), b"".join(records)
+    return state.evolve(write_seq=seq), b"".join(records)
 
 
 def send_key_update(state: State, request_peer: bool = True) -> tuple[State, bytes]:

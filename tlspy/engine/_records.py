@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tlspy.core.enums import ContentType
 from tlspy.core.record import MAX_PLAINTEXT, fragment_records
-from tlspy.engine.state import Direction, State
+from tlspy.engine.state import State
 
 CCS_RECORD = b"\x14\x03\x03\x00\x01\x01"
 
@@ -18,21 +16,13 @@ def seal(st: State, content_type: int, data: bytes) -> tuple[State, bytes]:
     if w.protection is None:
         return st, fragment_records(content_type, 0x0303, data)
     out = []
-    seq = w.seq
+    seq = st.write_seq
     chunks = [data[i : i + MAX_PLAINTEXT] for i in range(0, len(data), MAX_PLAINTEXT)] or [b""]
     for chunk in chunks:
         out.append(w.protection.encrypt(seq, content_type, chunk))
         seq += 1
-    return st.evolve(write=w.at(seq)), b"".join(out)
+    return st.evolve(write_seq=seq), b"".join(out)
 
 
 def seal_handshake(st: State, messages: bytes) -> tuple[State, bytes]:
     return seal(st, ContentType.HANDSHAKE, messages)
-
-
-def install_write(st: State, direction: Direction) -> State:
-    return replace(st, write=direction)
-
-
-def install_read(st: State, direction: Direction) -> State:
-    return replace(st, read=direction)

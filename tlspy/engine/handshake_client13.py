@@ -275,9 +275,9 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         st,
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
                                          hs.ccs_sent, resumed),
-        read=keys13(info, s_hs),
+        read_seq=0, read=keys13(info, s_hs),
         # Installed now so that an alert this client sends is protected.
-        write=keys13(info, c_hs),
+        write_seq=0, write=keys13(info, c_hs),
     )
     return st2, b"", []
 
@@ -387,7 +387,7 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     st3 = replace(
         st2,
         hs=Established(sec.suite, hs.info, exp, res_master),
-        read=keys13(sec.suite, s_ap),
-        write=keys13(sec.suite, c_ap),
+        read_seq=0, read=keys13(sec.suite, s_ap),
+        write_seq=0, write=keys13(sec.suite, c_ap),
     )
     return st3, out + records, [HandshakeComplete(hs.info)]

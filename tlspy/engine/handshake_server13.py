@@ -232,7 +232,7 @@ def _client_hello(
 
     hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
-    st = replace(st, write=keys13(info, s_hs))
+    st = replace(st, write_seq=0, write=keys13(info, s_hs))
 
     ee_exts: list[Extension] = []
     if alpn_sel is not None:
@@ -280,8 +280,8 @@ def _client_hello(
         st,
         hs=waiting,
         seed=draw(seed, b"next", 32),
-        read=keys13(info, c_hs),
-        write=keys13(info, s_ap),
+        read_seq=0, read=keys13(info, c_hs),
+        write_seq=0, write=keys13(info, s_ap),
     )
     return st, out, []
 
@@ -298,7 +298,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     st2 = replace(
         st,
         hs=Established(sec.suite, hs.info, exp, res_master),
-        read=keys13(sec.suite, hs.client_app),
+        read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=draw(st.seed, b"next", 32),
     )
     out = b""
