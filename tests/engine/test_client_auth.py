@@ -27,6 +27,8 @@ def test_client_certificate_accepted(kind: str, mode: str) -> None:
     assert p.client.established and p.server.established
     assert p.server.info is not None
     assert p.server.info.peer_certificates == cp.key.chain
+    assert engine.export_keying_material(p.client, b"label", b"", 48) == (
+        engine.export_keying_material(p.server, b"label", b"", 48))
     _, out = engine.send_application_data(p.client, b"authenticated")
     assert engine.handle_tls(p.server, out).data == b"authenticated"
 

@@ -33,7 +33,7 @@ from tlspy.core.enums import (
     ProtocolVersion,
 )
 from tlspy.core.errors import TLSError
-from tlspy.core.keyschedule import Transcript, next_traffic_secret, resumption_psk
+from tlspy.core.keyschedule import Transcript, exporter, next_traffic_secret, resumption_psk
 from tlspy.core.messages import Alert as AlertMessage
 from tlspy.core.messages import KeyUpdate, NewSessionTicket13
 from tlspy.core.reader import parse_alert, parse_handshake
@@ -358,6 +358,15 @@ def send_key_update(state: State, request_peer: bool = True) -> tuple[State, byt
     return _send_key_update(state, req)
 
 
+def export_keying_material(state: State, label: bytes, context: bytes, length: int) -> bytes:
+    """TLS-Exporter(label, context, length) (RFC 8446 7.5) of an established
+    connection."""
+    hs = state.hs
+    if not isinstance(hs, Established):
+        raise UsageError("the handshake has not completed")
+    return exporter(hs.suite.prf_hash, hs.exporter_master, label, context, length)
+
+
 def send_close_notify(state: State) -> tuple[State, bytes]:
     """The close_notify alert; nothing more can be sent afterwards."""
     if state.write_closed or state.failed:
@@ -383,6 +392,7 @@ __all__ = [
     "Ticket",
     "UsageError",
     "client",
+    "export_keying_material",
     "handle_tls",
     "send_application_data",
     "send_close_notify",

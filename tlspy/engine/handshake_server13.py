@@ -266,15 +266,15 @@ def _client_hello(
     out += records
 
     master = ks.master_secret(alg, hs_secret)
-    c_ap, s_ap, _ = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
-        ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, session, budget)
+        ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, exp, session, budget)
         if want_cert
-        else ServerWaitFinished(secrets, transcript, c_ap, s_ap, session, budget)
+        else ServerWaitFinished(secrets, transcript, c_ap, s_ap, exp, session, budget)
     )
     st = replace(
         st,
@@ -293,7 +293,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
-    _, _, exp = ks.application_traffic_secrets(alg, master, hs.transcript.hash(alg))
+    exp = hs.exporter_master
     res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
     st2 = replace(
         st,
@@ -361,7 +361,7 @@ def _client_certificate(
         if cfg.client_auth == "required":
             raise fail(A.CERTIFICATE_REQUIRED, "client sent no certificate")
         return replace(st, hs=ServerWaitFinished(hs.secrets, transcript, hs.client_app,
-                                                 hs.server_app, hs.info,
+                                                 hs.server_app, hs.exporter_master, hs.info,
                                                  hs.early_data_budget)), b"", []
     chain = parse_chain([e.cert_data for e in m.certificate_list])
     try:
@@ -372,7 +372,8 @@ def _client_certificate(
         raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
     info = replace(hs.info, peer_certificates=chain)
     return replace(st, hs=ServerWaitClientCertificateVerify(
-        hs.secrets, transcript, hs.client_app, hs.server_app, info, hs.early_data_budget)), b"", []
+        hs.secrets, transcript, hs.client_app, hs.server_app, hs.exporter_master, info,
+        hs.early_data_budget)), b"", []
 
 
 def _client_certificate_verify(
@@ -385,5 +386,5 @@ def _client_certificate_verify(
     if not verify(hs.info.peer_certificates[0].public_key, m.algorithm, content, m.signature):
         raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
     return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
-                                             hs.server_app, hs.info,
+                                             hs.server_app, hs.exporter_master, hs.info,
                                              hs.early_data_budget)), b"", []

@@ -168,6 +168,7 @@ class ServerWaitClientCertificate:
     transcript: Transcript
     client_app: bytes
     server_app: bytes
+    exporter_master: bytes
     info: SessionInfo
     early_data_budget: int
 
@@ -178,6 +179,7 @@ class ServerWaitClientCertificateVerify:
     transcript: Transcript
     client_app: bytes
     server_app: bytes
+    exporter_master: bytes
     info: SessionInfo  # peer_certificates: the client's chain
     early_data_budget: int
 
@@ -188,6 +190,7 @@ class ServerWaitFinished:
     transcript: Transcript  # through server Finished (and client auth)
     client_app: bytes
     server_app: bytes
+    exporter_master: bytes
     info: SessionInfo
     early_data_budget: int  # rejected 0-RTT bytes still to skip
 
