@@ -201,3 +201,97 @@ def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
     finally:
         srv.kill()
         srv.wait(TIMEOUT)
+
+
+def _serve_one(lsock: socket.socket, cfg: engine.Config) -> State:
+    conn, _ = lsock.accept()
+    with conn:
+        conn.settimeout(TIMEOUT)
+        st = engine.server(cfg)
+        early = b""
+        while not st.established:
+            data = conn.recv(65536)
+            assert data
+            r = engine.handle_tls(st, data)
+            assert not r.state.failed, r.events
+            st, early = r.state, early + r.data
+            if r.out:
+                conn.sendall(r.out)
+        got = early
+        if b"\n" not in got:
+            st, more = _pump(conn, st, b"\n")
+            got += more
+        assert got == b"client auth\n"
+        st, out = engine.send_close_notify(st)
+        conn.sendall(out)
+    return st
+
+
+def test_client_certificate_from_openssl_s_client(tmp_path: Path) -> None:
+    _files(tmp_path, "p256")
+    cp = pki("p256", ("client.test",), "client")
+    (tmp_path / "ccert.pem").write_bytes(cp.leaf_pem)
+    (tmp_path / "ckey.pem").write_bytes(cp.key_pem)
+    assert OPENSSL is not None
+    cfg = engine.Config(certificates=(pki("p256").key,), client_auth="required",
+                        trust_anchors=(cp.anchor,))
+    with socket.socket() as lsock:
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        lsock.settimeout(TIMEOUT)
+        port = lsock.getsockname()[1]
+        cli = subprocess.Popen(
+            [OPENSSL, "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_3",
+             "-CAfile", str(tmp_path / "ca.pem"), "-cert", str(tmp_path / "ccert.pem"),
+             "-key", str(tmp_path / "ckey.pem"), "-ign_eof"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        try:
+            assert cli.stdin is not None
+            cli.stdin.write(b"client auth\n")
+            cli.stdin.flush()
+            st = _serve_one(lsock, cfg)
+            cli.communicate(timeout=TIMEOUT)
+        finally:
+            cli.kill()
+            cli.wait(TIMEOUT)
+    assert st.info is not None and st.info.peer_certificates == cp.key.chain
+
+
+def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
+    _ca, cert, key = _files(tmp_path, "rsa")
+    cp = pki("ed25519", ("client.test",), "client")
+    (tmp_path / "cca.pem").write_bytes(cp.ca_pem)
+    assert OPENSSL is not None
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "1", "-Verify", "1", "-verify_return_error",
+         "-CAfile", str(tmp_path / "cca.pem")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki("rsa").anchor,), certificates=(cp.key,),
+                            clock=lambda: NOW_TS)
+        st, out = engine.client(cfg, "server.test")
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            sock.sendall(out)
+            while not st.established:
+                r = engine.handle_tls(st, sock.recv(65536))
+                assert not r.state.failed, r.events
+                st = r.state
+                if r.out:
+                    sock.sendall(r.out)
+            st, out = engine.send_application_data(st, b"signed\n")
+            sock.sendall(out)
+            st, got = _pump(sock, st, b"\n")
+            assert got == b"dengis\n"  # the server accepted our certificate
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)
