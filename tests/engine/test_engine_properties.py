@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.engine.certs import NOW, pki
 from tests.engine.helpers import Pair, configs, handshake
 from tlspy import engine
-from tlspy.core.enums import AlertDescription, ContentType
+from tlspy.core.enums import AlertDescription, ContentType, NamedGroup
 from tlspy.engine import Alert, Result, State
 
 A = AlertDescription
@@ -257,3 +257,50 @@ def test_bad_signature_is_decrypt_error(reference: Pair) -> None:
     mixed = CertifiedKey(pki("p256").key.chain, other.key.key)
     ccfg, scfg = configs(server={"certificates": (mixed,)})
     assert _client_alert(handshake(ccfg, scfg)) == A.DECRYPT_ERROR
+
+
+@pytest.fixture(scope="module")
+def rich_flows() -> list[tuple[State, bytes]]:
+    """(state, the bytes it expects) for HRR, client-auth and resumed flows."""
+    from tests.engine.certs import pki as _pki
+
+    cp = _pki("p256", ("client.test",), "client")
+    ccfg, scfg = configs(client={"groups": (NamedGroup.X25519,
+                                            NamedGroup.SECP256R1),
+                                 "certificates": (cp.key,)},
+                         server={"groups": (NamedGroup.SECP256R1,),
+                                 "client_auth": "required", "trust_anchors": (cp.anchor,),
+                                 "ticket_keys": (bytes(32),)})
+    c, ch = engine.client(ccfg, "server.test")
+    s = engine.server(scfg)
+    states = [(s, ch)]
+    r = engine.handle_tls(s, ch)
+    states.append((c, r.out))
+    rc = engine.handle_tls(c, r.out)
+    states.append((r.state, rc.out))
+    r2 = engine.handle_tls(r.state, rc.out)
+    states.append((rc.state, r2.out))
+    rc2 = engine.handle_tls(rc.state, r2.out)
+    states.append((r2.state, rc2.out))
+    r3 = engine.handle_tls(r2.state, rc2.out)
+    assert r3.state.established
+    states.append((rc2.state, r3.out))
+    rc3 = engine.handle_tls(rc2.state, r3.out)
+    [ticket] = [e.ticket for e in rc3.events if isinstance(e, engine.NewSessionTicket)]
+    c, ch = engine.client(ccfg, "server.test", ticket=ticket)
+    states.append((engine.server(scfg), ch))
+    r = engine.handle_tls(engine.server(scfg), ch)
+    states.append((c, r.out))
+    return states
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow,
+                                                    HealthCheck.function_scoped_fixture],
+          deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), min_size=1,
+                      max_size=4),
+       which=st.integers(0, 7))
+def test_mutated_rich_flows_fail_cleanly(rich_flows: list[tuple[State, bytes]],
+                                         edits: list[tuple[int, int]], which: int) -> None:
+    state, data = rich_flows[which]
+    _assert_clean_failure(engine.handle_tls(state, _mutate(data, edits)))
