@@ -258,3 +258,47 @@ def test_ffdhe_by_hello_retry() -> None:
     p = handshake(ccfg, scfg)
     assert len(p.wire) == 5
     assert p.server.info is not None and p.server.info.group == NamedGroup.FFDHE2048
+
+
+def _record_lengths(data: bytes) -> list[int]:
+    out, pos = [], 0
+    while pos < len(data):
+        n = int.from_bytes(data[pos + 3 : pos + 5], "big")
+        out.append(n)
+        pos += 5 + n
+    return out
+
+
+def test_record_size_limit() -> None:
+    ccfg, scfg = configs(client={"record_size_limit": 100},
+                         server={"record_size_limit": 300})
+    p = handshake(ccfg, scfg)
+    assert p.client.established and p.server.established
+    # The server's protected flight already obeys the client's limit (99
+    # bytes of content + type + tag).
+    flight = p.wire[1][1]
+    protected = flight[flight.index(b"\x17\x03\x03"):]
+    assert max(_record_lengths(protected)) <= 100 + 16
+    c, s, got = _exchange(p.client, p.server, b"a" * 1000)
+    assert got == b"a" * 1000
+    _, out = engine.send_application_data(c, b"b" * 1000)
+    assert max(_record_lengths(out)) == 300 + 16
+    _, out = engine.send_application_data(s, b"c" * 1000)
+    assert max(_record_lengths(out)) == 100 + 16
+    # A peer ignoring our limit gets record_overflow.
+    from dataclasses import replace
+
+    rogue = replace(s, send_limit=1 << 14)
+    _, out = engine.send_application_data(rogue, b"d" * 1000)
+    r = engine.handle_tls(c, out)
+    assert r.state.failed
+    assert r.state.hs.alert == AlertDescription.RECORD_OVERFLOW  # type: ignore[union-attr]
+
+
+def test_record_size_limit_only_one_side() -> None:
+    ccfg, scfg = configs(client={"record_size_limit": 1000})
+    p = handshake(ccfg, scfg)
+    _, out = engine.send_application_data(p.server, b"x" * 5000)
+    assert max(_record_lengths(out)) == 1000 + 16
+    _, out = engine.send_application_data(p.client, b"x" * 20000)
+    assert max(_record_lengths(out)) == (1 << 14) + 17

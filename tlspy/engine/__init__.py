@@ -155,7 +155,7 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
                                  header)
         except Exception:
             break  # the general path reports it with the right alert
-        if inner[-1] != ContentType.APPLICATION_DATA or len(inner) > MAX_PLAINTEXT + 1:
+        if inner[-1] != ContentType.APPLICATION_DATA or len(inner) > st.recv_limit:
             break  # padding or another content type: the general path decides
         app.append(inner[:-1])
         seq += 1
@@ -203,7 +203,7 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
                 raise fail(A.UNEXPECTED_MESSAGE, f"plaintext record of type {ctype} after keys")
             hs = st.hs
             try:
-                ctype, content = st.read.protection.decrypt(st.read_seq, rec)
+                ctype, content = st.read.protection.decrypt(st.read_seq, rec, st.recv_limit)
             except TLSError:
                 if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget >= len(
                     rec.fragment
@@ -339,8 +339,9 @@ def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
     seq, iv = state.write_seq, w.iv
     records = []
     payload = bytes(payload)
-    for i in range(0, len(payload), MAX_PLAINTEXT):
-        chunk = payload[i : i + MAX_PLAINTEXT] if len(payload) > MAX_PLAINTEXT else payload
+    step = state.send_limit
+    for i in range(0, len(payload), step):
+        chunk = payload[i : i + step] if len(payload) > step else payload
         n = len(chunk) + 17
         header = bytes((ContentType.APPLICATION_DATA, 3, 3, n >> 8, n & 0xFF))
         records.append(header)

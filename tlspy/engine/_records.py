@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tlspy.core.enums import ContentType
-from tlspy.core.record import MAX_PLAINTEXT, fragment_records
+from tlspy.core.record import fragment_records
 from tlspy.engine.state import State
 
 CCS_RECORD = b"\x14\x03\x03\x00\x01\x01"
@@ -17,7 +17,8 @@ def seal(st: State, content_type: int, data: bytes) -> tuple[State, bytes]:
         return st, fragment_records(content_type, 0x0303, data)
     out = []
     seq = st.write_seq
-    chunks = [data[i : i + MAX_PLAINTEXT] for i in range(0, len(data), MAX_PLAINTEXT)] or [b""]
+    step = st.send_limit
+    chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
     for chunk in chunks:
         out.append(w.protection.encrypt(seq, content_type, chunk))
         seq += 1

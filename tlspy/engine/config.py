@@ -134,6 +134,9 @@ class Config:
     # Server: session ticket keys (32 bytes each; the first seals, all
     # open) and how many tickets to send after each handshake.
     ticket_keys: tuple[bytes, ...] = ()
+    # RFC 8449: the largest protected record (TLSInnerPlaintext, content
+    # type included) this side accepts; None: do not send the extension.
+    record_size_limit: int | None = None
     ticket_lifetime: int = 7200
     tickets: int = 1
     rng: Rng = field(default=random_bytes)
@@ -158,6 +161,8 @@ class Config:
         for k in self.ticket_keys:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
+        if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
+            raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:
             raise ValueError("ticket_lifetime must be 1..604800 seconds")
         if not 0 <= self.tickets <= 16:

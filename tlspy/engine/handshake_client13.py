@@ -41,6 +41,7 @@ from tlspy.core.messages import (
     PreSharedKeyClientHello,
     PreSharedKeyServerHello,
     PskKeyExchangeModes,
+    RecordSizeLimit,
     ServerHello,
     ServerName,
     SignatureAlgorithms,
@@ -50,6 +51,7 @@ from tlspy.core.messages import (
     find_extension,
 )
 from tlspy.core.reader import check_tls13_extensions
+from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -109,6 +111,8 @@ def client_hello(
         exts.append(ALPN(config.alpn_protocols))
     exts.append(KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public) for s in shares)))
     exts.append(SupportedVersionsClientHello((ProtocolVersion.TLS_1_3,)))
+    if config.record_size_limit is not None:
+        exts.append(RecordSizeLimit(config.record_size_limit))
     if ticket is not None:
         exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
         exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
@@ -295,6 +299,12 @@ def _encrypted_extensions(
     if any(e.extension_type == ExtensionType.EARLY_DATA for e in m.extensions):
         raise fail(A.UNSUPPORTED_EXTENSION, "early_data accepted but not offered")
     transcript = hs.transcript.add(raw)
+    limit = find_extension(m.extensions, RecordSizeLimit)
+    if limit is not None:
+        # Applies to what we send from now on; ours (offered) to what we read.
+        st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=True))
+        if st.config.record_size_limit is not None:
+            st = replace(st, recv_limit=st.config.record_size_limit)
     t = hs.resumed
     if t is not None:
         info = SessionInfo(ProtocolVersion.TLS_1_3, hs.secrets.suite.suite, hs.secrets.group,

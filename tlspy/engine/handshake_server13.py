@@ -38,6 +38,7 @@ from tlspy.core.messages import (
     PreSharedKeyClientHello,
     PreSharedKeyServerHello,
     PskKeyExchangeModes,
+    RecordSizeLimit,
     ServerHello,
     ServerName,
     SignatureAlgorithms,
@@ -46,6 +47,7 @@ from tlspy.core.messages import (
     SupportedVersionsServerHello,
     find_extension,
 )
+from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -233,10 +235,17 @@ def _client_hello(
     hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
     st = replace(st, write_seq=0, write=keys13(info, s_hs))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449 4: protected records from EncryptedExtensions on obey it.
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+                     recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
+    if peer_limit is not None:
+        ee_exts.append(RecordSizeLimit(cfg.record_size_limit or (1 << 14) + 1))
     flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
     want_cert = cfg.client_auth != "none" and psk is None
     scheme: SignatureScheme | None = None

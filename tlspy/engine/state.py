@@ -256,6 +256,8 @@ class State:
     write: Direction = _NO_KEYS
     read_seq: int = 0
     write_seq: int = 0
+    send_limit: int = 1 << 14  # most content per protected record we send (RFC 8449)
+    recv_limit: int = (1 << 14) + 1  # largest inner plaintext we accept
     pending: bytes = b""  # bytes of an incomplete record
     hsbuf: HandshakeBuffer = _EMPTY_BUFFER
     read_closed: bool = False  # close_notify received
@@ -280,6 +282,8 @@ class State:
         _set(new, "write", self.write)
         _set(new, "read_seq", self.read_seq if read_seq is None else read_seq)
         _set(new, "write_seq", self.write_seq if write_seq is None else write_seq)
+        _set(new, "send_limit", self.send_limit)
+        _set(new, "recv_limit", self.recv_limit)
         _set(new, "pending", self.pending if pending is None else pending)
         _set(new, "hsbuf", self.hsbuf)
         _set(new, "read_closed", self.read_closed)
@@ -308,8 +312,9 @@ class State:
 _set = object.__setattr__
 _new = object.__new__
 assert State.__slots__ == (
-    "config", "is_client", "hs", "seed", "read", "write", "read_seq", "write_seq", "pending",
-    "hsbuf", "read_closed", "write_closed", "ccs_received",
+    "config", "is_client", "hs", "seed", "read", "write", "read_seq", "write_seq",
+    "send_limit", "recv_limit", "pending", "hsbuf", "read_closed", "write_closed",
+    "ccs_received",
 ), "State.evolve must copy every field"
 
 
