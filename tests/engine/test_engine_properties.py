@@ -304,3 +304,24 @@ def test_mutated_rich_flows_fail_cleanly(rich_flows: list[tuple[State, bytes]],
                                          edits: list[tuple[int, int]], which: int) -> None:
     state, data = rich_flows[which]
     _assert_clean_failure(engine.handle_tls(state, _mutate(data, edits)))
+
+
+def test_ip_literal_server_name() -> None:
+    import ipaddress
+
+    from tlspy.core.messages import ServerName, find_extension
+
+    seen = []
+
+    def record(chain, anchors, name, at, usage):  # type: ignore[no-untyped-def]
+        seen.append(name)
+
+    ccfg, scfg = configs(client={"validator": record})
+    c, _ = engine.client(ccfg, "127.0.0.1")
+    assert find_extension(c.hs.hello.extensions, ServerName) is None  # type: ignore[union-attr]
+    p = handshake(ccfg, scfg, "127.0.0.1")
+    assert p.client.established and seen == [ipaddress.ip_address("127.0.0.1")]
+    ccfg, scfg = configs()
+    p = handshake(ccfg, scfg, "127.0.0.1")  # the leaf names no IP address
+    assert p.client.failed
+    assert p.client.hs.alert == A.BAD_CERTIFICATE  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ server name checked.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +27,13 @@ from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
 Clock = Callable[[], float]
-# validator(chain as sent (leaf first), anchors, name or None, time, usage
-# "server" or "client"): raises tlspy.x509.ValidationError when the chain is
-# not acceptable.
+# validator(chain as sent (leaf first), anchors, name (a DNS name, an
+# ipaddress object when the client connected to an IP literal, or None),
+# time, usage "server" or "client"): raises tlspy.x509.ValidationError when
+# the chain is not acceptable.
+PeerName = str | ipaddress.IPv4Address | ipaddress.IPv6Address | None
 Validator = Callable[
-    [Sequence[Certificate], Sequence[Certificate], "str | None", dt.datetime, str], object
+    [Sequence[Certificate], Sequence[Certificate], PeerName, dt.datetime, str], object
 ]
 
 DEFAULT_VERSIONS = (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2)
@@ -72,7 +75,7 @@ _SHA1_SCHEMES = frozenset({SignatureScheme.RSA_PKCS1_SHA1, SignatureScheme.ECDSA
 def default_validator(
     chain: Sequence[Certificate],
     anchors: Sequence[Certificate],
-    name: str | None,
+    name: PeerName,
     at: dt.datetime,
     usage: str,
 ) -> object:

@@ -3,6 +3,7 @@ ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -103,7 +104,8 @@ def client_hello(
         for i, g in enumerate(config.groups[: config.key_shares])
     )
     exts: list[Extension] = []
-    if server_name is not None:
+    if server_name is not None and _ip(server_name) is None:
+        # IP literals are not sent in server_name (RFC 6066 3).
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
     exts.append(SignatureAlgorithms(_schemes(config)))
@@ -128,6 +130,16 @@ def client_hello(
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _ip(name: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
 
 
 def _offered_types(hello: ClientHello) -> set[int]:
@@ -245,10 +257,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
     if hs.retry_suite is not None and m.cipher_suite != hs.retry_suite:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
-    try:
-        check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
-    except Exception:
-        raise
+    check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
     _check_offered(m.extensions, hs.hello, set())
     ksh = find_extension(m.extensions, KeyShareServerHello)
     if ksh is None:
@@ -324,7 +333,9 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     chain = parse_chain([e.cert_data for e in m.certificate_list])
     cfg = st.config
     if cfg.verify_peer:
-        name = hs.server_name if cfg.check_name else None
+        name: str | IPAddress | None = None
+        if cfg.check_name and hs.server_name is not None:
+            name = _ip(hs.server_name) or hs.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
