@@ -2,23 +2,36 @@
 
 ::
 
-    state, out = client(config, server_name="example.com")
+    state, out = client(config, server_name="example.com", ticket=None)
     state = server(config)
     res = handle_tls(state, data)      # Result(state, out, data, events)
     state, out = send_application_data(state, payload)
-    state, out = send_key_update(state)
+    state, out = send_key_update(state, request_peer=True)
     state, out = send_close_notify(state)
+    key = export_keying_material(state, label, context, length)
+
+TLS 1.3 (RFC 8446): key shares x25519, secp256r1, secp384r1, ffdhe2048/3072/
+4096; HelloRetryRequest (group mismatch, cookie); server certificates
+chosen by SNI and signature_algorithms (Ed25519, ECDSA P-256/P-384,
+RSA-PSS-RSAE); client certificates (optional or required); session tickets
+and PSK resumption (psk_dhe_ke, ticket key rotation); KeyUpdate both ways;
+middlebox compatibility mode; the downgrade sentinel; ALPN;
+record_size_limit (RFC 8449); 0-RTT data is rejected (skipped) cleanly.
+TLS 1.2 is not implemented yet: a client offers only TLS 1.3 and a server
+answers a TLS 1.2-only client with protocol_version.
+
+Purity: a State is immutable; ``handle_tls`` on the same state and bytes
+gives the same result (randomness is derived from a seed drawn from
+``config.rng`` when the connection was created, time from ``config.clock``).
 
 Failure contract (as OCaml-TLS): ``handle_tls`` never raises because of what
 the peer sent.  Malformed or hostile input gives a Result whose ``out`` is
 the fatal alert to send, whose state is failed (``state.failed``; later input
 is ignored) and whose events end with ``Alert(sent=True, reason=...)``;
-application data authenticated before the failure is still in ``data``.  The
-engine only raises :class:`UsageError` when the caller misuses it (sending
-data before the handshake completed or after close).
-
-TLS 1.2 is not implemented yet: a client offers only TLS 1.3, a server
-answers a TLS 1.2-only client with protocol_version.
+application data authenticated before the failure is still in ``data``.  A
+fatal alert from the peer gives ``Alert(sent=False)`` and a failed state.
+The engine only raises :class:`UsageError` when the caller misuses it
+(sending data before the handshake completed or after close_notify).
 """
 
 from __future__ import annotations
