@@ -203,7 +203,8 @@ def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
         srv.wait(TIMEOUT)
 
 
-def _serve_one(lsock: socket.socket, cfg: engine.Config) -> State:
+def _serve_one(lsock: socket.socket, cfg: engine.Config, line: bytes) -> State:
+    """Serve one connection: handshake, read ``line``, close."""
     conn, _ = lsock.accept()
     with conn:
         conn.settimeout(TIMEOUT)
@@ -221,7 +222,7 @@ def _serve_one(lsock: socket.socket, cfg: engine.Config) -> State:
         if b"\n" not in got:
             st, more = _pump(conn, st, b"\n")
             got += more
-        assert got == b"client auth\n"
+        assert got == line
         st, out = engine.send_close_notify(st)
         conn.sendall(out)
     return st
@@ -250,7 +251,7 @@ def test_client_certificate_from_openssl_s_client(tmp_path: Path) -> None:
             assert cli.stdin is not None
             cli.stdin.write(b"client auth\n")
             cli.stdin.flush()
-            st = _serve_one(lsock, cfg)
+            st = _serve_one(lsock, cfg, b"client auth\n")
             cli.communicate(timeout=TIMEOUT)
         finally:
             cli.kill()
@@ -295,3 +296,69 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
     finally:
         srv.kill()
         srv.wait(TIMEOUT)
+
+
+def test_hello_retry_with_openssl_s_server(tmp_path: Path) -> None:
+    """Our client's first share (X25519) is refused: openssl retries with P-256."""
+    _, cert, key = _files(tmp_path, "p256")
+    assert OPENSSL is not None
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "1", "-groups", "P-256"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=lambda: NOW_TS,
+                            groups=(NamedGroup.X25519, NamedGroup.SECP256R1))
+        st, out = engine.client(cfg, "server.test")
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            sock.sendall(out)
+            while not st.established:
+                r = engine.handle_tls(st, sock.recv(65536))
+                assert not r.state.failed, r.events
+                st = r.state
+                if r.out:
+                    sock.sendall(r.out)
+            assert st.info is not None and st.info.group == NamedGroup.SECP256R1
+            st, out = engine.send_application_data(st, b"retry\n")
+            sock.sendall(out)
+            st, got = _pump(sock, st, b"\n")
+            assert got == b"yrter\n"
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)
+
+
+def test_hello_retry_with_openssl_s_client(tmp_path: Path) -> None:
+    """openssl's X25519 share is refused by a P-384-only tlspy server."""
+    ca, _, _ = _files(tmp_path, "p256")
+    assert OPENSSL is not None
+    cfg = engine.Config(certificates=(pki("p256").key,), groups=(NamedGroup.SECP384R1,))
+    with socket.socket() as lsock:
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        lsock.settimeout(TIMEOUT)
+        port = lsock.getsockname()[1]
+        cli = subprocess.Popen(
+            [OPENSSL, "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_3", "-CAfile", ca,
+             "-groups", "X25519:P-384", "-ign_eof"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        try:
+            assert cli.stdin is not None
+            cli.stdin.write(b"retried\n")
+            cli.stdin.flush()
+            st = _serve_one(lsock, cfg, b"retried\n")
+            stdout, _ = cli.communicate(timeout=TIMEOUT)
+        finally:
+            cli.kill()
+            cli.wait(TIMEOUT)
+    assert st.info is not None and st.info.group == NamedGroup.SECP384R1
+    assert b"Verify return code: 0 (ok)" in stdout
