@@ -130,7 +130,16 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
 
 def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
-    if state.failed:
+    hs = state.hs
+    if type(hs) is Established and not state.pending and not state.read_closed and (
+        not state.hsbuf.pending
+    ):
+        # Data path: whole application-data records only.
+        fast: list[bytes] = []
+        st, used = _fast_application_data(state, data, fast)
+        if used == len(data):
+            return Result(st, b"", fast[0] if len(fast) == 1 else b"".join(fast), ())
+    elif type(hs) is Failed:
         return Result(state, b"", b"", ())
     progress = [state]
     app: list[bytes] = []
