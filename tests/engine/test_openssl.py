@@ -18,7 +18,6 @@ from tlspy.core.enums import CipherSuite, NamedGroup
 from tlspy.engine import Closed, State
 
 OPENSSL = shutil.which("openssl")
-pytestmark = pytest.mark.skipif(OPENSSL is None, reason="openssl binary not installed")
 TIMEOUT = 15.0
 
 
@@ -55,7 +54,7 @@ def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
 def test_client_against_openssl_s_server(tmp_path: Path, kind: str, suite: CipherSuite,
                                          group: NamedGroup) -> None:
     _ca, cert, key = _files(tmp_path, kind)
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     srv = subprocess.Popen(
         [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
          "-tls1_3", "-rev", "-naccept", "1"],
@@ -97,7 +96,7 @@ def test_client_against_openssl_s_server(tmp_path: Path, kind: str, suite: Ciphe
 @pytest.mark.parametrize("kind", ["p256", "rsa", "ed25519"])
 def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
     ca, _, _ = _files(tmp_path, kind)
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     cfg = engine.Config(certificates=(pki(kind).key,), alpn_protocols=(b"h2", b"http/1.1"))
     with socket.socket() as lsock:
         lsock.bind(("127.0.0.1", 0))
@@ -154,7 +153,7 @@ def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
 
 def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
     _, cert, key = _files(tmp_path, "p256")
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     srv = subprocess.Popen(
         [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
          "-tls1_3", "-rev", "-naccept", "2"],
@@ -233,7 +232,7 @@ def test_client_certificate_from_openssl_s_client(tmp_path: Path) -> None:
     cp = pki("p256", ("client.test",), "client")
     (tmp_path / "ccert.pem").write_bytes(cp.leaf_pem)
     (tmp_path / "ckey.pem").write_bytes(cp.key_pem)
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     cfg = engine.Config(certificates=(pki("p256").key,), client_auth="required",
                         trust_anchors=(cp.anchor,))
     with socket.socket() as lsock:
@@ -263,7 +262,7 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
     _ca, cert, key = _files(tmp_path, "rsa")
     cp = pki("ed25519", ("client.test",), "client")
     (tmp_path / "cca.pem").write_bytes(cp.ca_pem)
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     srv = subprocess.Popen(
         [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
          "-tls1_3", "-rev", "-naccept", "1", "-Verify", "1", "-verify_return_error",
@@ -301,7 +300,7 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
 def test_hello_retry_with_openssl_s_server(tmp_path: Path) -> None:
     """Our client's first share (X25519) is refused: openssl retries with P-256."""
     _, cert, key = _files(tmp_path, "p256")
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     srv = subprocess.Popen(
         [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
          "-tls1_3", "-rev", "-naccept", "1", "-groups", "P-256"],
@@ -339,7 +338,7 @@ def test_hello_retry_with_openssl_s_server(tmp_path: Path) -> None:
 def test_hello_retry_with_openssl_s_client(tmp_path: Path) -> None:
     """openssl's X25519 share is refused by a P-384-only tlspy server."""
     ca, _, _ = _files(tmp_path, "p256")
-    assert OPENSSL is not None
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
     cfg = engine.Config(certificates=(pki("p256").key,), groups=(NamedGroup.SECP384R1,))
     with socket.socket() as lsock:
         lsock.bind(("127.0.0.1", 0))
