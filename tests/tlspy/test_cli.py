@@ -23,10 +23,13 @@ def test_unknown_command_is_named() -> None:
     assert "unknown command 's_frobnicate'" in out.stderr
 
 
-def test_demo_is_honest_about_what_exists() -> None:
+def test_demo_shows_a_handshake_and_a_refusal() -> None:
     out = tlspy("demo")
-    assert out.returncode == 0
-    assert "no handshake to show" in out.stdout
+    assert out.returncode == 0, out.stderr
+    assert "handshake complete" in out.stdout
+    assert "b'HTTP/1.1 200 OK\\r\\n\\r\\nhello'" in out.stdout
+    assert "bad_certificate" in out.stdout.lower()
+    assert "Not built yet" in out.stdout
 
 
 def test_verify_is_wired_with_openssl_spellings() -> None:
