@@ -269,6 +269,7 @@ def test_generated_keys_work_with_oracle(bits: int) -> None:
     assert p >> (bits // 2 - 2) == 3 and q >> (bits // 2 - 2) == 3
     assert abs(p - q) > 1 << (bits // 2 - 100)
     assert d > 1 << (bits // 2)
+    assert dp == pow(e, -1, p - 1) and dq == pow(e, -1, q - 1) and qinv * q % p == 1
     assert model_is_prime(p, 10) and model_is_prime(q, 10)
     okey = oracle(key)
     sha = hashes.SHA256()
@@ -292,7 +293,7 @@ def test_generate_is_reproducible() -> None:
 
 def test_generate_odd_half_size_and_other_e() -> None:
     key = rsa.generate(1026, rng=random.Random(11).randbytes, e=65539)
-    n, e, d, p, q, *_ = key.private_numbers()
+    n, e, _, p, q, *_ = key.private_numbers()
     assert n.bit_length() == 1026 and e == 65539 and p.bit_length() == q.bit_length() == 513
     assert oracle(key).private_numbers().public_numbers.n == n
 
