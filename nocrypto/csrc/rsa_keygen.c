@@ -102,10 +102,21 @@ int nc_rsa_candidate(uint8_t *out, const uint8_t *rnd, size_t len, uint32_t bits
         out[len - 1 - b / 8] |= (uint8_t)(1u << (b % 8));
     }
     out[len - 1] |= 1;
+    /* The primes are taken in runs whose product D stays below 2^24: one
+     * pass over the candidate gives out mod D, then each prime of the run
+     * divides that small remainder.  (The grouping is public.) */
     uint32_t bad = 0;
-    for (size_t i = 0; i < NSMALL; i++) {
-        uint32_t d = SMALL_PRIMES[i];
-        bad |= nc_ct_eq32(mod_bytes(out, len, d, fastmod_m(d)), 0);
+    for (size_t i = 0; i < NSMALL;) {
+        uint32_t prod = SMALL_PRIMES[i];
+        size_t j = i + 1;
+        while (j < NSMALL && (uint64_t)prod * SMALL_PRIMES[j] < E_MAX) {
+            prod *= SMALL_PRIMES[j++];
+        }
+        uint32_t r = mod_bytes(out, len, prod, fastmod_m(prod));
+        for (; i < j; i++) {
+            uint32_t d = SMALL_PRIMES[i];
+            bad |= nc_ct_eq32(fastmod(r, fastmod_m(d), d), 0);
+        }
     }
     /* gcd(out - 1, e) = 1 for prime e: out mod e != 1 */
     bad |= nc_ct_eq32(mod_bytes(out, len, e, fastmod_m(e)), 1);
