@@ -21,6 +21,12 @@ exponent only; the message being encrypted is handled by the constant-time
 multiplication.  Decoding that sees decrypted data (PKCS#1 v1.5 and OAEP
 unpadding, the TLS premaster secret) runs in C in constant time.
 
+Key generation (``generate``) runs in C too, constant time in every secret
+(candidate building, trial division, Miller-Rabin, the |p - q| check, n,
+dp, dq and qinv): Python passes the rng's bytes through and branches only on
+each candidate's accept/reject verdict; the primes go from C buffers into
+the C key and are never Python integers.
+
 Verification policy (Wycheproof "acceptable" cases): PKCS#1 v1.5
 signatures must carry exactly the DER DigestInfo of RFC 8017 §9.2 note 1,
 with the NULL parameters; the variant without NULL is rejected.  A
@@ -32,7 +38,8 @@ premaster secret, key generation) comes from the ``rng`` argument of each
 call, a ``Callable[[int], bytes]``, by default ``nocrypto.rng.random_bytes``.
 
 Limits: moduli of 512 to 8192 bits (generation: 1024 to 8192, even);
-public exponents odd and >= 3, and below 2^64 for private keys.
+public exponents odd and >= 3, and below 2^64 for private keys; generation
+takes a prime e from 65537 to 2^24 (default 65537).
 
 Errors: ``InvalidKeyError`` (a ValueError) for unusable key numbers,
 ``DecryptionError`` for a ciphertext that does not decrypt (one message for
