@@ -33,7 +33,9 @@ build: $(NATIVE)
 test: pytest ct lint
 
 pytest: build
+	rm -f build/limbo-table.txt
 	$(PY) -m pytest -q -n 2
+	@cat build/limbo-table.txt
 
 ct: build
 	$(PY) tests/ct/run.py

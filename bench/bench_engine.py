@@ -1,0 +1,126 @@
+"""The TLS engine: in-process TLS 1.3 handshakes per second (tlspy client
+and server, X25519 with ECDSA P-256 and with RSA-2048 PSS) beside the stdlib
+ssl module (OpenSSL) doing the same over memory BIOs in the same run; and
+resumed handshakes (PSK + X25519) beside OpenSSL's; and
+application data MB/s at 16 KiB records through send_application_data +
+handle_tls beside the raw AES-128-GCM seal + open of the same size (the
+engine's overhead)."""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+import tempfile
+from pathlib import Path
+
+from bench.common import Table, alternate, mbps, ratio
+from nocrypto.cipher import AESGCM
+from tests.engine.certs import pki
+from tests.engine.helpers import configs, handshake
+from tlspy import engine
+from tlspy.core.enums import CipherSuite, NamedGroup
+
+
+def _ssl_contexts(kind: str, tmp: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    p = pki(kind)
+    (tmp / "ca.pem").write_bytes(p.ca_pem)
+    (tmp / "cert.pem").write_bytes(p.leaf_pem)
+    (tmp / "key.pem").write_bytes(p.key_pem)
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    sctx.load_cert_chain(tmp / "cert.pem", tmp / "key.pem")
+    cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    cctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    cctx.load_verify_locations(tmp / "ca.pem")
+    cctx.set_ecdh_curve("X25519")
+    return cctx, sctx
+
+
+def _ssl_handshake(cctx: ssl.SSLContext, sctx: ssl.SSLContext,
+                   session: ssl.SSLSession | None = None) -> ssl.SSLObject:
+    c_in, c_out, s_in, s_out = (ssl.MemoryBIO() for _ in range(4))
+    c = cctx.wrap_bio(c_in, c_out, server_hostname="server.test", session=session)
+    s = sctx.wrap_bio(s_in, s_out, server_side=True)
+    done_c = done_s = False
+    while not (done_c and done_s):
+        if not done_c:
+            try:
+                c.do_handshake()
+                done_c = True
+            except ssl.SSLWantReadError:
+                pass
+        s_in.write(c_out.read())
+        if not done_s:
+            try:
+                s.do_handshake()
+                done_s = True
+            except ssl.SSLWantReadError:
+                pass
+        c_in.write(s_out.read())
+    s_in.write(c_out.read())
+    c_in.write(s_out.read())
+    with contextlib.suppress(ssl.SSLWantReadError):  # the client reads its tickets
+        c.read(1)
+    return c
+
+
+def run() -> None:
+    t = Table("TLS 1.3 full handshakes/s (client + server, in memory)",
+              ["certificate", "tlspy", "ssl (OpenSSL)", "ratio"])
+    with tempfile.TemporaryDirectory() as d:
+        for kind, label in (("p256", "X25519 + ECDSA P-256"), ("rsa", "X25519 + RSA-2048 PSS")):
+            ccfg, scfg = configs(kind, client={"groups": (NamedGroup.X25519,)})
+            cctx, sctx = _ssl_contexts(kind, Path(d))
+
+            def ours(ccfg: engine.Config = ccfg, scfg: engine.Config = scfg) -> None:
+                p = handshake(ccfg, scfg)
+                assert p.client.established
+
+            def ref(cctx: ssl.SSLContext = cctx, sctx: ssl.SSLContext = sctx) -> None:
+                _ssl_handshake(cctx, sctx)
+
+            r = alternate({"ours": ours, "ref": ref}, rounds=3)
+            t.row(label, r["ours"], r["ref"], ratio(r["ours"], r["ref"]))
+
+        ccfg, scfg = configs("p256", client={"groups": (NamedGroup.X25519,)},
+                             server={"ticket_keys": (bytes(32),)})
+        first = handshake(ccfg, scfg)
+        [ticket] = [e.ticket for e in first.client_events
+                    if isinstance(e, engine.NewSessionTicket)]
+        cctx, sctx = _ssl_contexts("p256", Path(d))
+        session = _ssl_handshake(cctx, sctx).session
+
+        def ours_resumed() -> None:
+            c, out = engine.client(ccfg, "server.test", ticket=ticket)
+            r = engine.handle_tls(engine.server(scfg), out)
+            rc = engine.handle_tls(c, r.out)
+            rs = engine.handle_tls(r.state, rc.out)
+            assert rs.state.info is not None and rs.state.info.resumed
+
+        def ref_resumed() -> None:
+            assert _ssl_handshake(cctx, sctx, session).session_reused
+
+        r = alternate({"ours": ours_resumed, "ref": ref_resumed}, rounds=3)
+        t.row("resumed (PSK + X25519)", r["ours"], r["ref"], ratio(r["ours"], r["ref"]))
+
+    t = Table("application data, 16 KiB records, seal + open (MB/s)",
+              ["suite", "engine", "raw AEAD", "engine/raw"])
+    payload = bytes(16384)
+    ccfg, scfg = configs("p256", client={"cipher_suites": (CipherSuite.TLS_AES_128_GCM_SHA256,)})
+    p = handshake(ccfg, scfg)
+    state = {"c": p.client, "s": p.server}
+    aead = AESGCM(bytes(16))
+    nonce = bytes(12)
+
+    def through_engine() -> None:
+        state["c"], out = engine.send_application_data(state["c"], payload)
+        r = engine.handle_tls(state["s"], out)
+        state["s"] = r.state
+
+    def raw() -> None:
+        aead.decrypt(nonce, aead.encrypt(nonce, payload + b"\x17", b"\x17\x03\x03\x40\x11"),
+                     b"\x17\x03\x03\x40\x11")
+
+    r = alternate({"engine": through_engine, "raw": raw})
+    t.row("TLS_AES_128_GCM_SHA256", mbps(r["engine"], 16384), mbps(r["raw"], 16384),
+          ratio(r["engine"], r["raw"]))

@@ -1,0 +1,424 @@
+"""tlspy.engine: TLS 1.3 as a pure state machine (value in, value out).
+
+::
+
+    state, out = client(config, server_name="example.com", ticket=None)
+    state = server(config)
+    res = handle_tls(state, data)      # Result(state, out, data, events)
+    state, out = send_application_data(state, payload)
+    state, out = send_key_update(state, request_peer=True)
+    state, out = send_close_notify(state)
+    key = export_keying_material(state, label, context, length)
+
+TLS 1.3 (RFC 8446): key shares x25519, secp256r1, secp384r1, ffdhe2048/3072/
+4096; HelloRetryRequest (group mismatch, cookie); server certificates
+chosen by SNI and signature_algorithms (Ed25519, ECDSA P-256/P-384,
+RSA-PSS-RSAE); client certificates (optional or required); session tickets
+and PSK resumption (psk_dhe_ke, ticket key rotation); KeyUpdate both ways;
+middlebox compatibility mode; the downgrade sentinel; ALPN;
+record_size_limit (RFC 8449); 0-RTT data is rejected (skipped) cleanly.
+TLS 1.2 is not implemented yet: a client offers only TLS 1.3 and a server
+answers a TLS 1.2-only client with protocol_version.
+
+Purity: a State is immutable; ``handle_tls`` on the same state and bytes
+gives the same result (randomness is derived from a seed drawn from
+``config.rng`` when the connection was created, time from ``config.clock``).
+
+Failure contract (as OCaml-TLS): ``handle_tls`` never raises because of what
+the peer sent.  Malformed or hostile input gives a Result whose ``out`` is
+the fatal alert to send, whose state is failed (``state.failed``; later input
+is ignored) and whose events end with ``Alert(sent=True, reason=...)``;
+application data authenticated before the failure is still in ``data``.  A
+fatal alert from the peer gives ``Alert(sent=False)`` and a failed state.
+The engine only raises :class:`UsageError` when the caller misuses it
+(sending data before the handshake completed or after close_notify).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tlspy.core.enums import (
+    AlertDescription,
+    AlertLevel,
+    ContentType,
+    KeyUpdateRequest,
+    ProtocolVersion,
+)
+from tlspy.core.errors import TLSError
+from tlspy.core.keyschedule import Transcript, exporter, next_traffic_secret, resumption_psk
+from tlspy.core.messages import Alert as AlertMessage
+from tlspy.core.messages import KeyUpdate, NewSessionTicket13
+from tlspy.core.reader import parse_alert, parse_handshake
+from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, parse_records
+from tlspy.core.writer import assemble_alert, assemble_handshake
+from tlspy.engine import handshake_client13, handshake_server13
+from tlspy.engine._records import seal, seal_handshake
+from tlspy.engine.config import CertifiedKey, Config
+from tlspy.engine.events import (
+    Alert,
+    Closed,
+    Event,
+    HandshakeComplete,
+    KeyUpdated,
+    NewSessionTicket,
+    Result,
+)
+from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
+from tlspy.engine.state import (
+    SERVER_READING_CLIENT_FLIGHT,
+    ClientWaitServerHello,
+    Established,
+    Failed,
+    ServerWaitClientHello,
+    ServerWaitClientHello2,
+    SessionInfo,
+    State,
+    keys13,
+)
+from tlspy.engine.tickets import MAX_LIFETIME, Ticket
+
+A = AlertDescription
+
+
+def client(
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+) -> tuple[State, bytes]:
+    """A client connection and its ClientHello (ready to send).  ``ticket``
+    (from a NewSessionTicket event) is offered for resumption when it has not
+    expired and its suite is configured."""
+    if not config.tls13 or not config.suites_13:
+        raise ValueError("the engine needs TLS 1.3 and a TLS 1.3 cipher suite in the config")
+    if server_name is not None:
+        server_name.encode("ascii")
+    seed = config.rng(32)
+    if ticket is not None and (
+        not ticket.usable(config.clock()) or ticket.cipher_suite not in config.suites_13
+    ):
+        ticket = None
+    hello, shares = handshake_client13.client_hello(config, server_name, seed, ticket)
+    raw = assemble_handshake(hello)
+    hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name,
+                               ticket=ticket)
+    st = State(config, True, hs, draw(seed, b"next", 32))
+    # The first ClientHello goes out with record version 0x0301 (RFC 8446 5.1).
+    out = bytes((ContentType.HANDSHAKE, 3, 1, len(raw) >> 8, len(raw) & 0xFF)) + raw
+    if len(raw) > MAX_PLAINTEXT:  # pragma: no cover - hellos are small
+        raise ValueError("ClientHello too large")
+    return st, out
+
+
+def server(config: Config) -> State:
+    """A server connection waiting for a ClientHello."""
+    if not config.certificates:
+        raise ValueError("a server config needs at least one certificate")
+    return State(config, False, ServerWaitClientHello(), config.rng(32))
+
+
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
+    """The Result of a fatal error: the alert to send and a failed state."""
+    body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
+    out = b""
+    if not st.write_closed:
+        try:
+            _, out = seal(st, ContentType.ALERT, body)
+        except Exception:  # pragma: no cover - sealing two bytes does not fail
+            out = b""
+    new = replace(st, hs=Failed(alert, True, reason), pending=b"")
+    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
+
+
+def handle_tls(state: State, data: bytes) -> Result:
+    """Consume bytes from the peer; see the module docstring."""
+    hs = state.hs
+    if type(hs) is Established and not state.pending and not state.read_closed and (
+        not state.hsbuf.pending
+    ):
+        # Data path: whole application-data records only.
+        fast: list[bytes] = []
+        st, used = _fast_application_data(state, data, fast)
+        if used == len(data):
+            return Result(st, b"", fast[0] if len(fast) == 1 else b"".join(fast), ())
+    elif type(hs) is Failed:
+        return Result(state, b"", b"", ())
+    progress = [state]
+    app: list[bytes] = []
+    try:
+        return _handle(state, bytes(data), progress, app)
+    except TLSError as e:
+        # The alert goes out under the keys in force when the failure was
+        # found (e.g. the client's handshake keys after ServerHello); data
+        # authenticated before the failure is still delivered.
+        return _failed(progress[0], e.alert, str(e), b"".join(app))
+    except Exception as e:  # a bug; still no exception escapes to the caller
+        reason = f"internal error: {type(e).__name__}: {e}"
+        return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
+
+
+def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
+    """Open the whole application-data records at the start of ``data`` in
+    place (no per-record copies, one AEAD call each); stop at anything else
+    (another type, padding, a partial record) and say how far it got.  The
+    general path takes over from there."""
+    rd = st.read
+    aead = rd.aead
+    if aead is None:
+        return st, 0
+    seq, iv = st.read_seq, rd.iv
+    pos, end = 0, len(data)
+    view = memoryview(data)
+    while end - pos >= 5 and data[pos] == 23 and data[pos + 1] == 3:
+        length = (data[pos + 3] << 8) | data[pos + 4]
+        if length > MAX_CIPHERTEXT_13 or length <= 16 or end - pos - 5 < length:
+            break
+        header = data[pos : pos + 5]
+        try:
+            inner = aead.decrypt((iv ^ seq).to_bytes(12, "big"), view[pos + 5 : pos + 5 + length],
+                                 header)
+        except Exception:
+            break  # the general path reports it with the right alert
+        if inner[-1] != ContentType.APPLICATION_DATA or len(inner) > st.recv_limit:
+            break  # padding or another content type: the general path decides
+        app.append(inner[:-1])
+        seq += 1
+        pos += 5 + length
+    view.release()
+    if pos:
+        st = st.evolve(read_seq=seq)
+    return st, pos
+
+
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
+    out: list[bytes] = []
+    events: list[Event] = []
+    if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
+        st, used = _fast_application_data(st, data, app)
+        progress[0] = st
+        if used == len(data):
+            return Result(st, b"", b"".join(app), ())
+        data = data[used:]
+    records, rest = parse_records(st.pending + data, MAX_CIPHERTEXT_13)
+    for rec in records:
+        if st.read_closed:
+            break  # data after close_notify is ignored (RFC 8446 6.1)
+        ctype = rec.content_type
+        if ctype == ContentType.CHANGE_CIPHER_SPEC:
+            if (rec.fragment != b"\x01" or st.established or st.ccs_received
+                    or isinstance(st.hs, ServerWaitClientHello)):
+                raise fail(A.UNEXPECTED_MESSAGE, "change_cipher_spec")
+            st = replace(st, ccs_received=True)
+            continue
+        if st.read.protection is None:
+            if ctype == ContentType.APPLICATION_DATA:
+                if isinstance(st.hs, ServerWaitClientHello2) and st.hs.skip_early_data:
+                    continue  # rejected 0-RTT data before the second ClientHello
+                raise fail(A.UNEXPECTED_MESSAGE, "application data before keys")
+            if len(rec.fragment) > MAX_PLAINTEXT:
+                raise fail(A.RECORD_OVERFLOW, "plaintext record too long")
+            if ctype == ContentType.HANDSHAKE and not isinstance(
+                st.hs, (ClientWaitServerHello, ServerWaitClientHello, ServerWaitClientHello2)
+            ):
+                raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
+            content = rec.fragment
+        else:
+            if ctype != ContentType.APPLICATION_DATA:
+                raise fail(A.UNEXPECTED_MESSAGE, f"plaintext record of type {ctype} after keys")
+            hs = st.hs
+            try:
+                ctype, content = st.read.protection.decrypt(st.read_seq, rec, st.recv_limit)
+            except TLSError:
+                if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget >= len(
+                    rec.fragment
+                ):
+                    budget = hs.early_data_budget - len(rec.fragment)
+                    st = replace(st, hs=replace(hs, early_data_budget=budget))
+                    continue  # rejected 0-RTT data (RFC 8446 4.2.10)
+                raise
+            st = st.evolve(read_seq=st.read_seq + 1)
+            if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
+                st = replace(st, hs=replace(hs, early_data_budget=0))
+        progress[0] = st
+        if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
+            raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
+        if ctype == ContentType.HANDSHAKE:
+            st = _handshake_fragment(st, content, out, events, progress)
+        elif ctype == ContentType.ALERT:
+            st = _alert(st, content, events)
+            if st.failed:
+                return Result(st, b"".join(out), b"".join(app), tuple(events))
+        elif ctype == ContentType.APPLICATION_DATA:
+            if not st.established:
+                raise fail(A.UNEXPECTED_MESSAGE, "application data during the handshake")
+            app.append(content)
+        else:
+            raise fail(A.UNEXPECTED_MESSAGE, f"record content type {ctype}")
+    pending = rest if not st.read_closed else b""
+    if pending != st.pending:
+        st = st.evolve(pending=pending)
+    return Result(st, b"".join(out), b"".join(app), tuple(events))
+
+
+def _alert(st: State, content: bytes, events: list[Event]) -> State:
+    alert = parse_alert(content)
+    events.append(Alert(alert.level, alert.description))
+    if alert.description == A.CLOSE_NOTIFY:
+        events.append(Closed())
+        return replace(st, read_closed=True)
+    if alert.description == A.USER_CANCELED:
+        return st
+    # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
+    return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
+
+
+def _key_changes(st_before: State, st_after: State) -> bool:
+    return st_before.read.protection is not st_after.read.protection
+
+
+def _handshake_fragment(
+    st: State, fragment: bytes, out: list[bytes], events: list[Event], progress: list[State]
+) -> State:
+    hsbuf, messages = st.hsbuf.feed(fragment)
+    st = replace(st, hsbuf=hsbuf)
+    for i, raw in enumerate(messages):
+        progress[0] = st
+        msg = parse_handshake(raw, version=ProtocolVersion.TLS_1_3)
+        before = st
+        if isinstance(st.hs, Established):
+            st = _post_handshake(st, msg, out, events)
+        elif st.is_client:
+            st, o, ev = handshake_client13.handle(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        else:
+            st, o, ev = handshake_server13.handle(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
+            raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
+    return st
+
+
+def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event]) -> State:
+    hs = st.hs
+    assert isinstance(hs, Established)
+    alg = hs.suite.prf_hash
+    if isinstance(msg, KeyUpdate):
+        if msg.request_update not in (KeyUpdateRequest.UPDATE_NOT_REQUESTED,
+                                      KeyUpdateRequest.UPDATE_REQUESTED):
+            raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
+        secret = next_traffic_secret(alg, st.read.secret)
+        st = replace(st, read_seq=0, read=keys13(hs.suite, secret))
+        wrote = False
+        if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
+            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+            out.append(o)
+            wrote = True
+        events.append(KeyUpdated(True, wrote))
+        return st
+    if isinstance(msg, NewSessionTicket13) and st.is_client:
+        if msg.ticket_lifetime > MAX_LIFETIME:
+            raise fail(A.ILLEGAL_PARAMETER, "ticket lifetime above seven days")
+        info = hs.info
+        ticket = Ticket(
+            msg.ticket,
+            resumption_psk(alg, hs.resumption_master, msg.ticket_nonce),
+            hs.suite.suite,
+            msg.ticket_age_add,
+            msg.ticket_lifetime,
+            st.config.clock(),
+            info.server_name,
+            info.alpn,
+            info.peer_certificates,
+        )
+        events.append(NewSessionTicket(ticket))
+        return st
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
+
+
+def _send_key_update(st: State, request: KeyUpdateRequest) -> tuple[State, bytes]:
+    hs = st.hs
+    assert isinstance(hs, Established)
+    st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
+    secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
+    return replace(st, write_seq=0, write=keys13(hs.suite, secret)), out
+
+
+def _check_can_send(state: State) -> None:
+    if not state.established:
+        raise UsageError("the handshake has not completed")
+    if state.write_closed:
+        raise UsageError("close_notify was already sent")
+
+
+def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
+    """``payload`` as protected records (at most 2^14 bytes each)."""
+    _check_can_send(state)
+    if not payload:
+        return state, b""
+    w = state.write
+    aead = w.aead
+    assert aead is not None
+    seq, iv = state.write_seq, w.iv
+    records = []
+    payload = bytes(payload)
+    step = state.send_limit
+    for i in range(0, len(payload), step):
+        chunk = payload[i : i + step] if len(payload) > step else payload
+        n = len(chunk) + 17
+        header = bytes((ContentType.APPLICATION_DATA, 3, 3, n >> 8, n & 0xFF))
+        records.append(header)
+        records.append(aead.encrypt((iv ^ seq).to_bytes(12, "big"), chunk + b"\x17", header))
+        seq += 1
+    return state.evolve(write_seq=seq), b"".join(records)
+
+
+def send_key_update(state: State, request_peer: bool = True) -> tuple[State, bytes]:
+    """A KeyUpdate; our write keys change at once.  With ``request_peer``
+    the peer is asked to update its keys too."""
+    _check_can_send(state)
+    req = KeyUpdateRequest.UPDATE_REQUESTED if request_peer else (
+        KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+    return _send_key_update(state, req)
+
+
+def export_keying_material(state: State, label: bytes, context: bytes, length: int) -> bytes:
+    """TLS-Exporter(label, context, length) (RFC 8446 7.5) of an established
+    connection."""
+    hs = state.hs
+    if not isinstance(hs, Established):
+        raise UsageError("the handshake has not completed")
+    return exporter(hs.suite.prf_hash, hs.exporter_master, label, context, length)
+
+
+def send_close_notify(state: State) -> tuple[State, bytes]:
+    """The close_notify alert; nothing more can be sent afterwards."""
+    if state.write_closed or state.failed:
+        return state, b""
+    body = assemble_alert(AlertMessage(AlertLevel.WARNING, A.CLOSE_NOTIFY))
+    st, out = seal(state, ContentType.ALERT, body)
+    return replace(st, write_closed=True), out
+
+
+__all__ = [
+    "Alert",
+    "CertifiedKey",
+    "Closed",
+    "Config",
+    "EngineError",
+    "Event",
+    "HandshakeComplete",
+    "KeyUpdated",
+    "NewSessionTicket",
+    "Result",
+    "SessionInfo",
+    "State",
+    "Ticket",
+    "UsageError",
+    "client",
+    "export_keying_material",
+    "handle_tls",
+    "send_application_data",
+    "send_close_notify",
+    "send_key_update",
+    "server",
+]

@@ -1,0 +1,29 @@
+"""Writing records from a State: handshake flights, CCS, alerts, data."""
+
+from __future__ import annotations
+
+from tlspy.core.enums import ContentType
+from tlspy.core.record import fragment_records
+from tlspy.engine.state import State
+
+CCS_RECORD = b"\x14\x03\x03\x00\x01\x01"
+
+
+def seal(st: State, content_type: int, data: bytes) -> tuple[State, bytes]:
+    """``data`` as records of ``content_type`` under the current write keys
+    (plaintext records if none are installed yet)."""
+    w = st.write
+    if w.protection is None:
+        return st, fragment_records(content_type, 0x0303, data)
+    out = []
+    seq = st.write_seq
+    step = st.send_limit
+    chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
+    for chunk in chunks:
+        out.append(w.protection.encrypt(seq, content_type, chunk))
+        seq += 1
+    return st.evolve(write_seq=seq), b"".join(out)
+
+
+def seal_handshake(st: State, messages: bytes) -> tuple[State, bytes]:
+    return seal(st, ContentType.HANDSHAKE, messages)

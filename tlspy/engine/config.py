@@ -1,0 +1,204 @@
+"""Immutable engine configuration.
+
+A :class:`Config` is a frozen value: the protocol versions, cipher suites,
+groups and signature schemes this side offers or accepts (in preference
+order), the certificate chains with their private keys, the trust anchors
+and the validator that checks a peer's chain, ALPN, and the two effects the
+engine needs from outside: ``rng(n) -> bytes`` and ``clock() -> float``
+(seconds since the epoch).  Tests pin both to replay a handshake byte for
+byte.
+
+Secure defaults: TLS 1.3 and 1.2, AEAD suites only, no SHA-1 signatures,
+peer certificates verified (client side) against ``trust_anchors`` with the
+server name checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from nocrypto.rng import random_bytes
+from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.x509 import Certificate, PrivateKey, verify_chain
+
+Rng = Callable[[int], bytes]
+Clock = Callable[[], float]
+# validator(chain as sent (leaf first), anchors, name (a DNS name, an
+# ipaddress object when the client connected to an IP literal, or None),
+# time, usage "server" or "client"): raises tlspy.x509.ValidationError when
+# the chain is not acceptable.
+PeerName = str | ipaddress.IPv4Address | ipaddress.IPv6Address | None
+Validator = Callable[
+    [Sequence[Certificate], Sequence[Certificate], PeerName, dt.datetime, str], object
+]
+
+DEFAULT_VERSIONS = (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2)
+DEFAULT_SUITES_13 = (
+    CipherSuite.TLS_AES_128_GCM_SHA256,
+    CipherSuite.TLS_AES_256_GCM_SHA384,
+    CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+)
+DEFAULT_SUITES_12 = (
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+)
+DEFAULT_SUITES = DEFAULT_SUITES_13 + DEFAULT_SUITES_12
+DEFAULT_GROUPS = (NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1)
+DEFAULT_SIGNATURE_SCHEMES = (
+    SignatureScheme.ED25519,
+    SignatureScheme.ECDSA_SECP256R1_SHA256,
+    SignatureScheme.ECDSA_SECP384R1_SHA384,
+    SignatureScheme.RSA_PSS_RSAE_SHA256,
+    SignatureScheme.RSA_PSS_RSAE_SHA384,
+    SignatureScheme.RSA_PSS_RSAE_SHA512,
+    SignatureScheme.RSA_PKCS1_SHA256,
+    SignatureScheme.RSA_PKCS1_SHA384,
+    SignatureScheme.RSA_PKCS1_SHA512,
+)
+# What the engine implements; a Config naming anything else is refused.
+SUPPORTED_SUITES_13 = frozenset(DEFAULT_SUITES_13)
+SUPPORTED_GROUPS = frozenset(
+    (*DEFAULT_GROUPS, NamedGroup.FFDHE2048, NamedGroup.FFDHE3072, NamedGroup.FFDHE4096)
+)
+SUPPORTED_SCHEMES = frozenset(DEFAULT_SIGNATURE_SCHEMES)
+_SHA1_SCHEMES = frozenset({SignatureScheme.RSA_PKCS1_SHA1, SignatureScheme.ECDSA_SHA1})
+
+
+def default_validator(
+    chain: Sequence[Certificate],
+    anchors: Sequence[Certificate],
+    name: PeerName,
+    at: dt.datetime,
+    usage: str,
+) -> object:
+    """tlspy.x509.verify_chain on the chain as the peer sent it."""
+    return verify_chain(chain[0], chain[1:], anchors, name=name, at=at, usage=usage)
+
+
+def _system_clock() -> float:
+    return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class CertifiedKey:
+    """A certificate chain (leaf first) and the leaf's private key."""
+
+    chain: tuple[Certificate, ...]
+    key: PrivateKey
+
+    def __post_init__(self) -> None:
+        if not self.chain:
+            raise ValueError("CertifiedKey.chain must hold at least the leaf")
+        if self.key.kind not in ("rsa", "ec", "ed25519"):
+            raise ValueError(f"unsupported private key kind {self.key.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything one side of a connection is configured with.
+
+    ``versions``, ``cipher_suites``, ``groups`` and ``signature_schemes`` are
+    in preference order (the client offers them in this order, the server
+    picks its own most preferred one the client also offers).
+    ``certificates``: the chains a server presents (chosen by SNI and the
+    client's signature_algorithms), or a client offers when asked.
+    ``client_auth`` (server): "none", "optional" or "required"; client
+    chains are checked against ``trust_anchors`` with usage "client".  ``trust_anchors`` and ``validator``
+    check the peer's chain when ``verify_peer``; ``check_name`` matches the
+    server name against the leaf.  ``alpn_protocols``: offered (client) or
+    accepted in preference order (server).
+    """
+
+    versions: tuple[ProtocolVersion, ...] = DEFAULT_VERSIONS
+    cipher_suites: tuple[CipherSuite, ...] = DEFAULT_SUITES
+    groups: tuple[NamedGroup, ...] = DEFAULT_GROUPS
+    signature_schemes: tuple[SignatureScheme, ...] = DEFAULT_SIGNATURE_SCHEMES
+    certificates: tuple[CertifiedKey, ...] = ()
+    trust_anchors: tuple[Certificate, ...] = ()
+    validator: Validator = default_validator
+    verify_peer: bool = True
+    check_name: bool = True
+    alpn_protocols: tuple[bytes, ...] = ()
+    # Client: how many key shares to send in the first ClientHello (the
+    # first groups); the rest are reachable through HelloRetryRequest.
+    key_shares: int = 1
+    # Server: always send a HelloRetryRequest cookie when retrying.
+    hrr_cookie: bool = True
+    middlebox_compat: bool = True
+    client_auth: str = "none"
+    # Server: session ticket keys (32 bytes each; the first seals, all
+    # open) and how many tickets to send after each handshake.
+    ticket_keys: tuple[bytes, ...] = ()
+    # RFC 8449: the largest protected record (TLSInnerPlaintext, content
+    # type included) this side accepts; None: do not send the extension.
+    record_size_limit: int | None = None
+    ticket_lifetime: int = 7200
+    tickets: int = 1
+    rng: Rng = field(default=random_bytes)
+    clock: Clock = field(default=_system_clock)
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError("Config.versions is empty")
+        for v in self.versions:
+            if v not in (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2):
+                raise ValueError(f"protocol version {v!r} is not supported")
+        for s in self.signature_schemes:
+            if s in _SHA1_SCHEMES:
+                raise ValueError(f"{s.name}: SHA-1 signatures are refused")
+            if s not in SUPPORTED_SCHEMES:
+                raise ValueError(f"signature scheme {s!r} is not supported")
+        for g in self.groups:
+            if g not in SUPPORTED_GROUPS:
+                raise ValueError(f"group {g!r} is not supported")
+        if self.client_auth not in ("none", "optional", "required"):
+            raise ValueError('client_auth must be "none", "optional" or "required"')
+        for k in self.ticket_keys:
+            if len(k) != 32:
+                raise ValueError("ticket keys must be 32 bytes")
+        if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
+            raise ValueError("record_size_limit must be 64..16385")
+        if not 0 < self.ticket_lifetime <= 604800:
+            raise ValueError("ticket_lifetime must be 1..604800 seconds")
+        if not 0 <= self.tickets <= 16:
+            raise ValueError("tickets must be 0..16")
+        if not self.groups:
+            raise ValueError("Config.groups is empty")
+        if not 1 <= self.key_shares <= len(self.groups):
+            raise ValueError(f"key_shares must be 1..{len(self.groups)}")
+        for p in self.alpn_protocols:
+            if not 1 <= len(p) <= 255:
+                raise ValueError("ALPN protocol names are 1..255 bytes")
+
+    @property
+    def suites_13(self) -> tuple[CipherSuite, ...]:
+        """The configured TLS 1.3 suites this engine implements."""
+        return tuple(s for s in self.cipher_suites if s in SUPPORTED_SUITES_13)
+
+    @property
+    def tls13(self) -> bool:
+        return ProtocolVersion.TLS_1_3 in self.versions
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+
+
+__all__ = [
+    "DEFAULT_GROUPS",
+    "DEFAULT_SIGNATURE_SCHEMES",
+    "DEFAULT_SUITES",
+    "CertifiedKey",
+    "Clock",
+    "Config",
+    "Rng",
+    "Validator",
+    "default_validator",
+]

@@ -1,0 +1,306 @@
+"""Pieces both TLS 1.3 handshakes share: key shares, signatures,
+certificate choice, the per-state deterministic randomness, and mapping
+validation failures to alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nocrypto import dh, ec, ed25519
+from nocrypto.kdf import hkdf_expand
+from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
+from tlspy.core.enums import AlertDescription, NamedGroup, SignatureScheme
+from tlspy.core.errors import TLSError
+from tlspy.engine.config import CertifiedKey, Config
+from tlspy.x509 import Certificate, PublicKey, ValidationError
+from tlspy.x509.hostname import matches_name
+
+A = AlertDescription
+
+
+class EngineError(TLSError):
+    """A protocol failure the engine detected; ``alert`` is what it sends."""
+
+
+class UsageError(Exception):
+    """The caller used the engine wrongly (e.g. sent data before the
+    handshake completed).  Raised, never caused by peer input."""
+
+
+def fail(alert: AlertDescription, message: str) -> EngineError:
+    return EngineError(message, alert)
+
+
+# ------------------------------------------------------------ randomness
+
+
+def draw(seed: bytes, label: bytes, n: int) -> bytes:
+    """``n`` bytes derived from a state's 32-byte seed: handle_tls stays a
+    pure function of (state, input); the seed itself came from config.rng
+    when the connection was created."""
+    return hkdf_expand("sha256", seed, b"tlspy engine " + label, n)
+
+
+@dataclass(frozen=True, slots=True)
+class DrawRng:
+    """A callable rng over :func:`draw` (for nocrypto APIs taking one)."""
+
+    seed: bytes
+    label: bytes
+
+    def __call__(self, n: int) -> bytes:
+        return draw(self.seed, self.label + n.to_bytes(4, "big"), n)
+
+
+# ------------------------------------------------------------ key shares
+
+_CURVES = {NamedGroup.SECP256R1: ec.P256, NamedGroup.SECP384R1: ec.P384}
+_FFDHE = {
+    NamedGroup.FFDHE2048: dh.FFDHE2048,
+    NamedGroup.FFDHE3072: dh.FFDHE3072,
+    NamedGroup.FFDHE4096: dh.FFDHE4096,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KeySharePrivate:
+    """One offered key share: the group, our private value and public share
+    (for FFDHE the private exponent stays in nocrypto's immutable key)."""
+
+    group: NamedGroup
+    private: bytes
+    public: bytes
+    dh_key: dh.DHPrivateKey | None = None
+
+
+def make_key_share(group: NamedGroup, seed: bytes) -> KeySharePrivate:
+    if group == NamedGroup.X25519:
+        scalar = draw(seed, b"x25519", 32)
+        return KeySharePrivate(group, scalar, ec.x25519_base(scalar))
+    ff = _FFDHE.get(group)
+    if ff is not None:
+        key = ff.generate_private(DrawRng(seed, b"ffdhe"))
+        return KeySharePrivate(group, b"", key.public_value(), key)
+    curve = _CURVES.get(group)
+    if curve is None:
+        raise fail(A.INTERNAL_ERROR, f"group {group!r} not implemented")
+    eckey = ec.ECPrivateKey.generate(curve, DrawRng(seed, b"ec" + bytes([group & 0xFF])))
+    return KeySharePrivate(group, eckey.private_bytes(), eckey.public_key().to_bytes())
+
+
+def key_agreement(share: KeySharePrivate, peer: bytes) -> bytes:
+    """The shared secret; a malformed or degenerate peer share is
+    illegal_parameter (RFC 8446 4.2.8)."""
+    if share.group == NamedGroup.X25519:
+        if len(peer) != 32:
+            raise fail(A.ILLEGAL_PARAMETER, f"x25519 share of {len(peer)} bytes")
+        shared = ec.x25519(share.private, peer)
+        if ec.x25519_is_zero(shared):
+            raise fail(A.ILLEGAL_PARAMETER, "x25519 shared secret is zero")
+        return shared
+    if share.dh_key is not None:
+        size = share.dh_key.group.size_bytes
+        if len(peer) != size:  # left-padded to the size of p (RFC 8446 4.2.8.1)
+            raise fail(A.ILLEGAL_PARAMETER, f"{share.group.name} share is not {size} bytes")
+        try:
+            return share.dh_key.exchange(peer)
+        except dh.DHError as e:
+            raise fail(A.ILLEGAL_PARAMETER, f"{share.group.name} share: {e}") from None
+    curve = _CURVES[share.group]
+    # TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2).
+    if len(peer) != 1 + 2 * curve.size or peer[0] != 4:
+        raise fail(A.ILLEGAL_PARAMETER, f"{curve.name} share is not an uncompressed point")
+    try:
+        pub = ec.ECPublicKey.from_bytes(curve, peer)
+        return ec.ECPrivateKey.from_bytes(curve, share.private).exchange(pub)
+    except ec.ECError as e:
+        raise fail(A.ILLEGAL_PARAMETER, f"{curve.name} share: {e}") from None
+
+
+# ------------------------------------------------------------ signatures
+
+_SCHEME_HASH = {
+    SignatureScheme.ECDSA_SECP256R1_SHA256: "sha256",
+    SignatureScheme.ECDSA_SECP384R1_SHA384: "sha384",
+    SignatureScheme.RSA_PSS_RSAE_SHA256: "sha256",
+    SignatureScheme.RSA_PSS_RSAE_SHA384: "sha384",
+    SignatureScheme.RSA_PSS_RSAE_SHA512: "sha512",
+}
+_SCHEME_CURVE = {
+    SignatureScheme.ECDSA_SECP256R1_SHA256: "secp256r1",
+    SignatureScheme.ECDSA_SECP384R1_SHA384: "secp384r1",
+}
+# Schemes TLS 1.3 allows in CertificateVerify that tlspy implements.
+SCHEMES_13 = frozenset(
+    {
+        SignatureScheme.ED25519,
+        SignatureScheme.ECDSA_SECP256R1_SHA256,
+        SignatureScheme.ECDSA_SECP384R1_SHA384,
+        SignatureScheme.RSA_PSS_RSAE_SHA256,
+        SignatureScheme.RSA_PSS_RSAE_SHA384,
+        SignatureScheme.RSA_PSS_RSAE_SHA512,
+    }
+)
+
+
+def key_fits_scheme(kind: str, curve: str | None, bits: int, scheme: int) -> bool:
+    """Whether a key of this kind can make/check signatures of ``scheme``
+    in TLS 1.3."""
+    if scheme == SignatureScheme.ED25519:
+        return kind == "ed25519"
+    if scheme in _SCHEME_CURVE:
+        return kind == "ec" and curve == _SCHEME_CURVE[SignatureScheme(scheme)]
+    if scheme in (
+        SignatureScheme.RSA_PSS_RSAE_SHA256,
+        SignatureScheme.RSA_PSS_RSAE_SHA384,
+        SignatureScheme.RSA_PSS_RSAE_SHA512,
+    ):
+        hlen = {0x0804: 32, 0x0805: 48, 0x0806: 64}[scheme]
+        return kind == "rsa" and bits >= 2048 and (bits + 7) // 8 >= 2 * hlen + 2
+    return False
+
+
+def _der_int(v: int) -> bytes:
+    body = v.to_bytes(v.bit_length() // 8 + 1, "big")
+    return b"\x02" + bytes([len(body)]) + body
+
+
+def ecdsa_raw_to_der(raw: bytes) -> bytes:
+    n = len(raw) // 2
+    body = _der_int(int.from_bytes(raw[:n], "big")) + _der_int(int.from_bytes(raw[n:], "big"))
+    if len(body) < 128:
+        return b"\x30" + bytes([len(body)]) + body
+    return b"\x30\x81" + bytes([len(body)]) + body
+
+
+def ecdsa_der_to_raw(der: bytes, size: int) -> bytes | None:
+    """Strict DER ECDSA-Sig-Value to r||s, or None."""
+    try:
+        if len(der) < 8 or der[0] != 0x30:
+            return None
+        if der[1] == 0x81:
+            length, pos = der[2], 3
+            if length < 128:
+                return None
+        elif der[1] < 128:
+            length, pos = der[1], 2
+        else:
+            return None
+        if pos + length != len(der):
+            return None
+        out = b""
+        for _ in range(2):
+            if der[pos] != 0x02:
+                return None
+            ln = der[pos + 1]
+            if ln == 0 or ln >= 128:
+                return None
+            body = der[pos + 2 : pos + 2 + ln]
+            if len(body) != ln or body[0] & 0x80:
+                return None
+            if ln > 1 and body[0] == 0 and not body[1] & 0x80:
+                return None
+            v = int.from_bytes(body, "big")
+            if v == 0 or v.bit_length() > 8 * size:
+                return None
+            out += v.to_bytes(size, "big")
+            pos += 2 + ln
+        return out if pos == len(der) else None
+    except IndexError:
+        return None
+
+
+def sign(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
+    key = ck.key
+    if scheme == SignatureScheme.ED25519:
+        return ed25519.sign(key.scalar, message)
+    if scheme in _SCHEME_CURVE:
+        curve = ec.P256 if key.curve == "secp256r1" else ec.P384
+        raw = ec.ECPrivateKey.from_bytes(curve, key.scalar).sign(message, _SCHEME_HASH[scheme])
+        return ecdsa_raw_to_der(raw)
+    h = _SCHEME_HASH[scheme]
+    rsa = RSAPrivateKey.from_numbers(*key.rsa[:5])
+    return rsa.sign_pss(h, message, rng=DrawRng(seed, b"pss"))
+
+
+def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> bool:
+    """Check a TLS 1.3 CertificateVerify signature; False on any mismatch."""
+    try:
+        if scheme == SignatureScheme.ED25519:
+            return pub.kind == "ed25519" and ed25519.verify(pub.key, message, signature)
+        if scheme in _SCHEME_CURVE:
+            s = SignatureScheme(scheme)
+            if pub.kind != "ec" or pub.curve != _SCHEME_CURVE[s]:
+                return False
+            curve = ec.P256 if pub.curve == "secp256r1" else ec.P384
+            raw = ecdsa_der_to_raw(signature, curve.size)
+            if raw is None:
+                return False
+            return ec.ECPublicKey.from_bytes(curve, pub.key).verify(raw, message, _SCHEME_HASH[s])
+        if scheme in _SCHEME_HASH:
+            if pub.kind != "rsa":
+                return False
+            h = _SCHEME_HASH[SignatureScheme(scheme)]
+            hlen = {"sha256": 32, "sha384": 48, "sha512": 64}[h]
+            return RSAPublicKey(pub.n, pub.e).verify_pss(h, message, signature, hlen, h)
+    except (ValueError, ArithmeticError):
+        return False
+    return False
+
+
+# ------------------------------------------------------------ certificates
+
+
+def choose_certificate(
+    config: Config, server_name: str | None, peer_schemes: Sequence[int]
+) -> tuple[CertifiedKey, SignatureScheme] | None:
+    """The first configured chain whose key can sign with a scheme both sides
+    accept, preferring one whose leaf matches ``server_name``; and that
+    scheme (our preference order)."""
+    offered = set(peer_schemes)
+    fits: list[tuple[CertifiedKey, SignatureScheme]] = []
+    for ck in config.certificates:
+        k = ck.key
+        leaf_pub = ck.chain[0].public_key
+        for scheme in config.signature_schemes:
+            if scheme in SCHEMES_13 and scheme in offered and key_fits_scheme(
+                k.kind, k.curve, leaf_pub.bits, scheme
+            ):
+                fits.append((ck, scheme))
+                break
+    if not fits:
+        return None
+    if server_name is not None:
+        for ck, scheme in fits:
+            san = ck.chain[0].subject_alt_name or ()
+            try:
+                if matches_name(san, server_name):
+                    return ck, scheme
+            except ValueError:
+                continue
+    return fits[0]
+
+
+_VALIDATION_ALERTS = {
+    "expired": A.CERTIFICATE_EXPIRED,
+    "not-yet-valid": A.CERTIFICATE_EXPIRED,
+    "no-path": A.UNKNOWN_CA,
+    "no-issuer": A.UNKNOWN_CA,
+    "unsupported-key": A.UNSUPPORTED_CERTIFICATE,
+    "unsupported-signature": A.UNSUPPORTED_CERTIFICATE,
+}
+
+
+def validation_alert(e: ValidationError) -> AlertDescription:
+    """The alert for a failed chain (RFC 8446 6.2)."""
+    return _VALIDATION_ALERTS.get(e.reason, A.BAD_CERTIFICATE)
+
+
+def parse_chain(ders: Sequence[bytes]) -> tuple[Certificate, ...]:
+    from tlspy.x509 import X509Error
+
+    try:
+        return tuple(Certificate.from_der(d) for d in ders)
+    except (X509Error, ValueError) as e:
+        raise fail(A.BAD_CERTIFICATE, f"unparseable certificate: {e}") from None

@@ -1,0 +1,399 @@
+"""TLS 1.3 server handshake (RFC 8446 4): ClientHello (and a second one after
+HelloRetryRequest), the server flight, the client's Finished."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nocrypto.util import compare_digest
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import (
+    AlertDescription,
+    CipherSuite,
+    NamedGroup,
+    ProtocolVersion,
+    PskKeyExchangeMode,
+    SignatureScheme,
+)
+from tlspy.core.keyschedule import Transcript
+from tlspy.core.messages import (
+    ALPN,
+    Certificate13,
+    CertificateEntry,
+    CertificateRequest13,
+    CertificateVerify,
+    ClientHello,
+    Cookie,
+    EarlyData,
+    EncryptedExtensions,
+    Extension,
+    Finished,
+    HandshakeMessage,
+    HelloRetryRequest,
+    KeyShareClientHello,
+    KeyShareEntry,
+    KeyShareHelloRetryRequest,
+    KeyShareServerHello,
+    NewSessionTicket13,
+    PreSharedKeyClientHello,
+    PreSharedKeyServerHello,
+    PskKeyExchangeModes,
+    RecordSizeLimit,
+    ServerHello,
+    ServerName,
+    SignatureAlgorithms,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    SupportedVersionsServerHello,
+    find_extension,
+)
+from tlspy.core.record import plaintext_limit
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake, certificate_verify_content
+from tlspy.engine._records import CCS_RECORD, seal_handshake
+from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.handshake_common import (
+    SCHEMES_13,
+    choose_certificate,
+    draw,
+    fail,
+    key_agreement,
+    make_key_share,
+    parse_chain,
+    sign,
+    validation_alert,
+    verify,
+)
+from tlspy.engine.state import (
+    Established,
+    Secrets13,
+    ServerWaitClientCertificate,
+    ServerWaitClientCertificateVerify,
+    ServerWaitClientHello,
+    ServerWaitClientHello2,
+    ServerWaitFinished,
+    SessionInfo,
+    State,
+    keys13,
+)
+from tlspy.engine.tickets import TicketState, binder, open_ticket, seal_ticket
+from tlspy.x509 import ValidationError, X509Error
+
+A = AlertDescription
+Step = tuple[State, bytes, list[Event]]
+# Rejected 0-RTT data skipped at most (RFC 8446 4.2.10: max_early_data_size;
+# tlspy never issues tickets, so any early data is a client's guess).
+EARLY_DATA_SKIP = 1 << 16
+
+
+def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
+    hs = st.hs
+    match hs, msg:
+        case ServerWaitClientHello(), ClientHello():
+            return _client_hello(st, raw, msg, None)
+        case ServerWaitClientHello2(), ClientHello():
+            return _client_hello(st, raw, msg, hs)
+        case ServerWaitClientCertificate(), Certificate13():
+            return _client_certificate(st, hs, raw, msg)
+        case ServerWaitClientCertificateVerify(), CertificateVerify():
+            return _client_certificate_verify(st, hs, raw, msg)
+        case ServerWaitFinished(), Finished():
+            return _finished(st, hs, raw, msg)
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _server_name(m: ClientHello) -> str | None:
+    sni = find_extension(m.extensions, ServerName)
+    if sni is None or sni.host_name is None:
+        return None
+    try:
+        name = sni.host_name.decode("ascii")
+    except UnicodeDecodeError:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name is not ASCII") from None
+    if not name or (name.endswith(".") and len(name) == 1):
+        raise fail(A.ILLEGAL_PARAMETER, "empty server_name")
+    return name
+
+
+def _client_hello(
+    st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
+) -> Step:
+    cfg = st.config
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    if sv is None or ProtocolVersion.TLS_1_3 not in sv.versions:
+        raise fail(A.PROTOCOL_VERSION, "client does not offer TLS 1.3")
+    if m.legacy_version < ProtocolVersion.TLS_1_0:
+        raise fail(A.PROTOCOL_VERSION, "ClientHello legacy_version below TLS 1.0")
+    if m.legacy_compression_methods != b"\x00":
+        raise fail(A.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello compression methods must be null")
+    groups_ext = find_extension(m.extensions, SupportedGroups)
+    shares_ext = find_extension(m.extensions, KeyShareClientHello)
+    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
+    if find_extension(m.extensions, PreSharedKeyClientHello) is None:
+        if groups_ext is None or shares_ext is None:
+            raise fail(A.MISSING_EXTENSION, "ClientHello without supported_groups/key_share")
+        if sigalgs is None:
+            raise fail(A.MISSING_EXTENSION, "ClientHello without signature_algorithms")
+    if groups_ext is None or shares_ext is None or sigalgs is None:
+        raise fail(A.MISSING_EXTENSION, "PSK-only handshakes are not supported")
+    seen: set[int] = set()
+    for entry in shares_ext.shares:
+        if entry.group in seen or entry.group not in groups_ext.groups:
+            raise fail(A.ILLEGAL_PARAMETER, f"key share for group {entry.group!r}")
+        seen.add(entry.group)
+    skip_early = find_extension(m.extensions, EarlyData) is not None
+    server_name = _server_name(m)
+
+    if retry is not None:
+        if m.legacy_session_id != retry.hello1.legacy_session_id or m.random != retry.hello1.random:
+            raise fail(A.ILLEGAL_PARAMETER, "second ClientHello differs from the first")
+        if retry.suite not in m.cipher_suites:
+            raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
+        if len(shares_ext.shares) != 1 or shares_ext.shares[0].group != retry.group:
+            raise fail(A.ILLEGAL_PARAMETER, "second ClientHello lacks the requested key share")
+        cookie = find_extension(m.extensions, Cookie)
+        if retry.cookie is not None and (cookie is None or cookie.cookie != retry.cookie):
+            raise fail(A.ILLEGAL_PARAMETER, "second ClientHello does not echo the cookie")
+        if skip_early:
+            raise fail(A.ILLEGAL_PARAMETER, "early_data after HelloRetryRequest")
+        suite = retry.suite
+        transcript = retry.transcript.add(raw)
+        skip_early = retry.skip_early_data
+    else:
+        suite_opt = next((s for s in cfg.suites_13 if s in m.cipher_suites), None)
+        if suite_opt is None:
+            raise fail(A.HANDSHAKE_FAILURE, "no cipher suite in common")
+        suite = suite_opt
+        transcript = Transcript().add(raw)
+
+    info = suite_info(suite)
+    assert info is not None
+    alg = info.prf_hash
+    chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
+    mutual = [g for g in cfg.groups if g in groups_ext.groups]
+    if not mutual:
+        raise fail(A.HANDSHAKE_FAILURE, "no group in common")
+    share: KeyShareEntry | None = None
+    for g in mutual:
+        share = next((e for e in shares_ext.shares if e.group == g), None)
+        if share is not None:
+            break
+    seed = st.seed
+    out = b""
+    if share is None:
+        if retry is not None:
+            raise fail(A.ILLEGAL_PARAMETER, "no usable key share after HelloRetryRequest")
+        group = mutual[0]
+        cookie_value = draw(seed, b"cookie", 32) if cfg.hrr_cookie else None
+        hrr_exts: list[Extension] = [
+            SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
+            KeyShareHelloRetryRequest(group),
+        ]
+        if cookie_value is not None:
+            hrr_exts.append(Cookie(cookie_value))
+        hrr = HelloRetryRequest(ProtocolVersion.TLS_1_2, m.legacy_session_id, suite, 0,
+                                tuple(hrr_exts))
+        hrr_raw = assemble_handshake(hrr)
+        t = transcript.after_hello_retry_request(alg).add(hrr_raw)
+        st2, records = seal_handshake(st, hrr_raw)
+        if m.legacy_session_id and cfg.middlebox_compat:
+            records += CCS_RECORD
+        new = ServerWaitClientHello2(t, m, suite, group, cookie_value, skip_early)
+        return replace(st2, hs=new, seed=draw(seed, b"next", 32)), records, []
+
+    psk = _accept_psk(st, m, raw, alg, retry)
+    if psk is None and chosen is None:
+        raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
+    group = NamedGroup(share.group)
+    mine = make_key_share(group, draw(seed, b"server share", 32))
+    shared = key_agreement(mine, share.key_exchange)
+
+    alpn_sel: bytes | None = None
+    alpn = find_extension(m.extensions, ALPN)
+    if alpn is not None and cfg.alpn_protocols:
+        alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
+        if alpn_sel is None:
+            raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
+
+    sh = ServerHello(
+        ProtocolVersion.TLS_1_2,
+        draw(seed, b"server random", 32),
+        m.legacy_session_id,
+        suite,
+        0,
+        (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
+         KeyShareServerHello(KeyShareEntry(group, mine.public)))
+        + ((PreSharedKeyServerHello(0),) if psk is not None else ()),
+    )
+    sh_raw = assemble_handshake(sh)
+    transcript = transcript.add(sh_raw)
+    st, records = seal_handshake(st, sh_raw)
+    out += records
+    if m.legacy_session_id and cfg.middlebox_compat and retry is None:
+        out += CCS_RECORD
+
+    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
+    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    st = replace(st, write_seq=0, write=keys13(info, s_hs))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449 4: protected records from EncryptedExtensions on obey it.
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+                     recv_limit=cfg.record_size_limit or (1 << 14) + 1)
+
+    ee_exts: list[Extension] = []
+    if alpn_sel is not None:
+        ee_exts.append(ALPN((alpn_sel,)))
+    if peer_limit is not None:
+        ee_exts.append(RecordSizeLimit(cfg.record_size_limit or (1 << 14) + 1))
+    flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
+    want_cert = cfg.client_auth != "none" and psk is None
+    scheme: SignatureScheme | None = None
+    if want_cert:
+        flight += assemble_handshake(CertificateRequest13(
+            b"", (SignatureAlgorithms(tuple(s for s in cfg.signature_schemes
+                                            if s in SCHEMES_13)),)))
+    cv = b""
+    if psk is None:
+        assert chosen is not None
+        ck, scheme = chosen
+        flight += assemble_handshake(
+            Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
+        )
+        transcript = transcript.add(flight)
+        content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
+        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
+                                                               draw(seed, b"sign", 32))))
+        transcript = transcript.add(cv)
+    else:
+        transcript = transcript.add(flight)
+    fin = assemble_handshake(
+        Finished(ks.finished_verify_data(alg, s_hs, transcript.hash(alg)))
+    )
+    transcript = transcript.add(fin)
+    st, records = seal_handshake(st, flight + cv + fin)
+    out += records
+
+    master = ks.master_secret(alg, hs_secret)
+    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
+                          (), server_name, psk is not None)
+    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
+    budget = EARLY_DATA_SKIP if skip_early else 0
+    waiting: ServerWaitFinished | ServerWaitClientCertificate = (
+        ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, exp, session, budget)
+        if want_cert
+        else ServerWaitFinished(secrets, transcript, c_ap, s_ap, exp, session, budget)
+    )
+    st = replace(
+        st,
+        hs=waiting,
+        seed=draw(seed, b"next", 32),
+        read_seq=0, read=keys13(info, c_hs),
+        write_seq=0, write=keys13(info, s_ap),
+    )
+    return st, out, []
+
+
+def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
+    sec = hs.secrets
+    alg = sec.hash
+    expected = ks.finished_verify_data(alg, sec.client_hs, hs.transcript.hash(alg))
+    if not compare_digest(expected, m.verify_data):
+        raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
+    master = ks.master_secret(alg, sec.handshake_secret)
+    exp = hs.exporter_master
+    res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
+    st2 = replace(
+        st,
+        hs=Established(sec.suite, hs.info, exp, res_master),
+        read_seq=0, read=keys13(sec.suite, hs.client_app),
+        seed=draw(st.seed, b"next", 32),
+    )
+    out = b""
+    cfg = st.config
+    if cfg.ticket_keys and cfg.tickets:
+        now = cfg.clock()
+        nsts = b""
+        for i in range(cfg.tickets):
+            nonce = bytes([i])
+            age_add = int.from_bytes(draw(st.seed, b"age add" + nonce, 4), "big")
+            psk = ks.resumption_psk(alg, res_master, nonce)
+            ticket = seal_ticket(
+                cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+            )
+            nsts += assemble_handshake(
+                NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
+            )
+        st2, out = seal_handshake(st2, nsts)
+    return st2, out, [HandshakeComplete(hs.info)]
+
+
+def _accept_psk(
+    st: State, m: ClientHello, raw: bytes, alg: str, retry: ServerWaitClientHello2 | None
+) -> bytes | None:
+    """The resumption PSK when the client offers a ticket we sealed, of the
+    chosen suite's hash and not expired, with a valid binder; else None (a
+    full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
+    cfg = st.config
+    offer = find_extension(m.extensions, PreSharedKeyClientHello)
+    if offer is None:
+        return None
+    modes = find_extension(m.extensions, PskKeyExchangeModes)
+    if modes is None:
+        raise fail(A.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes")
+    if not cfg.ticket_keys or PskKeyExchangeMode.PSK_DHE_KE not in modes.modes:
+        return None
+    ts = open_ticket(cfg.ticket_keys, offer.identities[0].identity)
+    if ts is None:
+        return None
+    tinfo = suite_info(ts.suite)
+    age = cfg.clock() - ts.issued_at
+    if tinfo is None or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    prefix = retry.transcript if retry is not None else Transcript()
+    truncated = raw[: len(raw) - offer.binders_length()]
+    if not compare_digest(binder(alg, ts.psk, prefix, truncated), offer.binders[0]):
+        raise fail(A.DECRYPT_ERROR, "PSK binder does not verify")
+    return ts.psk
+
+
+def _client_certificate(
+    st: State, hs: ServerWaitClientCertificate, raw: bytes, m: Certificate13
+) -> Step:
+    cfg = st.config
+    if m.certificate_request_context:
+        raise fail(A.ILLEGAL_PARAMETER, "client Certificate context differs from the request's")
+    transcript = hs.transcript.add(raw)
+    if not m.certificate_list:
+        if cfg.client_auth == "required":
+            raise fail(A.CERTIFICATE_REQUIRED, "client sent no certificate")
+        return replace(st, hs=ServerWaitFinished(hs.secrets, transcript, hs.client_app,
+                                                 hs.server_app, hs.exporter_master, hs.info,
+                                                 hs.early_data_budget)), b"", []
+    chain = parse_chain([e.cert_data for e in m.certificate_list])
+    try:
+        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+    except ValidationError as e:
+        raise fail(validation_alert(e), f"client certificate: {e}") from None
+    except (X509Error, ValueError) as e:
+        raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
+    info = replace(hs.info, peer_certificates=chain)
+    return replace(st, hs=ServerWaitClientCertificateVerify(
+        hs.secrets, transcript, hs.client_app, hs.server_app, hs.exporter_master, info,
+        hs.early_data_budget)), b"", []
+
+
+def _client_certificate_verify(
+    st: State, hs: ServerWaitClientCertificateVerify, raw: bytes, m: CertificateVerify
+) -> Step:
+    if m.algorithm not in st.config.signature_schemes or m.algorithm not in SCHEMES_13:
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    alg = hs.secrets.hash
+    content = certificate_verify_content(server=False, transcript_hash=hs.transcript.hash(alg))
+    if not verify(hs.info.peer_certificates[0].public_key, m.algorithm, content, m.signature):
+        raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
+    return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
+                                             hs.server_app, hs.exporter_master, hs.info,
+                                             hs.early_data_budget)), b"", []

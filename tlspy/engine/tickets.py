@@ -1,0 +1,133 @@
+"""TLS 1.3 session tickets and PSK resumption (RFC 8446 4.6.1, 4.2.11).
+
+Server side: a ticket is ``key_id (4) || nonce (12) || AES-256-GCM(ticket
+key, state)`` where state is the suite, issue time, ticket_age_add, lifetime
+and the resumption PSK.  ``Config.ticket_keys`` lists the keys: the first
+seals new tickets, every one opens (rotation: put the new key first, keep the
+old one until its tickets expire).  A ticket that does not open, has expired
+or names a suite of another hash is ignored (full handshake).
+
+Client side: :class:`Ticket` is what the application keeps from a
+``NewSessionTicket`` event and hands to ``engine.client(..., ticket=)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nocrypto import hash as nchash
+from nocrypto.cipher import AESGCM
+from nocrypto.errors import AuthenticationError
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import CipherSuite
+from tlspy.core.keyschedule import Transcript
+from tlspy.core.messages import ClientHello, PreSharedKeyClientHello, PskIdentity
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake
+from tlspy.x509 import Certificate
+
+MAX_LIFETIME = 7 * 24 * 3600  # RFC 8446 4.6.1
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A resumable session as a client keeps it."""
+
+    identity: bytes
+    psk: bytes
+    cipher_suite: CipherSuite
+    age_add: int
+    lifetime: int
+    received_at: float  # config.clock() when the ticket arrived
+    server_name: str | None
+    alpn: bytes | None
+    peer_certificates: tuple[Certificate, ...]
+
+    def usable(self, now: float) -> bool:
+        return 0 <= now - self.received_at <= min(self.lifetime, MAX_LIFETIME)
+
+    def obfuscated_age(self, now: float) -> int:
+        return (int((now - self.received_at) * 1000) + self.age_add) & 0xFFFFFFFF
+
+
+@dataclass(frozen=True, slots=True)
+class TicketState:
+    """What the server finds inside a ticket it opened."""
+
+    suite: CipherSuite
+    issued_at: float
+    age_add: int
+    lifetime: int
+    psk: bytes
+
+
+def _key_id(key: bytes) -> bytes:
+    return nchash.digest("sha256", b"tlspy ticket key" + key)[:4]
+
+
+def seal_ticket(key: bytes, nonce: bytes, st: TicketState) -> bytes:
+    body = (
+        int(st.suite).to_bytes(2, "big")
+        + int(st.issued_at * 1000).to_bytes(8, "big")
+        + st.age_add.to_bytes(4, "big")
+        + st.lifetime.to_bytes(4, "big")
+        + bytes([len(st.psk)])
+        + st.psk
+    )
+    kid = _key_id(key)
+    return kid + nonce + AESGCM(key).encrypt(nonce, body, kid)
+
+
+def open_ticket(keys: tuple[bytes, ...], ticket: bytes) -> TicketState | None:
+    """The state inside ``ticket``, or None when no key opens it."""
+    if len(ticket) < 4 + 12 + 16 + 19:
+        return None
+    kid, nonce, sealed = ticket[:4], ticket[4:16], ticket[16:]
+    for key in keys:
+        if _key_id(key) != kid:
+            continue
+        try:
+            body = AESGCM(key).decrypt(nonce, sealed, kid)
+        except (AuthenticationError, ValueError):
+            return None
+        suite = int.from_bytes(body[:2], "big")
+        psk_len = body[18] if len(body) > 18 else -1
+        if suite_info(suite) is None or len(body) != 19 + psk_len:
+            return None
+        return TicketState(
+            CipherSuite(suite),
+            int.from_bytes(body[2:10], "big") / 1000,
+            int.from_bytes(body[10:14], "big"),
+            int.from_bytes(body[14:18], "big"),
+            body[19:],
+        )
+    return None
+
+
+def binder(alg: str, psk: bytes, prefix: Transcript, truncated_hello: bytes) -> bytes:
+    """The PSK binder (RFC 8446 4.2.11.2) over the transcript so far plus the
+    ClientHello truncated before the binders list."""
+    bk = ks.binder_key(alg, ks.early_secret(alg, psk), external=False)
+    return ks.finished_verify_data(alg, bk, nchash.digest(alg, prefix.data + truncated_hello))
+
+
+def with_binder(hello: ClientHello, ticket: Ticket, prefix: Transcript, now: float) -> ClientHello:
+    """``hello`` with its last extension (pre_shared_key) carrying ``ticket``
+    and the binder computed for it."""
+    info = suite_info(ticket.cipher_suite)
+    assert info is not None
+    alg = info.prf_hash
+    identity = PskIdentity(ticket.identity, ticket.obfuscated_age(now))
+    placeholder = PreSharedKeyClientHello((identity,), (bytes(info.hash_length),))
+    draft = ClientHello(hello.legacy_version, hello.random, hello.legacy_session_id,
+                        hello.cipher_suites, hello.legacy_compression_methods,
+                        (*hello.extensions[:-1], placeholder))
+    raw = assemble_handshake(draft)
+    truncated = raw[: len(raw) - placeholder.binders_length()]
+    final = PreSharedKeyClientHello((identity,), (binder(alg, ticket.psk, prefix, truncated),))
+    return ClientHello(hello.legacy_version, hello.random, hello.legacy_session_id,
+                       hello.cipher_suites, hello.legacy_compression_methods,
+                       (*hello.extensions[:-1], final))
+
+
+__all__ = ["Ticket", "TicketState", "binder", "open_ticket", "seal_ticket", "with_binder"]
