@@ -153,7 +153,7 @@ def test_mr_round_matches_model_random(bits: int, r: random.Random) -> None:
 
 
 @pytest.mark.parametrize("a", [1, 2, 7, 40, 63])
-def test_mr_round_primes_with_many_twos(a: int) -> None:
+def test_mr_round_primes_with_many_twos(impl: str, a: int) -> None:
     rnd = random.Random(a)
     while True:
         w = ((rnd.getrandbits(300) | (1 << 299)) << a) + 1
@@ -245,6 +245,46 @@ def test_finish_matches_model(bits: int, e: int) -> None:
         assert qinv == pow(q, -1, p)
 
 
+def c_finish(p: int, q: int, n_: int, e: int = 65537) -> tuple[int, ...]:
+    bufs = [ffi.new("uint8_t[]", k) for k in (2 * n_, 2 * n_, n_, n_, n_)]
+    scratch = ffi.new("uint64_t[]", lib.nc_rsa_keygen_scratch_limbs(n_))
+    assert lib.nc_rsa_keygen_finish(*bufs, p.to_bytes(n_, "big"), q.to_bytes(n_, "big"), n_, e,
+                                    scratch) == 0
+    return tuple(int.from_bytes(ffi.buffer(b)[:], "big") for b in bufs)
+
+
+@pytest.mark.parametrize("bits", [1024, 4096])
+def test_finish_any_odd_numbers_both_paths(impl: str, bits: int) -> None:
+    """The closed-form inverses hold for any odd p, q with gcd(p - 1, e) = 1,
+    and qinv is by definition q^(p - 2) mod p: checked up to 8192-bit n."""
+    rnd = random.Random(bits)
+    e = 65537
+    for _ in range(3):
+        p, q = (rnd.getrandbits(bits) | (3 << (bits - 2)) | 1 for _ in range(2))
+        if (p - 1) % e == 0 or (q - 1) % e == 0:
+            continue
+        n, d, dp, dq, qinv = c_finish(p, q, bits // 8, e)
+        assert n == p * q and d == pow(e, -1, (p - 1) * (q - 1))
+        assert dp == pow(e, -1, p - 1) and dq == pow(e, -1, q - 1)
+        assert qinv == pow(q, p - 2, p)
+
+
+@pytest.mark.parametrize("residue", [2, 3, 65536])
+def test_finish_extreme_residues(residue: int) -> None:
+    """p = residue mod e: p - 1 mod e = 1 gives k = e - 1 (the largest
+    multiplier), the others exercise the Fermat inverse."""
+    e = 65537
+    rnd = random.Random(residue)
+    while True:
+        p = ((rnd.getrandbits(512) | (3 << 510)) // e) * e + residue
+        if p % 2 and p >> 510 == 3 and model_is_prime(p):
+            break
+    q = sample_primes(512, 1)[0]
+    n, d, dp, dq, qinv = c_finish(p, q, 64, e)
+    assert n == p * q and d == pow(e, -1, (p - 1) * (q - 1))
+    assert dp == pow(e, -1, p - 1) and dq == pow(e, -1, q - 1) and qinv == pow(q, -1, p)
+
+
 def test_finish_bad_arguments() -> None:
     bufs = [ffi.new("uint8_t[]", 1100) for _ in range(5)]
     scratch = ffi.new("uint64_t[]", lib.nc_rsa_keygen_scratch_limbs(600))
@@ -283,7 +323,7 @@ def test_generated_keys_work_with_oracle(bits: int) -> None:
     assert okey.decrypt(key.public_key().encrypt_oaep(msg, rng=rng), oaep) == msg
 
 
-def test_generate_is_reproducible() -> None:
+def test_generate_is_reproducible(impl: str) -> None:
     a = rsa.generate(1024, rng=random.Random(9).randbytes)
     b = rsa.generate(1024, rng=random.Random(9).randbytes)
     c = rsa.generate(1024, rng=random.Random(10).randbytes)
