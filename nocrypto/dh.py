@@ -172,11 +172,15 @@ class DHGroup:
 
     def private_from_bytes(self, x: bytes) -> DHPrivateKey:
         """A private key from a big-endian exponent 1 < x < p - 1 (e.g. a
-        stored key, or a test vector).  The range check reads x as a Python
-        integer once; generate_private never does."""
-        if len(x) > self._k or not 1 < int.from_bytes(x, "big") < self._p - 1:
+        stored key, or a test vector).  The range check is one
+        constant-time C comparison: only its verdict is seen here, x never
+        becomes a Python integer."""
+        if len(x) > self._k:
             raise DHError("DH private exponent must satisfy 1 < x < p - 1")
-        return DHPrivateKey(self, ffi.new("uint8_t[]", x), len(x))
+        buf = ffi.new("uint8_t[]", x)
+        if lib.nc_dh_check_private(buf, len(x), self._p.to_bytes(self._k, "big"), self._k) != 1:
+            raise DHError("DH private exponent must satisfy 1 < x < p - 1")
+        return DHPrivateKey(self, buf, len(x))
 
     def check_public(self, y: bytes | int) -> bytes:
         """y as len(p) big-endian bytes when 1 < y < p - 1, else

@@ -21,6 +21,12 @@ exponent only; the message being encrypted is handled by the constant-time
 multiplication.  Decoding that sees decrypted data (PKCS#1 v1.5 and OAEP
 unpadding, the TLS premaster secret) runs in C in constant time.
 
+Key generation (``generate``) runs in C too, constant time in every secret
+(candidate building, trial division, Miller-Rabin, the |p - q| check, n,
+dp, dq and qinv): Python passes the rng's bytes through and branches only on
+each candidate's accept/reject verdict; the primes go from C buffers into
+the C key and are never Python integers.
+
 Verification policy (Wycheproof "acceptable" cases): PKCS#1 v1.5
 signatures must carry exactly the DER DigestInfo of RFC 8017 §9.2 note 1,
 with the NULL parameters; the variant without NULL is rejected.  A
@@ -32,7 +38,8 @@ premaster secret, key generation) comes from the ``rng`` argument of each
 call, a ``Callable[[int], bytes]``, by default ``nocrypto.rng.random_bytes``.
 
 Limits: moduli of 512 to 8192 bits (generation: 1024 to 8192, even);
-public exponents odd and >= 3, and below 2^64 for private keys.
+public exponents odd and >= 3, and below 2^64 for private keys; generation
+takes a prime e from 65537 to 2^24 (default 65537).
 
 Errors: ``InvalidKeyError`` (a ValueError) for unusable key numbers,
 ``DecryptionError`` for a ciphertext that does not decrypt (one message for
@@ -388,6 +395,23 @@ class RSAPrivateKey:
         object.__setattr__(self, "_blinding", _Blinding(2 * key.n.n))
         return self
 
+    @classmethod
+    def _from_buffers(cls, n: int, e: int, p: Any, q: Any, plen: int, dp: Any, dq: Any,
+                      qinv: Any) -> RSAPrivateKey:
+        """Loads a key generated in C from its buffers (p, q, dp, dq, qinv of
+        plen bytes each, consistent by construction) without making Python
+        integers of them."""
+        pub = RSAPublicKey(n, e)
+        key = ffi.new("nc_rsa_key *")
+        if lib.nc_rsa_key_init(key, n.to_bytes(pub.size_bytes, "big"), pub.size_bytes, e,
+                               p, plen, q, plen, dp, dq, qinv) != 0:
+            raise InvalidKeyError("RSA key rejected by the C core")  # pragma: no cover
+        self = object.__new__(cls)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_pub", pub)
+        object.__setattr__(self, "_blinding", _Blinding(2 * key.n.n))
+        return self
+
     def public_key(self) -> RSAPublicKey:
         return self._pub
 
@@ -552,8 +576,14 @@ class RSAPrivateKey:
 
 
 # -- key generation ---------------------------------------------------------
+#
+# Every step that sees a prime runs in C in constant time (rsa_keygen.c):
+# Python draws random bytes into C buffers, and reads back only the
+# accept/reject verdict of each candidate and, at the end, the public n.
+# The primes, d mod (p - 1), d mod (q - 1) and q^-1 mod p go straight from
+# C buffers into the C key; none of them is ever a Python integer.
 
-_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % d for d in range(2, int(p**0.5) + 1))]
+_E_LIMIT = 1 << 24
 
 
 def _mr_rounds(prime_bits: int) -> int:
@@ -567,83 +597,79 @@ def _mr_rounds(prime_bits: int) -> int:
     return 7
 
 
-def _is_probable_prime(w: int, rounds: int, rand: Rng) -> bool:
-    """Miller-Rabin (FIPS 186-5 B.3.1) with the exponentiations in C."""
-    if any(w % sp == 0 for sp in _SMALL_PRIMES):
-        return w in _SMALL_PRIMES
-    wlen = _nbytes(w)
-    mont = ffi.new("nc_bn_mont *")
-    if lib.nc_mont_init(mont, w.to_bytes(wlen, "big"), wlen) != 0:
-        return False
-    scratch = ffi.new("uint64_t[]", lib.nc_bn_scratch_limbs(mont.n))
-    out = ffi.new("uint8_t[]", wlen)
-    a_exp = 0
-    m = w - 1
-    while m % 2 == 0:
-        m //= 2
-        a_exp += 1
-    mb = m.to_bytes(_nbytes(m), "big")
-    two = (2).to_bytes(1, "big")
-    one = (1).to_bytes(wlen, "big")
-    minus_one = (w - 1).to_bytes(wlen, "big")
-    for _ in range(rounds):
-        while True:
-            b = int.from_bytes(rand(wlen + 8), "big") % w
-            if 1 < b < w - 1:
-                break
-        bb = b.to_bytes(wlen, "big")
-        lib.nc_bn_modexp(mont, out, bb, wlen, mb, len(mb), scratch)
-        z = ffi.buffer(out)[:]
-        if z in (one, minus_one):
-            continue
-        for _ in range(a_exp - 1):
-            lib.nc_bn_modexp(mont, out, z, wlen, two, 1, scratch)
-            z = ffi.buffer(out)[:]
-            if z == minus_one:
-                break
-            if z == one:
-                return False
-        else:
-            return False
-    return True
+def _is_small_prime(e: int) -> bool:
+    return e > 2 and all(e % f for f in range(2, math.isqrt(e) + 1))
 
 
-def _gen_prime(bits: int, e: int, rand: Rng, avoid: int = 0) -> int:
-    rounds = _mr_rounds(bits)
+def _rand_exact(rand: Rng, n: int) -> bytes:
+    out = rand(n)
+    if len(out) != n:
+        raise ValueError("rng returned the wrong number of bytes")
+    return out
+
+
+def _gen_prime(bits: int, e: int, rand: Rng, out: Any, avoid: Any = None) -> None:
+    """A probable prime of exactly `bits` bits (top two bits set) with
+    gcd(p - 1, e) = 1 into the C buffer out; when avoid (another prime's
+    buffer) is given, also |p - avoid| > 2^(bits - 100)."""
     nb = (bits + 7) // 8
-    while True:
-        x = int.from_bytes(rand(nb), "big") >> (8 * nb - bits)
-        # top two bits set: p q has exactly 2 * bits bits (FIPS 186-5 A.1.3
-        # asks p >= sqrt(2) 2^(bits-1), which 0b11... satisfies)
-        x |= (3 << (bits - 2)) | 1
-        if avoid and abs(x - avoid).bit_length() <= bits - 100:
-            continue
-        if math.gcd(x - 1, e) != 1:
-            continue
-        if _is_probable_prime(x, rounds, rand):
-            return x
+    rounds = _mr_rounds(bits)
+    mont = ffi.new("nc_bn_mont *")
+    scratch = ffi.new("uint64_t[]", lib.nc_rsa_keygen_scratch_limbs(nb))
+    try:
+        while True:
+            if lib.nc_rsa_candidate(out, _rand_exact(rand, nb), nb, bits, e) != 1:
+                continue
+            if avoid is not None and lib.nc_rsa_primes_far(out, avoid, nb, bits) != 1:
+                continue
+            lib.nc_rsa_mr_init(mont, out, nb)
+            if all(lib.nc_rsa_mr_round(mont, _rand_exact(rand, nb + 8), nb + 8, scratch) == 1
+                   for _ in range(rounds)):
+                return
+    finally:
+        ffi.memmove(mont, bytes(ffi.sizeof("nc_bn_mont")), ffi.sizeof("nc_bn_mont"))
 
 
 def generate(bits: int = 2048, rng: Rng | None = None, e: int = 65537) -> RSAPrivateKey:
     """A new RSA key of exactly `bits` bits (1024 to 8192, even), public
-    exponent e (65537), primes per FIPS 186-5 A.1.3 / B.3.3 from the rng.
+    exponent e, primes per FIPS 186-5 A.1.3 / B.3.1 from the rng.
 
-    Candidates are handled as Python integers while they are searched for
-    (the modular exponentiations of the primality tests run in C); the
-    finished key is loaded into C like any other."""
+    e must be a prime from 65537 up to 2^24 (65537 is the default and the
+    only value in common use): gcd(p - 1, e) = 1 is then a remainder test
+    and e's inverses have a closed form, both constant time in C.
+
+    The primes are searched, tested and assembled into the key in C,
+    constant time in every secret (see rsa_keygen.c); Python sees only the
+    verdict on each candidate and the public modulus.  d is taken modulo
+    (p - 1)(q - 1), so d > 2^(bits/2) as FIPS 186-5 asks; the key keeps
+    only dp, dq and qinv.  A pairwise-consistency signature closes."""
     rand = _default_rng(rng)
     if bits % 2 or not 1024 <= bits <= MAX_BITS:
         raise ValueError("RSA key size must be an even number of bits from 1024 to 8192")
-    if e < 65537 or e % 2 == 0 or e >= 1 << 64:
-        raise ValueError("public exponent must be odd, >= 65537 and < 2^64")
+    if not 65537 <= e < _E_LIMIT or not _is_small_prime(e):
+        raise ValueError("public exponent must be a prime from 65537 to 2^24")
     half = bits // 2
-    while True:
-        p = _gen_prime(half, e, rand)
-        q = _gen_prime(half, e, rand, avoid=p)
-        lam = (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
-        d = pow(e, -1, lam)
-        if d.bit_length() > half:
-            break
-    if p < q:
-        p, q = q, p
-    return RSAPrivateKey.from_numbers(p * q, e, d, p, q)
+    nb = (half + 7) // 8
+    p = ffi.new("uint8_t[]", nb)
+    q = ffi.new("uint8_t[]", nb)
+    dp = ffi.new("uint8_t[]", nb)
+    dq = ffi.new("uint8_t[]", nb)
+    qinv = ffi.new("uint8_t[]", nb)
+    nbuf = ffi.new("uint8_t[]", 2 * nb)
+    dbuf = ffi.new("uint8_t[]", 2 * nb)
+    secrets = (p, q, dp, dq, qinv, dbuf)
+    try:
+        _gen_prime(half, e, rand, p)
+        _gen_prime(half, e, rand, q, avoid=p)
+        scratch = ffi.new("uint64_t[]", lib.nc_rsa_keygen_scratch_limbs(nb))
+        if lib.nc_rsa_keygen_finish(nbuf, dbuf, dp, dq, qinv, p, q, nb, e, scratch) != 0:
+            raise RSAError("RSA key assembly rejected its arguments")  # pragma: no cover
+        n = int.from_bytes(ffi.buffer(nbuf)[:], "big")
+        key = RSAPrivateKey._from_buffers(n, e, p, q, nb, dp, dq, qinv)
+    finally:
+        for buf in secrets:
+            ffi.memmove(buf, bytes(len(buf)), len(buf))
+    # pairwise consistency (FIPS 186-5 / SP 800-56B 6.4.1.1): the fault check
+    # inside the private operation compares x^(d e) with x
+    key._private_op(bytes(1) + _rand_exact(rand, key.size_bytes - 1), rand)
+    return key

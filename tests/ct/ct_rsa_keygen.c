@@ -1,0 +1,139 @@
+/* Constant-time check of RSA key generation (rsa_keygen.c) and of the DH
+ * private-exponent range check (dh.c): candidate construction and trial
+ * division, Miller-Rabin rounds on a prime and on a composite that passes
+ * trial division, the |p - q| check and the key assembly (n, d, dp, dq,
+ * qinv) for a 1024-bit key, with the random input, the primes and the
+ * Miller-Rabin bases marked secret and only the verdicts (and n)
+ * declassified.  The fixed 512-bit primes and composite were drawn once at
+ * random (top two bits set, no factor below 2000, not 1 mod 65537). */
+#include "ct_harness.h"
+#include "dh.h"
+#include "rsa_keygen.h"
+
+static const uint8_t KG_P[64] = {
+    0xe3, 0x8c, 0x5d, 0x30, 0x94, 0x3b, 0x26, 0x67, 0xda, 0xe8, 0xf1, 0xad,
+    0x34, 0x26, 0xcb, 0x92, 0x30, 0x29, 0x06, 0x44, 0xd3, 0x4d, 0xa0, 0x6c,
+    0xbe, 0xde, 0x99, 0x21, 0xca, 0x70, 0xb2, 0x36, 0xfc, 0xbf, 0x01, 0x73,
+    0x60, 0x00, 0x59, 0xca, 0x19, 0x0c, 0xe8, 0xcc, 0x79, 0x97, 0x13, 0x66,
+    0x22, 0xf6, 0xcc, 0x3c, 0xa5, 0x19, 0x57, 0x4e, 0x3e, 0x84, 0xf9, 0x7b,
+    0x8a, 0x3e, 0xcd, 0xb9,
+};
+static const uint8_t KG_Q[64] = {
+    0xc0, 0x8e, 0x33, 0x3d, 0xc3, 0xd4, 0xe8, 0xb8, 0xe1, 0x39, 0x6c, 0xcd,
+    0x9c, 0x05, 0x45, 0xd5, 0xa8, 0x21, 0x4d, 0x1a, 0xca, 0x33, 0x40, 0xb3,
+    0xf4, 0xaa, 0x7e, 0xb5, 0x04, 0xb1, 0xa8, 0xed, 0x9d, 0x0a, 0x89, 0x01,
+    0xe0, 0xdf, 0xef, 0x20, 0x5b, 0x7b, 0x15, 0x1c, 0xa7, 0xd8, 0x82, 0x9d,
+    0x14, 0x57, 0xb7, 0x7a, 0x9b, 0xad, 0x62, 0x3d, 0x31, 0x16, 0x00, 0xe2,
+    0x9d, 0x5f, 0x66, 0x11,
+};
+static const uint8_t KG_COMPOSITE[64] = {
+    0xed, 0xd9, 0xf9, 0xad, 0x19, 0x16, 0x6b, 0xfa, 0x59, 0x89, 0x74, 0x11,
+    0xeb, 0xda, 0x23, 0x54, 0xfa, 0xe0, 0xb9, 0x31, 0x02, 0xd6, 0x48, 0x03,
+    0x31, 0xc5, 0x9d, 0x91, 0x46, 0x46, 0x84, 0xc2, 0x9e, 0xea, 0xaa, 0x8a,
+    0x6c, 0xf5, 0x1c, 0x8c, 0x75, 0x1d, 0x0c, 0x13, 0xd8, 0x6b, 0xc0, 0xdc,
+    0xd3, 0xa9, 0xbb, 0x31, 0xf2, 0xab, 0xd5, 0x5f, 0x0b, 0x3f, 0x58, 0xa2,
+    0x73, 0x43, 0xf3, 0x21,
+};
+
+/* a multiple of 1999, the largest trial divisor */
+static const uint8_t KG_SMOOTH[64] = {
+    0xf6, 0xf6, 0x75, 0xcc, 0x81, 0xe7, 0x4e, 0xf5, 0xe8, 0xe2, 0x5d, 0x94,
+    0x0e, 0xd9, 0x04, 0x75, 0x95, 0x31, 0x98, 0x5d, 0x5d, 0x9d, 0xc9, 0xf8,
+    0x18, 0x18, 0xe8, 0x11, 0x89, 0x2f, 0x90, 0x2b, 0xd2, 0x3f, 0x08, 0x24,
+    0x12, 0x8b, 0x2f, 0x33, 0x0c, 0x5c, 0x7f, 0xd0, 0xa6, 0xa3, 0xa4, 0x50,
+    0x65, 0x13, 0x27, 0x0e, 0x26, 0x9e, 0x0d, 0x37, 0xf2, 0xa7, 0x4d, 0xe4,
+    0x52, 0xe6, 0xb5, 0x2d,
+};
+
+static uint64_t scratch[36 * 8 + 16];
+static nc_bn_mont mont;
+
+static int candidate(const uint8_t *known, int want) {
+    uint8_t rnd[64], out[64];
+    memcpy(rnd, known, 64);
+    rnd[0] &= 0x3f; /* the candidate builder sets the top bits again */
+    SECRET(rnd, sizeof rnd);
+    int v = nc_rsa_candidate(out, rnd, 64, 512, 65537);
+    PUBLIC(&v, sizeof v);
+    return v == want;
+}
+
+static int miller_rabin(const uint8_t *w, int want, uint32_t seed) {
+    uint8_t ws[64], base[72];
+    memcpy(ws, w, 64);
+    SECRET(ws, sizeof ws);
+    if (nc_rsa_mr_init(&mont, ws, 64) != 0) {
+        return 0;
+    }
+    for (int round = 0; round < 2; round++) {
+        ct_fill(base, sizeof base, seed + (uint32_t)round);
+        SECRET(base, sizeof base);
+        int v = nc_rsa_mr_round(&mont, base, sizeof base, scratch);
+        PUBLIC(&v, sizeof v);
+        if (v != want) {
+            return 0;
+        }
+        if (!want) {
+            break; /* the caller stops at the first failing round */
+        }
+    }
+    return 1;
+}
+
+static int assemble(void) {
+    uint8_t p[64], q[64], n[128], d[128], dp[64], dq[64], qinv[64];
+    memcpy(p, KG_P, 64);
+    memcpy(q, KG_Q, 64);
+    SECRET(p, sizeof p);
+    SECRET(q, sizeof q);
+    int far = nc_rsa_primes_far(p, q, 64, 512);
+    PUBLIC(&far, sizeof far);
+    if (far != 1) {
+        return 0;
+    }
+    if (nc_rsa_keygen_finish(n, d, dp, dq, qinv, p, q, 64, 65537, scratch) != 0) {
+        return 0;
+    }
+    PUBLIC(n, sizeof n); /* the modulus is public */
+    return 1;
+}
+
+static int dh_check(void) {
+    uint8_t x[64], pm1[64];
+    ct_fill(x, sizeof x, 90);
+    x[0] &= 0x7f;
+    SECRET(x, sizeof x);
+    int ok = nc_dh_check_private(x, sizeof x, KG_P, 64);
+    PUBLIC(&ok, sizeof ok);
+    memcpy(pm1, KG_P, 64);
+    pm1[63] ^= 1; /* p - 1: out of range */
+    SECRET(pm1, sizeof pm1);
+    int bad = nc_dh_check_private(pm1, sizeof pm1, KG_P, 64);
+    PUBLIC(&bad, sizeof bad);
+    return ok == 1 && bad == 0;
+}
+
+int main(void) {
+    ct_report_paths("ct_rsa_keygen");
+    FOR_EACH_PATH(path) {
+        if (!candidate(KG_P, 1) || !candidate(KG_COMPOSITE, 1) ||
+            !candidate(KG_SMOOTH, 0)) {
+            printf("candidate check failed\n");
+            return 1;
+        }
+        if (!miller_rabin(KG_P, 1, 100 + (uint32_t)path) ||
+            !miller_rabin(KG_COMPOSITE, 0, 200 + (uint32_t)path)) {
+            printf("Miller-Rabin failed\n");
+            return 1;
+        }
+        if (!assemble()) {
+            printf("key assembly failed\n");
+            return 1;
+        }
+        if (!dh_check()) {
+            printf("DH range check failed\n");
+            return 1;
+        }
+    }
+    return 0;
+}
