@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from typing import NamedTuple, Protocol
 
+from nocrypto.chacha import ChaCha20Poly1305
+from nocrypto.cipher import AESGCM
 from nocrypto.errors import AuthenticationError
+from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import AlertDescription, ContentType, to_enum
 from tlspy.core.errors import TLSDecodeError, TLSRecordError
 from tlspy.core.reader import MAX_HANDSHAKE_LENGTH
@@ -262,13 +265,21 @@ def _seq_bytes(seq: int) -> bytes:
 
 
 class RecordProtection13:
-    """TLS 1.3 record protection for one traffic key (RFC 8446 5.2, 5.3)."""
+    """TLS 1.3 record protection for one traffic key (RFC 8446 5.2, 5.3).
 
-    __slots__ = ("_aead", "_iv", "_iv_int")
+    With a nocrypto AEAD (AESGCM, ChaCha20Poly1305) each record is sealed
+    or opened by one C call that also builds the nonce, the header and the
+    inner plaintext (``fast``, a :class:`nocrypto.tls_aead.TLS13AEAD` on
+    the same expanded key); any other AEAD goes through ``encrypt`` /
+    ``decrypt`` in Python.
+    """
+
+    __slots__ = ("_aead", "_iv", "_iv_int", "fast")
 
     _aead: AEAD
     _iv: bytes
     _iv_int: int
+    fast: TLS13AEAD | None
 
     def __init__(self, aead: AEAD, iv: bytes) -> None:
         if len(iv) != 12:
@@ -276,6 +287,10 @@ class RecordProtection13:
         object.__setattr__(self, "_aead", aead)
         object.__setattr__(self, "_iv", bytes(iv))
         object.__setattr__(self, "_iv_int", int.from_bytes(iv, "big"))
+        fast = (
+            TLS13AEAD.from_aead(aead, iv) if isinstance(aead, (AESGCM, ChaCha20Poly1305)) else None
+        )
+        object.__setattr__(self, "fast", fast)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("RecordProtection13 is immutable")
@@ -294,6 +309,8 @@ class RecordProtection13:
             raise ValueError(f"inner plaintext of {inner} bytes exceeds 2^14 + 1")
         if seq < 0 or seq >> 64:
             raise ValueError(f"sequence number {seq} outside 0..2^64-1")
+        if self.fast is not None:
+            return self.fast.seal(seq, content_type, content, padding)
         header = _APP_HEADER + (inner + TAG_LENGTH).to_bytes(2, "big")
         tail = _TYPE_BYTE[content_type] if not padding else bytes((content_type,)) + bytes(padding)
         nonce = (self._iv_int ^ seq).to_bytes(12, "big")
@@ -318,6 +335,16 @@ class RecordProtection13:
         if seq < 0 or seq >> 64:
             raise ValueError(f"sequence number {seq} outside 0..2^64-1")
         header = bytes((23, version >> 8, version & 0xFF, n >> 8, n & 0xFF))
+        if n - TAG_LENGTH > max_inner:
+            raise TLSRecordError(f"inner plaintext of {n - TAG_LENGTH} bytes", _OVERFLOW)
+        if self.fast is not None:
+            try:
+                t, content = self.fast.open_fragment(seq, header, fragment)
+            except (AuthenticationError, ValueError) as e:
+                raise TLSRecordError("record authentication failed", _BAD_MAC) from e
+            if t == 0:
+                raise TLSRecordError("inner plaintext has no non-zero content type", _UNEXPECTED)
+            return _INNER_TYPES.get(t, t), content
         try:
             inner = self._aead.decrypt((self._iv_int ^ seq).to_bytes(12, "big"), fragment, header)
         except (AuthenticationError, ValueError) as e:

@@ -156,36 +156,20 @@ def handle_tls(state: State, data: bytes) -> Result:
 
 
 def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
-    """Open the whole application-data records at the start of ``data`` in
-    place (no per-record copies, one AEAD call each); stop at anything else
-    (another type, padding, a partial record) and say how far it got.  The
-    general path takes over from there."""
-    rd = st.read
-    aead = rd.aead
-    if aead is None:
+    """Open the whole application-data records at the start of ``data``
+    into one buffer (one C call each, nonce, header and padding handled in
+    C); stop at anything else (another type, padding beyond the limit, a
+    partial record, a bad tag) and say how far it got.  The general path
+    takes over from there."""
+    prot = st.read.protection
+    fast = prot.fast if prot is not None else None
+    if fast is None:
         return st, 0
-    seq, iv = st.read_seq, rd.iv
-    pos, end = 0, len(data)
-    view = memoryview(data)
-    while end - pos >= 5 and data[pos] == 23 and data[pos + 1] == 3:
-        length = (data[pos + 3] << 8) | data[pos + 4]
-        if length > MAX_CIPHERTEXT_13 or length <= 16 or end - pos - 5 < length:
-            break
-        header = data[pos : pos + 5]
-        try:
-            inner = aead.decrypt((iv ^ seq).to_bytes(12, "big"), view[pos + 5 : pos + 5 + length],
-                                 header)
-        except Exception:
-            break  # the general path reports it with the right alert
-        if inner[-1] != ContentType.APPLICATION_DATA or len(inner) > st.recv_limit:
-            break  # padding or another content type: the general path decides
-        app.append(inner[:-1])
-        seq += 1
-        pos += 5 + length
-    view.release()
-    if pos:
-        st = st.evolve(read_seq=seq)
-    return st, pos
+    done, used, content = fast.open_application_data(st.read_seq, data, st.recv_limit)
+    if done:
+        app.append(content)
+        st = st.evolve(read_seq=st.read_seq + done)
+    return st, used
 
 
 def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
@@ -356,18 +340,17 @@ def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
     if not payload:
         return state, b""
     w = state.write
-    aead = w.aead
-    assert aead is not None
-    seq, iv = state.write_seq, w.iv
+    prot = w.protection
+    assert prot is not None
+    seq = state.write_seq
+    step = state.send_limit
+    if prot.fast is not None:
+        out = prot.fast.seal_records(seq, ContentType.APPLICATION_DATA, payload, step)
+        return state.evolve(write_seq=seq + -(-len(payload) // step)), out
     records = []
     payload = bytes(payload)
-    step = state.send_limit
     for i in range(0, len(payload), step):
-        chunk = payload[i : i + step] if len(payload) > step else payload
-        n = len(chunk) + 17
-        header = bytes((ContentType.APPLICATION_DATA, 3, 3, n >> 8, n & 0xFF))
-        records.append(header)
-        records.append(aead.encrypt((iv ^ seq).to_bytes(12, "big"), chunk + b"\x17", header))
+        records.append(prot.encrypt(seq, ContentType.APPLICATION_DATA, payload[i : i + step]))
         seq += 1
     return state.evolve(write_seq=seq), b"".join(records)
 

@@ -1,0 +1,164 @@
+/* TLS 1.3 record protection in one call per record (RFC 8446 sections
+ * 5.2 record payload protection, 5.3 per-record nonce, 5.4 record
+ * padding), over AES-GCM (gcm.c) and ChaCha20-Poly1305
+ * (chacha20poly1305.c).  The API is described in tls_aead.h. */
+#include "tls_aead.h"
+
+#include <string.h>
+
+#include "chacha.h"
+#include "ct.h"
+
+#define TLS13_MAX_CIPHERTEXT ((1u << 14) + 256u)
+
+int nc_tls_aead_init(nc_tls_aead *a, uint32_t alg, const uint8_t *key, size_t keylen,
+                     const uint8_t iv[12]) {
+    nc_ct_wipe(a, sizeof *a);
+    if (alg == NC_TLS_AEAD_AES_GCM) {
+        if ((keylen != 16 && keylen != 32) || nc_gcm_init(&a->gcm, key, keylen) != 0) {
+            return -1;
+        }
+    } else if (alg == NC_TLS_AEAD_CHACHA20_POLY1305) {
+        if (keylen != 32) {
+            return -1;
+        }
+        memcpy(a->chacha_key, key, 32);
+    } else {
+        return -1;
+    }
+    memcpy(a->iv, iv, 12);
+    a->alg = alg;
+    return 0;
+}
+
+void nc_tls_aead_from_gcm(nc_tls_aead *a, const nc_gcm_key *g, const uint8_t iv[12]) {
+    nc_ct_wipe(a, sizeof *a);
+    a->gcm = *g;
+    memcpy(a->iv, iv, 12);
+    a->alg = NC_TLS_AEAD_AES_GCM;
+}
+
+void nc_tls_aead_from_chacha(nc_tls_aead *a, const uint8_t key[32], const uint8_t iv[12]) {
+    nc_ct_wipe(a, sizeof *a);
+    memcpy(a->chacha_key, key, 32);
+    memcpy(a->iv, iv, 12);
+    a->alg = NC_TLS_AEAD_CHACHA20_POLY1305;
+}
+
+void nc_tls_aead_wipe(nc_tls_aead *a) {
+    nc_ct_wipe(a, sizeof *a);
+}
+
+static void make_nonce(const nc_tls_aead *a, uint64_t seq, uint8_t nonce[12]) {
+    memcpy(nonce, a->iv, 12);
+    for (int i = 0; i < 8; i++) {
+        nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
+    }
+}
+
+int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                      const uint8_t *content, size_t len, size_t padding,
+                      uint8_t *out, size_t out_len) {
+    if (len > TLS13_MAX_CIPHERTEXT || padding > TLS13_MAX_CIPHERTEXT) {
+        return -1;
+    }
+    size_t inner = len + 1 + padding;
+    size_t body = inner + 16;
+    if (body > TLS13_MAX_CIPHERTEXT || out_len < 5 + body) {
+        return -1;
+    }
+    uint8_t *p = out + 5;
+    if (p != content && len) {
+        memmove(p, content, len);
+    }
+    p[len] = (uint8_t)content_type;
+    memset(p + len + 1, 0, padding);
+    uint8_t header[5] = {23, 3, 3, (uint8_t)(body >> 8), (uint8_t)body};
+    uint8_t nonce[12];
+    make_nonce(a, seq, nonce);
+    int rc;
+    if (a->alg == NC_TLS_AEAD_AES_GCM) {
+        rc = nc_gcm_seal(&a->gcm, nonce, 12, header, 5, p, inner, p);
+    } else {
+        rc = nc_chacha20poly1305_seal(a->chacha_key, nonce, header, 5, p, inner, p);
+    }
+    memcpy(out, header, 5);
+    return rc == 0 ? (int64_t)(5 + body) : -1;
+}
+
+/* The index one past the last non-zero byte of p[0..n) (0 if none) and
+ * that byte (RFC 8446 5.4: the content type), looking at every byte the
+ * same way.  Pass one keeps the last 64-byte block holding a non-zero byte
+ * (selected by masks, no branch); pass two finds the byte in that copy.
+ * The buffer is read exactly, never past n: the last partial block is
+ * copied out first. */
+static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
+    uint8_t tail[64];
+    uint64_t kept[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* the block, as words */
+    uint64_t kept_end = 0;                       /* one past that block */
+    size_t i = 0;
+    for (;; i += 64) {
+        const uint8_t *b = p + i;
+        size_t avail = n - i;
+        if (avail < 64) {
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, b, avail);
+            b = tail;
+        }
+        uint64_t w[8], any = 0;
+        for (unsigned k = 0; k < 8; k++) {
+            w[k] = nc_load_le64(b + 8 * k);
+            any |= w[k];
+        }
+        uint64_t m = nc_ct_mask64(nc_ct_nonzero64(any));
+        kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
+        for (unsigned k = 0; k < 8; k++) {
+            kept[k] ^= (kept[k] ^ w[k]) & m;
+        }
+        if (avail <= 64) {
+            break;
+        }
+    }
+    uint64_t pos = 0;
+    uint32_t val = 0;
+    for (unsigned k = 0; k < 64; k++) {
+        uint32_t byte = (uint32_t)(kept[k / 8] >> (8 * (k % 8))) & 0xFF;
+        uint32_t nz = nc_ct_nonzero32(byte);
+        pos = nc_ct_mux64(nz, kept_end - 64 + k + 1, pos);
+        val = nc_ct_mux32(nz, byte, val);
+    }
+    nc_ct_wipe(tail, sizeof tail);
+    nc_ct_wipe(kept, sizeof kept);
+    *value = val;
+    return (size_t)pos;
+}
+
+int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
+                  const uint8_t *body, size_t body_len, uint8_t *out, size_t out_len,
+                  size_t *content_len) {
+    *content_len = 0;
+    if (body_len < 17 || body_len > TLS13_MAX_CIPHERTEXT ||
+        (((size_t)header[3] << 8) | header[4]) != body_len || out_len < body_len - 16) {
+        return -1;
+    }
+    size_t inner = body_len - 16;
+    uint8_t aad[5];
+    memcpy(aad, header, 5); /* before out (maybe overlapping) is written */
+    uint8_t nonce[12];
+    make_nonce(a, seq, nonce);
+    int rc;
+    if (a->alg == NC_TLS_AEAD_AES_GCM) {
+        rc = nc_gcm_open(&a->gcm, nonce, 12, aad, 5, body, body_len, out);
+    } else {
+        rc = nc_chacha20poly1305_open(a->chacha_key, nonce, aad, 5, body, body_len, out);
+    }
+    /* rc is 0 or -1; out is all zero when -1, so the scan then finds nothing */
+    uint32_t type;
+    size_t end = last_nonzero(out, inner, &type);
+    uint32_t ok = nc_ct_eq32((uint32_t)rc, 0);
+    uint32_t has_type = nc_ct_nonzero32(type);
+    /* a content type (1..255), 0 (none) or -1 (bad tag) */
+    int result = (int)nc_ct_mux32(ok, type, 0xFFFFFFFFu);
+    *content_len = (size_t)nc_ct_mux64(has_type, (uint64_t)end - has_type, 0);
+    return result;
+}

@@ -1,0 +1,62 @@
+/* TLS 1.3 AEAD record protection in one call per record (RFC 8446 5.2-5.4):
+ * nonce = iv XOR the 64-bit sequence number (5.3), additional data = the
+ * 5-byte record header (5.2), TLSInnerPlaintext = content || type || zeros.
+ *
+ * An nc_tls_aead holds one direction's expanded key and static iv for
+ * AES-GCM (RFC 5116 AEAD_AES_128/256_GCM over nc_gcm_*) or
+ * ChaCha20-Poly1305 (RFC 8439 over nc_chacha20poly1305_*).
+ */
+#ifndef NC_TLS_AEAD_H
+#define NC_TLS_AEAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gcm.h"
+
+/* cffi:begin */
+#define NC_TLS_AEAD_AES_GCM 1
+#define NC_TLS_AEAD_CHACHA20_POLY1305 2
+
+typedef struct {
+    nc_gcm_key gcm;
+    uint8_t chacha_key[32];
+    uint8_t iv[12];
+    uint32_t alg;
+} nc_tls_aead;
+
+/* alg is NC_TLS_AEAD_*; key 16 or 32 bytes for AES-GCM, 32 for ChaCha20.
+ * 0 ok, -1 on a bad algorithm or key length. */
+int nc_tls_aead_init(nc_tls_aead *a, uint32_t alg, const uint8_t *key, size_t keylen,
+                     const uint8_t iv[12]);
+/* The same from an already expanded AES-GCM key (copied, so the
+ * implementation it chose is kept) or a ChaCha20-Poly1305 key. */
+void nc_tls_aead_from_gcm(nc_tls_aead *a, const nc_gcm_key *g, const uint8_t iv[12]);
+void nc_tls_aead_from_chacha(nc_tls_aead *a, const uint8_t key[32], const uint8_t iv[12]);
+void nc_tls_aead_wipe(nc_tls_aead *a);
+/* Writes the whole protected record to out: the header 23 03 03 len, then
+ * AEAD(content || content_type || padding zero bytes) and the tag, i.e.
+ * 5 + len + 1 + padding + 16 bytes, which out_len must hold.  content may
+ * sit anywhere, including at out + 5 (sealing in place); other overlap is
+ * allowed too (it is moved first).  Returns the record length, or -1 when
+ * the inner plaintext exceeds 2^14 + 256 bytes or out is too short. */
+int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                      const uint8_t *content, size_t len, size_t padding,
+                      uint8_t *out, size_t out_len);
+/* Opens one protected record: header is its 5 bytes (the additional
+ * data; its length field must equal body_len), body the body_len bytes of
+ * ciphertext and tag (for a whole record in one buffer: header = record,
+ * body = record + 5).  Decrypts the body_len - 16 byte inner plaintext into
+ * out (out_len must hold it; out may be body itself), verifies the tag in
+ * constant time and finds the content type, the last non-zero byte, with a
+ * constant-time scan that never reads outside the plaintext.  Returns the
+ * content type (1..255) and sets *content_len; 0 when the tag verifies but
+ * the inner plaintext is all zeros (no content type: unexpected_message);
+ * -1 when the tag does not verify or sizes are wrong.  On any return but a
+ * content type, out is all zeros and *content_len is 0. */
+int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
+                  const uint8_t *body, size_t body_len, uint8_t *out, size_t out_len,
+                  size_t *content_len);
+/* cffi:end */
+
+#endif
