@@ -1,0 +1,66 @@
+/* Constant-time check of TLS 1.3 record protection (tls_aead.c): key, iv,
+ * content and padding bytes secret; seal, open (good tag, bad tag in
+ * place, all-zero inner plaintext) for AES-GCM (128/256) and
+ * ChaCha20-Poly1305, on both paths.  Only the verdict (the returned
+ * content type / error) and the content length are declassified.
+ * Lengths cover the 64-byte scan blocks, tails and an empty content. */
+#include "ct_harness.h"
+#include "tls_aead.h"
+
+#define MAXC 300
+
+int main(void) {
+    static const size_t lens[4] = {0, 63, 64, 200};
+    static const size_t pads[3] = {0, 1, 70};
+    static const uint32_t algs[3] = {NC_TLS_AEAD_AES_GCM, NC_TLS_AEAD_AES_GCM,
+                                     NC_TLS_AEAD_CHACHA20_POLY1305};
+    static const size_t keylens[3] = {16, 32, 32};
+    uint8_t key[32], iv[12], content[MAXC], rec[5 + MAXC + 1 + 70 + 16], out[MAXC + 1 + 70];
+    nc_tls_aead a;
+    ct_report_paths("tls_aead");
+    FOR_EACH_PATH(path) {
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int k = 0; k < 3; k++) {
+                    size_t len = lens[j], pad = pads[k];
+                    ct_fill(key, sizeof key, 1 + (uint32_t)i);
+                    ct_fill(iv, sizeof iv, 2);
+                    ct_fill(content, sizeof content, 3 + (uint32_t)j);
+                    SECRET(key, sizeof key);
+                    SECRET(iv, sizeof iv);
+                    SECRET(content, sizeof content);
+                    if (nc_tls_aead_init(&a, algs[i], key, keylens[i], iv) != 0) return 1;
+                    int64_t n = nc_tls13_seal(&a, 0x0102030405060708u, 23, content, len, pad,
+                                              rec, sizeof rec);
+                    PUBLIC(&n, sizeof n);
+                    if (n != (int64_t)(5 + len + 1 + pad + 16)) return 2;
+                    PUBLIC(rec, (size_t)n);
+                    size_t clen;
+                    int t = nc_tls13_open(&a, 0x0102030405060708u, rec, rec + 5, (size_t)n - 5, out,
+                                          sizeof out, &clen);
+                    PUBLIC(&t, sizeof t);
+                    PUBLIC(&clen, sizeof clen);
+                    if (t != 23 || clen != len) return 3;
+                    rec[5 + len / 2] ^= 1; /* bad tag, opened in place */
+                    t = nc_tls13_open(&a, 0x0102030405060708u, rec, rec + 5, (size_t)n - 5,
+                                      rec + 5, (size_t)n - 5, &clen);
+                    PUBLIC(&t, sizeof t);
+                    PUBLIC(&clen, sizeof clen);
+                    if (t != -1 || clen != 0) return 4;
+                    /* all-zero inner plaintext: content type 0 */
+                    uint8_t zero[1] = {0};
+                    n = nc_tls13_seal(&a, 9, 0, zero, 0, pad, rec, sizeof rec); /* type 0 */
+                    PUBLIC(&n, sizeof n);
+                    if (n != (int64_t)(5 + 1 + pad + 16)) return 5;
+                    PUBLIC(rec, (size_t)n);
+                    t = nc_tls13_open(&a, 9, rec, rec + 5, (size_t)n - 5, out, sizeof out, &clen);
+                    PUBLIC(&t, sizeof t);
+                    PUBLIC(&clen, sizeof clen);
+                    if (t != 0 || clen != 0) return 6;
+                    nc_tls_aead_wipe(&a);
+                }
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,215 @@
+"""nocrypto.tls_aead: TLS 1.3 record seal/open in one C call, checked
+against pyca/cryptography's AEADs (nonce = iv XOR seq, header as AD,
+content || type || zeros), against RFC 8448's protected records, and for
+tampering, padding stripping and the all-zero inner plaintext; on the
+hardware and the portable paths (impl fixture)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM as OsslGCM
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305 as OsslChaCha
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nocrypto.cpu
+from nocrypto import AuthenticationError
+from nocrypto._ffi import lib
+from nocrypto.chacha import ChaCha20Poly1305
+from nocrypto.cipher import AESGCM
+from nocrypto.tls_aead import TLS13AEAD
+
+ALGS = {"aes-gcm": (OsslGCM, (16, 32)), "chacha20-poly1305": (OsslChaCha, (32,))}
+V = json.loads((Path(__file__).parents[1] / "vectors" / "rfc8448" / "simple_1rtt.json").read_text())
+K = {k: bytes.fromhex(v) for k, v in V["traffic_keys"].items()}
+R = {k: bytes.fromhex(v) for k, v in V["records"].items()}
+
+with_impl = settings(suppress_health_check=[*settings().suppress_health_check,
+                                            HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(params=["wide", "aesni", "portable"])
+def impl(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The three AES-GCM loops (VAES, AES-NI, portable C) and ChaCha20's
+    vector and portable code; keys pick their path when created."""
+    lib.nc_gcm_allow_wide(1 if request.param == "wide" else 0)
+    try:
+        with nocrypto.cpu.portable(request.param == "portable"):
+            yield str(request.param)
+    finally:
+        lib.nc_gcm_allow_wide(1)
+
+
+params = st.fixed_dictionaries({
+    "alg": st.sampled_from(sorted(ALGS)),
+    "k256": st.booleans(),
+    "key": st.binary(min_size=32, max_size=32),
+    "iv": st.binary(min_size=12, max_size=12),
+    "seq": st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 1, 2**64 - 1])),
+    "ctype": st.integers(1, 255),
+    "length": st.one_of(st.integers(0, 300), st.integers(0, 16384)),
+    "padding": st.integers(0, 255),
+})
+
+
+def _make(p: dict[str, object]) -> tuple[TLS13AEAD, object, bytes, bytes]:
+    alg = str(p["alg"])
+    oracle_cls, sizes = ALGS[alg]
+    key = bytes(p["key"])[: sizes[0] if p["k256"] is False and alg == "aes-gcm" else 32]  # type: ignore[arg-type]
+    iv = bytes(p["iv"])  # type: ignore[arg-type]
+    return TLS13AEAD(alg, key, iv), oracle_cls(key), key, iv
+
+
+def _nonce(iv: bytes, seq: int) -> bytes:
+    return (int.from_bytes(iv, "big") ^ seq).to_bytes(12, "big")
+
+
+@with_impl
+@given(p=params, data=st.data())
+def test_seal_matches_pyca_and_opens(impl: str, p: dict[str, object], data: st.DataObject) -> None:
+    ours, oracle, _, iv = _make(p)
+    seq, ctype, padding = int(p["seq"]), int(p["ctype"]), int(p["padding"])  # type: ignore[call-overload]
+    length = min(int(p["length"]), 16384 + 255 - padding)  # type: ignore[call-overload]
+    content = data.draw(st.binary(min_size=length, max_size=length))
+    rec = ours.seal(seq, ctype, content, padding)
+    body = len(content) + 1 + padding + 16
+    assert rec[:5] == bytes((23, 3, 3, body >> 8, body & 0xFF))
+    inner = oracle.decrypt(_nonce(iv, seq), rec[5:], rec[:5])  # type: ignore[attr-defined]
+    assert inner == content + bytes((ctype,)) + bytes(padding)
+    assert ours.open(seq, rec) == (ctype, content)
+    assert ours.open_fragment(seq, rec[:5], rec[5:]) == (ctype, content)
+    # seal_into, with the content already in place at offset 5
+    buf = bytearray(len(rec))
+    buf[5 : 5 + len(content)] = content
+    assert ours.seal_into(seq, ctype, memoryview(buf)[5 : 5 + len(content)], buf, padding) == len(rec)
+    assert bytes(buf) == rec
+    # open in place (out is the record's own body)
+    t, n = ours.open_into(seq, buf, memoryview(buf)[5:])
+    assert (t, bytes(buf[5 : 5 + n])) == (ctype, content)
+
+
+@with_impl
+@given(p=params, data=st.data())
+def test_tampering_fails_with_zeroed_output(impl: str, p: dict[str, object],
+                                            data: st.DataObject) -> None:
+    ours, _, _, _ = _make(p)
+    seq, ctype = int(p["seq"]), int(p["ctype"])  # type: ignore[call-overload]
+    content = data.draw(st.binary(max_size=2000))
+    rec = bytearray(ours.seal(seq, ctype, content, int(p["padding"])))  # type: ignore[call-overload]
+    where = data.draw(st.integers(0, len(rec) - 1))
+    bit = data.draw(st.integers(0, 7))
+    if where in (3, 4):  # the length field: a malformed record, refused as such
+        rec[where] ^= 1 << bit
+        with pytest.raises((ValueError, AuthenticationError)):
+            ours.open(seq, rec)
+        return
+    rec[where] ^= 1 << bit
+    out = bytearray(b"\xaa" * (len(rec) - 21))
+    with pytest.raises(AuthenticationError):
+        ours.open_into(seq, rec, out)
+    assert out == bytes(len(out))
+    rec[where] ^= 1 << bit
+    other = (seq + 1) % 2**64
+    with pytest.raises(AuthenticationError):
+        ours.open(other, bytes(rec))
+
+
+@with_impl
+@given(p=params)
+def test_all_zero_inner_plaintext(impl: str, p: dict[str, object]) -> None:
+    ours, oracle, _, iv = _make(p)
+    seq = int(p["seq"])  # type: ignore[call-overload]
+    n = 1 + int(p["padding"])  # type: ignore[call-overload]
+    body = n + 16
+    header = bytes((23, 3, 3, body >> 8, body & 0xFF))
+    rec = header + oracle.encrypt(_nonce(iv, seq), bytes(n), header)  # type: ignore[attr-defined]
+    assert ours.open(seq, rec) == (0, b"")
+    out = bytearray(b"\x55" * n)
+    assert ours.open_into(seq, rec, out) == (0, 0)
+    assert out == bytes(n)
+
+
+@with_impl
+@given(p=params, data=st.data())
+def test_records_of_a_payload(impl: str, p: dict[str, object], data: st.DataObject) -> None:
+    ours, oracle, _, iv = _make(p)
+    seq = min(int(p["seq"]), 2**64 - 10)  # type: ignore[call-overload]
+    payload = data.draw(st.binary(max_size=3000))
+    step = data.draw(st.integers(1, 1200))
+    wire = ours.seal_records(seq, 23, payload, step)
+    count = max(1, -(-len(payload) // step))
+    assert len(wire) == len(payload) + 22 * count
+    pos, got = 0, b""
+    for i in range(count):
+        length = int.from_bytes(wire[pos + 3 : pos + 5], "big")
+        rec = wire[pos : pos + 5 + length]
+        inner = oracle.decrypt(_nonce(iv, seq + i), rec[5:], rec[:5])  # type: ignore[attr-defined]
+        assert inner[-1] == 23
+        got += inner[:-1]
+        pos += 5 + length
+    assert pos == len(wire) and got == payload
+    # opening stops before a non-application-data record, and a partial one
+    extra = ours.seal(seq + count, 22, b"hs")
+    done, used, content = ours.open_application_data(seq, wire + extra + b"\x17\x03", 2**14 + 1)
+    assert (done, used, content) == (count, len(wire), payload)
+    assert ours.open_application_data(seq + 1, wire, 2**14 + 1)[0] == 0
+
+
+def test_rfc8448_records(impl: str) -> None:
+    for side, seq, ctype, content, name in [
+        ("client", 0, 23, R["application_data_payload"], "client_application_data"),
+        ("server", 1, 23, R["application_data_payload"], "server_application_data"),
+        ("client", 1, 21, R["alert_payload"], "client_alert"),
+    ]:
+        a = TLS13AEAD("aes-gcm", K[f"{side}_application_key"], K[f"{side}_application_iv"])
+        assert a.seal(seq, ctype, content) == R[name]
+        assert a.open(seq, R[name]) == (ctype, content)
+        b = TLS13AEAD.from_aead(AESGCM(K[f"{side}_application_key"]), K[f"{side}_application_iv"])
+        assert b.seal(seq, ctype, content) == R[name]
+
+
+def test_from_chacha_matches_direct(impl: str) -> None:
+    key, iv = bytes(range(32)), bytes(range(12))
+    a = TLS13AEAD.from_aead(ChaCha20Poly1305(key), iv)
+    b = TLS13AEAD("chacha20-poly1305", key, iv)
+    assert a.algorithm == "chacha20-poly1305"
+    assert a.seal(7, 23, b"x" * 100, 5) == b.seal(7, 23, b"x" * 100, 5)
+
+
+def test_hardware_flag_follows_path(impl: str) -> None:
+    a = TLS13AEAD("aes-gcm", bytes(16), bytes(12))
+    b = TLS13AEAD.from_aead(AESGCM(bytes(16)), bytes(12))
+    assert a.hardware == b.hardware == AESGCM(bytes(16)).hardware
+    if impl == "portable":
+        assert not a.hardware
+
+
+def test_argument_checks() -> None:
+    with pytest.raises(ValueError, match="16 or 32"):
+        TLS13AEAD("aes-gcm", bytes(24), bytes(12))
+    with pytest.raises(ValueError, match="32"):
+        TLS13AEAD("chacha20-poly1305", bytes(16), bytes(12))
+    with pytest.raises(ValueError, match="12 bytes"):
+        TLS13AEAD("aes-gcm", bytes(16), bytes(8))
+    with pytest.raises(ValueError, match="algorithm"):
+        TLS13AEAD("aes-cbc", bytes(16), bytes(12))
+    a = TLS13AEAD("aes-gcm", bytes(16), bytes(12))
+    with pytest.raises(ValueError, match="sequence"):
+        a.seal(2**64, 23, b"")
+    with pytest.raises(ValueError, match="too long"):
+        a.seal(0, 23, bytes(16384), 256)
+    with pytest.raises(ValueError, match="content type"):
+        a.seal(0, 0, b"")
+    with pytest.raises(ValueError, match="output buffer"):
+        a.seal_into(0, 23, b"abc", bytearray(24))
+    with pytest.raises(ValueError, match="whole"):
+        a.open(0, a.seal(0, 23, b"abc")[:-1])
+    with pytest.raises(ValueError, match="sequence"):
+        a.seal_records(2**64 - 1, 23, b"ab", 1)
+    with pytest.raises(AttributeError):
+        a.algorithm = "x"  # type: ignore[misc]
+    assert "hidden" in repr(a)
