@@ -143,6 +143,8 @@ class TLS13AEAD:
         n = len(payload)
         if step < 1:
             raise ValueError(f"step must be positive, got {step}")
+        if n <= step:
+            return self.seal(seq, content_type, payload)
         count = max(1, -(-n // step))
         _check_seq(seq + count - 1)
         self._check_seal(seq, content_type, min(n, step), 0)

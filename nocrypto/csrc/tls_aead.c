@@ -5,6 +5,9 @@
 #include "tls_aead.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "chacha.h"
 #include "ct.h"
@@ -88,15 +91,49 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
 
 /* The index one past the last non-zero byte of p[0..n) (0 if none) and
  * that byte (RFC 8446 5.4: the content type), looking at every byte the
- * same way.  Pass one keeps the last 64-byte block holding a non-zero byte
- * (selected by masks, no branch); pass two finds the byte in that copy.
- * The buffer is read exactly, never past n: the last partial block is
- * copied out first. */
+ * same way.  Pass one keeps a copy of the last 64-byte block holding a
+ * non-zero byte (selected by masks, no branch); pass two finds the byte in
+ * that copy.  The buffer is read exactly, never past n: the last partial
+ * block is copied out first. */
 static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
     uint8_t tail[64];
-    uint64_t kept[8] = {0, 0, 0, 0, 0, 0, 0, 0}; /* the block, as words */
-    uint64_t kept_end = 0;                       /* one past that block */
+    uint8_t kept[64];
+    uint64_t kept_end = 0; /* one past the kept block */
     size_t i = 0;
+#ifdef __SSE2__
+    __m128i k[4], zero = _mm_setzero_si128();
+    for (int j = 0; j < 4; j++) {
+        k[j] = zero;
+    }
+    for (;; i += 64) {
+        const uint8_t *b = p + i;
+        size_t avail = n - i;
+        if (avail < 64) {
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, b, avail);
+            b = tail;
+        }
+        __m128i v[4];
+        for (int j = 0; j < 4; j++) {
+            v[j] = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
+        }
+        __m128i any = _mm_or_si128(_mm_or_si128(v[0], v[1]), _mm_or_si128(v[2], v[3]));
+        uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero));
+        uint64_t m = nc_ct_mask64(nc_ct_neq32(zeros, 0xFFFF));
+        kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
+        __m128i mm = _mm_set1_epi64x((long long)m);
+        for (int j = 0; j < 4; j++) {
+            k[j] = _mm_xor_si128(k[j], _mm_and_si128(_mm_xor_si128(k[j], v[j]), mm));
+        }
+        if (avail <= 64) {
+            break;
+        }
+    }
+    for (int j = 0; j < 4; j++) {
+        _mm_storeu_si128((__m128i *)(void *)(kept + 16 * j), k[j]);
+    }
+#else
+    uint64_t kw[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (;; i += 64) {
         const uint8_t *b = p + i;
         size_t avail = n - i;
@@ -106,25 +143,28 @@ static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
             b = tail;
         }
         uint64_t w[8], any = 0;
-        for (unsigned k = 0; k < 8; k++) {
-            w[k] = nc_load_le64(b + 8 * k);
-            any |= w[k];
+        for (unsigned j = 0; j < 8; j++) {
+            memcpy(&w[j], b + 8 * j, 8);
+            any |= w[j];
         }
         uint64_t m = nc_ct_mask64(nc_ct_nonzero64(any));
         kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-        for (unsigned k = 0; k < 8; k++) {
-            kept[k] ^= (kept[k] ^ w[k]) & m;
+        for (unsigned j = 0; j < 8; j++) {
+            kw[j] ^= (kw[j] ^ w[j]) & m;
         }
         if (avail <= 64) {
             break;
         }
     }
+    memcpy(kept, kw, sizeof kept);
+    nc_ct_wipe(kw, sizeof kw);
+#endif
     uint64_t pos = 0;
     uint32_t val = 0;
-    for (unsigned k = 0; k < 64; k++) {
-        uint32_t byte = (uint32_t)(kept[k / 8] >> (8 * (k % 8))) & 0xFF;
+    for (unsigned j = 0; j < 64; j++) {
+        uint32_t byte = (uint32_t)(nc_load_le64(kept + (j & ~7u)) >> (8 * (j & 7))) & 0xFF;
         uint32_t nz = nc_ct_nonzero32(byte);
-        pos = nc_ct_mux64(nz, kept_end - 64 + k + 1, pos);
+        pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
         val = nc_ct_mux32(nz, byte, val);
     }
     nc_ct_wipe(tail, sizeof tail);
