@@ -32,6 +32,8 @@ ALGORITHMS = {
     "chacha20-poly1305": lib.NC_TLS_AEAD_CHACHA20_POLY1305,
 }
 MAX_CIPHERTEXT = (1 << 14) + 256
+# Scratch for decryption: written by C before it is read, so not cleared.
+_scratch = ffi.new_allocator(should_clear_after_alloc=False)
 _SEQ_MAX = (1 << 64) - 1
 
 
@@ -193,14 +195,13 @@ class TLS13AEAD:
         if (len(header) != 5 or n < 17 or n > MAX_CIPHERTEXT
                 or ((header[3] << 8) | header[4]) != n):
             raise ValueError(f"not a TLS 1.3 protected record body ({n} bytes)")
-        out, optr = _new_bytes(n - 16)
+        out = _scratch("uint8_t[]", n - 16)
         clen = ffi.new("size_t *")
         t = lib.nc_tls13_open(self._ctx, seq, ffi.from_buffer(header), ffi.from_buffer(fragment),
-                              n, optr, n - 16, clen)
+                              n, out, n - 16, clen)
         if t < 0:
             raise AuthenticationError("record authentication failed")
-        c = int(clen[0])
-        return t, out[:c]
+        return t, ffi.buffer(out, clen[0])[:]
 
     def open_application_data(self, seq: int, data: Buffer, max_inner: int) -> tuple[int, int, bytes]:
         """Open the whole protected records at the start of ``data`` while
@@ -223,7 +224,7 @@ class TLS13AEAD:
             pos += 5 + length
         if not spans or seq + len(spans) - 1 > _SEQ_MAX:
             return 0, 0, b""
-        out, optr = _new_bytes(total)
+        optr = _scratch("uint8_t[]", total)  # the one copy out is the final one
         dptr = ffi.from_buffer(data)
         clen = ffi.new("size_t *")
         ctx, op = self._ctx, lib.nc_tls13_open
@@ -240,7 +241,7 @@ class TLS13AEAD:
             used = pos + 5 + length
         if not done:
             return 0, 0, b""
-        return done, used, out[:w]
+        return done, used, ffi.buffer(optr, w)[:]
 
 
 def _new_bytes(n: int) -> tuple[bytes, Any]:

@@ -137,7 +137,7 @@ def test_all_zero_inner_plaintext(impl: str, p: dict[str, object]) -> None:
 @given(p=params, data=st.data())
 def test_records_of_a_payload(impl: str, p: dict[str, object], data: st.DataObject) -> None:
     ours, oracle, _, iv = _make(p)
-    seq = min(int(p["seq"]), 2**64 - 10)  # type: ignore[call-overload]
+    seq = min(int(p["seq"]), 2**64 - 3002)  # type: ignore[call-overload]
     payload = data.draw(st.binary(max_size=3000))
     step = data.draw(st.integers(1, 1200))
     wire = ours.seal_records(seq, 23, payload, step)
