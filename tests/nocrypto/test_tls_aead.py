@@ -213,3 +213,22 @@ def test_argument_checks() -> None:
     with pytest.raises(AttributeError):
         a.algorithm = "x"  # type: ignore[misc]
     assert "hidden" in repr(a)
+
+
+@with_impl
+@given(p=params, data=st.data())
+def test_open_application_data_one_record_and_limit(impl: str, p: dict[str, object],
+                                                    data: st.DataObject) -> None:
+    ours, _, _, _ = _make(p)
+    seq = int(p["seq"])  # type: ignore[call-overload]
+    content = data.draw(st.binary(max_size=2000))
+    padding = data.draw(st.integers(0, 40))
+    rec = ours.seal(seq, 23, content, padding)
+    inner = len(content) + 1 + padding
+    assert ours.open_application_data(seq, rec, inner) == (1, len(rec), content)
+    assert ours.open_application_data(seq, rec, inner - 1) == (0, 0, b"")
+    other = ours.seal(seq, 21, content, padding)  # not application data: left alone
+    assert ours.open_application_data(seq, other, 2**14 + 1) == (0, 0, b"")
+    bad = bytearray(rec)
+    bad[-1] ^= 1
+    assert ours.open_application_data(seq, bytes(bad), 2**14 + 1) == (0, 0, b"")
