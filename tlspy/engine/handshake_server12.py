@@ -1,0 +1,193 @@
+"""TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
+Master Secret required (RFC 7627), secure renegotiation indication
+(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+ClientHello -> ServerHello, Certificate, ServerKeyExchange,
+ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
+ChangeCipherSpec, Finished."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nocrypto.util import compare_digest
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import (
+    DOWNGRADE_TLS12,
+    AlertDescription,
+    CipherSuite,
+    ECPointFormat,
+    NamedGroup,
+    ProtocolVersion,
+)
+from tlspy.core.keyschedule import Transcript
+from tlspy.core.messages import (
+    ALPN,
+    Certificate12,
+    ClientHello,
+    ClientKeyExchangeECDHE,
+    ECPointFormats,
+    ExtendedMasterSecret,
+    Extension,
+    Finished,
+    HandshakeMessage,
+    RenegotiationInfo,
+    ServerHello,
+    ServerHelloDone,
+    ServerKeyExchangeECDHE,
+    SignatureAlgorithms,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    find_extension,
+)
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
+from tlspy.engine._records import CCS_RECORD, seal_handshake
+from tlspy.engine.config import Config
+from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.handshake_common import draw, fail, key_agreement, make_key_share
+from tlspy.engine.handshake_common12 import EC_GROUPS, choose12, directions, sign12, suites_12
+from tlspy.engine.handshake_server13 import _server_name
+from tlspy.engine.state import (
+    Ctx12,
+    Established12,
+    ServerWaitChangeCipherSpec12,
+    ServerWaitFinished12,
+    ServerWaitKeyExchange12,
+    SessionInfo,
+    State,
+)
+
+A = AlertDescription
+Step = tuple[State, bytes, list[Event]]
+V12 = ProtocolVersion.TLS_1_2
+
+
+def wants_12(config: Config, m: ClientHello) -> bool:
+    """Whether this server answers ``m`` with TLS 1.2: the client does not
+    offer TLS 1.3 we are configured for, and does offer TLS 1.2 (RFC 8446
+    4.2.1: supported_versions rules over legacy_version)."""
+    if V12 not in config.versions or not suites_12(config):
+        return False
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    if sv is not None:
+        if ProtocolVersion.TLS_1_3 in sv.versions and config.tls13 and config.suites_13:
+            return False
+        return V12 in sv.versions
+    return m.legacy_version >= V12
+
+
+def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
+    cfg = st.config
+    if b"\x00" not in m.legacy_compression_methods:
+        raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
+    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+        raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
+    reneg = find_extension(m.extensions, RenegotiationInfo)
+    scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
+    if reneg is not None and reneg.renegotiated_connection:
+        raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
+    if reneg is None and not scsv:
+        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    pf = find_extension(m.extensions, ECPointFormats)
+    if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
+        raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
+    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
+    if sigalgs is None:
+        raise fail(A.HANDSHAKE_FAILURE, "ClientHello without signature_algorithms (SHA-1 only)")
+    groups_ext = find_extension(m.extensions, SupportedGroups)
+    client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
+    mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
+    if not mutual:
+        raise fail(A.HANDSHAKE_FAILURE, "no elliptic curve group in common")
+    server_name = _server_name(m)
+    chosen = None
+    for suite in suites_12(cfg):
+        if suite not in m.cipher_suites:
+            continue
+        info = suite_info(suite)
+        assert info is not None
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        if pick is not None:
+            chosen = (info, *pick)
+            break
+    if chosen is None:
+        raise fail(A.HANDSHAKE_FAILURE, "no cipher suite and certificate in common")
+    info, ck, scheme = chosen
+    alpn_sel: bytes | None = None
+    alpn = find_extension(m.extensions, ALPN)
+    if alpn is not None and cfg.alpn_protocols:
+        alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
+        if alpn_sel is None:
+            raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
+    seed = st.seed
+    random = draw(seed, b"server random", 32)
+    if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
+        random = random[:24] + DOWNGRADE_TLS12
+    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    if pf is not None:
+        exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
+    if alpn_sel is not None:
+        exts.append(ALPN((alpn_sel,)))
+    sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
+    group = mutual[0]
+    share = make_key_share(group, draw(seed, b"share12", 32))
+    params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
+    signed = m.random + random + assemble_server_key_exchange_params(params)
+    ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
+    flight = b"".join(assemble_handshake(x) for x in (
+        sh, Certificate12(tuple(c.to_der() for c in ck.chain)), ske, ServerHelloDone()))
+    ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
+                group=group, scheme=scheme, share=share)
+    st, out = seal_handshake(st, flight)
+    return replace(st, hs=ServerWaitKeyExchange12(ctx), seed=draw(seed, b"next", 32)), out, []
+
+
+def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
+    hs = st.hs
+    match hs, msg:
+        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE():
+            return _key_exchange(st, hs, raw, msg)
+        case ServerWaitFinished12(), Finished():
+            return _finished(st, hs, raw, msg)
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _key_exchange(
+    st: State, hs: ServerWaitKeyExchange12, raw: bytes, m: ClientKeyExchangeECDHE
+) -> Step:
+    ctx = hs.ctx
+    assert ctx.share is not None
+    premaster = key_agreement(ctx.share, m.public)
+    alg = ctx.suite.prf_hash
+    transcript = ctx.transcript.add(raw)
+    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random)
+    new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
+                  pending_write=sw)
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+
+
+def change_cipher_spec(st: State, hs: ServerWaitChangeCipherSpec12) -> State:
+    assert hs.ctx.pending_read is not None
+    return replace(st, read=hs.ctx.pending_read, read_seq=0,
+                   hs=ServerWaitFinished12(replace(hs.ctx, pending_read=None)))
+
+
+def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> Step:
+    ctx = hs.ctx
+    alg = ctx.suite.prf_hash
+    expected = ks.finished_verify_data12(alg, ctx.master, client=True,
+                                         handshake_hash=ctx.transcript.hash(alg))
+    if not compare_digest(expected, m.verify_data):
+        raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
+    transcript = ctx.transcript.add(raw)
+    fin = assemble_handshake(Finished(ks.finished_verify_data12(
+        alg, ctx.master, client=False, handshake_hash=transcript.hash(alg))))
+    assert ctx.pending_write is not None
+    st = replace(st, write=ctx.pending_write, write_seq=0)
+    st, records = seal_handshake(st, fin)
+    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn, (),
+                       ctx.server_name)
+    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
+                        ctx.server_random)
+    return replace(st, hs=est), CCS_RECORD + records, [HandshakeComplete(info)]
