@@ -145,3 +145,80 @@ def test_server_against_openssl_s_client_tls12(
     assert b"Verify return code: 0 (ok)" in stdout
     assert b"TLSv1.2" in stdout
     assert b"Extended master secret: yes" in stdout
+
+
+@pytest.mark.parametrize("kind", ["p256", "rsa"])
+def test_client_certificate_from_openssl_s_client_tls12(tmp_path: Path, kind: str) -> None:
+    from tests.engine.test_openssl import _serve_one
+
+    _files(tmp_path, "p256")
+    cp = pki(kind, ("client.test",), "client")
+    (tmp_path / "ccert.pem").write_bytes(cp.leaf_pem)
+    (tmp_path / "ckey.pem").write_bytes(cp.key_pem)
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    cfg = engine.Config(certificates=(pki("p256").key,), client_auth="required",
+                        trust_anchors=(cp.anchor,))
+    with socket.socket() as lsock:
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        lsock.settimeout(TIMEOUT)
+        port = lsock.getsockname()[1]
+        cli = subprocess.Popen(
+            [OPENSSL, "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2",
+             "-CAfile", str(tmp_path / "ca.pem"), "-cert", str(tmp_path / "ccert.pem"),
+             "-key", str(tmp_path / "ckey.pem"), "-ign_eof"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        try:
+            assert cli.stdin is not None
+            cli.stdin.write(b"client auth\n")
+            cli.stdin.flush()
+            st = _serve_one(lsock, cfg, b"client auth\n")
+            cli.communicate(timeout=TIMEOUT)
+        finally:
+            cli.kill()
+            cli.wait(TIMEOUT)
+    assert st.info is not None and st.info.version == ProtocolVersion.TLS_1_2
+    assert st.info.peer_certificates == cp.key.chain
+
+
+@pytest.mark.parametrize("kind", ["p384", "rsa"])
+def test_client_certificate_to_openssl_s_server_tls12(tmp_path: Path, kind: str) -> None:
+    _ca, cert, key = _files(tmp_path, "rsa")
+    cp = pki(kind, ("client.test",), "client")
+    (tmp_path / "cca.pem").write_bytes(cp.ca_pem)
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_2", "-rev", "-naccept", "1", "-Verify", "1", "-verify_return_error",
+         "-CAfile", str(tmp_path / "cca.pem")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki("rsa").anchor,), certificates=(cp.key,),
+                            versions=(ProtocolVersion.TLS_1_2,), clock=lambda: NOW_TS)
+        st, out = engine.client(cfg, "server.test")
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            sock.sendall(out)
+            while not st.established:
+                data = sock.recv(65536)
+                assert data, "openssl closed the connection"
+                r = engine.handle_tls(st, data)
+                assert not r.state.failed, r.events
+                st = r.state
+                if r.out:
+                    sock.sendall(r.out)
+            st, out = engine.send_application_data(st, b"signed\n")
+            sock.sendall(out)
+            st, got = _pump(sock, st, b"\n")
+            assert got == b"dengis\n"  # the server accepted our certificate
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)

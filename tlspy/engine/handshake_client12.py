@@ -27,6 +27,7 @@ from tlspy.core.messages import (
     ALPN,
     Certificate12,
     CertificateRequest12,
+    CertificateVerify,
     ClientHello,
     ClientKeyExchangeECDHE,
     ECPointFormats,
@@ -58,7 +59,14 @@ from tlspy.engine.handshake_common import (
     parse_chain,
     validation_alert,
 )
-from tlspy.engine.handshake_common12 import EC_GROUPS, directions, suites_12, verify12
+from tlspy.engine.handshake_common12 import (
+    EC_GROUPS,
+    choose_client12,
+    directions,
+    sign12,
+    suites_12,
+    verify12,
+)
 from tlspy.engine.state import (
     ClientWaitCertificate12,
     ClientWaitChangeCipherSpec12,
@@ -173,7 +181,9 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
         case ClientWaitKeyExchange12(), ServerKeyExchangeECDHE():
             return _key_exchange(st, hs, raw, msg)
         case ClientWaitHelloDone12(), CertificateRequest12() if not hs.ctx.cert_requested:
-            ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw), cert_requested=True)
+            ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw), cert_requested=True,
+                          cert_request_schemes=tuple(msg.supported_signature_algorithms),
+                          cert_request_types=tuple(msg.certificate_types))
             return replace(st, hs=ClientWaitHelloDone12(ctx)), b"", []
         case ClientWaitHelloDone12(), ServerHelloDone():
             return _hello_done(st, hs, raw)
@@ -228,11 +238,21 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     flight = b""
-    if ctx.cert_requested:  # no client certificate yet: an empty one (RFC 5246 7.4.6)
-        flight += assemble_handshake(Certificate12(()))
+    chosen = None
+    if ctx.cert_requested:  # our certificate, or an empty list (RFC 5246 7.4.6)
+        chosen = choose_client12(st.config, ctx.cert_request_types, ctx.cert_request_schemes)
+        chain = tuple(c.to_der() for c in chosen[0].chain) if chosen is not None else ()
+        flight += assemble_handshake(Certificate12(chain))
     flight += assemble_handshake(ClientKeyExchangeECDHE(share.public))
     transcript = transcript.add(flight)
+    # RFC 7627 4: the session hash ends with ClientKeyExchange.
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if chosen is not None:
+        ck, scheme = chosen
+        sig = sign12(ck, scheme, transcript.data, draw(st.seed, b"cv12", 32))
+        cv = assemble_handshake(CertificateVerify(scheme, sig))
+        flight += cv
+        transcript = transcript.add(cv)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random)
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD

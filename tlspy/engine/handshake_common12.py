@@ -32,7 +32,9 @@ from tlspy.engine.state import (
     ClientWaitHelloDone12,
     ClientWaitKeyExchange12,
     Direction,
+    ServerWaitCertificateVerify12,
     ServerWaitChangeCipherSpec12,
+    ServerWaitClientCertificate12,
     ServerWaitFinished12,
     ServerWaitKeyExchange12,
 )
@@ -65,7 +67,9 @@ EXPECTED12: dict[type, frozenset[int]] = {
     ClientWaitHelloDone12: frozenset({13, 14}),
     ClientWaitChangeCipherSpec12: frozenset(),
     ClientWaitFinished12: frozenset({20}),
+    ServerWaitClientCertificate12: frozenset({11}),
     ServerWaitKeyExchange12: frozenset({16}),
+    ServerWaitCertificateVerify12: frozenset({15}),
     ServerWaitChangeCipherSpec12: frozenset(),
     ServerWaitFinished12: frozenset({20}),
 }
@@ -115,6 +119,33 @@ def choose12(
     return None
 
 
+def auth_of(kind: str) -> Auth:
+    """The TLS 1.2 signature family of a key kind (client certificates)."""
+    return Auth.ECDSA if kind == "ec" else Auth.RSA
+
+
+def choose_client12(
+    config: Config, types: tuple[int, ...], peer_schemes: tuple[int, ...]
+) -> tuple[CertifiedKey, SignatureScheme] | None:
+    """A client certificate of a type the server asked for (rsa_sign 1,
+    ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
+    for ck in config.certificates:
+        kind = ck.key.kind
+        if (kind == "rsa" and 1 not in types) or (kind == "ec" and 64 not in types):
+            continue
+        pub = ck.chain[0].public_key
+        for scheme in config.signature_schemes:
+            if scheme in peer_schemes and fits12(auth_of(kind), kind, ck.key.curve, pub.bits,
+                                                 scheme):
+                return ck, scheme
+    return None
+
+
+def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
+    """Our signature schemes usable in TLS 1.2 (ECDSA, RSA PKCS#1, RSA-PSS)."""
+    return tuple(s for s in config.signature_schemes if s in _ECDSA or s in _PKCS1 or s in _PSS)
+
+
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
     key = ck.key
     if scheme in _ECDSA:
@@ -158,5 +189,18 @@ def directions(
     return Direction(Protection12(c)), Direction(Protection12(s))
 
 
-__all__ = ["EC_GROUPS", "SUITES_12", "choose12", "directions", "fits12", "sign12",
-           "suites_12", "tls12", "verify12"]
+__all__ = [
+    "EC_GROUPS",
+    "EXPECTED12",
+    "SUITES_12",
+    "auth_of",
+    "choose12",
+    "choose_client12",
+    "directions",
+    "fits12",
+    "schemes12",
+    "sign12",
+    "suites_12",
+    "tls12",
+    "verify12",
+]

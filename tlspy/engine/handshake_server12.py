@@ -15,6 +15,7 @@ from tlspy.core.enums import (
     DOWNGRADE_TLS12,
     AlertDescription,
     CipherSuite,
+    ClientCertificateType,
     ECPointFormat,
     NamedGroup,
     ProtocolVersion,
@@ -23,6 +24,8 @@ from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
     ALPN,
     Certificate12,
+    CertificateRequest12,
+    CertificateVerify,
     ClientHello,
     ClientKeyExchangeECDHE,
     ECPointFormats,
@@ -44,18 +47,37 @@ from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_p
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete
-from tlspy.engine.handshake_common import draw, fail, key_agreement, make_key_share
-from tlspy.engine.handshake_common12 import EC_GROUPS, choose12, directions, sign12, suites_12
+from tlspy.engine.handshake_common import (
+    draw,
+    fail,
+    key_agreement,
+    make_key_share,
+    parse_chain,
+    validation_alert,
+)
+from tlspy.engine.handshake_common12 import (
+    EC_GROUPS,
+    auth_of,
+    choose12,
+    directions,
+    schemes12,
+    sign12,
+    suites_12,
+    verify12,
+)
 from tlspy.engine.handshake_server13 import _server_name
 from tlspy.engine.state import (
     Ctx12,
     Established12,
+    ServerWaitCertificateVerify12,
     ServerWaitChangeCipherSpec12,
+    ServerWaitClientCertificate12,
     ServerWaitFinished12,
     ServerWaitKeyExchange12,
     SessionInfo,
     State,
 )
+from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
 Step = tuple[State, bytes, list[Event]]
@@ -134,22 +156,66 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
     signed = m.random + random + assemble_server_key_exchange_params(params)
     ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
-    flight = b"".join(assemble_handshake(x) for x in (
-        sh, Certificate12(tuple(c.to_der() for c in ck.chain)), ske, ServerHelloDone()))
+    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain)),
+                                        ske]
+    want_cert = cfg.client_auth != "none"
+    if want_cert:
+        messages.append(CertificateRequest12(
+            (ClientCertificateType.RSA_SIGN, ClientCertificateType.ECDSA_SIGN), schemes12(cfg),
+            ()))
+    messages.append(ServerHelloDone())
+    flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
-                group=group, scheme=scheme, share=share)
+                group=group, scheme=scheme, share=share, cert_requested=want_cert)
     st, out = seal_handshake(st, flight)
-    return replace(st, hs=ServerWaitKeyExchange12(ctx), seed=draw(seed, b"next", 32)), out, []
+    nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
+    return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
     hs = st.hs
     match hs, msg:
+        case ServerWaitClientCertificate12(), Certificate12():
+            return _client_certificate(st, hs, raw, msg)
         case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE():
             return _key_exchange(st, hs, raw, msg)
+        case ServerWaitCertificateVerify12(), CertificateVerify():
+            return _certificate_verify(st, hs, raw, msg)
         case ServerWaitFinished12(), Finished():
             return _finished(st, hs, raw, msg)
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _client_certificate(
+    st: State, hs: ServerWaitClientCertificate12, raw: bytes, m: Certificate12
+) -> Step:
+    cfg = st.config
+    ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw))
+    if not m.certificate_list:
+        if cfg.client_auth == "required":
+            raise fail(A.HANDSHAKE_FAILURE, "client sent no certificate")
+        return replace(st, hs=ServerWaitKeyExchange12(ctx)), b"", []
+    chain = parse_chain(m.certificate_list)
+    try:
+        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+    except ValidationError as e:
+        raise fail(validation_alert(e), f"client certificate: {e}") from None
+    except (X509Error, ValueError) as e:
+        raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
+    return replace(st, hs=ServerWaitKeyExchange12(replace(ctx, peer_chain=chain))), b"", []
+
+
+def _certificate_verify(
+    st: State, hs: ServerWaitCertificateVerify12, raw: bytes, m: CertificateVerify
+) -> Step:
+    ctx = hs.ctx
+    if m.algorithm not in schemes12(st.config):
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    pub = ctx.peer_chain[0].public_key
+    if not verify12(auth_of(pub.kind), pub, m.algorithm, ctx.transcript.data, m.signature):
+        raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
+    new = replace(ctx, transcript=ctx.transcript.add(raw))
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
 
 
 def _key_exchange(
@@ -164,6 +230,8 @@ def _key_exchange(
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random)
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
                   pending_write=sw)
+    if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
+        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", []
     return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
 
 
@@ -186,8 +254,8 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     assert ctx.pending_write is not None
     st = replace(st, write=ctx.pending_write, write_seq=0)
     st, records = seal_handshake(st, fin)
-    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn, (),
-                       ctx.server_name)
+    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
+                       ctx.peer_chain, ctx.server_name)
     est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
                         ctx.server_random)
     return replace(st, hs=est), CCS_RECORD + records, [HandshakeComplete(info)]

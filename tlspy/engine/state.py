@@ -246,6 +246,8 @@ class Ctx12:
     share: KeySharePrivate | None = None
     peer_public: bytes = b""
     cert_requested: bool = False
+    cert_request_schemes: tuple[int, ...] = ()
+    cert_request_types: tuple[int, ...] = ()
     pending_read: Direction | None = None
     pending_write: Direction | None = None
 
@@ -276,7 +278,17 @@ class ClientWaitFinished12:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerWaitClientCertificate12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
 class ServerWaitKeyExchange12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitCertificateVerify12:
     ctx: Ctx12
 
 
@@ -306,7 +318,9 @@ HANDSHAKE12 = (
     ClientWaitHelloDone12,
     ClientWaitChangeCipherSpec12,
     ClientWaitFinished12,
+    ServerWaitClientCertificate12,
     ServerWaitKeyExchange12,
+    ServerWaitCertificateVerify12,
     ServerWaitChangeCipherSpec12,
     ServerWaitFinished12,
 )
@@ -315,7 +329,9 @@ PLAINTEXT12 = (
     ClientWaitCertificate12,
     ClientWaitKeyExchange12,
     ClientWaitHelloDone12,
+    ServerWaitClientCertificate12,
     ServerWaitKeyExchange12,
+    ServerWaitCertificateVerify12,
 )
 WAIT_CCS12 = (ClientWaitChangeCipherSpec12, ServerWaitChangeCipherSpec12)
 
@@ -339,7 +355,9 @@ HandshakeState: TypeAlias = (
     | ClientWaitHelloDone12
     | ClientWaitChangeCipherSpec12
     | ClientWaitFinished12
+    | ServerWaitClientCertificate12
     | ServerWaitKeyExchange12
+    | ServerWaitCertificateVerify12
     | ServerWaitChangeCipherSpec12
     | ServerWaitFinished12
     | Established
