@@ -90,7 +90,7 @@ from tlspy.engine.events import (
     Result,
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
-from tlspy.engine.handshake_common12 import EXPECTED12, tls12
+from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -124,6 +124,11 @@ def client(
     if server_name is not None:
         server_name.encode("ascii")
     seed = config.rng(32)
+    ticket12 = None
+    if ticket is not None and ticket.cipher_suite in SUITES_12:
+        if ticket.usable(config.clock()) and ticket.cipher_suite in suites_12(config):
+            ticket12 = ticket
+        ticket = None
     if ticket is not None and (
         not use13 or not ticket.usable(config.clock())
         or ticket.cipher_suite not in config.suites_13
@@ -133,9 +138,11 @@ def client(
         hello, shares = handshake_client13.client_hello(config, server_name, seed, ticket)
     else:
         hello, shares = handshake_client12.client_hello(config, server_name, seed), ()
+    if ticket12 is not None:
+        hello = handshake_client12.with_ticket12(hello, ticket12, seed)
     raw = assemble_handshake(hello)
     hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name,
-                               ticket=ticket)
+                               ticket=ticket, ticket12=ticket12)
     st = State(config, True, hs, draw(seed, b"next", 32))
     # The first ClientHello goes out with record version 0x0301 (RFC 8446 5.1).
     out = bytes((ContentType.HANDSHAKE, 3, 1, len(raw) >> 8, len(raw) & 0xFF)) + raw

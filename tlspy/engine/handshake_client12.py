@@ -35,12 +35,14 @@ from tlspy.core.messages import (
     Extension,
     Finished,
     HandshakeMessage,
+    NewSessionTicket12,
     PreSharedKeyClientHello,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
     ServerKeyExchangeECDHE,
     ServerName,
+    SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
@@ -50,7 +52,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket
 from tlspy.engine.handshake_common import (
     draw,
     fail,
@@ -79,6 +81,7 @@ from tlspy.engine.state import (
     SessionInfo,
     State,
 )
+from tlspy.engine.tickets import MAX_LIFETIME, Ticket
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -108,7 +111,16 @@ def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
 
 def _extensions12() -> list[Extension]:
     return [ExtendedMasterSecret(), RenegotiationInfo(b""),
-            ECPointFormats((ECPointFormat.UNCOMPRESSED,))]
+            ECPointFormats((ECPointFormat.UNCOMPRESSED,)), SessionTicket(b"")]
+
+
+def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHello:
+    """``hello`` offering ``ticket`` in session_ticket (RFC 5077 3.4), with a
+    session id so that an accepting server's echo is recognisable."""
+    exts = tuple(SessionTicket(ticket.identity) if isinstance(e, SessionTicket) else e
+                 for e in hello.extensions)
+    sid = hello.legacy_session_id or draw(seed, b"session id", 32)
+    return replace(hello, legacy_session_id=sid, extensions=exts)
 
 
 def client_hello(config: Config, server_name: str | None, seed: bytes) -> ClientHello:
@@ -146,7 +158,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
     if m.legacy_compression_method != CompressionMethod.NULL:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello compression method")
-    if hs.hello.legacy_session_id and m.legacy_session_id_echo == hs.hello.legacy_session_id:
+    resuming = bool(hs.hello.legacy_session_id) and (
+        m.legacy_session_id_echo == hs.hello.legacy_session_id)
+    if resuming and (hs.ticket12 is None or m.cipher_suite != hs.ticket12.cipher_suite):
         raise fail(A.ILLEGAL_PARAMETER, "server resumes a session that was not offered")
     offered = {e.extension_type for e in hs.hello.extensions}
     for e in m.extensions:
@@ -168,8 +182,15 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
         alpn_sel = alpn.protocols[0]
     info = suite_info(m.cipher_suite)
     assert info is not None
+    expect_ticket = find_extension(m.extensions, SessionTicket) is not None
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
-                alpn_sel, offered13)
+                alpn_sel, offered13, ticket_expected=expect_ticket)
+    if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
+        t = hs.ticket12
+        cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random)
+        ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
+                      pending_read=sw, pending_write=cw)
+        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", []
     return replace(st, hs=ClientWaitCertificate12(ctx)), b"", []
 
 
@@ -187,6 +208,8 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
             return replace(st, hs=ClientWaitHelloDone12(ctx)), b"", []
         case ClientWaitHelloDone12(), ServerHelloDone():
             return _hello_done(st, hs, raw)
+        case ClientWaitChangeCipherSpec12(), NewSessionTicket12() if hs.ctx.ticket_expected:
+            return _new_session_ticket(st, hs, raw, msg)
         case ClientWaitFinished12(), Finished():
             return _finished(st, hs, raw, msg)
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
@@ -265,8 +288,24 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
                    seed=draw(st.seed, b"next", 32)), out + records, []
 
 
+def _new_session_ticket(
+    st: State, hs: ClientWaitChangeCipherSpec12, raw: bytes, m: NewSessionTicket12
+) -> Step:
+    ctx = hs.ctx
+    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False)
+    events: list[Event] = []
+    if m.ticket:  # an empty ticket: none this time (RFC 5077 3.3)
+        lifetime = min(m.ticket_lifetime_hint or MAX_LIFETIME, MAX_LIFETIME)
+        events.append(NewSessionTicket(Ticket(
+            m.ticket, ctx.master, CipherSuite(ctx.suite.suite), 0, lifetime,
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain)))
+    return replace(st, hs=ClientWaitChangeCipherSpec12(new)), b"", events
+
+
 def change_cipher_spec(st: State, hs: ClientWaitChangeCipherSpec12) -> State:
     assert hs.ctx.pending_read is not None
+    if hs.ctx.ticket_expected:
+        raise fail(A.UNEXPECTED_MESSAGE, "ChangeCipherSpec instead of NewSessionTicket")
     return replace(st, read=hs.ctx.pending_read, read_seq=0,
                    hs=ClientWaitFinished12(replace(hs.ctx, pending_read=None)))
 
@@ -279,9 +318,18 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
-                       ctx.peer_chain, ctx.server_name)
+                       ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
     est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
                         ctx.server_random)
-    return replace(st, hs=est), b"", [HandshakeComplete(info)]
+    out = b""
+    if ctx.abbreviated:  # our ChangeCipherSpec and Finished close the handshake
+        transcript = ctx.transcript.add(raw)
+        fin = assemble_handshake(Finished(ks.finished_verify_data12(
+            alg, ctx.master, client=True, handshake_hash=transcript.hash(alg))))
+        assert ctx.pending_write is not None
+        st = replace(st, write=ctx.pending_write, write_seq=0)
+        st, records = seal_handshake(st, fin)
+        out = CCS_RECORD + records
+    return replace(st, hs=est), out, [HandshakeComplete(info)]
 
 

@@ -65,7 +65,7 @@ EXPECTED12: dict[type, frozenset[int]] = {
     ClientWaitCertificate12: frozenset({11}),
     ClientWaitKeyExchange12: frozenset({12}),
     ClientWaitHelloDone12: frozenset({13, 14}),
-    ClientWaitChangeCipherSpec12: frozenset(),
+    ClientWaitChangeCipherSpec12: frozenset({4}),
     ClientWaitFinished12: frozenset({20}),
     ServerWaitClientCertificate12: frozenset({11}),
     ServerWaitKeyExchange12: frozenset({16}),

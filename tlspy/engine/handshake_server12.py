@@ -33,10 +33,12 @@ from tlspy.core.messages import (
     Extension,
     Finished,
     HandshakeMessage,
+    NewSessionTicket12,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
     ServerKeyExchangeECDHE,
+    SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
@@ -77,6 +79,7 @@ from tlspy.engine.state import (
     SessionInfo,
     State,
 )
+from tlspy.engine.tickets import TicketState, open_ticket, seal_ticket
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -145,11 +148,20 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     random = draw(seed, b"server random", 32)
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
+    ticket_ext = find_extension(m.extensions, SessionTicket)
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
     exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
     if pf is not None:
         exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
     if alpn_sel is not None:
         exts.append(ALPN((alpn_sel,)))
+    if issue:
+        exts.append(SessionTicket(b""))
+    if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
+        resumed = _open12(cfg, ticket_ext.ticket, m)
+        if resumed is not None:
+            return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
+                           issue)
     sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
     group = mutual[0]
     share = make_key_share(group, draw(seed, b"share12", 32))
@@ -166,10 +178,55 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     messages.append(ServerHelloDone())
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
-                group=group, scheme=scheme, share=share, cert_requested=want_cert)
+                group=group, scheme=scheme, share=share, cert_requested=want_cert,
+                ticket_expected=issue)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
+
+
+def _open12(cfg: Config, ticket: bytes, m: ClientHello) -> TicketState | None:
+    """The session inside a TLS 1.2 ticket we can resume, or None (then a
+    full handshake follows, RFC 5077 3.4)."""
+    ts = open_ticket(cfg.ticket_keys, ticket)
+    if ts is None or ts.suite not in suites_12(cfg) or ts.suite not in m.cipher_suites:
+        return None
+    if not 0 <= cfg.clock() - ts.issued_at <= ts.lifetime or len(ts.psk) != 48:
+        return None
+    return ts
+
+
+def _new_ticket(st: State, suite: CipherSuite, master: bytes) -> bytes:
+    cfg = st.config
+    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master)
+    sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
+    return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
+
+
+def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: bytes,
+            exts: tuple[Extension, ...], server_name: str | None, alpn: bytes | None,
+            issue: bool) -> Step:
+    """The abbreviated handshake: ServerHello, [NewSessionTicket],
+    ChangeCipherSpec, Finished (RFC 5077 3.1)."""
+    info = suite_info(ts.suite)
+    assert info is not None
+    alg = info.prf_hash
+    master = ts.psk
+    flight = assemble_handshake(ServerHello(V12, random, m.legacy_session_id, ts.suite, 0, exts))
+    if issue:
+        flight += _new_ticket(st, ts.suite, master)
+    transcript = Transcript().add(raw, flight)
+    fin = assemble_handshake(Finished(ks.finished_verify_data12(
+        alg, master, client=False, handshake_hash=transcript.hash(alg))))
+    cw, sw = directions(info, master, m.random, random)
+    seed = st.seed
+    st, out = seal_handshake(st, flight)
+    st = replace(st, write=sw, write_seq=0)
+    st, records = seal_handshake(st, fin)
+    ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
+                abbreviated=True, pending_read=cw)
+    return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
+            out + CCS_RECORD + records, [])
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
@@ -248,14 +305,21 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
                                          handshake_hash=ctx.transcript.hash(alg))
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
+    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
+                       ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
+    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
+                        ctx.server_random)
+    if ctx.abbreviated:  # our Finished went first
+        return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
+    out = b""
+    if ctx.ticket_expected:
+        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master)
+        st, out = seal_handshake(st, nst)
+        transcript = transcript.add(nst)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, ctx.master, client=False, handshake_hash=transcript.hash(alg))))
     assert ctx.pending_write is not None
     st = replace(st, write=ctx.pending_write, write_seq=0)
     st, records = seal_handshake(st, fin)
-    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
-                       ctx.peer_chain, ctx.server_name)
-    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
-                        ctx.server_random)
-    return replace(st, hs=est), CCS_RECORD + records, [HandshakeComplete(info)]
+    return replace(st, hs=est), out + CCS_RECORD + records, [HandshakeComplete(info)]

@@ -94,6 +94,7 @@ class ClientWaitServerHello:
     retry_suite: CipherSuite | None = None  # set after a HelloRetryRequest
     ccs_sent: bool = False
     ticket: Ticket | None = None  # offered for resumption
+    ticket12: Ticket | None = None  # a TLS 1.2 ticket offered (RFC 5077)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,8 @@ class Ctx12:
     cert_requested: bool = False
     cert_request_schemes: tuple[int, ...] = ()
     cert_request_types: tuple[int, ...] = ()
+    abbreviated: bool = False  # resuming from a ticket (RFC 5077 3.1)
+    ticket_expected: bool = False  # a NewSessionTicket comes (client) / goes (server)
     pending_read: Direction | None = None
     pending_write: Direction | None = None
 
@@ -327,6 +330,7 @@ HANDSHAKE12 = (
 # TLS 1.2 states that read plaintext handshake records.
 PLAINTEXT12 = (
     ClientWaitCertificate12,
+    ClientWaitChangeCipherSpec12,
     ClientWaitKeyExchange12,
     ClientWaitHelloDone12,
     ServerWaitClientCertificate12,
