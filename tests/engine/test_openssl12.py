@@ -222,3 +222,86 @@ def test_client_certificate_to_openssl_s_server_tls12(tmp_path: Path, kind: str)
     finally:
         srv.kill()
         srv.wait(TIMEOUT)
+
+
+def test_ticket_resumption_against_openssl_s_server_tls12(tmp_path: Path) -> None:
+    _, cert, key = _files(tmp_path, "p256")
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_2", "-rev", "-naccept", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=time.time,
+                            versions=(ProtocolVersion.TLS_1_2,))
+        ticket = None
+        for attempt in range(2):
+            st, out = engine.client(cfg, "server.test", ticket=ticket)
+            with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+                sock.sendall(out)
+                while not st.established:
+                    data = sock.recv(65536)
+                    assert data, "openssl closed the connection"
+                    r = engine.handle_tls(st, data)
+                    assert not r.state.failed, r.events
+                    st = r.state
+                    if r.out:
+                        sock.sendall(r.out)
+                    tickets = [e.ticket for e in r.events
+                               if isinstance(e, engine.NewSessionTicket)]
+                    if tickets and ticket is None:
+                        ticket = tickets[0]
+                assert st.info is not None and st.info.resumed == (attempt == 1)
+                st, out = engine.send_application_data(st, b"abc\n")
+                sock.sendall(out)
+                st, got = _pump(sock, st, b"\n")
+                assert got == b"cba\n"
+                st, out = engine.send_close_notify(st)
+                sock.sendall(out)
+            assert ticket is not None
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)
+
+
+def test_ticket_resumption_from_openssl_s_client_tls12(tmp_path: Path) -> None:
+    from tests.engine.test_openssl import _serve_one
+
+    ca, _, _ = _files(tmp_path, "rsa")
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    cfg = engine.Config(certificates=(pki("rsa").key,), ticket_keys=(bytes(range(32)),))
+    sess = str(tmp_path / "sess.pem")
+    outputs = []
+    with socket.socket() as lsock:
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        lsock.settimeout(TIMEOUT)
+        port = lsock.getsockname()[1]
+        for flag in ("-sess_out", "-sess_in"):
+            cli = subprocess.Popen(
+                [OPENSSL, "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2",
+                 "-CAfile", ca, "-servername", "server.test", flag, sess, "-ign_eof"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )
+            try:
+                assert cli.stdin is not None
+                cli.stdin.write(b"again\n")
+                cli.stdin.flush()
+                st = _serve_one(lsock, cfg, b"again\n")
+                stdout, _ = cli.communicate(timeout=TIMEOUT)
+            finally:
+                cli.kill()
+                cli.wait(TIMEOUT)
+            assert st.info is not None
+            assert st.info.resumed == (flag == "-sess_in")
+            outputs.append(stdout)
+    assert b"New, TLSv1.2" in outputs[0]
+    assert b"Reused, TLSv1.2" in outputs[1]
