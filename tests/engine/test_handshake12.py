@@ -390,3 +390,15 @@ def test_client_hello_without_supported_versions_is_tls12() -> None:
     sh = parse_handshake(_messages(r.out)[0], version=V12, kex=KeyExchange.ECDHE)
     assert isinstance(sh, ServerHello) and sh.legacy_version == V12
     assert split_handshake(_messages(r.out)[-1])[0] == 14  # ServerHelloDone
+
+
+def test_fallback_scsv() -> None:
+    """RFC 7507: a TLS 1.2 ClientHello carrying TLS_FALLBACK_SCSV is refused
+    by a server that supports TLS 1.3, accepted by a TLS 1.2-only one."""
+    c, s = configs("p256", client=ONLY12)
+    _, ch = _client_hello(c)
+    fb = replace(ch, cipher_suites=(*ch.cipher_suites, CS.TLS_FALLBACK_SCSV))
+    rec = _records(assemble_handshake(fb))
+    _failed_with(engine.handle_tls(engine.server(s), rec), A.INAPPROPRIATE_FALLBACK)
+    r = engine.handle_tls(engine.server(replace(s, versions=(V12,))), rec)
+    assert not r.state.failed and r.out

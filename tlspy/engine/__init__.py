@@ -18,9 +18,12 @@ and PSK resumption (psk_dhe_ke, ticket key rotation); KeyUpdate both ways;
 middlebox compatibility mode; the downgrade sentinel; ALPN;
 record_size_limit (RFC 8449); 0-RTT data is rejected (skipped) cleanly.
 TLS 1.2 (RFC 5246): ECDHE_ECDSA and ECDHE_RSA with AES-GCM and
-ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); Extended Master Secret
-required; secure renegotiation indication, renegotiation refused
-(no_renegotiation); the downgrade sentinel.  A config with both versions
+ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); RSA PKCS#1 v1.5, RSA-PSS
+and ECDSA signatures; Extended Master Secret required; secure renegotiation
+indication, renegotiation refused (no_renegotiation); client certificates;
+session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
+passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
+TLS 1.3-capable server; the downgrade sentinel.  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
 

@@ -103,6 +103,9 @@ def wants_12(config: Config, m: ClientHello) -> bool:
 
 def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
+    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
+        # RFC 7507 3: a fallback retry while we support a higher version.
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
     if find_extension(m.extensions, ExtendedMasterSecret) is None:
