@@ -402,3 +402,69 @@ def test_fallback_scsv() -> None:
     _failed_with(engine.handle_tls(engine.server(s), rec), A.INAPPROPRIATE_FALLBACK)
     r = engine.handle_tls(engine.server(replace(s, versions=(V12,))), rec)
     assert not r.state.failed and r.out
+
+
+DHE_SUITES = (CS.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256, CS.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,
+              CS.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256)
+
+
+@pytest.mark.parametrize(("suite", "group"), [
+    (DHE_SUITES[0], NamedGroup.FFDHE2048),
+    (DHE_SUITES[1], NamedGroup.FFDHE3072),
+    (DHE_SUITES[2], NamedGroup.FFDHE2048),
+])
+def test_dhe_rsa(suite: CipherSuite, group: NamedGroup) -> None:
+    c, s = configs("rsa", client={**ONLY12, "cipher_suites": (suite,),
+                                  "groups": (group, NamedGroup.X25519)},
+                   server={"cipher_suites": (*DHE_SUITES, *ECDSA_SUITES),
+                           "groups": (NamedGroup.X25519, NamedGroup.FFDHE2048,
+                                      NamedGroup.FFDHE3072)})
+    p = handshake(c, s)
+    assert p.client.info is not None and p.server.info is not None
+    assert p.client.info.cipher_suite == suite and p.client.info.group == group
+    assert p.server.info.group == group
+    _exchange(p)
+
+
+def test_dhe_is_off_by_default() -> None:
+    c, s = configs("rsa", client={**ONLY12, "cipher_suites": DHE_SUITES})
+    r = engine.handle_tls(engine.server(s), engine.client(c, "server.test")[1])
+    _failed_with(r, A.HANDSHAKE_FAILURE)
+
+
+def test_dhe_unknown_group_refused() -> None:
+    """A ServerKeyExchange with a DH group that is not an RFC 7919 group the
+    client configured: insufficient_security."""
+    from tlspy.core.messages import ServerKeyExchangeDHE
+
+    c, s = configs("rsa", client={**ONLY12, "cipher_suites": DHE_SUITES[:1],
+                                  "groups": (NamedGroup.FFDHE3072,)},
+                   server={"cipher_suites": DHE_SUITES,
+                           "groups": (NamedGroup.FFDHE2048, NamedGroup.FFDHE3072)})
+    cst, ch = engine.client(c, "server.test")
+    r = engine.handle_tls(engine.server(s), ch)
+    msgs = _messages(r.out)
+    ske = parse_handshake(msgs[2], version=V12, kex=KeyExchange.DHE)
+    assert isinstance(ske, ServerKeyExchangeDHE)
+    # The server honoured the client's FFDHE list.
+    assert len(ske.dh_p) == 384
+    small = replace(ske, dh_p=(int.from_bytes(ske.dh_p, "big") - 2).to_bytes(384, "big"))
+    r2 = engine.handle_tls(cst, _records(msgs[0], msgs[1], assemble_handshake(small), msgs[3]))
+    _failed_with(r2, A.INSUFFICIENT_SECURITY)
+    # The genuine flight works.
+    assert not engine.handle_tls(cst, r.out).state.failed
+
+
+def test_dhe_premaster_strips_leading_zeros() -> None:
+    from tlspy.engine.handshake_common import make_key_share
+    from tlspy.engine.handshake_common12 import dhe_premaster
+
+    a = make_key_share(NamedGroup.FFDHE2048, bytes(32))
+    for i in range(40):
+        b = make_key_share(NamedGroup.FFDHE2048, bytes([i]) * 32)
+        z = dhe_premaster(a, b.public)
+        assert z == dhe_premaster(b, a.public) and z[:1] != b"\x00"
+        full = b.dh_key.exchange(a.public)  # type: ignore[union-attr]
+        assert full.lstrip(b"\x00") == z and len(full) == 256
+        # A peer value sent without its leading zeros is accepted.
+        assert dhe_premaster(a, b.public.lstrip(b"\x00")) == z

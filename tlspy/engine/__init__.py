@@ -65,7 +65,6 @@ from tlspy.core.messages import (
     ClientHello,
     HandshakeMessage,
     HelloRequest,
-    KeyExchange,
     KeyUpdate,
     NewSessionTicket13,
     ServerHello,
@@ -364,7 +363,7 @@ def _handshake_fragment(
             raise fail(A.UNEXPECTED_MESSAGE, f"handshake type {raw[0]} in {type(hs).__name__}")
         msg: HandshakeMessage = parse_handshake(
             raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
-            kex=KeyExchange.ECDHE if is12 else None)
+            kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
         if isinstance(hs, Established12):
             st = _post_handshake12(st, msg, out, events)

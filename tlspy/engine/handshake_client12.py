@@ -29,6 +29,7 @@ from tlspy.core.messages import (
     CertificateRequest12,
     CertificateVerify,
     ClientHello,
+    ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
     ECPointFormats,
     ExtendedMasterSecret,
@@ -40,6 +41,7 @@ from tlspy.core.messages import (
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
+    ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
     ServerName,
     SessionTicket,
@@ -64,7 +66,9 @@ from tlspy.engine.handshake_common import (
 from tlspy.engine.handshake_common12 import (
     EC_GROUPS,
     choose_client12,
+    dhe_premaster,
     directions,
+    ffdhe_group_of,
     sign12,
     suites_12,
     verify12,
@@ -128,8 +132,7 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     exts: list[Extension] = []
     if server_name is not None and _ip(server_name) is None:
         exts.append(ServerName(server_name.encode("ascii")))
-    groups = tuple(g for g in config.groups if g in EC_GROUPS)
-    exts.append(SupportedGroups(groups))
+    exts.append(SupportedGroups(tuple(config.groups)))
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
     if config.alpn_protocols:
         exts.append(ALPN(config.alpn_protocols))
@@ -199,7 +202,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
     match hs, msg:
         case ClientWaitCertificate12(), Certificate12():
             return _certificate(st, hs, raw, msg)
-        case ClientWaitKeyExchange12(), ServerKeyExchangeECDHE():
+        case ClientWaitKeyExchange12(), ServerKeyExchangeECDHE() | ServerKeyExchangeDHE():
             return _key_exchange(st, hs, raw, msg)
         case ClientWaitHelloDone12(), CertificateRequest12() if not hs.ctx.cert_requested:
             ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw), cert_requested=True,
@@ -236,20 +239,28 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
 
 
 def _key_exchange(
-    st: State, hs: ClientWaitKeyExchange12, raw: bytes, m: ServerKeyExchangeECDHE
+    st: State, hs: ClientWaitKeyExchange12, raw: bytes,
+    m: ServerKeyExchangeECDHE | ServerKeyExchangeDHE,
 ) -> Step:
     ctx = hs.ctx
     cfg = st.config
-    if m.named_curve not in cfg.groups or m.named_curve not in EC_GROUPS:
-        raise fail(A.ILLEGAL_PARAMETER, f"ServerKeyExchange group {m.named_curve!r}")
+    if isinstance(m, ServerKeyExchangeDHE):
+        ff = ffdhe_group_of(m.dh_p, m.dh_g)
+        if ff is None or ff not in cfg.groups:
+            raise fail(A.INSUFFICIENT_SECURITY, "ServerKeyExchange DH group is not one we offered")
+        group, public = ff, m.dh_ys
+    else:
+        if m.named_curve not in cfg.groups or m.named_curve not in EC_GROUPS:
+            raise fail(A.ILLEGAL_PARAMETER, f"ServerKeyExchange group {m.named_curve!r}")
+        group, public = NamedGroup(m.named_curve), m.public
     if m.algorithm not in cfg.signature_schemes:
         raise fail(A.ILLEGAL_PARAMETER, f"ServerKeyExchange scheme {m.algorithm!r}")
     signed = ctx.client_random + ctx.server_random + assemble_server_key_exchange_params(m)
     if not verify12(ctx.suite.auth, ctx.peer_chain[0].public_key, m.algorithm, signed,
                     m.signature):
         raise fail(A.DECRYPT_ERROR, "ServerKeyExchange signature is invalid")
-    new = replace(ctx, transcript=ctx.transcript.add(raw), group=NamedGroup(m.named_curve),
-                  scheme=SignatureScheme(m.algorithm), peer_public=m.public)
+    new = replace(ctx, transcript=ctx.transcript.add(raw), group=group,
+                  scheme=SignatureScheme(m.algorithm), peer_public=public)
     return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
 
 
@@ -257,7 +268,10 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     ctx = hs.ctx
     assert ctx.group is not None
     share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
-    premaster = key_agreement(share, ctx.peer_public)
+    if share.dh_key is not None:
+        premaster = dhe_premaster(share, ctx.peer_public)
+    else:
+        premaster = key_agreement(share, ctx.peer_public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     flight = b""
@@ -266,7 +280,8 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         chosen = choose_client12(st.config, ctx.cert_request_types, ctx.cert_request_schemes)
         chain = tuple(c.to_der() for c in chosen[0].chain) if chosen is not None else ()
         flight += assemble_handshake(Certificate12(chain))
-    flight += assemble_handshake(ClientKeyExchangeECDHE(share.public))
+    flight += assemble_handshake(ClientKeyExchangeDHE(share.public) if share.dh_key is not None
+                                 else ClientKeyExchangeECDHE(share.public))
     transcript = transcript.add(flight)
     # RFC 7627 4: the session hash ends with ClientKeyExchange.
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))

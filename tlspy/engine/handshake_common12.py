@@ -4,10 +4,10 @@ the TLS 1.2 signature_algorithms rules, keys from the master secret."""
 
 from __future__ import annotations
 
-from nocrypto import ec
+from nocrypto import dh, ec
 from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
 from tlspy.core import keyschedule as ks
-from tlspy.core.enums import CipherSuite, NamedGroup, SignatureScheme
+from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
 from tlspy.core.messages import KeyExchange
 from tlspy.core.protect import protection12
 from tlspy.core.record import RecordProtection12
@@ -15,8 +15,11 @@ from tlspy.core.suites import Auth, SuiteInfo, suite_info
 from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import (
+    KeySharePrivate,
     ecdsa_der_to_raw,
     ecdsa_raw_to_der,
+    fail,
+    key_agreement,
     key_fits_scheme,
 )
 from tlspy.engine.handshake_common import (
@@ -41,15 +44,46 @@ from tlspy.engine.state import (
 from tlspy.x509 import PublicKey
 
 S = SignatureScheme
+A = AlertDescription
 CS = CipherSuite
 
-# The TLS 1.2 suites this engine runs: ECDHE with an AEAD.
+# The TLS 1.2 suites this engine runs: ECDHE or DHE with an AEAD.
 SUITES_12 = frozenset(
     s
     for s, info in ((s, suite_info(s)) for s in CipherSuite)
-    if info is not None and not info.tls13 and info.aead and info.kex is KeyExchange.ECDHE
+    if info is not None and not info.tls13 and info.aead
+    and info.kex in (KeyExchange.ECDHE, KeyExchange.DHE)
 )
 EC_GROUPS = frozenset({NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1})
+FFDHE_GROUPS = {NamedGroup.FFDHE2048: dh.FFDHE2048, NamedGroup.FFDHE3072: dh.FFDHE3072,
+                NamedGroup.FFDHE4096: dh.FFDHE4096}
+
+
+def ffdhe_params(group: NamedGroup) -> tuple[bytes, bytes]:
+    """(p, g) of an RFC 7919 group as ServerDHParams carries them."""
+    grp = FFDHE_GROUPS[group]
+    return grp.p.to_bytes(grp.size_bytes, "big"), bytes([grp.g])
+
+
+def ffdhe_group_of(p: bytes, g: bytes) -> NamedGroup | None:
+    """The RFC 7919 group with these parameters (leading zeros ignored), or
+    None: tlspy does not use arbitrary server-chosen DH groups."""
+    pi, gi = int.from_bytes(p, "big"), int.from_bytes(g, "big")
+    for name, grp in FFDHE_GROUPS.items():
+        if grp.p == pi and grp.g == gi:
+            return name
+    return None
+
+
+def dhe_premaster(share: KeySharePrivate, peer: bytes) -> bytes:
+    """Z for TLS 1.2 DHE: the peer's value may come without leading zeros;
+    the premaster secret drops Z's leading zeros (RFC 5246 8.1.2)."""
+    assert share.dh_key is not None
+    size = share.dh_key.group.size_bytes
+    if len(peer) > size:
+        raise fail(A.ILLEGAL_PARAMETER, "DH public value longer than p")
+    z = key_agreement(share, peer.rjust(size, b"\x00"))
+    return z.lstrip(b"\x00")
 
 _ECDSA = {S.ECDSA_SECP256R1_SHA256: "sha256", S.ECDSA_SECP384R1_SHA384: "sha384"}
 _PKCS1 = {S.RSA_PKCS1_SHA256: "sha256", S.RSA_PKCS1_SHA384: "sha384",
@@ -192,11 +226,15 @@ def directions(
 __all__ = [
     "EC_GROUPS",
     "EXPECTED12",
+    "FFDHE_GROUPS",
     "SUITES_12",
     "auth_of",
     "choose12",
     "choose_client12",
+    "dhe_premaster",
     "directions",
+    "ffdhe_group_of",
+    "ffdhe_params",
     "fits12",
     "schemes12",
     "sign12",

@@ -27,16 +27,19 @@ from tlspy.core.messages import (
     CertificateRequest12,
     CertificateVerify,
     ClientHello,
+    ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
     ECPointFormats,
     ExtendedMasterSecret,
     Extension,
     Finished,
     HandshakeMessage,
+    KeyExchange,
     NewSessionTicket12,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
+    ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
     SessionTicket,
     SignatureAlgorithms,
@@ -59,9 +62,12 @@ from tlspy.engine.handshake_common import (
 )
 from tlspy.engine.handshake_common12 import (
     EC_GROUPS,
+    FFDHE_GROUPS,
     auth_of,
     choose12,
+    dhe_premaster,
     directions,
+    ffdhe_params,
     schemes12,
     sign12,
     suites_12,
@@ -125,8 +131,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     groups_ext = find_extension(m.extensions, SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
-    if not mutual:
-        raise fail(A.HANDSHAKE_FAILURE, "no elliptic curve group in common")
+    # RFC 7919 4: FFDHE groups the client lists; none listed: any of ours.
+    ff_offered = [g for g in client_groups if g in FFDHE_GROUPS]
+    mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
+                                                                 or not ff_offered)]
     server_name = _server_name(m)
     chosen = None
     for suite in suites_12(cfg):
@@ -134,13 +142,16 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             continue
         info = suite_info(suite)
         assert info is not None
+        groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
+        if not groups:
+            continue
         pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
         if pick is not None:
-            chosen = (info, *pick)
+            chosen = (info, *pick, groups[0])
             break
     if chosen is None:
-        raise fail(A.HANDSHAKE_FAILURE, "no cipher suite and certificate in common")
-    info, ck, scheme = chosen
+        raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
+    info, ck, scheme, group = chosen
     alpn_sel: bytes | None = None
     alpn = find_extension(m.extensions, ALPN)
     if alpn is not None and cfg.alpn_protocols:
@@ -166,9 +177,13 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
                            issue)
     sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
-    group = mutual[0]
     share = make_key_share(group, draw(seed, b"share12", 32))
-    params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
+    params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
+    if info.kex is KeyExchange.DHE:
+        p, g = ffdhe_params(group)
+        params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
+    else:
+        params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
     signed = m.random + random + assemble_server_key_exchange_params(params)
     ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain)),
@@ -237,7 +252,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
     match hs, msg:
         case ServerWaitClientCertificate12(), Certificate12():
             return _client_certificate(st, hs, raw, msg)
-        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE():
+        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE() | ClientKeyExchangeDHE():
             return _key_exchange(st, hs, raw, msg)
         case ServerWaitCertificateVerify12(), CertificateVerify():
             return _certificate_verify(st, hs, raw, msg)
@@ -279,11 +294,15 @@ def _certificate_verify(
 
 
 def _key_exchange(
-    st: State, hs: ServerWaitKeyExchange12, raw: bytes, m: ClientKeyExchangeECDHE
+    st: State, hs: ServerWaitKeyExchange12, raw: bytes,
+    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE,
 ) -> Step:
     ctx = hs.ctx
     assert ctx.share is not None
-    premaster = key_agreement(ctx.share, m.public)
+    if isinstance(m, ClientKeyExchangeDHE):
+        premaster = dhe_premaster(ctx.share, m.public)
+    else:
+        premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
