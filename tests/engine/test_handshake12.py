@@ -468,3 +468,15 @@ def test_dhe_premaster_strips_leading_zeros() -> None:
         assert full.lstrip(b"\x00") == z and len(full) == 256
         # A peer value sent without its leading zeros is accepted.
         assert dhe_premaster(a, b.public.lstrip(b"\x00")) == z
+
+
+def test_tls12_only_client_refuses_tls13_server_hello() -> None:
+    """A TLS 1.2-only client answered by a TLS 1.3 ServerHello (as if it had
+    offered TLS 1.3) refuses the supported_versions it never sent."""
+    c12, _ = configs("p256", client=ONLY12)
+    c13, s = configs("p256")
+    _, ch13 = engine.client(c13, "server.test")
+    r = engine.handle_tls(engine.server(s), ch13)
+    sh = _messages(r.out)[0]
+    c, _ = engine.client(c12, "server.test")
+    _failed_with(engine.handle_tls(c, _records(sh)), A.UNSUPPORTED_EXTENSION)

@@ -375,8 +375,11 @@ def _handshake_fragment(
             out.append(o)
             events.extend(ev)
         elif (isinstance(hs, ClientWaitServerHello) and isinstance(msg, ServerHello)
-              and find_extension(msg.extensions, SupportedVersionsServerHello) is None
-              and tls12(st.config)):
+              and tls12(st.config) and (
+                  find_extension(msg.extensions, SupportedVersionsServerHello) is None
+                  or not (st.config.tls13 and st.config.suites_13))):
+            # TLS 1.2 chosen, or a TLS 1.2-only client (which then refuses
+            # the supported_versions it did not offer).
             st, o, ev = handshake_client12.server_hello(st, hs, raw, msg)
             out.append(o)
             events.extend(ev)

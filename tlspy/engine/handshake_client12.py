@@ -48,6 +48,7 @@ from tlspy.core.messages import (
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
+    SupportedVersionsServerHello,
     find_extension,
 )
 from tlspy.core.suites import suite_info
@@ -153,6 +154,8 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     cfg = st.config
     offered13 = ProtocolVersion.TLS_1_3 in cfg.versions and any(
         isinstance(e, SupportedVersionsClientHello) for e in hs.hello.extensions)
+    if find_extension(m.extensions, SupportedVersionsServerHello) is not None:
+        raise fail(A.UNSUPPORTED_EXTENSION, "supported_versions was not offered")
     if m.legacy_version != V12:
         raise fail(A.PROTOCOL_VERSION, f"server selected version {m.legacy_version!r}")
     if offered13 and m.random[-8:] in (DOWNGRADE_TLS12, DOWNGRADE_TLS11):
@@ -167,7 +170,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
         raise fail(A.ILLEGAL_PARAMETER, "server resumes a session that was not offered")
     offered = {e.extension_type for e in hs.hello.extensions}
     for e in m.extensions:
-        if e.extension_type not in offered or isinstance(e, SupportedVersionsClientHello):
+        if e.extension_type not in offered:
             raise fail(A.UNSUPPORTED_EXTENSION, f"extension {e.extension_type} was not offered")
     if find_extension(m.extensions, ExtendedMasterSecret) is None:
         raise fail(A.HANDSHAKE_FAILURE, "server does not support Extended Master Secret")
