@@ -305,3 +305,88 @@ def test_ticket_resumption_from_openssl_s_client_tls12(tmp_path: Path) -> None:
             outputs.append(stdout)
     assert b"New, TLSv1.2" in outputs[0]
     assert b"Reused, TLSv1.2" in outputs[1]
+
+
+@pytest.mark.parametrize(("kind", "ossl_suite", "suite", "ossl_flags"), [
+    ("rsa", "ECDHE-RSA-AES128-SHA256", CS.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, ()),
+    ("rsa", "ECDHE-RSA-AES256-SHA", CS.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, ("-no_etm",)),
+    ("p256", "ECDHE-ECDSA-AES256-SHA384", CS.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,
+     ("-no_etm",)),
+])
+def test_cbc_client_against_openssl_s_server_tls12(
+    tmp_path: Path, kind: str, ossl_suite: str, suite: CipherSuite, ossl_flags: tuple[str, ...]
+) -> None:
+    """CBC suites (configured explicitly), with encrypt-then-MAC and, when
+    OpenSSL is told not to, MAC-then-encrypt."""
+    _ca, cert, key = _files(tmp_path, kind)
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    srv = subprocess.Popen(
+        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+         "-tls1_2", "-cipher", ossl_suite, "-rev", "-naccept", "1", *ossl_flags],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        deadline = time.monotonic() + TIMEOUT
+        while port is None and time.monotonic() < deadline:
+            line = srv.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("ACCEPT"):
+                port = int(line.strip().rsplit(":", 1)[1])
+        assert port is not None
+        cfg = engine.Config(trust_anchors=(pki(kind).anchor,), clock=lambda: NOW_TS,
+                            versions=(ProtocolVersion.TLS_1_2,), cipher_suites=(suite,))
+        st, out = engine.client(cfg, "server.test")
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+            sock.sendall(out)
+            while not st.established:
+                data = sock.recv(65536)
+                assert data, "openssl closed the connection"
+                r = engine.handle_tls(st, data)
+                assert not r.state.failed, r.events
+                st = r.state
+                if r.out:
+                    sock.sendall(r.out)
+            assert st.info is not None and st.info.cipher_suite == suite
+            st, out = engine.send_application_data(st, b"abc" * 3000 + b"\n")
+            sock.sendall(out)
+            st, got = _pump(sock, st, b"\n")
+            assert got == b"cba" * 3000 + b"\n"
+            st, out = engine.send_close_notify(st)
+            sock.sendall(out)
+    finally:
+        srv.kill()
+        srv.wait(TIMEOUT)
+
+
+@pytest.mark.parametrize("ossl_flags", [(), ("-no_etm",)])
+def test_cbc_server_against_openssl_s_client_tls12(
+    tmp_path: Path, ossl_flags: tuple[str, ...]
+) -> None:
+    from tests.engine.test_openssl import _serve_one
+
+    ca, _, _ = _files(tmp_path, "p256")
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    suite = CS.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+    cfg = engine.Config(certificates=(pki("p256").key,), cipher_suites=(suite,))
+    with socket.socket() as lsock:
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(1)
+        lsock.settimeout(TIMEOUT)
+        port = lsock.getsockname()[1]
+        cli = subprocess.Popen(
+            [OPENSSL, "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2",
+             "-cipher", "ECDHE-ECDSA-AES128-SHA", "-CAfile", ca, "-servername", "server.test",
+             "-ign_eof", *ossl_flags],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        try:
+            assert cli.stdin is not None
+            cli.stdin.write(b"cbc\n")
+            cli.stdin.flush()
+            st = _serve_one(lsock, cfg, b"cbc\n")
+            stdout, _ = cli.communicate(timeout=TIMEOUT)
+        finally:
+            cli.kill()
+            cli.wait(TIMEOUT)
+    assert st.info is not None and st.info.cipher_suite == suite
+    assert b"ECDHE-ECDSA-AES128-SHA" in stdout

@@ -23,7 +23,10 @@ and ECDSA signatures; Extended Master Secret required; secure renegotiation
 indication, renegotiation refused (no_renegotiation); client certificates;
 session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
 passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
-TLS 1.3-capable server; the downgrade sentinel.  A config with both versions
+TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
+DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
+peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
+record check).  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
 

@@ -32,6 +32,7 @@ from tlspy.core.messages import (
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
     ECPointFormats,
+    EncryptThenMac,
     ExtendedMasterSecret,
     Extension,
     Finished,
@@ -116,7 +117,7 @@ def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
 
 def _extensions12() -> list[Extension]:
     return [ExtendedMasterSecret(), RenegotiationInfo(b""),
-            ECPointFormats((ECPointFormat.UNCOMPRESSED,)), SessionTicket(b"")]
+            ECPointFormats((ECPointFormat.UNCOMPRESSED,)), SessionTicket(b""), EncryptThenMac()]
 
 
 def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHello:
@@ -188,12 +189,16 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
         alpn_sel = alpn.protocols[0]
     info = suite_info(m.cipher_suite)
     assert info is not None
+    etm = find_extension(m.extensions, EncryptThenMac) is not None
+    if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
+        raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
     expect_ticket = find_extension(m.extensions, SessionTicket) is not None
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
-                alpn_sel, offered13, ticket_expected=expect_ticket)
+                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm)
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
-        cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random)
+        cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
+                            iv_seed=draw(st.seed, b"cbc iv", 32))
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
         return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", []
@@ -294,7 +299,8 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         cv = assemble_handshake(CertificateVerify(scheme, sig))
         flight += cv
         transcript = transcript.add(cv)
-    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random)
+    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
+                        iv_seed=draw(st.seed, b"cbc iv", 32))
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD
     st = replace(st, write=cw, write_seq=0)

@@ -10,7 +10,6 @@ from tlspy.core import keyschedule as ks
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
 from tlspy.core.messages import KeyExchange
 from tlspy.core.protect import protection12
-from tlspy.core.record import RecordProtection12
 from tlspy.core.suites import Auth, SuiteInfo, suite_info
 from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import CertifiedKey, Config
@@ -47,11 +46,12 @@ S = SignatureScheme
 A = AlertDescription
 CS = CipherSuite
 
-# The TLS 1.2 suites this engine runs: ECDHE or DHE with an AEAD.
+# The TLS 1.2 suites this engine runs: ECDHE or DHE with an AEAD or (when
+# configured; never by default) AES-CBC with HMAC.
 SUITES_12 = frozenset(
     s
     for s, info in ((s, suite_info(s)) for s in CipherSuite)
-    if info is not None and not info.tls13 and info.aead
+    if info is not None and not info.tls13
     and info.kex in (KeyExchange.ECDHE, KeyExchange.DHE)
 )
 EC_GROUPS = frozenset({NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1})
@@ -213,14 +213,18 @@ def verify12(auth: Auth, pub: PublicKey, scheme: int, message: bytes, signature:
 
 
 def directions(
-    info: SuiteInfo, master: bytes, client_random: bytes, server_random: bytes
+    info: SuiteInfo, master: bytes, client_random: bytes, server_random: bytes,
+    *, etm: bool = False, iv_seed: bytes = b"",
 ) -> tuple[Direction, Direction]:
-    """(client write, server write) record protection from the key block."""
+    """(client write, server write) record protection from the key block;
+    CBC suites use encrypt-then-MAC when ``etm`` (RFC 7366) and draw their
+    IVs from ``iv_seed`` (32 secret bytes from the state's seed)."""
     block = ks.key_block12(info, master, client_random, server_random)
-    c = protection12(info, block, client_write=True)
-    s = protection12(info, block, client_write=False)
-    assert isinstance(c, RecordProtection12) and isinstance(s, RecordProtection12)
-    return Direction(Protection12(c)), Direction(Protection12(s))
+    c = protection12(info, block, client_write=True, encrypt_then_mac=etm)
+    s = protection12(info, block, client_write=False, encrypt_then_mac=etm)
+    if info.aead:
+        return Direction(Protection12(c)), Direction(Protection12(s))
+    return Direction(Protection12(c, iv_seed)), Direction(Protection12(s, iv_seed))
 
 
 __all__ = [

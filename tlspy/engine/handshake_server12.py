@@ -30,6 +30,7 @@ from tlspy.core.messages import (
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
     ECPointFormats,
+    EncryptThenMac,
     ExtendedMasterSecret,
     Extension,
     Finished,
@@ -171,11 +172,18 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
+    etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
     if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
         resumed = _open12(cfg, ticket_ext.ticket, m)
         if resumed is not None:
+            rinfo = suite_info(resumed.suite)
+            assert rinfo is not None
+            if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+                exts.append(EncryptThenMac())
             return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
                            issue)
+    if etm:
+        exts.append(EncryptThenMac())
     sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
     share = make_key_share(group, draw(seed, b"share12", 32))
     params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
@@ -197,7 +205,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue)
+                ticket_expected=issue, etm=etm)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
@@ -236,8 +244,10 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: byte
     transcript = Transcript().add(raw, flight)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, master, client=False, handshake_hash=transcript.hash(alg))))
-    cw, sw = directions(info, master, m.random, random)
     seed = st.seed
+    etm = any(isinstance(e, EncryptThenMac) for e in exts)
+    cw, sw = directions(info, master, m.random, random, etm=etm,
+                        iv_seed=draw(seed, b"cbc iv", 32))
     st, out = seal_handshake(st, flight)
     st = replace(st, write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
@@ -306,7 +316,8 @@ def _key_exchange(
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
-    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random)
+    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
+                        iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
                   pending_write=sw)
     if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
