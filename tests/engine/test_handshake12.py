@@ -480,3 +480,19 @@ def test_tls12_only_client_refuses_tls13_server_hello() -> None:
     sh = _messages(r.out)[0]
     c, _ = engine.client(c12, "server.test")
     _failed_with(engine.handle_tls(c, _records(sh)), A.UNSUPPORTED_EXTENSION)
+
+
+def test_hello_request_during_handshake_is_ignored() -> None:
+    """RFC 5246 7.4.1.1: a HelloRequest while negotiating is ignored (and
+    kept out of the transcript); the handshake completes."""
+    cc, sc = configs("p256", client=ONLY12)
+    c, ch = engine.client(cc, "server.test")
+    r = engine.handle_tls(engine.server(sc), ch)
+    msgs = _messages(r.out)
+    hr = assemble_handshake(HelloRequest())
+    rc = engine.handle_tls(c, _records(msgs[0], hr, *msgs[1:3], hr, msgs[3]))
+    assert not rc.state.failed and rc.out
+    rs = engine.handle_tls(r.state, rc.out)
+    assert rs.state.established
+    rc2 = engine.handle_tls(rc.state, rs.out)
+    assert rc2.state.established

@@ -360,6 +360,10 @@ def _handshake_fragment(
         progress[0] = st
         hs = st.hs
         is12 = isinstance(hs, (*HANDSHAKE12, Established12))
+        if is12 and st.is_client and raw == b"\x00\x00\x00\x00" and not isinstance(
+            hs, Established12
+        ):
+            continue  # HelloRequest mid-handshake: ignored, not hashed (RFC 5246 7.4.1.1)
         if (is12 and raw[0] not in EXPECTED12.get(type(hs), raw[:1])) or (
             isinstance(hs, ClientWaitServerHello) and raw[0] != 2
         ):
