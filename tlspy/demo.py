@@ -143,6 +143,6 @@ def main(argv: list[str]) -> int:
             name = getattr(e.description, "name", e.description)
             print(f"  {side} {who} alert {name}" + (f": {e.reason}" if e.sent and e.reason else ""))
 
-    print("\nNot built yet: the socket shell (tlspy.SSLContext, s_server, s_client) and TLS 1.2.")
+    print("\nNot built yet: the socket shell (tlspy.SSLContext, s_server, s_client).")
     print("Run `make test` for the test suites and `make bench` for speed beside OpenSSL.")
     return 0
