@@ -435,7 +435,7 @@ class TLSSocket(socket.socket):
                 self._send_close_notify()
         socket.socket.shutdown(self, how)
 
-    def _real_close(self) -> None:  # type: ignore[override]
+    def _real_close(self) -> None:
         st = self._tls
         if st is not None and st.established and not st.write_closed and self.fileno() >= 0:
             try:

@@ -345,12 +345,15 @@ def test_stalled_peer_times_out() -> None:
     def handler(conn: socket.socket) -> None:
         done.wait(TIMEOUT)
 
-    with (
-        serve(handler) as port, socket.create_connection(("127.0.0.1", port), timeout=0.5) as raw,
-        pytest.raises(TimeoutError),
-    ):
-        tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost")
-    done.set()
+    with serve(handler) as port:
+        try:
+            with (
+                socket.create_connection(("127.0.0.1", port), timeout=0.5) as raw,
+                pytest.raises(TimeoutError),
+            ):
+                tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost")
+        finally:
+            done.set()
 
 
 def test_garbage_from_server_is_an_ssl_error() -> None:
