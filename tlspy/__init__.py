@@ -33,7 +33,7 @@ _ERROR_NAMES = (
 )
 _LAZY = {**dict.fromkeys(_CONTEXT_NAMES, "tlspy.context"),
          **dict.fromkeys(_ERROR_NAMES, "tlspy.errors"),
-         "TLSSocket": "tlspy.sslsocket"}
+         "TLSSocket": "tlspy.sslsocket", "TLSObject": "tlspy.sslobject"}
 
 if TYPE_CHECKING:
     from tlspy.context import (
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         SSLWantWriteError,
         SSLZeroReturnError,
     )
+    from tlspy.sslobject import TLSObject
     from tlspy.sslsocket import TLSSocket
 
 
@@ -106,6 +107,7 @@ __all__ = [
     "SSLWantReadError",
     "SSLWantWriteError",
     "SSLZeroReturnError",
+    "TLSObject",
     "TLSSocket",
     "TLSVersion",
     "VerifyMode",

@@ -8,8 +8,8 @@ context as it is when the connection is wrapped.
 
 Added to ssl's API: ``set_ciphersuites`` (TLS 1.3 suite names, ``:``
 separated).  Not supported: encrypted private keys (``password``), TLS
-versions below 1.2, post-handshake client authentication, ``wrap_bio``
-(not yet), non-blocking sockets (not yet).
+versions below 1.2, post-handshake client authentication, non-blocking
+sockets (not yet; ``wrap_bio`` serves asyncio).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
 
 if TYPE_CHECKING:
+    from tlspy.sslobject import TLSObject
     from tlspy.sslsocket import TLSSocket
 
 PROTOCOL_TLS_CLIENT = _ssl.PROTOCOL_TLS_CLIENT
@@ -367,8 +368,13 @@ class SSLContext:
                                  suppress_ragged_eofs=suppress_ragged_eofs,
                                  server_hostname=server_hostname)
 
-    def wrap_bio(self, *args: object, **kwargs: object) -> object:
-        raise NotImplementedError("tlspy SSLContext.wrap_bio is not built yet")
+    def wrap_bio(self, incoming: _ssl.MemoryBIO, outgoing: _ssl.MemoryBIO,
+                 server_side: bool = False, server_hostname: str | bytes | None = None,
+                 session: object = None) -> TLSObject:
+        """A TLSObject (the ssl.SSLObject API, as asyncio uses it)."""
+        from tlspy.sslobject import TLSObject
+
+        return TLSObject._create(incoming, outgoing, self, server_side, server_hostname)
 
 
 def create_default_context(purpose: object = Purpose.SERVER_AUTH, *,

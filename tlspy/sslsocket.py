@@ -116,7 +116,76 @@ def _suite_bits(suite: CipherSuite) -> int:
     return 128 if "128" in suite.name else 256
 
 
-class TLSSocket(socket.socket):
+class SessionView:
+    """What a completed handshake negotiated, in ssl's shapes (shared by
+    TLSSocket and TLSObject)."""
+
+    _context: SSLContext
+    _info: SessionInfo | None
+    _handshake_done: bool
+
+    def _require_handshake(self) -> SessionInfo:
+        if not self._handshake_done or self._info is None:
+            raise ValueError("handshake not done yet")
+        return self._info
+
+    def getpeercert(self, binary_form: bool = False) -> Any:
+        info = self._require_handshake()
+        if not info.peer_certificates:
+            return None
+        leaf = info.peer_certificates[0]
+        if binary_form:
+            return leaf.to_der()
+        if self._context.verify_mode == 0:
+            return {}
+        return decode_certificate(leaf)
+
+    def get_verified_chain(self) -> list[bytes]:
+        return [c.to_der() for c in self._require_handshake().peer_certificates]
+
+    def cipher(self) -> tuple[str, str, int] | None:
+        if not self._handshake_done or self._info is None:
+            return None
+        info = self._info
+        return (_suite_name(info.cipher_suite), _VERSIONS.get(info.version, "unknown"),
+                _suite_bits(info.cipher_suite))
+
+    def shared_ciphers(self) -> list[tuple[str, str, int]] | None:
+        c = self.cipher()
+        return None if c is None else [c]
+
+    def version(self) -> str | None:
+        if not self._handshake_done or self._info is None:
+            return None
+        return _VERSIONS.get(self._info.version, "unknown")
+
+    def selected_alpn_protocol(self) -> str | None:
+        if self._info is None or self._info.alpn is None:
+            return None
+        return self._info.alpn.decode("ascii", "replace")
+
+    def selected_npn_protocol(self) -> None:
+        return None
+
+    def compression(self) -> None:
+        return None
+
+    @property
+    def session_reused(self) -> bool:
+        return bool(self._info is not None and self._info.resumed)
+
+    @property
+    def session(self) -> None:
+        return None
+
+    def verify_client_post_handshake(self) -> None:
+        raise NotImplementedError("post-handshake client authentication is not supported")
+
+    def get_channel_binding(self, cb_type: str = "tls-unique") -> None:
+        raise ValueError(f"{cb_type!r} channel binding is not supported")
+
+
+class TLSSocket(SessionView, socket.socket):
     """A TLS connection over a stream socket (the ssl.SSLSocket API)."""
 
     _context: SSLContext
@@ -453,66 +522,5 @@ class TLSSocket(socket.socket):
     def dup(self) -> TLSSocket:
         raise NotImplementedError(f"Can't dup() {type(self).__name__} instances")
 
-    # -- what was negotiated ------------------------------------------------------
-    def _require_handshake(self) -> SessionInfo:
-        if not self._handshake_done or self._info is None:
-            raise ValueError("handshake not done yet")
-        return self._info
 
-    def getpeercert(self, binary_form: bool = False) -> Any:
-        info = self._require_handshake()
-        if not info.peer_certificates:
-            return None
-        leaf = info.peer_certificates[0]
-        if binary_form:
-            return leaf.to_der()
-        if self._context.verify_mode == 0:
-            return {}
-        return decode_certificate(leaf)
-
-    def get_verified_chain(self) -> list[bytes]:
-        return [c.to_der() for c in self._require_handshake().peer_certificates]
-
-    def cipher(self) -> tuple[str, str, int] | None:
-        if not self._handshake_done or self._info is None:
-            return None
-        info = self._info
-        return (_suite_name(info.cipher_suite), _VERSIONS.get(info.version, "unknown"),
-                _suite_bits(info.cipher_suite))
-
-    def shared_ciphers(self) -> list[tuple[str, str, int]] | None:
-        c = self.cipher()
-        return None if c is None else [c]
-
-    def version(self) -> str | None:
-        if not self._handshake_done or self._info is None:
-            return None
-        return _VERSIONS.get(self._info.version, "unknown")
-
-    def selected_alpn_protocol(self) -> str | None:
-        if self._info is None or self._info.alpn is None:
-            return None
-        return self._info.alpn.decode("ascii", "replace")
-
-    def selected_npn_protocol(self) -> None:
-        return None
-
-    def compression(self) -> None:
-        return None
-
-    @property
-    def session_reused(self) -> bool:
-        return bool(self._info is not None and self._info.resumed)
-
-    @property
-    def session(self) -> None:
-        return None
-
-    def verify_client_post_handshake(self) -> None:
-        raise NotImplementedError("post-handshake client authentication is not supported")
-
-    def get_channel_binding(self, cb_type: str = "tls-unique") -> None:
-        raise ValueError(f"{cb_type!r} channel binding is not supported")
-
-
-__all__ = ["TLSSocket", "decode_certificate"]
+__all__ = ["SessionView", "TLSSocket", "decode_certificate"]
