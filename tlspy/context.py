@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nocrypto.rng import random_bytes
 from tlspy.core.enums import CipherSuite, ProtocolVersion
 from tlspy.engine import CertifiedKey, Config
 from tlspy.errors import SSLError
@@ -125,6 +126,7 @@ class SSLContext:
         self.verify_flags = _ssl.VerifyFlags.VERIFY_X509_TRUSTED_FIRST
         self.sni_callback: Callable[..., Any] | None = None
         self.keylog_filename: str | None = None
+        self._ticket_key = b""  # drawn when a server first needs it
 
     # -- verification settings ----------------------------------------------
     @property
@@ -342,6 +344,11 @@ class SSLContext:
         elif server_side and self._verify_mode == CERT_REQUIRED:
             client_auth = "required"
         no_tickets = bool(self._options & OP_NO_TICKET) or self.num_tickets == 0
+        ticket_keys: tuple[bytes, ...] = ()
+        if server_side and not no_tickets:
+            if not self._ticket_key:
+                self._ticket_key = random_bytes(32)
+            ticket_keys = (self._ticket_key,)
         try:
             return Config(
                 versions=self._versions(),
@@ -353,6 +360,7 @@ class SSLContext:
                 alpn_protocols=self._alpn,
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),
+                ticket_keys=ticket_keys,
             )
         except ValueError as e:
             raise SSLError(f"[SSL] invalid configuration: {e}", "BAD_CONFIG") from None
@@ -366,7 +374,7 @@ class SSLContext:
         return TLSSocket._create(sock, self, server_side=server_side,
                                  do_handshake_on_connect=do_handshake_on_connect,
                                  suppress_ragged_eofs=suppress_ragged_eofs,
-                                 server_hostname=server_hostname)
+                                 server_hostname=server_hostname, session=session)
 
     def wrap_bio(self, incoming: _ssl.MemoryBIO, outgoing: _ssl.MemoryBIO,
                  server_side: bool = False, server_hostname: str | bytes | None = None,
@@ -374,7 +382,8 @@ class SSLContext:
         """A TLSObject (the ssl.SSLObject API, as asyncio uses it)."""
         from tlspy.sslobject import TLSObject
 
-        return TLSObject._create(incoming, outgoing, self, server_side, server_hostname)
+        return TLSObject._create(incoming, outgoing, self, server_side, server_hostname,
+                                 session)
 
 
 def create_default_context(purpose: object = Purpose.SERVER_AUTH, *,

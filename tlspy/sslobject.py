@@ -17,9 +17,9 @@ from typing import Any
 
 from tlspy import engine
 from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
-from tlspy.engine import Alert, Closed, HandshakeComplete, State, UsageError
+from tlspy.engine import Alert, Closed, State, UsageError
 from tlspy.errors import SSLEOFError, SSLError, SSLWantReadError, from_alert
-from tlspy.sslsocket import SessionView
+from tlspy.sslsocket import SessionView, session_ticket
 
 
 class TLSObject(SessionView):
@@ -40,7 +40,7 @@ class TLSObject(SessionView):
     @classmethod
     def _create(cls, incoming: _ssl.MemoryBIO, outgoing: _ssl.MemoryBIO,
                 context: SSLContext, server_side: bool,
-                server_hostname: str | bytes | None) -> TLSObject:
+                server_hostname: str | bytes | None, session: object = None) -> TLSObject:
         if server_side and context.protocol == PROTOCOL_TLS_CLIENT:
             raise ValueError("cannot create a server object from a PROTOCOL_TLS_CLIENT context")
         if not server_side and context.protocol == PROTOCOL_TLS_SERVER:
@@ -58,12 +58,14 @@ class TLSObject(SessionView):
         self._info = None
         self._handshake_done = False
         self._peer_closed = False
+        self._session = None
         cfg = context.engine_config(server_side)
         try:
             if server_side:
                 self._tls = engine.server(cfg)
             else:
-                self._tls, hello = engine.client(cfg, server_name=server_hostname)
+                self._tls, hello = engine.client(cfg, server_name=server_hostname,
+                                                 ticket=session_ticket(session))
                 outgoing.write(hello)
         except ValueError as e:
             raise SSLError(f"[SSL] cannot start a TLS connection: {e}", "BAD_CONFIG") from None
@@ -88,11 +90,9 @@ class TLSObject(SessionView):
             self._plain += res.data
         if res.out:
             self._outgoing.write(res.out)
-        for ev in res.events:
-            if isinstance(ev, HandshakeComplete):
-                self._info = ev.info
-            elif isinstance(ev, Closed):
-                self._peer_closed = True
+        self._note_events(res.events)
+        if any(isinstance(ev, Closed) for ev in res.events):
+            self._peer_closed = True
         if res.state.failed:
             alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
             if alerts:

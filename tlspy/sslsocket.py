@@ -18,12 +18,23 @@ import contextlib
 import errno
 import ipaddress
 import socket
+from collections.abc import Iterable
 from typing import Any
 
 from tlspy import engine
 from tlspy.context import OPENSSL_NAMES_12, SSLContext
 from tlspy.core.enums import CipherSuite
-from tlspy.engine import Alert, Closed, HandshakeComplete, SessionInfo, State, UsageError
+from tlspy.engine import (
+    Alert,
+    Closed,
+    Event,
+    HandshakeComplete,
+    NewSessionTicket,
+    SessionInfo,
+    State,
+    Ticket,
+    UsageError,
+)
 from tlspy.errors import SSLEOFError, SSLError, SSLZeroReturnError, from_alert
 from tlspy.x509 import Certificate, Name
 from tlspy.x509.extensions import GeneralName
@@ -116,6 +127,49 @@ def _suite_bits(suite: CipherSuite) -> int:
     return 128 if "128" in suite.name else 256
 
 
+class TLSSession:
+    """A resumable session (what ``ssl.SSLSession`` is): a TLS 1.3 ticket
+    the server sent.  Pass it as ``session=`` to ``wrap_socket`` /
+    ``wrap_bio`` (or set ``.session`` before connecting) to resume."""
+
+    __slots__ = ("ticket",)
+
+    def __init__(self, ticket: Ticket) -> None:
+        self.ticket = ticket
+
+    @property
+    def has_ticket(self) -> bool:
+        return True
+
+    @property
+    def id(self) -> bytes:
+        return self.ticket.identity[:32]
+
+    @property
+    def time(self) -> int:
+        return int(self.ticket.received_at)
+
+    @property
+    def timeout(self) -> int:
+        return self.ticket.lifetime
+
+    @property
+    def ticket_lifetime_hint(self) -> int:
+        return self.ticket.lifetime
+
+    def __repr__(self) -> str:
+        return f"<TLSSession {self.ticket.cipher_suite.name} for {self.ticket.server_name!r}>"
+
+
+def session_ticket(session: object) -> Ticket | None:
+    """The engine ticket in a ``session=`` argument (None: no resumption)."""
+    if session is None:
+        return None
+    if not isinstance(session, TLSSession):
+        raise TypeError("Value is not a tlspy TLSSession.")
+    return session.ticket
+
+
 class SessionView:
     """What a completed handshake negotiated, in ssl's shapes (shared by
     TLSSocket and TLSObject)."""
@@ -123,6 +177,7 @@ class SessionView:
     _context: SSLContext
     _info: SessionInfo | None
     _handshake_done: bool
+    _session: TLSSession | None
 
     def _require_handshake(self) -> SessionInfo:
         if not self._handshake_done or self._info is None:
@@ -175,8 +230,16 @@ class SessionView:
         return bool(self._info is not None and self._info.resumed)
 
     @property
-    def session(self) -> None:
-        return None
+    def session(self) -> TLSSession | None:
+        """The latest ticket the server sent (client side), for resumption."""
+        return self._session
+
+    def _note_events(self, events: Iterable[Event]) -> None:
+        for ev in events:
+            if isinstance(ev, HandshakeComplete):
+                self._info = ev.info
+            elif isinstance(ev, NewSessionTicket):
+                self._session = TLSSession(ev.ticket)
 
     def verify_client_post_handshake(self) -> None:
         raise NotImplementedError("post-handshake client authentication is not supported")
@@ -197,6 +260,7 @@ class TLSSocket(SessionView, socket.socket):
     _handshake_done: bool
     _connected: bool
     _unwrapped: bool
+    _ticket: Ticket | None
     server_side: bool
     server_hostname: str | None
     do_handshake_on_connect: bool
@@ -209,7 +273,8 @@ class TLSSocket(SessionView, socket.socket):
     @classmethod
     def _create(cls, sock: socket.socket, context: SSLContext, *, server_side: bool,
                 do_handshake_on_connect: bool, suppress_ragged_eofs: bool,
-                server_hostname: str | bytes | None) -> TLSSocket:
+                server_hostname: str | bytes | None, session: object = None) -> TLSSocket:
+        ticket = session_ticket(session)
         if sock.type != socket.SOCK_STREAM:
             raise NotImplementedError("only stream sockets are supported")
         if server_side:
@@ -246,6 +311,8 @@ class TLSSocket(SessionView, socket.socket):
         self._peer_closed = False
         self._handshake_done = False
         self._unwrapped = False
+        self._ticket = ticket
+        self._session = None
         try:
             self.getpeername()
         except OSError as e:
@@ -270,7 +337,8 @@ class TLSSocket(SessionView, socket.socket):
             if self.server_side:
                 self._tls = engine.server(cfg)
             else:
-                self._tls, self._hello = engine.client(cfg, server_name=self.server_hostname)
+                self._tls, self._hello = engine.client(cfg, server_name=self.server_hostname,
+                                                       ticket=self._ticket)
         except ValueError as e:
             raise SSLError(f"[SSL] cannot start a TLS connection: {e}", "BAD_CONFIG") from None
 
@@ -299,11 +367,9 @@ class TLSSocket(SessionView, socket.socket):
             except OSError:
                 if not res.state.failed:
                     raise
-        for ev in res.events:
-            if isinstance(ev, HandshakeComplete):
-                self._info = ev.info
-            elif isinstance(ev, Closed):
-                self._peer_closed = True
+        self._note_events(res.events)
+        if any(isinstance(ev, Closed) for ev in res.events):
+            self._peer_closed = True
         if res.state.failed:
             alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
             if alerts:
@@ -519,8 +585,18 @@ class TLSSocket(SessionView, socket.socket):
         self._tls = None
         return super().detach()
 
+    @property
+    def session(self) -> TLSSession | None:
+        return self._session
+
+    @session.setter
+    def session(self, value: TLSSession | None) -> None:
+        if self._tls is not None:
+            raise ValueError("Cannot set session after handshake.")
+        self._ticket = session_ticket(value)
+
     def dup(self) -> TLSSocket:
         raise NotImplementedError(f"Can't dup() {type(self).__name__} instances")
 
 
-__all__ = ["SessionView", "TLSSocket", "decode_certificate"]
+__all__ = ["SessionView", "TLSSession", "TLSSocket", "decode_certificate", "session_ticket"]

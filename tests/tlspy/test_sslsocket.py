@@ -368,3 +368,98 @@ def test_garbage_from_server_is_an_ssl_error() -> None:
     ):
         tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost")
     assert isinstance(e.value, tlspy.SSLError)
+
+
+def _resume_twice(server_ctx: Any, client_ctx: tlspy.SSLContext) -> list[bool]:
+    """Two connections; the second offers the first one's session."""
+    reused: list[bool] = []
+    session = None
+    for _ in range(2):
+        def handler(conn: socket.socket) -> None:
+            with server_ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.sendall(b"hi")  # the ticket went out with or before this
+                recv_exactly(tls, 3)
+
+        with (
+            serve(handler) as port,
+            socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw,
+            client_ctx.wrap_socket(raw, server_hostname="localhost", session=session) as tls,
+        ):
+            assert recv_exactly(tls, 2) == b"hi"
+            reused.append(tls.session_reused)
+            assert tls.session is not None and tls.session.has_ticket
+            session = tls.session
+            tls.sendall(b"bye")
+    return reused
+
+
+def test_session_resumption_tlspy_to_tlspy() -> None:
+    assert _resume_twice(tlspy_server_ctx(), tlspy_client_ctx()) == [False, True]
+
+
+def test_session_resumption_against_ssl_server() -> None:
+    assert _resume_twice(ssl_server_ctx(), tlspy_client_ctx()) == [False, True]
+
+
+def test_no_tickets_means_no_resumption() -> None:
+    server = tlspy_server_ctx()
+    server.options |= tlspy.OP_NO_TICKET
+
+    def handler(conn: socket.socket) -> None:
+        with server.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(b"hi")
+            recv_exactly(tls, 3)
+
+    with (
+        serve(handler) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw,
+        tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        assert recv_exactly(tls, 2) == b"hi"
+        assert tls.session is None
+        tls.sendall(b"bye")
+
+
+@pytest.mark.parametrize("server_is_tlspy", [True, False])
+def test_client_certificate(server_is_tlspy: bool) -> None:
+    client_files = files("p256", "client")
+    seen: dict[str, Any] = {}
+
+    def handler(conn: socket.socket) -> None:
+        ctx: Any = tlspy_server_ctx() if server_is_tlspy else ssl_server_ctx()
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(cafile=client_files.ca)
+        with ctx.wrap_socket(conn, server_side=True) as tls:
+            seen["cert"] = tls.getpeercert()
+            tls.sendall(b"ok")
+
+    with serve(handler) as port, socket.create_connection(("127.0.0.1", port),
+                                                          timeout=TIMEOUT) as raw:
+        ctx = tlspy_client_ctx()
+        ctx.load_cert_chain(client_files.cert, client_files.key)
+        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+            assert recv_exactly(tls, 2) == b"ok"
+    assert seen["cert"]["subject"][-1] == (("commonName", "localhost"),)
+
+
+def test_tlspy_server_requires_a_client_certificate() -> None:
+    raised: list[BaseException] = []
+
+    def handler(conn: socket.socket) -> None:
+        ctx = tlspy_server_ctx()
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(cafile=files("p256", "client").ca)
+        try:
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1)
+        except ssl.SSLError as e:
+            raised.append(e)
+
+    with (
+        serve(handler) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw,
+        ssl_client_ctx().wrap_socket(raw, server_hostname="localhost") as tls,
+        pytest.raises(ssl.SSLError),
+    ):
+        tls.recv(1)  # TLS 1.3: the refusal arrives after the client's Finished
+    assert raised and isinstance(raised[0], tlspy.SSLError)
