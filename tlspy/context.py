@@ -8,8 +8,8 @@ context as it is when the connection is wrapped.
 
 Added to ssl's API: ``set_ciphersuites`` (TLS 1.3 suite names, ``:``
 separated).  Not supported: encrypted private keys (``password``), TLS
-versions below 1.2, post-handshake client authentication, non-blocking
-sockets (not yet; ``wrap_bio`` serves asyncio).
+versions below 1.2, post-handshake client authentication, keylog_filename
+(accepted, not written yet), set_ecdh_curve.
 """
 
 from __future__ import annotations

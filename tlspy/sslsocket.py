@@ -8,8 +8,11 @@ listening TLSSocket's ``accept`` returns TLSSockets.
 The engine is pure: bytes read from the socket go through
 ``engine.handle_tls``, whatever it answers is written back, decrypted data
 waits in a buffer for ``recv``.  Blocking sockets with or without a
-timeout are supported (every wait is one socket operation bounded by the
-socket's timeout); non-blocking sockets are not yet.
+timeout (every wait is one socket operation bounded by the socket's
+timeout), and non-blocking sockets: an operation that would block raises
+SSLWantReadError / SSLWantWriteError as ssl does; a write that has been
+sealed is queued and counted as written, and the queue is sent first by
+the next operation.
 """
 
 from __future__ import annotations
@@ -35,7 +38,14 @@ from tlspy.engine import (
     Ticket,
     UsageError,
 )
-from tlspy.errors import SSLEOFError, SSLError, SSLZeroReturnError, from_alert
+from tlspy.errors import (
+    SSLEOFError,
+    SSLError,
+    SSLWantReadError,
+    SSLWantWriteError,
+    SSLZeroReturnError,
+    from_alert,
+)
 from tlspy.x509 import Certificate, Name
 from tlspy.x509.extensions import GeneralName
 
@@ -261,6 +271,7 @@ class TLSSocket(SessionView, socket.socket):
     _connected: bool
     _unwrapped: bool
     _ticket: Ticket | None
+    _out: bytearray
     server_side: bool
     server_hostname: str | None
     do_handshake_on_connect: bool
@@ -307,6 +318,7 @@ class TLSSocket(SessionView, socket.socket):
         self._tls = None
         self._hello = b""
         self._plain = bytearray()
+        self._out = bytearray()
         self._info = None
         self._peer_closed = False
         self._handshake_done = False
@@ -351,25 +363,47 @@ class TLSSocket(SessionView, socket.socket):
             raise OSError(errno.ENOTCONN, "the TLS socket is not connected")
         return self._tls
 
+    def _flush(self) -> None:
+        """Send what is queued; a non-blocking socket that cannot take it
+        all raises SSLWantWriteError (the rest stays queued)."""
+        while self._out:
+            try:
+                n = socket.socket.send(self, self._out)
+            except BlockingIOError:
+                raise SSLWantWriteError("The operation did not complete (write)") from None
+            del self._out[:n]
+
+    def _send_raw(self, out: bytes) -> None:
+        if not self._out and self.gettimeout() != 0.0:
+            socket.socket.sendall(self, out)  # blocking: no queue, no copy
+            return
+        self._out += out
+        self._flush()
+
     def _feed(self) -> bool:
-        """Read one chunk from the peer into the engine; False at EOF."""
+        """Read one chunk from the peer into the engine; False at EOF.
+        Non-blocking sockets raise SSLWantReadError when nothing is there."""
         st = self._state()
-        data = socket.socket.recv(self, _READ_SIZE)
+        self._flush()
+        try:
+            data = socket.socket.recv(self, _READ_SIZE)
+        except BlockingIOError:
+            raise SSLWantReadError("The operation did not complete (read)") from None
         if not data:
             return False
         res = engine.handle_tls(st, data)
         self._tls = res.state
         if res.data:
             self._plain += res.data
-        if res.out:
-            try:
-                socket.socket.sendall(self, res.out)
-            except OSError:
-                if not res.state.failed:
-                    raise
         self._note_events(res.events)
         if any(isinstance(ev, Closed) for ev in res.events):
             self._peer_closed = True
+        if res.out:
+            try:
+                self._send_raw(res.out)
+            except OSError:
+                if not res.state.failed:
+                    raise
         if res.state.failed:
             alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
             if alerts:
@@ -386,7 +420,8 @@ class TLSSocket(SessionView, socket.socket):
             return
         if self._hello:
             hello, self._hello = self._hello, b""
-            socket.socket.sendall(self, hello)
+            self._out += hello
+        self._flush()
         while not st.established:
             if st.failed:
                 raise SSLError("[SSL] the TLS connection has failed", "FAILED")
@@ -478,11 +513,13 @@ class TLSSocket(SessionView, socket.socket):
         self._ensure_handshake()
         view = memoryview(data).cast("B")
         chunk = bytes(view[:_SEND_CHUNK])
+        self._flush()  # non-blocking: want-write here consumes nothing
         try:
             self._tls, out = engine.send_application_data(self._state(), chunk)
         except UsageError as e:
             raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
-        socket.socket.sendall(self, out)
+        with contextlib.suppress(SSLWantWriteError):
+            self._send_raw(out)  # non-blocking: what is left goes out with the next call
         return len(chunk)
 
     def send(self, data: Any, flags: int = 0) -> int:
@@ -551,7 +588,7 @@ class TLSSocket(SessionView, socket.socket):
             return
         self._tls, out = engine.send_close_notify(st)
         if out:
-            socket.socket.sendall(self, out)
+            self._send_raw(out)
 
     def unwrap(self) -> TLSSocket:
         """Close TLS (close_notify both ways) and leave the plain socket."""
@@ -575,7 +612,7 @@ class TLSSocket(SessionView, socket.socket):
         if st is not None and st.established and not st.write_closed and self.fileno() >= 0:
             try:
                 _, out = engine.send_close_notify(st)
-                socket.socket.send(self, out, socket.MSG_DONTWAIT)
+                socket.socket.send(self, bytes(self._out) + out, socket.MSG_DONTWAIT)
             except OSError:
                 pass
         self._tls = None

@@ -463,3 +463,51 @@ def test_tlspy_server_requires_a_client_certificate() -> None:
     ):
         tls.recv(1)  # TLS 1.3: the refusal arrives after the client's Finished
     assert raised and isinstance(raised[0], tlspy.SSLError)
+
+
+def test_non_blocking_client_with_select() -> None:
+    import select
+
+    def handler(conn: socket.socket) -> None:
+        with ssl_server_ctx().wrap_socket(conn, server_side=True) as tls:
+            echo_mib(tls)
+            assert tls.recv(1) == b""
+
+    with serve(handler) as port:
+        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        tls = tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost",
+                                             do_handshake_on_connect=False)
+        tls.setblocking(False)
+        wants = {"read": 0, "write": 0}
+
+        def retry(op: Callable[[], Any]) -> Any:
+            while True:
+                try:
+                    return op()
+                except ssl.SSLWantReadError:
+                    wants["read"] += 1
+                    assert select.select([tls], [], [], TIMEOUT)[0], "stalled"
+                except ssl.SSLWantWriteError:
+                    wants["write"] += 1
+                    assert select.select([], [tls], [], TIMEOUT)[1], "stalled"
+
+        with tls:
+            retry(tls.do_handshake)
+            assert tls.version() == "TLSv1.3"
+            sent = 0
+            got = bytearray()
+            while sent < len(MIB) or len(got) < len(MIB):
+                if sent < len(MIB):
+                    try:
+                        sent += tls.send(MIB[sent : sent + 65536])
+                    except ssl.SSLWantWriteError:
+                        wants["write"] += 1
+                if len(got) < len(MIB):
+                    try:
+                        got += tls.recv(65536)
+                    except ssl.SSLWantReadError:
+                        wants["read"] += 1
+                        select.select([tls], [tls], [], TIMEOUT)
+            assert bytes(got) == MIB[::-1]
+            retry(tls.unwrap)
+        assert wants["read"] > 0
