@@ -21,6 +21,7 @@ import contextlib
 import errno
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -272,6 +273,7 @@ class TLSSocket(SessionView, socket.socket):
     _unwrapped: bool
     _ticket: Ticket | None
     _out: bytearray
+    _lock: threading.RLock
     server_side: bool
     server_hostname: str | None
     do_handshake_on_connect: bool
@@ -319,6 +321,7 @@ class TLSSocket(SessionView, socket.socket):
         self._hello = b""
         self._plain = bytearray()
         self._out = bytearray()
+        self._lock = threading.RLock()
         self._info = None
         self._peer_closed = False
         self._handshake_done = False
@@ -383,27 +386,32 @@ class TLSSocket(SessionView, socket.socket):
     def _feed(self) -> bool:
         """Read one chunk from the peer into the engine; False at EOF.
         Non-blocking sockets raise SSLWantReadError when nothing is there."""
-        st = self._state()
-        self._flush()
+        self._state()
+        with self._lock:
+            self._flush()
         try:
             data = socket.socket.recv(self, _READ_SIZE)
         except BlockingIOError:
             raise SSLWantReadError("The operation did not complete (read)") from None
         if not data:
             return False
-        res = engine.handle_tls(st, data)
-        self._tls = res.state
-        if res.data:
-            self._plain += res.data
-        self._note_events(res.events)
-        if any(isinstance(ev, Closed) for ev in res.events):
-            self._peer_closed = True
-        if res.out:
-            try:
-                self._send_raw(res.out)
-            except OSError:
-                if not res.state.failed:
-                    raise
+        # One thread may read while another writes (as with ssl): each state
+        # transition and the bytes it produces happen under the lock, so no
+        # update is lost and records leave in sequence order.
+        with self._lock:
+            res = engine.handle_tls(self._state(), data)
+            self._tls = res.state
+            if res.data:
+                self._plain += res.data
+            self._note_events(res.events)
+            if any(isinstance(ev, Closed) for ev in res.events):
+                self._peer_closed = True
+            if res.out:
+                try:
+                    self._send_raw(res.out)
+                except OSError:
+                    if not res.state.failed:
+                        raise
         if res.state.failed:
             alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
             if alerts:
@@ -513,13 +521,14 @@ class TLSSocket(SessionView, socket.socket):
         self._ensure_handshake()
         view = memoryview(data).cast("B")
         chunk = bytes(view[:_SEND_CHUNK])
-        self._flush()  # non-blocking: want-write here consumes nothing
-        try:
-            self._tls, out = engine.send_application_data(self._state(), chunk)
-        except UsageError as e:
-            raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
-        with contextlib.suppress(SSLWantWriteError):
-            self._send_raw(out)  # non-blocking: what is left goes out with the next call
+        with self._lock:
+            self._flush()  # non-blocking: want-write here consumes nothing
+            try:
+                self._tls, out = engine.send_application_data(self._state(), chunk)
+            except UsageError as e:
+                raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
+            with contextlib.suppress(SSLWantWriteError):
+                self._send_raw(out)  # non-blocking: the rest goes out with the next call
         return len(chunk)
 
     def send(self, data: Any, flags: int = 0) -> int:
@@ -583,12 +592,13 @@ class TLSSocket(SessionView, socket.socket):
         return wrapped, addr
 
     def _send_close_notify(self) -> None:
-        st = self._tls
-        if st is None or not st.established or st.write_closed:
-            return
-        self._tls, out = engine.send_close_notify(st)
-        if out:
-            self._send_raw(out)
+        with self._lock:
+            st = self._tls
+            if st is None or not st.established or st.write_closed:
+                return
+            self._tls, out = engine.send_close_notify(st)
+            if out:
+                self._send_raw(out)
 
     def unwrap(self) -> TLSSocket:
         """Close TLS (close_notify both ways) and leave the plain socket."""
