@@ -272,8 +272,9 @@ class TLSSocket(SessionView, socket.socket):
     _connected: bool
     _unwrapped: bool
     _ticket: Ticket | None
-    _out: bytearray
+    _out: list[bytes]
     _lock: threading.RLock
+    _send_lock: threading.Lock
     server_side: bool
     server_hostname: str | None
     do_handshake_on_connect: bool
@@ -320,8 +321,9 @@ class TLSSocket(SessionView, socket.socket):
         self._tls = None
         self._hello = b""
         self._plain = bytearray()
-        self._out = bytearray()
+        self._out = []
         self._lock = threading.RLock()
+        self._send_lock = threading.Lock()
         self._info = None
         self._peer_closed = False
         self._handshake_done = False
@@ -366,29 +368,38 @@ class TLSSocket(SessionView, socket.socket):
             raise OSError(errno.ENOTCONN, "the TLS socket is not connected")
         return self._tls
 
+    # Threads: one may read while another writes, as with ssl.  Every state
+    # transition happens under _lock and appends what it sealed to the _out
+    # queue, so records are queued in sequence order; _flush sends the queue
+    # under _send_lock, outside _lock, so a blocked send never stops the
+    # reader from decrypting.
     def _flush(self) -> None:
         """Send what is queued; a non-blocking socket that cannot take it
-        all raises SSLWantWriteError (the rest stays queued)."""
-        while self._out:
-            try:
-                n = socket.socket.send(self, self._out)
-            except BlockingIOError:
-                raise SSLWantWriteError("The operation did not complete (write)") from None
-            del self._out[:n]
-
-    def _send_raw(self, out: bytes) -> None:
-        if not self._out and self.gettimeout() != 0.0:
-            socket.socket.sendall(self, out)  # blocking: no queue, no copy
-            return
-        self._out += out
-        self._flush()
+        all raises SSLWantWriteError (the rest stays queued, in order)."""
+        with self._send_lock:
+            while True:
+                with self._lock:
+                    if not self._out:
+                        return
+                    queued, self._out = self._out, []
+                take = queued[0] if len(queued) == 1 else b"".join(queued)
+                if self.gettimeout() != 0.0:
+                    socket.socket.sendall(self, take)
+                    continue
+                try:
+                    n = socket.socket.send(self, take)
+                except BlockingIOError:
+                    n = 0
+                if n < len(take):
+                    with self._lock:
+                        self._out.insert(0, take[n:])
+                    raise SSLWantWriteError("The operation did not complete (write)")
 
     def _feed(self) -> bool:
         """Read one chunk from the peer into the engine; False at EOF.
         Non-blocking sockets raise SSLWantReadError when nothing is there."""
         self._state()
-        with self._lock:
-            self._flush()
+        self._flush()
         try:
             data = socket.socket.recv(self, _READ_SIZE)
         except BlockingIOError:
@@ -407,11 +418,13 @@ class TLSSocket(SessionView, socket.socket):
             if any(isinstance(ev, Closed) for ev in res.events):
                 self._peer_closed = True
             if res.out:
-                try:
-                    self._send_raw(res.out)
-                except OSError:
-                    if not res.state.failed:
-                        raise
+                self._out.append(res.out)
+        if res.out:
+            try:
+                self._flush()
+            except OSError:
+                if not res.state.failed:
+                    raise
         if res.state.failed:
             alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
             if alerts:
@@ -428,7 +441,7 @@ class TLSSocket(SessionView, socket.socket):
             return
         if self._hello:
             hello, self._hello = self._hello, b""
-            self._out += hello
+            self._out.append(hello)
         self._flush()
         while not st.established:
             if st.failed:
@@ -521,14 +534,15 @@ class TLSSocket(SessionView, socket.socket):
         self._ensure_handshake()
         view = memoryview(data).cast("B")
         chunk = bytes(view[:_SEND_CHUNK])
+        self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
-            self._flush()  # non-blocking: want-write here consumes nothing
             try:
                 self._tls, out = engine.send_application_data(self._state(), chunk)
             except UsageError as e:
                 raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
-            with contextlib.suppress(SSLWantWriteError):
-                self._send_raw(out)  # non-blocking: the rest goes out with the next call
+            self._out.append(out)
+        with contextlib.suppress(SSLWantWriteError):
+            self._flush()  # non-blocking: the rest goes out with the next call
         return len(chunk)
 
     def send(self, data: Any, flags: int = 0) -> int:
@@ -597,8 +611,8 @@ class TLSSocket(SessionView, socket.socket):
             if st is None or not st.established or st.write_closed:
                 return
             self._tls, out = engine.send_close_notify(st)
-            if out:
-                self._send_raw(out)
+            self._out.append(out)
+        self._flush()
 
     def unwrap(self) -> TLSSocket:
         """Close TLS (close_notify both ways) and leave the plain socket."""
@@ -622,7 +636,7 @@ class TLSSocket(SessionView, socket.socket):
         if st is not None and st.established and not st.write_closed and self.fileno() >= 0:
             try:
                 _, out = engine.send_close_notify(st)
-                socket.socket.send(self, bytes(self._out) + out, socket.MSG_DONTWAIT)
+                socket.socket.send(self, b"".join([*self._out, out]), socket.MSG_DONTWAIT)
             except OSError:
                 pass
         self._tls = None

@@ -511,3 +511,28 @@ def test_non_blocking_client_with_select() -> None:
             assert bytes(got) == MIB[::-1]
             retry(tls.unwrap)
         assert wants["read"] > 0
+
+
+def test_one_thread_reads_while_another_writes() -> None:
+    """Full duplex through one TLSSocket, as ssl allows: the server echoes
+    as it reads, our writer thread sends 1 MiB while this thread reads it
+    back."""
+    def handler(conn: socket.socket) -> None:
+        with ssl_server_ctx().wrap_socket(conn, server_side=True) as tls:
+            left = len(MIB)
+            while left:
+                data = tls.recv(65536)
+                assert data
+                tls.sendall(data)
+                left -= len(data)
+
+    with (
+        serve(handler) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw,
+        tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        writer = threading.Thread(target=tls.sendall, args=(MIB,), daemon=True)
+        writer.start()
+        assert recv_exactly(tls, len(MIB)) == MIB
+        writer.join(TIMEOUT)
+        assert not writer.is_alive()
