@@ -532,8 +532,11 @@ class TLSSocket(SessionView, socket.socket):
         if self._unwrapped:
             raise ValueError("Write on closed or unwrapped SSL socket.")
         self._ensure_handshake()
-        view = memoryview(data).cast("B")
-        chunk = bytes(view[:_SEND_CHUNK])
+        if type(data) is bytes and len(data) <= _SEND_CHUNK:
+            chunk = data  # the common case: no copy
+        else:
+            with memoryview(data) as view:
+                chunk = bytes(view.cast("B")[:_SEND_CHUNK])
         self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
             try:

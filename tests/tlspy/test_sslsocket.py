@@ -536,3 +536,21 @@ def test_one_thread_reads_while_another_writes() -> None:
         assert recv_exactly(tls, len(MIB)) == MIB
         writer.join(TIMEOUT)
         assert not writer.is_alive()
+
+
+def test_wrap_then_connect() -> None:
+    """Wrapping an unconnected socket and connecting afterwards (the
+    handshake runs in connect), as some libraries do with ssl."""
+    def handler(conn: socket.socket) -> None:
+        with ssl_server_ctx().wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(b"connected")
+
+    with serve(handler) as port:
+        sock = socket.socket()
+        sock.settimeout(TIMEOUT)
+        with tlspy_client_ctx().wrap_socket(sock, server_hostname="localhost") as tls:
+            with pytest.raises(ValueError, match="handshake not done"):
+                tls.getpeercert()
+            assert tls.connect_ex(("127.0.0.1", port)) == 0
+            assert tls.version() == "TLSv1.3"
+            assert recv_exactly(tls, 9) == b"connected"
