@@ -554,3 +554,28 @@ def test_wrap_then_connect() -> None:
             assert tls.connect_ex(("127.0.0.1", port)) == 0
             assert tls.version() == "TLSv1.3"
             assert recv_exactly(tls, 9) == b"connected"
+
+
+def test_no_shared_suite_names_the_alert_on_both_sides() -> None:
+    raised: list[BaseException] = []
+
+    def handler(conn: socket.socket) -> None:
+        ctx = tlspy_server_ctx()
+        ctx.set_ciphersuites("TLS_AES_128_GCM_SHA256")
+        try:
+            ctx.wrap_socket(conn, server_side=True)
+        except ssl.SSLError as e:
+            raised.append(e)
+
+    with (
+        serve(handler) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw,
+    ):
+        ctx = tlspy_client_ctx()
+        ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256")
+        with pytest.raises(tlspy.SSLError) as e:
+            ctx.wrap_socket(raw, server_hostname="localhost")
+    assert e.value.reason == "TLSV1_ALERT_HANDSHAKE_FAILURE"
+    assert "handshake_failure" in str(e.value)
+    assert raised and isinstance(raised[0], tlspy.SSLError)
+    assert "sent the fatal alert handshake_failure" in str(raised[0])
