@@ -123,7 +123,8 @@ class TLSObject(SessionView):
         if buffer is not None:
             view = memoryview(buffer).cast("B")
             n = min(len or view.nbytes, view.nbytes, self._plain.__len__())
-            view[:n] = self._plain[:n]
+            with memoryview(self._plain) as src:
+                view[:n] = src[:n]
             del self._plain[:n]
             return n
         n = min(len, self._plain.__len__())

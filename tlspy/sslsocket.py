@@ -487,7 +487,8 @@ class TLSSocket(SessionView, socket.socket):
             if n == 0 or not self._fill():
                 return 0
             n = min(n, self._plain.__len__())
-            view[:n] = self._plain[:n]
+            with memoryview(self._plain) as src:
+                view[:n] = src[:n]  # one copy, straight into the caller's buffer
             del self._plain[:n]
             return n
         if len <= 0 or not self._fill():
