@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import ipaddress
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,19 @@ def _name(cn: str) -> cx509.Name:
                        cx509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-@functools.cache
+_LOCK = threading.Lock()
+
+
 def files(kind: str = "p256", usage: str = "server") -> Files:
+    """The PKI for kind/usage, made once per process.  Tests call this from a
+    server thread and a client thread at once: functools.cache alone would let
+    both make their own CA on a first call, so the first call is serialised."""
+    with _LOCK:
+        return _make(kind, usage)
+
+
+@functools.cache
+def _make(kind: str, usage: str) -> Files:
     def key():  # type: ignore[no-untyped-def]
         if kind == "rsa":
             return rsa.generate_private_key(public_exponent=65537, key_size=2048)
