@@ -4,9 +4,11 @@ the real clock (the shell uses the system clock), written as PEM files."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import ipaddress
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -78,6 +80,7 @@ def _make(kind: str, usage: str) -> Files:
                 ca_key.public_key()), critical=False)
             .sign(ca_key, hashes.SHA256()))
     d = Path(tempfile.mkdtemp(prefix=f"tlspy-shell-{kind}-"))
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
     pem = serialization.Encoding.PEM
     (d / "ca.pem").write_bytes(ca.public_bytes(pem))
     (d / "cert.pem").write_bytes(leaf.public_bytes(pem))
