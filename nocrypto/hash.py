@@ -11,6 +11,7 @@ object is created and kept for its life.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from nocrypto._ffi import ffi, lib
@@ -76,13 +77,16 @@ def digest(name: str, data: Buffer) -> bytes:
 class Hash:
     """An incremental hash; construct with new(name, data)."""
 
-    __slots__ = ("_alg", "_ctx", "block_size", "digest_size", "name")
+    __slots__ = ("_alg", "_ctx", "_lock", "block_size", "digest_size", "name")
 
     name: str
     digest_size: int
     block_size: int
     _alg: int
     _ctx: Any
+    # C drops the GIL: one lock per object keeps concurrent updates from
+    # corrupting the context (as hashlib does).
+    _lock: threading.Lock
 
     def __init__(self, name: str, data: Buffer = b"") -> None:
         alg = algorithm_id(name)
@@ -91,13 +95,15 @@ class Hash:
         self.digest_size = int(lib.nc_hash_size(alg))
         self.block_size = int(lib.nc_hash_block_size(alg))
         self._ctx = ffi.new("nc_hash_ctx *")
+        self._lock = threading.Lock()
         lib.nc_hash_init(self._ctx, alg)
         if data:
             self.update(data)
 
     def update(self, data: Buffer) -> None:
         src = ffi.from_buffer(data)
-        lib.nc_hash_update(self._ctx, src, len(src))
+        with self._lock:
+            lib.nc_hash_update(self._ctx, src, len(src))
 
     def copy(self) -> Hash:
         other = Hash.__new__(Hash)
@@ -105,12 +111,15 @@ class Hash:
         other.name = self.name
         other.digest_size = self.digest_size
         other.block_size = self.block_size
-        other._ctx = ffi.new("nc_hash_ctx *", self._ctx[0])
+        with self._lock:
+            other._ctx = ffi.new("nc_hash_ctx *", self._ctx[0])
+        other._lock = threading.Lock()
         return other
 
     def digest(self) -> bytes:
         """The digest of everything so far; the object stays usable."""
-        tmp = ffi.new("nc_hash_ctx *", self._ctx[0])
+        with self._lock:
+            tmp = ffi.new("nc_hash_ctx *", self._ctx[0])
         out = ffi.new("uint8_t[]", self.digest_size)
         lib.nc_hash_final(tmp, out)
         result: bytes = ffi.buffer(out)[:]

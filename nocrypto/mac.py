@@ -8,6 +8,7 @@ verify compares in constant time and raises nocrypto.AuthenticationError.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from nocrypto._ffi import ffi, lib
@@ -31,12 +32,15 @@ def hmac(alg: str, key: Buffer, data: Buffer) -> bytes:
 class HMAC:
     """An incremental HMAC; the key's pads are absorbed once, in C."""
 
-    __slots__ = ("_ctx", "block_size", "digest_size", "name")
+    __slots__ = ("_ctx", "_lock", "block_size", "digest_size", "name")
 
     name: str
     digest_size: int
     block_size: int
     _ctx: Any
+    # C drops the GIL: one lock per object keeps concurrent updates from
+    # corrupting the context (as hashlib does).
+    _lock: threading.Lock
 
     def __init__(self, alg: str, key: Buffer, data: Buffer = b"") -> None:
         a = algorithm_id(alg)
@@ -44,6 +48,7 @@ class HMAC:
         self.digest_size = int(lib.nc_hash_size(a))
         self.block_size = int(lib.nc_hash_block_size(a))
         self._ctx = ffi.new("nc_hmac_ctx *")
+        self._lock = threading.Lock()
         k = ffi.from_buffer(key)
         lib.nc_hmac_init(self._ctx, a, k, len(k))
         if data:
@@ -51,19 +56,23 @@ class HMAC:
 
     def update(self, data: Buffer) -> None:
         src = ffi.from_buffer(data)
-        lib.nc_hmac_update(self._ctx, src, len(src))
+        with self._lock:
+            lib.nc_hmac_update(self._ctx, src, len(src))
 
     def copy(self) -> HMAC:
         other = HMAC.__new__(HMAC)
         other.name = self.name
         other.digest_size = self.digest_size
         other.block_size = self.block_size
-        other._ctx = ffi.new("nc_hmac_ctx *", self._ctx[0])
+        with self._lock:
+            other._ctx = ffi.new("nc_hmac_ctx *", self._ctx[0])
+        other._lock = threading.Lock()
         return other
 
     def digest(self) -> bytes:
         """The tag of everything so far; the object stays usable."""
-        tmp = ffi.new("nc_hmac_ctx *", self._ctx[0])
+        with self._lock:
+            tmp = ffi.new("nc_hmac_ctx *", self._ctx[0])
         out = ffi.new("uint8_t[]", self.digest_size)
         lib.nc_hmac_final(tmp, out)
         result: bytes = ffi.buffer(out)[:]

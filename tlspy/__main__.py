@@ -2,7 +2,7 @@
 
 Each subcommand lives in the package it belongs to and is imported only
 when asked for, so `tlspy verify` works without the TLS engine.  The socket
-commands (s_server, s_client, cert) arrive with the shell.
+commands s_server and s_client are the shell's (tlspy.cli_tls).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import sys
 # name -> (module, summary); the module has main(argv) -> int.
 COMMANDS = {
     "verify": ("tlspy.x509.cli", "verify a certificate chain (OpenSSL-style flags)"),
+    "s_server": ("tlspy.s_server", "a TLS server (openssl s_server flags: -accept -cert -key -www)"),
+    "s_client": ("tlspy.s_client", "a TLS client (openssl s_client flags: -connect -CAfile)"),
     "demo": ("tlspy.demo", "a TLS 1.3 handshake between tlspy client and server, in memory"),
 }
 

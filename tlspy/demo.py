@@ -1,28 +1,36 @@
-"""`tlspy demo` (what `make demo` runs): the stack as it stands, end to end.
+"""`tlspy demo` (what `make demo` runs): the stack end to end on 127.0.0.1.
 
 It makes a CA and a certificate for "localhost" with tlspy's own X.509
-builder and nocrypto keys, then runs a TLS 1.3 handshake between the tlspy
-client and server engines in memory, moves data both ways, updates keys,
-closes, and shows a connection refused for a name the certificate does not
-cover.  The socket shell (tlspy.SSLContext, s_server, s_client) is not
-built yet, so nothing here touches the network.
+builder and nocrypto keys, starts a tlspy server (tlspy.SSLContext, the
+ssl-compatible shell) on a free loopback port, connects a tlspy client to it
+with the same code one would write for `ssl`, then `openssl s_client` (when
+installed), and finally a client that expects another name and is refused.
+Everything stops by itself: the server serves a fixed number of connections
+with timeouts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
 import time
+from pathlib import Path
 
 import nocrypto.cpu
+import tlspy
 from nocrypto import ec
-from tlspy import engine
-from tlspy.engine import Alert, CertifiedKey, Config, Event, HandshakeComplete, State
-from tlspy.engine.state import SessionInfo
 from tlspy.x509 import Certificate, Name, PrivateKey, builder
 from tlspy.x509.extensions import GeneralName
+from tlspy.x509.keys import pem_encode
 
 SECP256R1 = "secp256r1"
+TIMEOUT = 10.0
+CONNECTIONS = 3  # the tlspy client, openssl s_client, the refused client
 
 
 def _ec_key() -> PrivateKey:
@@ -59,34 +67,83 @@ def make_pki(now: dt.datetime) -> tuple[Certificate, Certificate, PrivateKey]:
     return ca, leaf, leaf_key
 
 
-def _pump(client: State, server: State, flight: bytes) -> tuple[State, State, list[tuple[str, Event]]]:
-    """Carry bytes between the two engines until both fall silent."""
-    events: list[tuple[str, Event]] = []
-    to_server, to_client = flight, b""
-    for _ in range(20):  # a handshake needs a handful of flights
-        if not to_server and not to_client:
-            break
-        if to_server:
-            res = engine.handle_tls(server, to_server)
-            server, to_server, to_client = res.state, b"", to_client + res.out
-            events += [("server", e) for e in res.events]
-        if to_client:
-            res = engine.handle_tls(client, to_client)
-            client, to_client, to_server = res.state, b"", to_server + res.out
-            events += [("client", e) for e in res.events]
-    return client, server, events
+def write_pki(directory: Path) -> tuple[str, str, str]:
+    """ca.pem, cert.pem, key.pem for localhost under directory."""
+    ca, leaf, key = make_pki(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    paths = directory / "ca.pem", directory / "cert.pem", directory / "key.pem"
+    paths[0].write_bytes(ca.to_pem())
+    paths[1].write_bytes(leaf.to_pem())
+    paths[2].write_bytes(pem_encode("PRIVATE KEY", key.to_pkcs8()))
+    return str(paths[0]), str(paths[1]), str(paths[2])
 
 
-def _describe(info: SessionInfo) -> list[str]:
-    chain = " <- ".join(c.subject.rfc4514() for c in info.peer_certificates)
-    return [
-        f"  version           TLS 1.3 (0x{info.version:04x})",
-        f"  cipher suite      {info.cipher_suite.name}",
-        f"  key exchange      {info.group.name if info.group else '-'}",
-        f"  server signature  {info.signature_scheme.name if info.signature_scheme else '-'}",
-        f"  ALPN              {info.alpn.decode() if info.alpn else '-'}",
-        f"  server chain      {chain} (verified by tlspy.x509 against the demo CA)",
-    ]
+class DemoServer(threading.Thread):
+    """A tlspy server for CONNECTIONS connections: reads one request, answers
+    with what was negotiated.  Failed handshakes are recorded, not raised."""
+
+    def __init__(self, cert: str, key: str) -> None:
+        super().__init__(daemon=True)
+        self.context = tlspy.SSLContext(tlspy.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.context.set_alpn_protocols(["http/1.1"])
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(TIMEOUT)
+        self.port = self.listener.getsockname()[1]
+        self.log: list[str] = []
+
+    def run(self) -> None:
+        with self.listener:
+            for _ in range(CONNECTIONS):
+                try:
+                    raw, _addr = self.listener.accept()
+                except OSError:
+                    return
+                raw.settimeout(TIMEOUT)
+                try:
+                    with self.context.wrap_socket(raw, server_side=True) as tls:
+                        request = tls.recv(4096)
+                        suite = (tls.cipher() or ("?",))[0]
+                        body = f"hello from tlspy over {tls.version()} {suite}\n"
+                        tls.sendall(b"HTTP/1.0 200 OK\r\n\r\n" + body.encode())
+                        first_line = request.split(b"\r\n")[0].decode(errors="replace")
+                        self.log.append(f"served {first_line!r}")
+                except (OSError, tlspy.SSLError) as exc:
+                    self.log.append(f"refused a connection: {exc}")
+
+
+def _tlspy_client(port: str | int, ca: str, name: str) -> list[str]:
+    context = tlspy.create_default_context(cafile=ca)
+    context.set_alpn_protocols(["http/1.1"])
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=TIMEOUT) as raw, \
+            context.wrap_socket(raw, server_hostname=name) as tls:
+        tls.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := tls.recv(4096):
+            reply += chunk
+        subject = dict(x[0] for x in tls.getpeercert()["subject"])
+        cipher = tls.cipher()
+        body = reply.split(b"\r\n\r\n", 1)[-1].decode(errors="replace").strip()
+        return [
+            f"  version           {tls.version()}",
+            f"  cipher suite      {cipher[0] if cipher else '-'}",
+            f"  ALPN              {tls.selected_alpn_protocol()}",
+            f"  server            CN={subject.get('commonName')}, verified against the demo CA",
+            f"  reply             {body}",
+        ]
+
+
+def _openssl_client(port: int, ca: str) -> list[str]:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return ["  (openssl is not installed: skipped)"]
+    proc = subprocess.run(
+        [openssl, "s_client", "-connect", f"127.0.0.1:{port}", "-servername", "localhost",
+         "-CAfile", ca, "-verify_return_error", "-brief", "-alpn", "http/1.1"],
+        input=b"GET /openssl HTTP/1.0\r\n\r\n", capture_output=True, timeout=TIMEOUT)
+    wanted = ("Protocol version", "Ciphersuite", "Verification", "ALPN", "hello from")
+    text = (proc.stdout + proc.stderr).decode(errors="replace").splitlines()
+    lines = [f"  {line.strip()}" for line in text if line.strip().startswith(wanted)]
+    return lines or [f"  openssl s_client exited {proc.returncode}: {text[-1:]}"]
 
 
 def main(argv: list[str]) -> int:
@@ -95,54 +152,30 @@ def main(argv: list[str]) -> int:
         return 0 if argv[0] in ("-h", "--help") else 2
     hw = ", ".join(sorted(nocrypto.cpu.features() & {"aesni", "pclmulqdq", "sha_ni", "avx2",
                                                        "vaes", "bmi2", "adx"}))
-    print("tlspy demo: a TLS 1.3 connection between the tlspy client and server, in memory")
+    print("tlspy demo: a tlspy TLS server on 127.0.0.1, a tlspy client and openssl s_client")
     print(f"  crypto core: nocrypto, hardware paths available: {hw or 'none (portable C)'}")
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)  # UTCTime: whole seconds
-    started = time.perf_counter()
-    ca, leaf, key = make_pki(now)
-    print(f"  made a P-256 CA and a certificate for localhost in "
-          f"{(time.perf_counter() - started) * 1000:.1f} ms")
+    with tempfile.TemporaryDirectory(prefix="tlspy-demo-") as tmp:
+        started = time.perf_counter()
+        ca, cert, key = write_pki(Path(tmp))
+        print(f"  made a P-256 CA and a certificate for localhost in "
+              f"{(time.perf_counter() - started) * 1000:.1f} ms (tlspy.x509.builder)")
+        server = DemoServer(cert, key)
+        server.start()
+        print(f"  tlspy server listening on 127.0.0.1:{server.port}")
 
-    server_config = Config(certificates=(CertifiedKey((leaf,), key),),
-                           alpn_protocols=(b"h2", b"http/1.1"))
-    client_config = Config(trust_anchors=(ca,), alpn_protocols=(b"http/1.1",))
-
-    started = time.perf_counter()
-    client, hello = engine.client(client_config, server_name="localhost")
-    client, server, events = _pump(client, engine.server(server_config), hello)
-    elapsed = (time.perf_counter() - started) * 1000
-    done = [e for side, e in events if side == "client" and isinstance(e, HandshakeComplete)]
-    if not done:
-        print(f"  handshake failed: {events}")
-        return 1
-    print(f"\nhandshake complete in {elapsed:.1f} ms:")
-    print("\n".join(_describe(done[0].info)))
-
-    client, record = engine.send_application_data(client, b"GET / HTTP/1.1\r\n\r\n")
-    res = engine.handle_tls(server, record)
-    server = res.state
-    server, record = engine.send_application_data(server, b"HTTP/1.1 200 OK\r\n\r\nhello")
-    answer = engine.handle_tls(client, record)
-    client = answer.state
-    print(f"\nclient -> server  {res.data!r}")
-    print(f"server -> client  {answer.data!r}")
-
-    client, update = engine.send_key_update(client)
-    client, server, events = _pump(client, server, update)
-    print(f"key update        {', '.join(type(e).__name__ for _, e in events) or 'none'}")
-    client, bye = engine.send_close_notify(client)
-    closed = engine.handle_tls(server, bye)
-    print(f"close_notify      server sees {', '.join(type(e).__name__ for e in closed.events)}")
-
-    print("\nand a client that expects example.com refuses the same server:")
-    client, hello = engine.client(client_config, server_name="example.com")
-    _, _, events = _pump(client, engine.server(server_config), hello)
-    for side, e in events:
-        if isinstance(e, Alert):
-            who = "sends" if e.sent else "receives"
-            name = getattr(e.description, "name", e.description)
-            print(f"  {side} {who} alert {name}" + (f": {e.reason}" if e.sent and e.reason else ""))
-
-    print("\nNot built yet: the socket shell (tlspy.SSLContext, s_server, s_client) and TLS 1.2.")
-    print("Run `make test` for the test suites and `make bench` for speed beside OpenSSL.")
+        print("\ntlspy client (tlspy.create_default_context, ssl-style code):")
+        print("\n".join(_tlspy_client(server.port, ca, "localhost")))
+        print("\nopenssl s_client against the same server:")
+        print("\n".join(_openssl_client(server.port, ca)))
+        print("\na tlspy client that expects example.com:")
+        try:
+            _tlspy_client(server.port, ca, "example.com")
+            print("  connected -- this should not happen")
+            return 1
+        except tlspy.SSLCertVerificationError as exc:
+            print(f"  refused: {exc}")
+        server.join(TIMEOUT)
+    print("\nthe server saw:")
+    print("\n".join(f"  {line}" for line in server.log))
+    print("\nMore: `python -m tlspy s_server --help`, `s_client`, `verify`; `make test`, `make bench`.")
     return 0

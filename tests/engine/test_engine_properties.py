@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.engine.certs import NOW, pki
 from tests.engine.helpers import Pair, configs, handshake
 from tlspy import engine
-from tlspy.core.enums import AlertDescription, ContentType, NamedGroup
+from tlspy.core.enums import AlertDescription, ContentType, NamedGroup, ProtocolVersion
 from tlspy.engine import Alert, Result, State
 
 A = AlertDescription
@@ -180,7 +180,9 @@ def test_oversized_record_is_record_overflow() -> None:
     _failed_with(r, A.RECORD_OVERFLOW)
 
 
-def test_tls12_only_client_gets_protocol_version(reference: Pair) -> None:
+def test_tls12_only_client_to_tls13_only_server_gets_protocol_version(
+    reference: Pair,
+) -> None:
     from tlspy.core.messages import ClientHello
     from tlspy.core.reader import parse_handshake
     from tlspy.core.writer import assemble_handshake
@@ -191,7 +193,7 @@ def test_tls12_only_client_gets_protocol_version(reference: Pair) -> None:
     exts = tuple(e for e in ch.extensions if e.extension_type != 43)
     raw = assemble_handshake(ClientHello(0x0303, ch.random, ch.legacy_session_id,
                                          ch.cipher_suites, b"\x00", exts))
-    _, scfg = configs()
+    _, scfg = configs(server={"versions": (ProtocolVersion.TLS_1_3,)})
     rec = b"\x16\x03\x01" + len(raw).to_bytes(2, "big") + raw
     _failed_with(engine.handle_tls(engine.server(scfg), rec), A.PROTOCOL_VERSION)
 
@@ -207,6 +209,9 @@ def test_downgrade_sentinel_detected(reference: Pair) -> None:
     raw = assemble_handshake(sh)
     r = engine.handle_tls(c, b"\x16\x03\x03" + len(raw).to_bytes(2, "big") + raw)
     _failed_with(r, A.ILLEGAL_PARAMETER)
+    # A TLS 1.3-only client answered with TLS 1.2 (no sentinel).
+    ccfg, _ = configs(seed=b"hostile", client={"versions": (ProtocolVersion.TLS_1_3,)})
+    c, _ = engine.client(ccfg, "server.test")
     sh = ServerHello(0x0303, bytes(32), c.hs.hello.legacy_session_id, 0xC02F, 0, ())  # type: ignore[union-attr]
     raw = assemble_handshake(sh)
     r = engine.handle_tls(c, b"\x16\x03\x03" + len(raw).to_bytes(2, "big") + raw)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import random
+import threading
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 import nocrypto.cpu
 import nocrypto.hash as nh
+import nocrypto.mac as nm
 from tests.nocrypto.cavp import records
 
 NAMES = ["sha1", "sha224", "sha256", "sha384", "sha512"]
@@ -180,3 +183,25 @@ def test_path_is_recorded_per_context() -> None:
         h256.update(data)
     p256.update(data)
     assert h256.digest() == p256.digest() == hashlib.sha256(data).digest()
+
+
+@pytest.mark.parametrize("make", [lambda: nh.new("sha256"), lambda: nm.HMAC("sha256", b"k")],
+                         ids=["hash", "hmac"])
+def test_concurrent_updates_are_atomic(make: Callable[[], nh.Hash | nm.HMAC]) -> None:
+    # C runs without the GIL: unsynchronised updates could tear the context.
+    # Long updates (tens of µs in C) so that threads really overlap there.
+    obj, chunk, per_thread, threads = make(), bytes(range(256)) * 256 + b"odd", 40, 4
+    reference = make()
+
+    def work() -> None:
+        for _ in range(per_thread):
+            obj.update(chunk)
+            obj.copy().digest()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+    reference.update(chunk * (per_thread * threads))
+    assert obj.digest() == reference.digest()

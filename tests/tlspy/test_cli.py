@@ -23,13 +23,14 @@ def test_unknown_command_is_named() -> None:
     assert "unknown command 's_frobnicate'" in out.stderr
 
 
-def test_demo_shows_a_handshake_and_a_refusal() -> None:
+def test_demo_serves_tlspy_and_openssl_clients_and_refuses_a_wrong_name() -> None:
     out = tlspy("demo")
     assert out.returncode == 0, out.stderr
-    assert "handshake complete" in out.stdout
-    assert "b'HTTP/1.1 200 OK\\r\\n\\r\\nhello'" in out.stdout
-    assert "bad_certificate" in out.stdout.lower()
-    assert "Not built yet" in out.stdout
+    assert "reply             hello from tlspy over TLSv1.3" in out.stdout
+    assert "Verification: OK" in out.stdout  # openssl s_client verified our server
+    assert "refused: [SSL: CERTIFICATE_VERIFY_FAILED]" in out.stdout
+    assert "served 'GET /openssl HTTP/1.0'" in out.stdout
+    assert "TLSV1_ALERT_BAD_CERTIFICATE" in out.stdout
 
 
 def test_verify_is_wired_with_openssl_spellings() -> None:

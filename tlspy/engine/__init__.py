@@ -17,8 +17,18 @@ RSA-PSS-RSAE); client certificates (optional or required); session tickets
 and PSK resumption (psk_dhe_ke, ticket key rotation); KeyUpdate both ways;
 middlebox compatibility mode; the downgrade sentinel; ALPN;
 record_size_limit (RFC 8449); 0-RTT data is rejected (skipped) cleanly.
-TLS 1.2 is not implemented yet: a client offers only TLS 1.3 and a server
-answers a TLS 1.2-only client with protocol_version.
+TLS 1.2 (RFC 5246): ECDHE_ECDSA and ECDHE_RSA with AES-GCM and
+ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); RSA PKCS#1 v1.5, RSA-PSS
+and ECDSA signatures; Extended Master Secret required; secure renegotiation
+indication, renegotiation refused (no_renegotiation); client certificates;
+session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
+passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
+TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
+DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
+peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
+record check).  A config with both versions
+makes a client offer both and a server pick TLS 1.3 when the client offers
+it; a TLS 1.2-only config works on either side.
 
 Purity: a State is immutable; ``handle_tls`` on the same state and bytes
 gives the same result (randomness is derived from a seed drawn from
@@ -46,13 +56,33 @@ from tlspy.core.enums import (
     ProtocolVersion,
 )
 from tlspy.core.errors import TLSError
-from tlspy.core.keyschedule import Transcript, exporter, next_traffic_secret, resumption_psk
+from tlspy.core.keyschedule import (
+    Transcript,
+    exporter,
+    exporter12,
+    next_traffic_secret,
+    resumption_psk,
+)
 from tlspy.core.messages import Alert as AlertMessage
-from tlspy.core.messages import KeyUpdate, NewSessionTicket13
+from tlspy.core.messages import (
+    ClientHello,
+    HandshakeMessage,
+    HelloRequest,
+    KeyUpdate,
+    NewSessionTicket13,
+    ServerHello,
+    SupportedVersionsServerHello,
+    find_extension,
+)
 from tlspy.core.reader import parse_alert, parse_handshake
-from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, parse_records
+from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RecordProtection13, parse_records
 from tlspy.core.writer import assemble_alert, assemble_handshake
-from tlspy.engine import handshake_client13, handshake_server13
+from tlspy.engine import (
+    handshake_client12,
+    handshake_client13,
+    handshake_server12,
+    handshake_server13,
+)
 from tlspy.engine._records import seal, seal_handshake
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.events import (
@@ -65,11 +95,17 @@ from tlspy.engine.events import (
     Result,
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
+from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
 from tlspy.engine.state import (
+    HANDSHAKE12,
+    PLAINTEXT12,
     SERVER_READING_CLIENT_FLIGHT,
+    ClientWaitChangeCipherSpec12,
     ClientWaitServerHello,
     Established,
+    Established12,
     Failed,
+    ServerWaitChangeCipherSpec12,
     ServerWaitClientHello,
     ServerWaitClientHello2,
     SessionInfo,
@@ -87,19 +123,31 @@ def client(
     """A client connection and its ClientHello (ready to send).  ``ticket``
     (from a NewSessionTicket event) is offered for resumption when it has not
     expired and its suite is configured."""
-    if not config.tls13 or not config.suites_13:
-        raise ValueError("the engine needs TLS 1.3 and a TLS 1.3 cipher suite in the config")
+    use13 = config.tls13 and bool(config.suites_13)
+    if not use13 and not tls12(config):
+        raise ValueError("the config enables no protocol version with a cipher suite for it")
     if server_name is not None:
         server_name.encode("ascii")
     seed = config.rng(32)
+    ticket12 = None
+    if ticket is not None and ticket.cipher_suite in SUITES_12:
+        if ticket.usable(config.clock()) and ticket.cipher_suite in suites_12(config):
+            ticket12 = ticket
+        ticket = None
     if ticket is not None and (
-        not ticket.usable(config.clock()) or ticket.cipher_suite not in config.suites_13
+        not use13 or not ticket.usable(config.clock())
+        or ticket.cipher_suite not in config.suites_13
     ):
         ticket = None
-    hello, shares = handshake_client13.client_hello(config, server_name, seed, ticket)
+    if use13:
+        hello, shares = handshake_client13.client_hello(config, server_name, seed, ticket)
+    else:
+        hello, shares = handshake_client12.client_hello(config, server_name, seed), ()
+    if ticket12 is not None:
+        hello = handshake_client12.with_ticket12(hello, ticket12, seed)
     raw = assemble_handshake(hello)
     hs = ClientWaitServerHello(hello, shares, Transcript().add(raw), server_name,
-                               ticket=ticket)
+                               ticket=ticket, ticket12=ticket12)
     st = State(config, True, hs, draw(seed, b"next", 32))
     # The first ClientHello goes out with record version 0x0301 (RFC 8446 5.1).
     out = bytes((ContentType.HANDSHAKE, 3, 1, len(raw) >> 8, len(raw) & 0xFF)) + raw
@@ -162,7 +210,7 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     partial record, a bad tag) and say how far it got.  The general path
     takes over from there."""
     prot = st.read.protection
-    fast = prot.fast if prot is not None else None
+    fast = prot.fast if isinstance(prot, RecordProtection13) else None
     if fast is None:
         return st, 0
     done, used, content = fast.open_application_data(st.read_seq, data, st.recv_limit)
@@ -186,6 +234,14 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
         if st.read_closed:
             break  # data after close_notify is ignored (RFC 8446 6.1)
         ctype = rec.content_type
+        if ctype == ContentType.CHANGE_CIPHER_SPEC and (
+            isinstance(st.hs, (*HANDSHAKE12, Established12)) or (
+                isinstance(st.hs, ClientWaitServerHello)
+                and not (st.config.tls13 and st.config.suites_13))
+        ):
+            st = _change_cipher_spec12(st, rec.fragment)
+            progress[0] = st
+            continue
         if ctype == ContentType.CHANGE_CIPHER_SPEC:
             if (rec.fragment != b"\x01" or st.established or st.ccs_received
                     or isinstance(st.hs, ServerWaitClientHello)):
@@ -200,12 +256,15 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             if len(rec.fragment) > MAX_PLAINTEXT:
                 raise fail(A.RECORD_OVERFLOW, "plaintext record too long")
             if ctype == ContentType.HANDSHAKE and not isinstance(
-                st.hs, (ClientWaitServerHello, ServerWaitClientHello, ServerWaitClientHello2)
+                st.hs, (ClientWaitServerHello, ServerWaitClientHello, ServerWaitClientHello2,
+                        *PLAINTEXT12)
             ):
                 raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
             content = rec.fragment
         else:
-            if ctype != ContentType.APPLICATION_DATA:
+            if ctype != ContentType.APPLICATION_DATA and not getattr(
+                st.read.protection, "tls12", False
+            ):
                 raise fail(A.UNEXPECTED_MESSAGE, f"plaintext record of type {ctype} after keys")
             hs = st.hs
             try:
@@ -242,6 +301,21 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
     return Result(st, b"".join(out), b"".join(app), tuple(events))
 
 
+def _change_cipher_spec12(st: State, fragment: bytes) -> State:
+    """TLS 1.2 ChangeCipherSpec: the peer's new keys take over (RFC 5246
+    7.1); anywhere else, or inside a handshake message, it is unexpected."""
+    hs = st.hs
+    if fragment != b"\x01":
+        raise fail(A.UNEXPECTED_MESSAGE, "malformed change_cipher_spec")
+    if not st.hsbuf.empty:
+        raise fail(A.UNEXPECTED_MESSAGE, "change_cipher_spec inside a handshake message")
+    if isinstance(hs, ClientWaitChangeCipherSpec12):
+        return handshake_client12.change_cipher_spec(st, hs)
+    if isinstance(hs, ServerWaitChangeCipherSpec12):
+        return handshake_server12.change_cipher_spec(st, hs)
+    raise fail(A.UNEXPECTED_MESSAGE, f"change_cipher_spec in {type(hs).__name__}")
+
+
 def _alert(st: State, content: bytes, events: list[Event]) -> State:
     alert = parse_alert(content)
     events.append(Alert(alert.level, alert.description))
@@ -250,6 +324,9 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
         return replace(st, read_closed=True)
     if alert.description == A.USER_CANCELED:
         return st
+    if (alert.description == A.NO_RENEGOTIATION and alert.level == AlertLevel.WARNING
+            and isinstance(st.hs, Established12)):
+        return st  # we never ask to renegotiate; a refusal changes nothing
     # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
     return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
 
@@ -265,10 +342,46 @@ def _handshake_fragment(
     st = replace(st, hsbuf=hsbuf)
     for i, raw in enumerate(messages):
         progress[0] = st
-        msg = parse_handshake(raw, version=ProtocolVersion.TLS_1_3)
+        hs = st.hs
+        is12 = isinstance(hs, (*HANDSHAKE12, Established12))
+        if is12 and st.is_client and raw == b"\x00\x00\x00\x00" and not isinstance(
+            hs, Established12
+        ):
+            continue  # HelloRequest mid-handshake: ignored, not hashed (RFC 5246 7.4.1.1)
+        if (is12 and raw[0] not in EXPECTED12.get(type(hs), raw[:1])) or (
+            isinstance(hs, ClientWaitServerHello) and raw[0] != 2
+        ):
+            raise fail(A.UNEXPECTED_MESSAGE, f"handshake type {raw[0]} in {type(hs).__name__}")
+        msg: HandshakeMessage = parse_handshake(
+            raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
+            kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
-        if isinstance(st.hs, Established):
+        if isinstance(hs, Established12):
+            st = _post_handshake12(st, msg, out, events)
+        elif isinstance(hs, Established):
             st = _post_handshake(st, msg, out, events)
+        elif is12:
+            handler = handshake_client12.handle if st.is_client else handshake_server12.handle
+            st, o, ev = handler(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        elif (isinstance(hs, ClientWaitServerHello) and isinstance(msg, ServerHello)
+              and tls12(st.config) and (
+                  find_extension(msg.extensions, SupportedVersionsServerHello) is None
+                  or not (st.config.tls13 and st.config.suites_13))):
+            # TLS 1.2 chosen, or a TLS 1.2-only client (which then refuses
+            # the supported_versions it did not offer).
+            st, o, ev = handshake_client12.server_hello(st, hs, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        elif (isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello)
+              and handshake_server12.wants_12(st.config, msg)):
+            st, o, ev = handshake_server12.client_hello(st, raw, msg)
+            out.append(o)
+            events.extend(ev)
+        elif (isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello)
+              and not (st.config.tls13 and st.config.suites_13)):
+            raise fail(A.PROTOCOL_VERSION, "no protocol version in common")
         elif st.is_client:
             st, o, ev = handshake_client13.handle(st, raw, msg)
             out.append(o)
@@ -280,6 +393,24 @@ def _handshake_fragment(
         if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
     return st
+
+
+def _post_handshake12(
+    st: State, msg: object, out: list[bytes], events: list[Event]
+) -> State:
+    """After a TLS 1.2 handshake: a HelloRequest (to the client) or a
+    ClientHello (to the server) asks for renegotiation, which tlspy refuses
+    with a no_renegotiation warning (RFC 5246 7.2.2); anything else is
+    unexpected."""
+    if (isinstance(msg, HelloRequest) and st.is_client) or (
+        isinstance(msg, ClientHello) and not st.is_client
+    ):
+        if not st.write_closed:
+            body = assemble_alert(AlertMessage(AlertLevel.WARNING, A.NO_RENEGOTIATION))
+            st, o = seal(st, ContentType.ALERT, body)
+            out.append(o)
+        return st
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
 
 
 def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event]) -> State:
@@ -341,12 +472,13 @@ def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
         return state, b""
     w = state.write
     prot = w.protection
-    assert prot is not None
     seq = state.write_seq
     step = state.send_limit
-    if prot.fast is not None:
+    if isinstance(prot, RecordProtection13) and prot.fast is not None:
         out = prot.fast.seal_records(seq, ContentType.APPLICATION_DATA, payload, step)
         return state.evolve(write_seq=seq + -(-len(payload) // step)), out
+    if not isinstance(prot, RecordProtection13):  # TLS 1.2
+        return seal(state, ContentType.APPLICATION_DATA, bytes(payload))
     records = []
     payload = bytes(payload)
     for i in range(0, len(payload), step):
@@ -359,6 +491,8 @@ def send_key_update(state: State, request_peer: bool = True) -> tuple[State, byt
     """A KeyUpdate; our write keys change at once.  With ``request_peer``
     the peer is asked to update its keys too."""
     _check_can_send(state)
+    if isinstance(state.hs, Established12):
+        raise UsageError("KeyUpdate is a TLS 1.3 message")
     req = KeyUpdateRequest.UPDATE_REQUESTED if request_peer else (
         KeyUpdateRequest.UPDATE_NOT_REQUESTED)
     return _send_key_update(state, req)
@@ -370,6 +504,9 @@ def export_keying_material(state: State, label: bytes, context: bytes, length: i
     hs = state.hs
     if not isinstance(hs, Established):
         raise UsageError("the handshake has not completed")
+    if isinstance(hs, Established12):  # RFC 5705 (context always given here)
+        return exporter12(hs.suite.prf_hash, hs.master, label, hs.client_random,
+                          hs.server_random, context, length)
     return exporter(hs.suite.prf_hash, hs.exporter_master, label, context, length)
 
 

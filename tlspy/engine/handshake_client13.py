@@ -127,6 +127,12 @@ def client_hello(
         b"\x00",
         tuple(exts),
     )
+    if ProtocolVersion.TLS_1_2 in config.versions:
+        from tlspy.engine.handshake_client12 import widen_hello
+        from tlspy.engine.handshake_common12 import tls12
+
+        if tls12(config):
+            hello = widen_hello(config, hello)
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares

@@ -350,7 +350,7 @@ def _accept_psk(
         return None
     tinfo = suite_info(ts.suite)
     age = cfg.clock() - ts.issued_at
-    if tinfo is None or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+    if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
         return None
     prefix = retry.transcript if retry is not None else Transcript()
     truncated = raw[: len(raw) - offer.binders_length()]

@@ -20,6 +20,7 @@ from tlspy.core.keyschedule import Transcript, traffic_key_iv
 from tlspy.core.messages import ClientHello
 from tlspy.core.record import AEAD, HandshakeBuffer, RecordProtection13
 from tlspy.core.suites import BulkCipher, SuiteInfo
+from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import Config
 from tlspy.engine.handshake_common import KeySharePrivate
 from tlspy.engine.tickets import Ticket
@@ -46,7 +47,7 @@ class Direction:
     application-data fast path.  The sequence number lives in the State
     (``read_seq``/``write_seq``; 0 whenever keys change)."""
 
-    protection: RecordProtection13 | None = None
+    protection: RecordProtection13 | Protection12 | None = None
     secret: bytes = b""  # the traffic secret (KeyUpdate derives the next)
     aead: AEAD | None = None
     iv: int = 0
@@ -93,6 +94,7 @@ class ClientWaitServerHello:
     retry_suite: CipherSuite | None = None  # set after a HelloRetryRequest
     ccs_sent: bool = False
     ticket: Ticket | None = None  # offered for resumption
+    ticket12: Ticket | None = None  # a TLS 1.2 ticket offered (RFC 5077)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,121 @@ class Failed:
     reason: str
 
 
+# ----------------------------------------------------------- TLS 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx12:
+    """What a TLS 1.2 handshake has gathered so far (both roles)."""
+
+    suite: SuiteInfo
+    client_random: bytes
+    server_random: bytes
+    transcript: Transcript
+    server_name: str | None
+    alpn: bytes | None
+    offered_tls13: bool = False
+    group: NamedGroup | None = None
+    scheme: SignatureScheme | None = None
+    peer_chain: tuple[Certificate, ...] = ()
+    master: bytes = b""
+    share: KeySharePrivate | None = None
+    peer_public: bytes = b""
+    cert_requested: bool = False
+    cert_request_schemes: tuple[int, ...] = ()
+    cert_request_types: tuple[int, ...] = ()
+    abbreviated: bool = False  # resuming from a ticket (RFC 5077 3.1)
+    etm: bool = False  # encrypt-then-MAC for a CBC suite (RFC 7366)
+    ticket_expected: bool = False  # a NewSessionTicket comes (client) / goes (server)
+    pending_read: Direction | None = None
+    pending_write: Direction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWaitCertificate12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWaitKeyExchange12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWaitHelloDone12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWaitChangeCipherSpec12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ClientWaitFinished12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitClientCertificate12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitKeyExchange12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitCertificateVerify12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitChangeCipherSpec12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class ServerWaitFinished12:
+    ctx: Ctx12
+
+
+@dataclass(frozen=True, slots=True)
+class Established12(Established):
+    """A completed TLS 1.2 handshake: the master secret and randoms (for the
+    RFC 5705 exporter)."""
+
+    master: bytes = b""
+    client_random: bytes = b""
+    server_random: bytes = b""
+
+
+HANDSHAKE12 = (
+    ClientWaitCertificate12,
+    ClientWaitKeyExchange12,
+    ClientWaitHelloDone12,
+    ClientWaitChangeCipherSpec12,
+    ClientWaitFinished12,
+    ServerWaitClientCertificate12,
+    ServerWaitKeyExchange12,
+    ServerWaitCertificateVerify12,
+    ServerWaitChangeCipherSpec12,
+    ServerWaitFinished12,
+)
+# TLS 1.2 states that read plaintext handshake records.
+PLAINTEXT12 = (
+    ClientWaitCertificate12,
+    ClientWaitChangeCipherSpec12,
+    ClientWaitKeyExchange12,
+    ClientWaitHelloDone12,
+    ServerWaitClientCertificate12,
+    ServerWaitKeyExchange12,
+    ServerWaitCertificateVerify12,
+)
+WAIT_CCS12 = (ClientWaitChangeCipherSpec12, ServerWaitChangeCipherSpec12)
+
+
 _NO_KEYS = Direction()
 _EMPTY_BUFFER = HandshakeBuffer()
 
@@ -238,6 +355,16 @@ HandshakeState: TypeAlias = (
     | ServerWaitClientCertificate
     | ServerWaitClientCertificateVerify
     | ServerWaitFinished
+    | ClientWaitCertificate12
+    | ClientWaitKeyExchange12
+    | ClientWaitHelloDone12
+    | ClientWaitChangeCipherSpec12
+    | ClientWaitFinished12
+    | ServerWaitClientCertificate12
+    | ServerWaitKeyExchange12
+    | ServerWaitCertificateVerify12
+    | ServerWaitChangeCipherSpec12
+    | ServerWaitFinished12
     | Established
     | Failed
 )

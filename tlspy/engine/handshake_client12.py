@@ -1,0 +1,359 @@
+"""TLS 1.2 client handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
+Master Secret required (RFC 7627), secure renegotiation indication
+(RFC 5746) and the TLS 1.3 downgrade sentinel check (RFC 8446 4.1.3):
+ServerHello, Certificate, ServerKeyExchange, [CertificateRequest],
+ServerHelloDone -> [Certificate], ClientKeyExchange, ChangeCipherSpec,
+Finished -> ChangeCipherSpec, Finished."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import replace
+
+from nocrypto.util import compare_digest
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import (
+    DOWNGRADE_TLS11,
+    DOWNGRADE_TLS12,
+    AlertDescription,
+    CipherSuite,
+    CompressionMethod,
+    ECPointFormat,
+    NamedGroup,
+    ProtocolVersion,
+    SignatureScheme,
+)
+from tlspy.core.messages import (
+    ALPN,
+    Certificate12,
+    CertificateRequest12,
+    CertificateVerify,
+    ClientHello,
+    ClientKeyExchangeDHE,
+    ClientKeyExchangeECDHE,
+    ECPointFormats,
+    EncryptThenMac,
+    ExtendedMasterSecret,
+    Extension,
+    Finished,
+    HandshakeMessage,
+    NewSessionTicket12,
+    PreSharedKeyClientHello,
+    RenegotiationInfo,
+    ServerHello,
+    ServerHelloDone,
+    ServerKeyExchangeDHE,
+    ServerKeyExchangeECDHE,
+    ServerName,
+    SessionTicket,
+    SignatureAlgorithms,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    SupportedVersionsServerHello,
+    find_extension,
+)
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
+from tlspy.engine._records import CCS_RECORD, seal_handshake
+from tlspy.engine.config import Config
+from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket
+from tlspy.engine.handshake_common import (
+    draw,
+    fail,
+    key_agreement,
+    make_key_share,
+    parse_chain,
+    validation_alert,
+)
+from tlspy.engine.handshake_common12 import (
+    EC_GROUPS,
+    choose_client12,
+    dhe_premaster,
+    directions,
+    ffdhe_group_of,
+    sign12,
+    suites_12,
+    verify12,
+)
+from tlspy.engine.state import (
+    ClientWaitCertificate12,
+    ClientWaitChangeCipherSpec12,
+    ClientWaitFinished12,
+    ClientWaitHelloDone12,
+    ClientWaitKeyExchange12,
+    ClientWaitServerHello,
+    Ctx12,
+    Established12,
+    SessionInfo,
+    State,
+)
+from tlspy.engine.tickets import MAX_LIFETIME, Ticket
+from tlspy.x509 import ValidationError, X509Error
+
+A = AlertDescription
+Step = tuple[State, bytes, list[Event]]
+V12 = ProtocolVersion.TLS_1_2
+
+
+def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
+    """``hello`` (a TLS 1.3 ClientHello) also offering TLS 1.2: the 1.2
+    suites, the version, EMS, renegotiation_info and ec_point_formats
+    (inserted before a pre_shared_key, which stays last)."""
+    exts = list(hello.extensions)
+    psk = exts.pop() if exts and isinstance(exts[-1], PreSharedKeyClientHello) else None
+    out: list[Extension] = []
+    for e in exts:
+        if isinstance(e, SupportedVersionsClientHello):
+            e = SupportedVersionsClientHello((*e.versions, V12))
+        elif isinstance(e, SupportedGroups):
+            e = SupportedGroups(tuple(config.groups))
+        out.append(e)
+    out += _extensions12()
+    if psk is not None:
+        out.append(psk)
+    return replace(hello, cipher_suites=(*hello.cipher_suites, *suites_12(config)),
+                   extensions=tuple(out))
+
+
+def _extensions12() -> list[Extension]:
+    return [ExtendedMasterSecret(), RenegotiationInfo(b""),
+            ECPointFormats((ECPointFormat.UNCOMPRESSED,)), SessionTicket(b""), EncryptThenMac()]
+
+
+def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHello:
+    """``hello`` offering ``ticket`` in session_ticket (RFC 5077 3.4), with a
+    session id so that an accepting server's echo is recognisable."""
+    exts = tuple(SessionTicket(ticket.identity) if isinstance(e, SessionTicket) else e
+                 for e in hello.extensions)
+    sid = hello.legacy_session_id or draw(seed, b"session id", 32)
+    return replace(hello, legacy_session_id=sid, extensions=exts)
+
+
+def client_hello(config: Config, server_name: str | None, seed: bytes) -> ClientHello:
+    """A TLS 1.2-only ClientHello."""
+    exts: list[Extension] = []
+    if server_name is not None and _ip(server_name) is None:
+        exts.append(ServerName(server_name.encode("ascii")))
+    exts.append(SupportedGroups(tuple(config.groups)))
+    exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
+    if config.alpn_protocols:
+        exts.append(ALPN(config.alpn_protocols))
+    exts += _extensions12()
+    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites_12(config), b"\x00",
+                       tuple(exts))
+
+
+def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
+def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
+    """A ServerHello selecting TLS 1.2 (no supported_versions)."""
+    cfg = st.config
+    offered13 = ProtocolVersion.TLS_1_3 in cfg.versions and any(
+        isinstance(e, SupportedVersionsClientHello) for e in hs.hello.extensions)
+    if find_extension(m.extensions, SupportedVersionsServerHello) is not None:
+        raise fail(A.UNSUPPORTED_EXTENSION, "supported_versions was not offered")
+    if m.legacy_version != V12:
+        raise fail(A.PROTOCOL_VERSION, f"server selected version {m.legacy_version!r}")
+    if offered13 and m.random[-8:] in (DOWNGRADE_TLS12, DOWNGRADE_TLS11):
+        raise fail(A.ILLEGAL_PARAMETER, "downgrade sentinel in ServerHello.random")
+    if m.cipher_suite not in suites_12(cfg) or m.cipher_suite not in hs.hello.cipher_suites:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
+    if m.legacy_compression_method != CompressionMethod.NULL:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello compression method")
+    resuming = bool(hs.hello.legacy_session_id) and (
+        m.legacy_session_id_echo == hs.hello.legacy_session_id)
+    if resuming and (hs.ticket12 is None or m.cipher_suite != hs.ticket12.cipher_suite):
+        raise fail(A.ILLEGAL_PARAMETER, "server resumes a session that was not offered")
+    offered = {e.extension_type for e in hs.hello.extensions}
+    for e in m.extensions:
+        if e.extension_type not in offered:
+            raise fail(A.UNSUPPORTED_EXTENSION, f"extension {e.extension_type} was not offered")
+    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+        raise fail(A.HANDSHAKE_FAILURE, "server does not support Extended Master Secret")
+    reneg = find_extension(m.extensions, RenegotiationInfo)
+    if reneg is None or reneg.renegotiated_connection:
+        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the server")
+    pf = find_extension(m.extensions, ECPointFormats)
+    if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
+        raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
+    alpn_sel: bytes | None = None
+    alpn = find_extension(m.extensions, ALPN)
+    if alpn is not None:
+        if len(alpn.protocols) != 1 or alpn.protocols[0] not in cfg.alpn_protocols:
+            raise fail(A.ILLEGAL_PARAMETER, "server selected an ALPN protocol not offered")
+        alpn_sel = alpn.protocols[0]
+    info = suite_info(m.cipher_suite)
+    assert info is not None
+    etm = find_extension(m.extensions, EncryptThenMac) is not None
+    if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
+        raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
+    expect_ticket = find_extension(m.extensions, SessionTicket) is not None
+    ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
+                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm)
+    if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
+        t = hs.ticket12
+        cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
+                            iv_seed=draw(st.seed, b"cbc iv", 32))
+        ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
+                      pending_read=sw, pending_write=cw)
+        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", []
+    return replace(st, hs=ClientWaitCertificate12(ctx)), b"", []
+
+
+def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
+    hs = st.hs
+    match hs, msg:
+        case ClientWaitCertificate12(), Certificate12():
+            return _certificate(st, hs, raw, msg)
+        case ClientWaitKeyExchange12(), ServerKeyExchangeECDHE() | ServerKeyExchangeDHE():
+            return _key_exchange(st, hs, raw, msg)
+        case ClientWaitHelloDone12(), CertificateRequest12() if not hs.ctx.cert_requested:
+            ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw), cert_requested=True,
+                          cert_request_schemes=tuple(msg.supported_signature_algorithms),
+                          cert_request_types=tuple(msg.certificate_types))
+            return replace(st, hs=ClientWaitHelloDone12(ctx)), b"", []
+        case ClientWaitHelloDone12(), ServerHelloDone():
+            return _hello_done(st, hs, raw)
+        case ClientWaitChangeCipherSpec12(), NewSessionTicket12() if hs.ctx.ticket_expected:
+            return _new_session_ticket(st, hs, raw, msg)
+        case ClientWaitFinished12(), Finished():
+            return _finished(st, hs, raw, msg)
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certificate12) -> Step:
+    if not m.certificate_list:
+        raise fail(A.DECODE_ERROR, "server sent no certificate")
+    chain = parse_chain(m.certificate_list)
+    cfg = st.config
+    ctx = hs.ctx
+    if cfg.verify_peer:
+        name: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+        if cfg.check_name and ctx.server_name is not None:
+            name = _ip(ctx.server_name) or ctx.server_name
+        try:
+            cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
+        except ValidationError as e:
+            raise fail(validation_alert(e), f"server certificate: {e}") from None
+        except (X509Error, ValueError) as e:
+            raise fail(A.BAD_CERTIFICATE, f"server certificate: {e}") from None
+    new = replace(ctx, transcript=ctx.transcript.add(raw), peer_chain=chain)
+    return replace(st, hs=ClientWaitKeyExchange12(new)), b"", []
+
+
+def _key_exchange(
+    st: State, hs: ClientWaitKeyExchange12, raw: bytes,
+    m: ServerKeyExchangeECDHE | ServerKeyExchangeDHE,
+) -> Step:
+    ctx = hs.ctx
+    cfg = st.config
+    if isinstance(m, ServerKeyExchangeDHE):
+        ff = ffdhe_group_of(m.dh_p, m.dh_g)
+        if ff is None or ff not in cfg.groups:
+            raise fail(A.INSUFFICIENT_SECURITY, "ServerKeyExchange DH group is not one we offered")
+        group, public = ff, m.dh_ys
+    else:
+        if m.named_curve not in cfg.groups or m.named_curve not in EC_GROUPS:
+            raise fail(A.ILLEGAL_PARAMETER, f"ServerKeyExchange group {m.named_curve!r}")
+        group, public = NamedGroup(m.named_curve), m.public
+    if m.algorithm not in cfg.signature_schemes:
+        raise fail(A.ILLEGAL_PARAMETER, f"ServerKeyExchange scheme {m.algorithm!r}")
+    signed = ctx.client_random + ctx.server_random + assemble_server_key_exchange_params(m)
+    if not verify12(ctx.suite.auth, ctx.peer_chain[0].public_key, m.algorithm, signed,
+                    m.signature):
+        raise fail(A.DECRYPT_ERROR, "ServerKeyExchange signature is invalid")
+    new = replace(ctx, transcript=ctx.transcript.add(raw), group=group,
+                  scheme=SignatureScheme(m.algorithm), peer_public=public)
+    return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
+
+
+def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
+    ctx = hs.ctx
+    assert ctx.group is not None
+    share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
+    if share.dh_key is not None:
+        premaster = dhe_premaster(share, ctx.peer_public)
+    else:
+        premaster = key_agreement(share, ctx.peer_public)
+    alg = ctx.suite.prf_hash
+    transcript = ctx.transcript.add(raw)
+    flight = b""
+    chosen = None
+    if ctx.cert_requested:  # our certificate, or an empty list (RFC 5246 7.4.6)
+        chosen = choose_client12(st.config, ctx.cert_request_types, ctx.cert_request_schemes)
+        chain = tuple(c.to_der() for c in chosen[0].chain) if chosen is not None else ()
+        flight += assemble_handshake(Certificate12(chain))
+    flight += assemble_handshake(ClientKeyExchangeDHE(share.public) if share.dh_key is not None
+                                 else ClientKeyExchangeECDHE(share.public))
+    transcript = transcript.add(flight)
+    # RFC 7627 4: the session hash ends with ClientKeyExchange.
+    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if chosen is not None:
+        ck, scheme = chosen
+        sig = sign12(ck, scheme, transcript.data, draw(st.seed, b"cv12", 32))
+        cv = assemble_handshake(CertificateVerify(scheme, sig))
+        flight += cv
+        transcript = transcript.add(cv)
+    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
+                        iv_seed=draw(st.seed, b"cbc iv", 32))
+    st, out = seal_handshake(st, flight)
+    out += CCS_RECORD
+    st = replace(st, write=cw, write_seq=0)
+    fin = assemble_handshake(Finished(ks.finished_verify_data12(
+        alg, master, client=True, handshake_hash=transcript.hash(alg))))
+    st, records = seal_handshake(st, fin)
+    new = replace(ctx, transcript=transcript.add(fin), master=master, pending_read=sw)
+    return replace(st, hs=ClientWaitChangeCipherSpec12(new),
+                   seed=draw(st.seed, b"next", 32)), out + records, []
+
+
+def _new_session_ticket(
+    st: State, hs: ClientWaitChangeCipherSpec12, raw: bytes, m: NewSessionTicket12
+) -> Step:
+    ctx = hs.ctx
+    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False)
+    events: list[Event] = []
+    if m.ticket:  # an empty ticket: none this time (RFC 5077 3.3)
+        lifetime = min(m.ticket_lifetime_hint or MAX_LIFETIME, MAX_LIFETIME)
+        events.append(NewSessionTicket(Ticket(
+            m.ticket, ctx.master, CipherSuite(ctx.suite.suite), 0, lifetime,
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain)))
+    return replace(st, hs=ClientWaitChangeCipherSpec12(new)), b"", events
+
+
+def change_cipher_spec(st: State, hs: ClientWaitChangeCipherSpec12) -> State:
+    assert hs.ctx.pending_read is not None
+    if hs.ctx.ticket_expected:
+        raise fail(A.UNEXPECTED_MESSAGE, "ChangeCipherSpec instead of NewSessionTicket")
+    return replace(st, read=hs.ctx.pending_read, read_seq=0,
+                   hs=ClientWaitFinished12(replace(hs.ctx, pending_read=None)))
+
+
+def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> Step:
+    ctx = hs.ctx
+    alg = ctx.suite.prf_hash
+    expected = ks.finished_verify_data12(alg, ctx.master, client=False,
+                                         handshake_hash=ctx.transcript.hash(alg))
+    if not compare_digest(expected, m.verify_data):
+        raise fail(A.DECRYPT_ERROR, "server Finished is wrong")
+    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
+                       ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
+    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
+                        ctx.server_random)
+    out = b""
+    if ctx.abbreviated:  # our ChangeCipherSpec and Finished close the handshake
+        transcript = ctx.transcript.add(raw)
+        fin = assemble_handshake(Finished(ks.finished_verify_data12(
+            alg, ctx.master, client=True, handshake_hash=transcript.hash(alg))))
+        assert ctx.pending_write is not None
+        st = replace(st, write=ctx.pending_write, write_seq=0)
+        st, records = seal_handshake(st, fin)
+        out = CCS_RECORD + records
+    return replace(st, hs=est), out, [HandshakeComplete(info)]
+
+

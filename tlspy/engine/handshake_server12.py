@@ -1,0 +1,358 @@
+"""TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
+Master Secret required (RFC 7627), secure renegotiation indication
+(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+ClientHello -> ServerHello, Certificate, ServerKeyExchange,
+ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
+ChangeCipherSpec, Finished."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nocrypto.util import compare_digest
+from tlspy.core import keyschedule as ks
+from tlspy.core.enums import (
+    DOWNGRADE_TLS12,
+    AlertDescription,
+    CipherSuite,
+    ClientCertificateType,
+    ECPointFormat,
+    NamedGroup,
+    ProtocolVersion,
+)
+from tlspy.core.keyschedule import Transcript
+from tlspy.core.messages import (
+    ALPN,
+    Certificate12,
+    CertificateRequest12,
+    CertificateVerify,
+    ClientHello,
+    ClientKeyExchangeDHE,
+    ClientKeyExchangeECDHE,
+    ECPointFormats,
+    EncryptThenMac,
+    ExtendedMasterSecret,
+    Extension,
+    Finished,
+    HandshakeMessage,
+    KeyExchange,
+    NewSessionTicket12,
+    RenegotiationInfo,
+    ServerHello,
+    ServerHelloDone,
+    ServerKeyExchangeDHE,
+    ServerKeyExchangeECDHE,
+    SessionTicket,
+    SignatureAlgorithms,
+    SupportedGroups,
+    SupportedVersionsClientHello,
+    find_extension,
+)
+from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
+from tlspy.engine._records import CCS_RECORD, seal_handshake
+from tlspy.engine.config import Config
+from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.handshake_common import (
+    draw,
+    fail,
+    key_agreement,
+    make_key_share,
+    parse_chain,
+    validation_alert,
+)
+from tlspy.engine.handshake_common12 import (
+    EC_GROUPS,
+    FFDHE_GROUPS,
+    auth_of,
+    choose12,
+    dhe_premaster,
+    directions,
+    ffdhe_params,
+    schemes12,
+    sign12,
+    suites_12,
+    verify12,
+)
+from tlspy.engine.handshake_server13 import _server_name
+from tlspy.engine.state import (
+    Ctx12,
+    Established12,
+    ServerWaitCertificateVerify12,
+    ServerWaitChangeCipherSpec12,
+    ServerWaitClientCertificate12,
+    ServerWaitFinished12,
+    ServerWaitKeyExchange12,
+    SessionInfo,
+    State,
+)
+from tlspy.engine.tickets import TicketState, open_ticket, seal_ticket
+from tlspy.x509 import ValidationError, X509Error
+
+A = AlertDescription
+Step = tuple[State, bytes, list[Event]]
+V12 = ProtocolVersion.TLS_1_2
+
+
+def wants_12(config: Config, m: ClientHello) -> bool:
+    """Whether this server answers ``m`` with TLS 1.2: the client does not
+    offer TLS 1.3 we are configured for, and does offer TLS 1.2 (RFC 8446
+    4.2.1: supported_versions rules over legacy_version)."""
+    if V12 not in config.versions or not suites_12(config):
+        return False
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    if sv is not None:
+        if ProtocolVersion.TLS_1_3 in sv.versions and config.tls13 and config.suites_13:
+            return False
+        return V12 in sv.versions
+    return m.legacy_version >= V12
+
+
+def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
+    cfg = st.config
+    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
+        # RFC 7507 3: a fallback retry while we support a higher version.
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
+    if b"\x00" not in m.legacy_compression_methods:
+        raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
+    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+        raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
+    reneg = find_extension(m.extensions, RenegotiationInfo)
+    scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
+    if reneg is not None and reneg.renegotiated_connection:
+        raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
+    if reneg is None and not scsv:
+        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    pf = find_extension(m.extensions, ECPointFormats)
+    if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
+        raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
+    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
+    if sigalgs is None:
+        raise fail(A.HANDSHAKE_FAILURE, "ClientHello without signature_algorithms (SHA-1 only)")
+    groups_ext = find_extension(m.extensions, SupportedGroups)
+    client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
+    mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
+    # RFC 7919 4: FFDHE groups the client lists; none listed: any of ours.
+    ff_offered = [g for g in client_groups if g in FFDHE_GROUPS]
+    mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
+                                                                 or not ff_offered)]
+    server_name = _server_name(m)
+    chosen = None
+    for suite in suites_12(cfg):
+        if suite not in m.cipher_suites:
+            continue
+        info = suite_info(suite)
+        assert info is not None
+        groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
+        if not groups:
+            continue
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        if pick is not None:
+            chosen = (info, *pick, groups[0])
+            break
+    if chosen is None:
+        raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
+    info, ck, scheme, group = chosen
+    alpn_sel: bytes | None = None
+    alpn = find_extension(m.extensions, ALPN)
+    if alpn is not None and cfg.alpn_protocols:
+        alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
+        if alpn_sel is None:
+            raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
+    seed = st.seed
+    random = draw(seed, b"server random", 32)
+    if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
+        random = random[:24] + DOWNGRADE_TLS12
+    ticket_ext = find_extension(m.extensions, SessionTicket)
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
+    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    if pf is not None:
+        exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
+    if alpn_sel is not None:
+        exts.append(ALPN((alpn_sel,)))
+    if issue:
+        exts.append(SessionTicket(b""))
+    etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
+    if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
+        resumed = _open12(cfg, ticket_ext.ticket, m)
+        if resumed is not None:
+            rinfo = suite_info(resumed.suite)
+            assert rinfo is not None
+            if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+                exts.append(EncryptThenMac())
+            return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
+                           issue)
+    if etm:
+        exts.append(EncryptThenMac())
+    sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
+    share = make_key_share(group, draw(seed, b"share12", 32))
+    params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
+    if info.kex is KeyExchange.DHE:
+        p, g = ffdhe_params(group)
+        params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
+    else:
+        params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
+    signed = m.random + random + assemble_server_key_exchange_params(params)
+    ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
+    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain)),
+                                        ske]
+    want_cert = cfg.client_auth != "none"
+    if want_cert:
+        messages.append(CertificateRequest12(
+            (ClientCertificateType.RSA_SIGN, ClientCertificateType.ECDSA_SIGN), schemes12(cfg),
+            ()))
+    messages.append(ServerHelloDone())
+    flight = b"".join(assemble_handshake(x) for x in messages)
+    ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
+                group=group, scheme=scheme, share=share, cert_requested=want_cert,
+                ticket_expected=issue, etm=etm)
+    st, out = seal_handshake(st, flight)
+    nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
+    return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
+
+
+def _open12(cfg: Config, ticket: bytes, m: ClientHello) -> TicketState | None:
+    """The session inside a TLS 1.2 ticket we can resume, or None (then a
+    full handshake follows, RFC 5077 3.4)."""
+    ts = open_ticket(cfg.ticket_keys, ticket)
+    if ts is None or ts.suite not in suites_12(cfg) or ts.suite not in m.cipher_suites:
+        return None
+    if not 0 <= cfg.clock() - ts.issued_at <= ts.lifetime or len(ts.psk) != 48:
+        return None
+    return ts
+
+
+def _new_ticket(st: State, suite: CipherSuite, master: bytes) -> bytes:
+    cfg = st.config
+    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master)
+    sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
+    return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
+
+
+def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: bytes,
+            exts: tuple[Extension, ...], server_name: str | None, alpn: bytes | None,
+            issue: bool) -> Step:
+    """The abbreviated handshake: ServerHello, [NewSessionTicket],
+    ChangeCipherSpec, Finished (RFC 5077 3.1)."""
+    info = suite_info(ts.suite)
+    assert info is not None
+    alg = info.prf_hash
+    master = ts.psk
+    flight = assemble_handshake(ServerHello(V12, random, m.legacy_session_id, ts.suite, 0, exts))
+    if issue:
+        flight += _new_ticket(st, ts.suite, master)
+    transcript = Transcript().add(raw, flight)
+    fin = assemble_handshake(Finished(ks.finished_verify_data12(
+        alg, master, client=False, handshake_hash=transcript.hash(alg))))
+    seed = st.seed
+    etm = any(isinstance(e, EncryptThenMac) for e in exts)
+    cw, sw = directions(info, master, m.random, random, etm=etm,
+                        iv_seed=draw(seed, b"cbc iv", 32))
+    st, out = seal_handshake(st, flight)
+    st = replace(st, write=sw, write_seq=0)
+    st, records = seal_handshake(st, fin)
+    ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
+                abbreviated=True, pending_read=cw)
+    return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
+            out + CCS_RECORD + records, [])
+
+
+def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
+    hs = st.hs
+    match hs, msg:
+        case ServerWaitClientCertificate12(), Certificate12():
+            return _client_certificate(st, hs, raw, msg)
+        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE() | ClientKeyExchangeDHE():
+            return _key_exchange(st, hs, raw, msg)
+        case ServerWaitCertificateVerify12(), CertificateVerify():
+            return _certificate_verify(st, hs, raw, msg)
+        case ServerWaitFinished12(), Finished():
+            return _finished(st, hs, raw, msg)
+    raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} in {type(hs).__name__}")
+
+
+def _client_certificate(
+    st: State, hs: ServerWaitClientCertificate12, raw: bytes, m: Certificate12
+) -> Step:
+    cfg = st.config
+    ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw))
+    if not m.certificate_list:
+        if cfg.client_auth == "required":
+            raise fail(A.HANDSHAKE_FAILURE, "client sent no certificate")
+        return replace(st, hs=ServerWaitKeyExchange12(ctx)), b"", []
+    chain = parse_chain(m.certificate_list)
+    try:
+        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+    except ValidationError as e:
+        raise fail(validation_alert(e), f"client certificate: {e}") from None
+    except (X509Error, ValueError) as e:
+        raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
+    return replace(st, hs=ServerWaitKeyExchange12(replace(ctx, peer_chain=chain))), b"", []
+
+
+def _certificate_verify(
+    st: State, hs: ServerWaitCertificateVerify12, raw: bytes, m: CertificateVerify
+) -> Step:
+    ctx = hs.ctx
+    if m.algorithm not in schemes12(st.config):
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    pub = ctx.peer_chain[0].public_key
+    if not verify12(auth_of(pub.kind), pub, m.algorithm, ctx.transcript.data, m.signature):
+        raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
+    new = replace(ctx, transcript=ctx.transcript.add(raw))
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+
+
+def _key_exchange(
+    st: State, hs: ServerWaitKeyExchange12, raw: bytes,
+    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE,
+) -> Step:
+    ctx = hs.ctx
+    assert ctx.share is not None
+    if isinstance(m, ClientKeyExchangeDHE):
+        premaster = dhe_premaster(ctx.share, m.public)
+    else:
+        premaster = key_agreement(ctx.share, m.public)
+    alg = ctx.suite.prf_hash
+    transcript = ctx.transcript.add(raw)
+    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
+                        iv_seed=draw(st.seed, b"cbc iv", 32))
+    new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
+                  pending_write=sw)
+    if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
+        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", []
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+
+
+def change_cipher_spec(st: State, hs: ServerWaitChangeCipherSpec12) -> State:
+    assert hs.ctx.pending_read is not None
+    return replace(st, read=hs.ctx.pending_read, read_seq=0,
+                   hs=ServerWaitFinished12(replace(hs.ctx, pending_read=None)))
+
+
+def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> Step:
+    ctx = hs.ctx
+    alg = ctx.suite.prf_hash
+    expected = ks.finished_verify_data12(alg, ctx.master, client=True,
+                                         handshake_hash=ctx.transcript.hash(alg))
+    if not compare_digest(expected, m.verify_data):
+        raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
+    info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
+                       ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
+    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
+                        ctx.server_random)
+    if ctx.abbreviated:  # our Finished went first
+        return replace(st, hs=est), b"", [HandshakeComplete(info)]
+    transcript = ctx.transcript.add(raw)
+    out = b""
+    if ctx.ticket_expected:
+        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master)
+        st, out = seal_handshake(st, nst)
+        transcript = transcript.add(nst)
+    fin = assemble_handshake(Finished(ks.finished_verify_data12(
+        alg, ctx.master, client=False, handshake_hash=transcript.hash(alg))))
+    assert ctx.pending_write is not None
+    st = replace(st, write=ctx.pending_write, write_seq=0)
+    st, records = seal_handshake(st, fin)
+    return replace(st, hs=est), out + CCS_RECORD + records, [HandshakeComplete(info)]
