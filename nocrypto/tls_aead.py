@@ -128,13 +128,14 @@ class TLS13AEAD:
             raise ValueError(f"inner plaintext of {length + 1 + padding} bytes too long")
 
     def seal(self, seq: int, content_type: int, content: Buffer, padding: int = 0) -> bytes:
-        """The protected record, header included, as one new bytes object
-        that C writes directly (no copy)."""
+        """The protected record, header included: one C call, one copy out."""
         self._check_seal(seq, content_type, len(content), padding)
-        out, ptr = _new_bytes(5 + len(content) + 17 + padding)
+        n = 5 + len(content) + 17 + padding
+        out = _new_out(n)
         lib.nc_tls13_seal(self._ctx, seq, content_type, ffi.from_buffer(content), len(content),
-                          padding, ptr, len(out))
-        return out
+                          padding, out, n)
+        record: bytes = ffi.buffer(out, n)[:]
+        return record
 
     def seal_records(self, seq: int, content_type: int, payload: Buffer, step: int) -> bytes:
         """``payload`` cut into records of at most ``step`` bytes (one empty
@@ -151,7 +152,7 @@ class TLS13AEAD:
         _check_seq(seq + count - 1)
         self._check_seal(seq, content_type, min(n, step), 0)
         total = n + 22 * count
-        out, optr = _new_bytes(total)
+        optr = _new_out(total)
         iptr = ffi.from_buffer(payload)
         ctx, seal = self._ctx, lib.nc_tls13_seal
         o = 0
@@ -159,7 +160,8 @@ class TLS13AEAD:
             off = i * step
             chunk = min(step, n - off)
             o += seal(ctx, seq + i, content_type, iptr + off, chunk, 0, optr + o, total - o)
-        return out
+        records: bytes = ffi.buffer(optr, total)[:]
+        return records
 
     def open_into(self, seq: int, record: Buffer, out: bytearray | memoryview) -> tuple[int, int]:
         """Decrypt a whole record (header included) into ``out`` (at least
@@ -255,14 +257,10 @@ class TLS13AEAD:
         return done, used, ffi.buffer(optr, w)[:]
 
 
-def _new_bytes(n: int) -> tuple[bytes, Any]:
-    """A new bytes object of ``n`` bytes (at least 2) and a pointer C may
-    fill.
-
-    This is PyBytes_FromStringAndSize(NULL, n) as seen from Python: the
-    object is created here, nobody else holds it, and nothing is hashed or
-    shared until C has written it and it is returned, so handing out bytes
-    costs no copy (a bytearray would need bytes(...) later).  n >= 2 keeps
-    CPython's one-byte and empty singletons out of reach."""
-    out = bytes(max(n, 2))
-    return out, ffi.cast("uint8_t *", ffi.from_buffer(out))
+def _new_out(n: int) -> Any:
+    """An uncleared C buffer of n bytes for C to fill; the caller returns
+    ``ffi.buffer(buf, n)[:]``, one copy into a new bytes object.  (Writing
+    into a bytes object through ffi.from_buffer would save that copy, but
+    only on CPython's memory layout: elsewhere it can silently write into a
+    copy.)"""
+    return _scratch("uint8_t[]", n)
