@@ -466,25 +466,11 @@ def _check_can_send(state: State) -> None:
 
 
 def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
-    """``payload`` as protected records (at most 2^14 bytes each)."""
+    """``payload`` as protected records (at most the send limit each)."""
     _check_can_send(state)
     if not payload:
         return state, b""
-    w = state.write
-    prot = w.protection
-    seq = state.write_seq
-    step = state.send_limit
-    if isinstance(prot, RecordProtection13) and prot.fast is not None:
-        out = prot.fast.seal_records(seq, ContentType.APPLICATION_DATA, payload, step)
-        return state.evolve(write_seq=seq + -(-len(payload) // step)), out
-    if not isinstance(prot, RecordProtection13):  # TLS 1.2
-        return seal(state, ContentType.APPLICATION_DATA, bytes(payload))
-    records = []
-    payload = bytes(payload)
-    for i in range(0, len(payload), step):
-        records.append(prot.encrypt(seq, ContentType.APPLICATION_DATA, payload[i : i + step]))
-        seq += 1
-    return state.evolve(write_seq=seq), b"".join(records)
+    return seal(state, ContentType.APPLICATION_DATA, payload)
 
 
 def send_key_update(state: State, request_peer: bool = True) -> tuple[State, bytes]:

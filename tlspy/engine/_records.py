@@ -9,18 +9,21 @@ from tlspy.engine.state import State
 CCS_RECORD = b"\x14\x03\x03\x00\x01\x01"
 
 
-def seal(st: State, content_type: int, data: bytes) -> tuple[State, bytes]:
+def seal(st: State, content_type: int, data: bytes | bytearray | memoryview) -> tuple[State, bytes]:
     """``data`` as records of ``content_type`` under the current write keys
-    (plaintext records if none are installed yet)."""
+    (plaintext records if none are installed yet; one empty record for empty
+    data).  With nocrypto keys this is one C call per record into one
+    buffer; other AEADs and TLS 1.2 go record by record in Python."""
     w = st.write
     if w.protection is None:
-        return st, fragment_records(content_type, 0x0303, data)
+        return st, fragment_records(content_type, 0x0303, bytes(data))
     seq = st.write_seq
     step = st.send_limit
     fast = w.protection.fast if isinstance(w.protection, RecordProtection13) else None
     if fast is not None:
         out = fast.seal_records(seq, content_type, data, step)
         return st.evolve(write_seq=seq + max(1, -(-len(data) // step))), out
+    data = bytes(data)
     records = []
     chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
     for chunk in chunks:
