@@ -29,6 +29,23 @@ def _files(tmp: Path, kind: str) -> tuple[str, str, str]:
     return str(tmp / "ca.pem"), str(tmp / "cert.pem"), str(tmp / "key.pem")
 
 
+def start_s_server(*args: str) -> tuple[subprocess.Popen[str], int]:
+    """`openssl s_server` on a free loopback port with ``args``: the process
+    (stdout readable) and the port it announced.  The caller kills it."""
+    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
+    srv = subprocess.Popen([OPENSSL, "s_server", "-accept", "127.0.0.1:0", *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        line = srv.stdout.readline()  # type: ignore[union-attr]
+        if line.startswith("ACCEPT"):
+            return srv, int(line.strip().rsplit(":", 1)[1])
+        if not line and srv.poll() is not None:
+            break
+    srv.kill()
+    raise AssertionError("openssl s_server did not announce a port")
+
+
 def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
     """Read from sock into the engine until ``until`` has arrived."""
     got = b""
@@ -54,20 +71,9 @@ def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
 def test_client_against_openssl_s_server(tmp_path: Path, kind: str, suite: CipherSuite,
                                          group: NamedGroup) -> None:
     _ca, cert, key = _files(tmp_path, kind)
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_3", "-rev", "-naccept", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "1")
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki(kind).anchor,), cipher_suites=(suite,),
                             groups=(group,), clock=lambda: NOW_TS)
         st, out = engine.client(cfg, "server.test")
@@ -153,20 +159,9 @@ def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
 
 def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
     _, cert, key = _files(tmp_path, "p256")
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_3", "-rev", "-naccept", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "2")
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=time.time)
         ticket = None
         for attempt in range(2):
@@ -262,21 +257,10 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
     _ca, cert, key = _files(tmp_path, "rsa")
     cp = pki("ed25519", ("client.test",), "client")
     (tmp_path / "cca.pem").write_bytes(cp.ca_pem)
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+    srv, port = start_s_server("-cert", cert, "-key", key,
          "-tls1_3", "-rev", "-naccept", "1", "-Verify", "1", "-verify_return_error",
-         "-CAfile", str(tmp_path / "cca.pem")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+         "-CAfile", str(tmp_path / "cca.pem"))
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki("rsa").anchor,), certificates=(cp.key,),
                             clock=lambda: NOW_TS)
         st, out = engine.client(cfg, "server.test")
@@ -300,20 +284,9 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
 def test_hello_retry_with_openssl_s_server(tmp_path: Path) -> None:
     """Our client's first share (X25519) is refused: openssl retries with P-256."""
     _, cert, key = _files(tmp_path, "p256")
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_3", "-rev", "-naccept", "1", "-groups", "P-256"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_3", "-rev", "-naccept", "1", "-groups", "P-256")
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=lambda: NOW_TS,
                             groups=(NamedGroup.X25519, NamedGroup.SECP256R1))
         st, out = engine.client(cfg, "server.test")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.test_openssl import _files, _pump
+from tests.engine.test_openssl import _files, _pump, start_s_server
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
 from tlspy.engine import Closed
@@ -39,20 +39,9 @@ def test_client_against_openssl_s_server_tls12(
     # An ECDSA certificate's curve must be among the client's groups in TLS
     # 1.2 (RFC 8422 5.1), so the group tested is the certificate's curve.
     _ca, cert, key = _files(tmp_path, kind)
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_2", "-cipher", ossl_suite, "-rev", "-naccept", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_2", "-cipher", ossl_suite, "-rev", "-naccept", "1")
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki(kind).anchor,), versions=versions,
                             groups=(group,), clock=lambda: NOW_TS)
         st, out = engine.client(cfg, "server.test")
@@ -187,21 +176,10 @@ def test_client_certificate_to_openssl_s_server_tls12(tmp_path: Path, kind: str)
     _ca, cert, key = _files(tmp_path, "rsa")
     cp = pki(kind, ("client.test",), "client")
     (tmp_path / "cca.pem").write_bytes(cp.ca_pem)
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
+    srv, port = start_s_server("-cert", cert, "-key", key,
          "-tls1_2", "-rev", "-naccept", "1", "-Verify", "1", "-verify_return_error",
-         "-CAfile", str(tmp_path / "cca.pem")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+         "-CAfile", str(tmp_path / "cca.pem"))
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki("rsa").anchor,), certificates=(cp.key,),
                             versions=(ProtocolVersion.TLS_1_2,), clock=lambda: NOW_TS)
         st, out = engine.client(cfg, "server.test")
@@ -226,20 +204,9 @@ def test_client_certificate_to_openssl_s_server_tls12(tmp_path: Path, kind: str)
 
 def test_ticket_resumption_against_openssl_s_server_tls12(tmp_path: Path) -> None:
     _, cert, key = _files(tmp_path, "p256")
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_2", "-rev", "-naccept", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_2", "-rev", "-naccept", "2")
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki("p256").anchor,), clock=time.time,
                             versions=(ProtocolVersion.TLS_1_2,))
         ticket = None
@@ -319,20 +286,9 @@ def test_cbc_client_against_openssl_s_server_tls12(
     """CBC suites (configured explicitly), with encrypt-then-MAC and, when
     OpenSSL is told not to, MAC-then-encrypt."""
     _ca, cert, key = _files(tmp_path, kind)
-    assert OPENSSL is not None, "these interop tests need the openssl binary (.ci/run installs it)"
-    srv = subprocess.Popen(
-        [OPENSSL, "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key,
-         "-tls1_2", "-cipher", ossl_suite, "-rev", "-naccept", "1", *ossl_flags],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    srv, port = start_s_server("-cert", cert, "-key", key,
+         "-tls1_2", "-cipher", ossl_suite, "-rev", "-naccept", "1", *ossl_flags)
     try:
-        port = None
-        deadline = time.monotonic() + TIMEOUT
-        while port is None and time.monotonic() < deadline:
-            line = srv.stdout.readline()  # type: ignore[union-attr]
-            if line.startswith("ACCEPT"):
-                port = int(line.strip().rsplit(":", 1)[1])
-        assert port is not None
         cfg = engine.Config(trust_anchors=(pki(kind).anchor,), clock=lambda: NOW_TS,
                             versions=(ProtocolVersion.TLS_1_2,), cipher_suites=(suite,))
         st, out = engine.client(cfg, "server.test")
