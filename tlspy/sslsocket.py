@@ -534,10 +534,13 @@ class TLSSocket(SessionView, socket.socket):
             raise ValueError("Write on closed or unwrapped SSL socket.")
         self._ensure_handshake()
         if type(data) is bytes and len(data) <= _SEND_CHUNK:
-            chunk = data  # the common case: no copy
-        else:
-            with memoryview(data) as view:
-                chunk = bytes(view.cast("B")[:_SEND_CHUNK])
+            return self._write_chunk(data)
+        # A slice of the caller's buffer goes to the engine as it is: the
+        # record is sealed from it in C, with no copy of the chunk first.
+        with memoryview(data) as view, view.cast("B") as flat:
+            return self._write_chunk(flat[:_SEND_CHUNK])
+
+    def _write_chunk(self, chunk: bytes | memoryview) -> int:
         self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
             try:

@@ -496,3 +496,15 @@ def test_hello_request_during_handshake_is_ignored() -> None:
     assert rs.state.established
     rc2 = engine.handle_tls(rc.state, rs.out)
     assert rc2.state.established
+
+
+@pytest.mark.parametrize("versions", [(V12,), (ProtocolVersion.TLS_1_3,)], ids=["1.2", "1.3"])
+@pytest.mark.parametrize("wrap", [bytes, bytearray, memoryview])
+def test_application_data_from_any_buffer(versions: tuple[ProtocolVersion, ...],
+                                          wrap: type) -> None:
+    # The shell hands the engine slices of the caller's buffer (memoryviews).
+    c, s = configs("p256", client={"versions": versions})
+    p = handshake(c, s)
+    payload = bytes(range(256)) * 100  # more than one record
+    _, out = engine.send_application_data(p.client, wrap(payload))
+    assert engine.handle_tls(p.server, out).data == payload

@@ -465,7 +465,9 @@ def _check_can_send(state: State) -> None:
         raise UsageError("close_notify was already sent")
 
 
-def send_application_data(state: State, payload: bytes) -> tuple[State, bytes]:
+def send_application_data(
+    state: State, payload: bytes | bytearray | memoryview
+) -> tuple[State, bytes]:
     """``payload`` as protected records (at most the send limit each)."""
     _check_can_send(state)
     if not payload:
