@@ -26,7 +26,9 @@ passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
 TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
-record check).  A config with both versions
+record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens
+the premaster through nocrypto's constant-time TLS entry point, and a bad
+one only surfaces as bad_record_mac on the client's Finished).  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
 

@@ -31,12 +31,14 @@ from tlspy.core.messages import (
     ClientHello,
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
+    ClientKeyExchangeRSA,
     ECPointFormats,
     EncryptThenMac,
     ExtendedMasterSecret,
     Extension,
     Finished,
     HandshakeMessage,
+    KeyExchange,
     NewSessionTicket12,
     PreSharedKeyClientHello,
     RenegotiationInfo,
@@ -71,6 +73,8 @@ from tlspy.engine.handshake_common12 import (
     dhe_premaster,
     directions,
     ffdhe_group_of,
+    rsa_kex_allowed,
+    rsa_premaster_encrypt,
     sign12,
     suites_12,
     verify12,
@@ -194,7 +198,8 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
         raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
     expect_ticket = find_extension(m.extensions, SessionTicket) is not None
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
-                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm)
+                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm,
+                client_version=hs.hello.legacy_version)
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
@@ -244,6 +249,13 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
         except (X509Error, ValueError) as e:
             raise fail(A.BAD_CERTIFICATE, f"server certificate: {e}") from None
     new = replace(ctx, transcript=ctx.transcript.add(raw), peer_chain=chain)
+    if ctx.suite.kex is KeyExchange.RSA:
+        # No ServerKeyExchange: the premaster goes to the certificate's key.
+        if chain[0].public_key.kind != "rsa" or chain[0].public_key.bits < 2048:
+            raise fail(A.UNSUPPORTED_CERTIFICATE, "RSA key exchange needs an RSA key")
+        if not rsa_kex_allowed(chain[0]):
+            raise fail(A.UNSUPPORTED_CERTIFICATE, "certificate keyUsage forbids keyEncipherment")
+        return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
     return replace(st, hs=ClientWaitKeyExchange12(new)), b"", []
 
 
@@ -275,12 +287,20 @@ def _key_exchange(
 
 def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     ctx = hs.ctx
-    assert ctx.group is not None
-    share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
-    if share.dh_key is not None:
-        premaster = dhe_premaster(share, ctx.peer_public)
+    cke: ClientKeyExchangeDHE | ClientKeyExchangeECDHE | ClientKeyExchangeRSA
+    if ctx.suite.kex is KeyExchange.RSA:
+        premaster, encrypted = rsa_premaster_encrypt(
+            ctx.peer_chain[0].public_key, ctx.client_version, draw(st.seed, b"premaster", 32))
+        cke = ClientKeyExchangeRSA(encrypted)
     else:
-        premaster = key_agreement(share, ctx.peer_public)
+        assert ctx.group is not None
+        share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
+        if share.dh_key is not None:
+            premaster = dhe_premaster(share, ctx.peer_public)
+            cke = ClientKeyExchangeDHE(share.public)
+        else:
+            premaster = key_agreement(share, ctx.peer_public)
+            cke = ClientKeyExchangeECDHE(share.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     flight = b""
@@ -289,8 +309,7 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         chosen = choose_client12(st.config, ctx.cert_request_types, ctx.cert_request_schemes)
         chain = tuple(c.to_der() for c in chosen[0].chain) if chosen is not None else ()
         flight += assemble_handshake(Certificate12(chain))
-    flight += assemble_handshake(ClientKeyExchangeDHE(share.public) if share.dh_key is not None
-                                 else ClientKeyExchangeECDHE(share.public))
+    flight += assemble_handshake(cke)
     transcript = transcript.add(flight)
     # RFC 7627 4: the session hash ends with ClientKeyExchange.
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))

@@ -19,6 +19,7 @@ from tlspy.core.enums import (
     ECPointFormat,
     NamedGroup,
     ProtocolVersion,
+    SignatureScheme,
 )
 from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
@@ -29,6 +30,7 @@ from tlspy.core.messages import (
     ClientHello,
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
+    ClientKeyExchangeRSA,
     ECPointFormats,
     EncryptThenMac,
     ExtendedMasterSecret,
@@ -48,10 +50,10 @@ from tlspy.core.messages import (
     SupportedVersionsClientHello,
     find_extension,
 )
-from tlspy.core.suites import suite_info
+from tlspy.core.suites import SuiteInfo, suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.config import Config
+from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     draw,
@@ -66,9 +68,11 @@ from tlspy.engine.handshake_common12 import (
     FFDHE_GROUPS,
     auth_of,
     choose12,
+    choose_rsa_kex,
     dhe_premaster,
     directions,
     ffdhe_params,
+    rsa_premaster_decrypt,
     schemes12,
     sign12,
     suites_12,
@@ -126,9 +130,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
+    # Without signature_algorithms the client accepts only SHA-1 signatures
+    # (RFC 5246 7.4.1.4.1), which tlspy refuses: only the RSA key exchange
+    # (no ServerKeyExchange signature) remains possible.
     sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    if sigalgs is None:
-        raise fail(A.HANDSHAKE_FAILURE, "ClientHello without signature_algorithms (SHA-1 only)")
     groups_ext = find_extension(m.extensions, SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
@@ -137,20 +142,30 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
                                                                  or not ff_offered)]
     server_name = _server_name(m)
+    chosen: tuple[SuiteInfo, CertifiedKey, SignatureScheme | None, NamedGroup | None] | None
     chosen = None
     for suite in suites_12(cfg):
         if suite not in m.cipher_suites:
             continue
         info = suite_info(suite)
         assert info is not None
+        if info.kex is KeyExchange.RSA:
+            rsa_ck = choose_rsa_kex(cfg)
+            if rsa_ck is not None:
+                chosen = (info, rsa_ck, None, None)
+                break
+            continue
         groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
-        if not groups:
+        if not groups or sigalgs is None:
             continue
         pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
     if chosen is None:
+        if sigalgs is None:
+            raise fail(A.HANDSHAKE_FAILURE,
+                       "ClientHello without signature_algorithms (SHA-1 only)")
         raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
     info, ck, scheme, group = chosen
     alpn_sel: bytes | None = None
@@ -185,17 +200,19 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if etm:
         exts.append(EncryptThenMac())
     sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
-    share = make_key_share(group, draw(seed, b"share12", 32))
-    params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
-    if info.kex is KeyExchange.DHE:
-        p, g = ffdhe_params(group)
-        params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
-    else:
-        params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
-    signed = m.random + random + assemble_server_key_exchange_params(params)
-    ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
-    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain)),
-                                        ske]
+    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
+    share = None
+    if group is not None and scheme is not None:
+        share = make_key_share(group, draw(seed, b"share12", 32))
+        params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
+        if info.kex is KeyExchange.DHE:
+            p, g = ffdhe_params(group)
+            params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
+        else:
+            params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
+        signed = m.random + random + assemble_server_key_exchange_params(params)
+        messages.append(replace(params, signature=sign12(ck, scheme, signed,
+                                                         draw(seed, b"sig", 32))))
     want_cert = cfg.client_auth != "none"
     if want_cert:
         messages.append(CertificateRequest12(
@@ -205,7 +222,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue, etm=etm)
+                ticket_expected=issue, etm=etm, client_version=m.legacy_version & 0xFFFF,
+                server_key=ck if share is None else None)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
@@ -263,7 +281,9 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
     match hs, msg:
         case ServerWaitClientCertificate12(), Certificate12():
             return _client_certificate(st, hs, raw, msg)
-        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE() | ClientKeyExchangeDHE():
+        case ServerWaitKeyExchange12(), (
+            ClientKeyExchangeECDHE() | ClientKeyExchangeDHE() | ClientKeyExchangeRSA()
+        ):
             return _key_exchange(st, hs, raw, msg)
         case ServerWaitCertificateVerify12(), CertificateVerify():
             return _certificate_verify(st, hs, raw, msg)
@@ -306,13 +326,20 @@ def _certificate_verify(
 
 def _key_exchange(
     st: State, hs: ServerWaitKeyExchange12, raw: bytes,
-    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE,
+    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE | ClientKeyExchangeRSA,
 ) -> Step:
     ctx = hs.ctx
-    assert ctx.share is not None
-    if isinstance(m, ClientKeyExchangeDHE):
+    if isinstance(m, ClientKeyExchangeRSA):
+        # Whatever the ciphertext holds, the handshake goes on the same way;
+        # a bad one only shows as the client's Finished not decrypting.
+        assert ctx.server_key is not None
+        premaster = rsa_premaster_decrypt(ctx.server_key, m.encrypted_premaster,
+                                          ctx.client_version, draw(st.seed, b"premaster", 32))
+    elif isinstance(m, ClientKeyExchangeDHE):
+        assert ctx.share is not None
         premaster = dhe_premaster(ctx.share, m.public)
     else:
+        assert ctx.share is not None
         premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
@@ -320,7 +347,7 @@ def _key_exchange(
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
-                  pending_write=sw)
+                  pending_write=sw, server_key=None)
     events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
     if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
         return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", events

@@ -21,7 +21,7 @@ from tlspy.core.messages import ClientHello
 from tlspy.core.record import AEAD, HandshakeBuffer, RecordProtection13
 from tlspy.core.suites import BulkCipher, SuiteInfo
 from tlspy.engine._protect12 import Protection12
-from tlspy.engine.config import Config
+from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import KeySharePrivate
 from tlspy.engine.tickets import Ticket
 from tlspy.x509 import Certificate
@@ -259,6 +259,10 @@ class Ctx12:
     ticket_expected: bool = False  # a NewSessionTicket comes (client) / goes (server)
     pending_read: Direction | None = None
     pending_write: Direction | None = None
+    # RSA key exchange: ClientHello.client_version (the premaster's first
+    # two bytes, RFC 5246 7.4.7.1) and the server's decrypting key.
+    client_version: int = 0x0303
+    server_key: CertifiedKey | None = None
 
 
 @dataclass(frozen=True, slots=True)
