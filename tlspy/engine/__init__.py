@@ -122,17 +122,25 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
+from tlspy.engine.sessions import Session12, SessionCache
 from tlspy.engine.tickets import MAX_LIFETIME, Ticket
 
 A = AlertDescription
 
 
 def client(
-    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None,
+    *, session: Ticket | None = None,
 ) -> tuple[State, bytes]:
     """A client connection and its ClientHello (ready to send).  ``ticket``
-    (from a NewSessionTicket event) is offered for resumption when it has not
-    expired and its suite is configured."""
+    (or ``session``: the same thing, from a NewSessionTicket event: a TLS 1.3
+    ticket, a TLS 1.2 ticket or a TLS 1.2 session ID) is offered for
+    resumption when it has not expired, its suite is configured and it was
+    made for the same ``server_name`` (RFC 8446 4.6.1, RFC 6066 3)."""
+    if ticket is None:
+        ticket = session
+    if ticket is not None and ticket.server_name != server_name:
+        ticket = None
     use13 = config.tls13 and bool(config.suites_13)
     if not use13 and not tls12(config):
         raise ValueError("the config enables no protocol version with a cipher suite for it")
@@ -548,6 +556,8 @@ __all__ = [
     "KeyUpdated",
     "NewSessionTicket",
     "Result",
+    "Session12",
+    "SessionCache",
     "SessionInfo",
     "State",
     "Ticket",

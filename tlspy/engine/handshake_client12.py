@@ -97,6 +97,8 @@ from tlspy.x509 import ValidationError, X509Error
 A = AlertDescription
 Step = tuple[State, bytes, list[Event]]
 V12 = ProtocolVersion.TLS_1_2
+# How long a client offers a session ID for (RFC 5246 F.1.4: at most 24 hours).
+SESSION_ID_LIFETIME = 24 * 3600
 
 
 def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
@@ -125,11 +127,12 @@ def _extensions12() -> list[Extension]:
 
 
 def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHello:
-    """``hello`` offering ``ticket`` in session_ticket (RFC 5077 3.4), with a
-    session id so that an accepting server's echo is recognisable."""
+    """``hello`` offering ``ticket``: its session ID (RFC 5246 7.4.1.2) and
+    its ticket in session_ticket (RFC 5077 3.4; with no session ID from the
+    server, one of ours so that an accepting server's echo is recognisable)."""
     exts = tuple(SessionTicket(ticket.identity) if isinstance(e, SessionTicket) else e
                  for e in hello.extensions)
-    sid = hello.legacy_session_id or draw(seed, b"session id", 32)
+    sid = ticket.session_id or hello.legacy_session_id or draw(seed, b"session id", 32)
     return replace(hello, legacy_session_id=sid, extensions=exts)
 
 
@@ -199,7 +202,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     expect_ticket = find_extension(m.extensions, SessionTicket) is not None
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
                 alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm,
-                client_version=hs.hello.legacy_version)
+                client_version=hs.hello.legacy_version, session_id=m.legacy_session_id_echo)
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
@@ -337,13 +340,14 @@ def _new_session_ticket(
     st: State, hs: ClientWaitChangeCipherSpec12, raw: bytes, m: NewSessionTicket12
 ) -> Step:
     ctx = hs.ctx
-    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False)
+    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False,
+                  got_ticket=bool(m.ticket))
     events: list[Event] = []
     if m.ticket:  # an empty ticket: none this time (RFC 5077 3.3)
         lifetime = min(m.ticket_lifetime_hint or MAX_LIFETIME, MAX_LIFETIME)
         events.append(NewSessionTicket(Ticket(
             m.ticket, ctx.master, CipherSuite(ctx.suite.suite), 0, lifetime,
-            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain)))
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain, ctx.session_id)))
     return replace(st, hs=ClientWaitChangeCipherSpec12(new)), b"", events
 
 
@@ -367,6 +371,12 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
                         server_random=ctx.server_random)
     out = b""
+    events: list[Event] = []
+    if ctx.session_id and not ctx.got_ticket and not ctx.abbreviated:
+        # The server can resume this session by its ID (RFC 5246 7.4.1.2).
+        events.append(NewSessionTicket(Ticket(
+            b"", ctx.master, CipherSuite(ctx.suite.suite), 0, SESSION_ID_LIFETIME,
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain, ctx.session_id)))
     if ctx.abbreviated:  # our ChangeCipherSpec and Finished close the handshake
         transcript = ctx.transcript.add(raw)
         fin = assemble_handshake(Finished(ks.finished_verify_data12(
@@ -375,6 +385,6 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
         st = replace(st, write=ctx.pending_write, write_seq=0)
         st, records = seal_handshake(st, fin)
         out = CCS_RECORD + records
-    return replace(st, hs=est), out, [HandshakeComplete(info)]
+    return replace(st, hs=est), out, [HandshakeComplete(info), *events]
 
 

@@ -79,6 +79,7 @@ from tlspy.engine.handshake_common12 import (
     verify12,
 )
 from tlspy.engine.handshake_server13 import _server_name
+from tlspy.engine.sessions import Session12
 from tlspy.engine.state import (
     Ctx12,
     Established12,
@@ -188,18 +189,26 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if issue:
         exts.append(SessionTicket(b""))
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
-    if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
-        resumed = _open12(cfg, ticket_ext.ticket, m)
-        if resumed is not None:
-            rinfo = suite_info(resumed.suite)
-            assert rinfo is not None
-            if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
-                exts.append(EncryptThenMac())
-            return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
-                           issue)
+    resumed: Session12 | None = None
+    if m.legacy_session_id:
+        # A ticket first (RFC 5077 3.4), then the session cache (RFC 5246
+        # 7.4.1.2); either must fit this ClientHello, else a full handshake.
+        if ticket_ext is not None and ticket_ext.ticket:
+            resumed = _open12(cfg, ticket_ext.ticket)
+        if resumed is None and cfg.session_cache is not None:
+            resumed = cfg.session_cache.get(m.legacy_session_id)
+        if resumed is not None and not _resumable(cfg, resumed, m, server_name):
+            resumed = None
+    if resumed is not None:
+        rinfo = suite_info(resumed.suite)
+        assert rinfo is not None
+        if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+            exts.append(EncryptThenMac())
+        return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
-    sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
+    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None else b""
+    sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
     share = None
     if group is not None and scheme is not None:
@@ -223,42 +232,52 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
                 ticket_expected=issue, etm=etm, client_version=m.legacy_version & 0xFFFF,
-                server_key=ck if share is None else None)
+                server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
 
 
-def _open12(cfg: Config, ticket: bytes, m: ClientHello) -> TicketState | None:
-    """The session inside a TLS 1.2 ticket we can resume, or None (then a
-    full handshake follows, RFC 5077 3.4)."""
+def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
+    """The session inside a TLS 1.2 ticket we sealed, or None (then a full
+    handshake follows, RFC 5077 3.4)."""
     ts = open_ticket(cfg.ticket_keys, ticket)
-    if ts is None or ts.suite not in suites_12(cfg) or ts.suite not in m.cipher_suites:
+    if ts is None or len(ts.psk) != 48:
         return None
-    if not 0 <= cfg.clock() - ts.issued_at <= ts.lifetime or len(ts.psk) != 48:
-        return None
-    return ts
+    return Session12(ts.suite, ts.psk, ts.issued_at, ts.lifetime, ts.server_name)
 
 
-def _new_ticket(st: State, suite: CipherSuite, master: bytes) -> bytes:
+def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | None) -> bool:
+    """Whether session ``s`` may be resumed by ClientHello ``m``: its suite
+    is configured and offered again, it has not expired, it used the
+    Extended Master Secret as this hello does (RFC 7627 5.3), and it was
+    made for the same server name (RFC 6066 3)."""
+    return (s.suite in suites_12(cfg) and s.suite in m.cipher_suites
+            and s.usable(cfg.clock()) and s.extended_master_secret
+            and find_extension(m.extensions, ExtendedMasterSecret) is not None
+            and s.server_name == server_name)
+
+
+def _new_ticket(st: State, suite: CipherSuite, master: bytes, server_name: str | None) -> bytes:
     cfg = st.config
-    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master)
+    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master, server_name)
     sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
     return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
 
 
-def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: bytes,
+def _resume(st: State, raw: bytes, m: ClientHello, ts: Session12, random: bytes,
             exts: tuple[Extension, ...], server_name: str | None, alpn: bytes | None,
             issue: bool) -> Step:
-    """The abbreviated handshake: ServerHello, [NewSessionTicket],
-    ChangeCipherSpec, Finished (RFC 5077 3.1)."""
+    """The abbreviated handshake: ServerHello (echoing the client's session
+    ID), [NewSessionTicket], ChangeCipherSpec, Finished (RFC 5246 7.3,
+    RFC 5077 3.1)."""
     info = suite_info(ts.suite)
     assert info is not None
     alg = info.prf_hash
-    master = ts.psk
+    master = ts.master
     flight = assemble_handshake(ServerHello(V12, random, m.legacy_session_id, ts.suite, 0, exts))
     if issue:
-        flight += _new_ticket(st, ts.suite, master)
+        flight += _new_ticket(st, ts.suite, master, server_name)
     transcript = Transcript().add(raw, flight)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, master, client=False, handshake_hash=transcript.hash(alg))))
@@ -270,7 +289,8 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: byte
     st = replace(st, write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
     ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
-                abbreviated=True, pending_read=cw)
+                abbreviated=True, pending_read=cw, peer_chain=ts.peer_certificates,
+                session_id=m.legacy_session_id)
     return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
             out + CCS_RECORD + records,
             key_log(st.config.key_log, m.random, ("CLIENT_RANDOM", master)))
@@ -375,8 +395,13 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
     out = b""
+    cfg = st.config
+    if ctx.session_id and cfg.session_cache is not None:  # resumable from now on
+        cfg.session_cache.put(ctx.session_id, Session12(
+            CipherSuite(ctx.suite.suite), ctx.master, cfg.clock(), cfg.ticket_lifetime,
+            ctx.server_name, True, ctx.peer_chain))
     if ctx.ticket_expected:
-        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master)
+        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master, ctx.server_name)
         st, out = seal_handshake(st, nst)
         transcript = transcript.add(nst)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(

@@ -324,7 +324,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
                 cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
-                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
+                            hs.info.server_name),
             )
             nsts += assemble_handshake(
                 NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
@@ -354,6 +355,8 @@ def _accept_psk(
     tinfo = suite_info(ts.suite)
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
         return None
     prefix = retry.transcript if retry is not None else Transcript()
     truncated = raw[: len(raw) - offer.binders_length()]

@@ -263,6 +263,8 @@ class Ctx12:
     # two bytes, RFC 5246 7.4.7.1) and the server's decrypting key.
     client_version: int = 0x0303
     server_key: CertifiedKey | None = None
+    session_id: bytes = b""  # the TLS 1.2 session ID of this connection
+    got_ticket: bool = False  # client: a NewSessionTicket came in this handshake
 
 
 @dataclass(frozen=True, slots=True)
