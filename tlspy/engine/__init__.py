@@ -106,6 +106,7 @@ from tlspy.engine.events import (
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
+from tlspy.engine.sessions import Session12, SessionCache
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -122,7 +123,6 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
-from tlspy.engine.sessions import Session12, SessionCache
 from tlspy.engine.tickets import MAX_LIFETIME, Ticket
 
 A = AlertDescription
