@@ -28,7 +28,7 @@ import tlspy
 from interop.cells import HRR_GROUP, Cell
 from tests.tlspy.certs import Files, files
 from tlspy.core.enums import CipherSuite, NamedGroup
-from tlspy.engine import Config
+from tlspy.engine import Config, SessionCache
 
 TIMEOUT = 20.0
 MIB = 1 << 20
@@ -233,24 +233,24 @@ class Relay:
             self.first.append(b"")
 
             def upstream() -> None:
-                try:
+                # An end closing with unread data resets the connection:
+                # pass the end on to the other side however it came.
+                with contextlib.suppress(OSError):
                     while data := down.recv(1 << 16):
                         up.sendall(data)
+                with contextlib.suppress(OSError):
                     up.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
 
             t = threading.Thread(target=upstream, daemon=True)
             t.start()
-            try:
+            with contextlib.suppress(OSError):
                 while data := up.recv(1 << 16):
                     if len(head) < 4096:
                         head += data
                         self.first[-1] = bytes(head)
                     down.sendall(data)
+            with contextlib.suppress(OSError):
                 down.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
             t.join(TIMEOUT)
 
     def saw_hrr(self) -> bool:
@@ -454,6 +454,10 @@ def tlspy_context(cell: Cell, server: Files, client: Files) -> MatrixContext:
         else:
             overrides["groups"] = (NamedGroup.X25519, GROUP_IDS[HRR_GROUP])
             overrides["key_shares"] = 1
+    if cell.role == "server" and cell.feature == "resumption":
+        # TLS 1.2 session-ID resumption (curl offers no tickets in 1.2); the
+        # engine has the cache, the shell does not set one up yet.
+        overrides["session_cache"] = SessionCache()
     ctx.overrides = overrides
     if cell.role == "server":
         ctx.load_cert_chain(server.cert, server.key)
@@ -625,25 +629,42 @@ def _gnutls_priority(cell: Cell) -> str:
 
 
 def _gnutls_server(cell: Cell, server: Files, client: Files, tmp: Path) -> Outcome:
-    port = free_port()
-    argv = [_need("gnutls-serv"), "--echo", "-p", str(port), "--x509certfile", server.cert,
-            "--x509keyfile", server.key,
+    args = ["--echo", "--x509certfile", server.cert, "--x509keyfile", server.key,
             "--priority", _gnutls_priority(cell)]
     if cell.feature == "client-auth":
-        argv += ["--require-client-cert", "--x509cafile", client.ca]
+        args += ["--require-client-cert", "--x509cafile", client.ca]
     else:
-        argv += ["--disable-client-cert"]
+        args += ["--disable-client-cert"]
     if cell.feature == "alpn":
-        argv += ["--alpn", "http/1.1"]
-    proc = Proc(argv)
+        args += ["--alpn", "http/1.1"]
+    proc, port = _start_gnutls_serv(args)
     try:
-        proc.wait_for(b"...done", proc.wait_for(b"listening on IPv4"))
         ctx = tlspy_context(cell, server, client)
         seen, hrr = _with_relay(cell, port, lambda p: _tlspy_client(cell, ctx, p, "echo"))
         proc.wait_count(b"- Description:", _conns(cell))
-        return Outcome(seen, parse_gnutls(proc.text(), GNUTLS_SERV_CONN), proc.tail(), hrr_on_wire=hrr)
+        return Outcome(seen, parse_gnutls(proc.text(), GNUTLS_SERV_CONN), proc.tail(),
+                       hrr_on_wire=hrr)
     finally:
         proc.stop()
+
+
+def _start_gnutls_serv(args: list[str]) -> tuple[Proc, int]:
+    """gnutls-serv on a port free a moment ago (it cannot pick one itself);
+    another process taking the port first makes it exit, so try again."""
+    for _ in range(3):
+        port = free_port()
+        proc = Proc([_need("gnutls-serv"), "-p", str(port), *args])
+        try:
+            # "...listening on IPv4 0.0.0.0 port N...done" (or an error word)
+            end = proc.wait_for(b"...", proc.wait_for(b"listening on IPv4"))
+            proc.wait_for(b"\n", end)
+        except AssertionError:
+            proc.stop()
+            raise
+        if proc.text()[end:].startswith("done"):
+            return proc, port
+        proc.stop()  # the IPv4 bind failed (it would go on with IPv6 alone)
+    raise AssertionError("gnutls-serv found no free port in three tries")
 
 
 # -- peer clients against a tlspy server ------------------------------------------
@@ -736,6 +757,7 @@ def _gnutls_client(cell: Cell, server: Files, client: Files, tmp: Path) -> Outco
         try:
             proc.write(CLIENT_DATA)
             proc.wait_for(SERVER_DATA)
+            proc.close_stdin()  # gnutls-cli closes the connection at stdin EOF
             proc.wait_exit()
             seen = parse_gnutls(proc.text(), GNUTLS_CLI_CONN)
             if seen:

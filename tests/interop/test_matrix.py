@@ -6,6 +6,7 @@ never skipped."""
 
 from __future__ import annotations
 
+import shutil
 import traceback
 from pathlib import Path
 
@@ -29,7 +30,14 @@ CELLS = all_cells()
 
 @pytest.fixture(scope="session")
 def results_dir(testrun_uid: str) -> Path:
-    return BUILD / "interop" / testrun_uid
+    """This run's results (all xdist workers share the run id); earlier
+    runs' results are dropped so the table shows this run only."""
+    root = BUILD / "interop"
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.is_dir() and old.name != testrun_uid:
+                shutil.rmtree(old, ignore_errors=True)
+    return root / testrun_uid
 
 
 def _check_side(cell: Cell, who: str, s: Seen, resumed: bool, gnutls: bool = False) -> None:
