@@ -129,8 +129,7 @@ UNSUPPORTED: dict[tuple[str, str, str, str, str], str] = {}
 PEER_NOTES: dict[str, str] = {
     "openssl": "s_server prints no version line and no group; s_client prints the group "
                "(Server Temp Key) but for TLS 1.2 DHE only its size",
-    "gnutls": "names the AEAD, not the suite (AES-128-GCM); gnutls-serv prints no client "
-              "certificate, --require-client-cert refuses a handshake without one",
+    "gnutls": "names the AEAD, not the suite (AES-128-GCM)",
     "curl": "7.88 prints no group and no client certificate result",
     "ssl": "no API for the group (before Python 3.13)",
 }

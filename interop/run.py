@@ -887,6 +887,9 @@ def parse_gnutls(text: str, sep: str) -> list[Seen]:
             s.group = norm_group(m[1])
         if m := re.search(r"^- Application protocol: (\S+)", part, re.M):
             s.alpn = m[1]
+        if m := re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", part,
+                          re.S):
+            s.peer_cert = ssl.PEM_cert_to_DER_cert(m[0])  # gnutls-serv: the client's
         out.append(s)
     return out
 
