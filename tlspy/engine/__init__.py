@@ -374,6 +374,8 @@ def _handshake_fragment(
             raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
             kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
+        if isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello):
+            handshake_server12.check_fallback(st.config, msg)
         if isinstance(hs, Established12):
             st = _post_handshake12(st, msg, out, events)
         elif isinstance(hs, Established):

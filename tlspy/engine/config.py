@@ -149,6 +149,9 @@ class Config:
     # Server: the TLS 1.2 session cache (tlspy.engine.sessions.SessionCache
     # or any object with get/put); None: no session IDs are issued.
     session_cache: SessionStore | None = None
+    # Client: send TLS_FALLBACK_SCSV (RFC 7507), for an application retrying
+    # with fewer versions after a failed connection.
+    fallback_scsv: bool = False
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 

@@ -146,8 +146,10 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     if config.alpn_protocols:
         exts.append(ALPN(config.alpn_protocols))
     exts += _extensions12()
-    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites_12(config), b"\x00",
-                       tuple(exts))
+    suites = suites_12(config)
+    if config.fallback_scsv:
+        suites += (CipherSuite.TLS_FALLBACK_SCSV,)
+    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
 
 
 def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -113,11 +113,28 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     return m.legacy_version >= V12
 
 
+def check_fallback(config: Config, m: ClientHello) -> None:
+    """RFC 7507 3: TLS_FALLBACK_SCSV from a client whose highest version
+    (supported_versions, else legacy_version) is below ours is a fallback
+    retry an attacker may have caused: inappropriate_fallback, before any
+    other version decision."""
+    if CipherSuite.TLS_FALLBACK_SCSV not in m.cipher_suites:
+        return
+    ours = 0
+    if config.tls13 and config.suites_13:
+        ours = ProtocolVersion.TLS_1_3
+    elif V12 in config.versions and suites_12(config):
+        ours = V12
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    theirs = m.legacy_version
+    if sv is not None:  # GREASE and unknown versions (not 3.x) left out
+        theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
+    if theirs < ours:
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
+
+
 def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
-    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
-        # RFC 7507 3: a fallback retry while we support a higher version.
-        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
     if find_extension(m.extensions, ExtendedMasterSecret) is None:
