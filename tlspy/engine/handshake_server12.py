@@ -39,6 +39,7 @@ from tlspy.core.messages import (
     HandshakeMessage,
     KeyExchange,
     NewSessionTicket12,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
@@ -50,6 +51,7 @@ from tlspy.core.messages import (
     SupportedVersionsClientHello,
     find_extension,
 )
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import SuiteInfo, suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -205,6 +207,13 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
+        ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
+        exts.append(RecordSizeLimit(ours))
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
+                     recv_limit=ours + 1)
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
