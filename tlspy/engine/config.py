@@ -60,6 +60,9 @@ DEFAULT_SIGNATURE_SCHEMES = (
     SignatureScheme.RSA_PSS_RSAE_SHA256,
     SignatureScheme.RSA_PSS_RSAE_SHA384,
     SignatureScheme.RSA_PSS_RSAE_SHA512,
+    SignatureScheme.RSA_PSS_PSS_SHA256,
+    SignatureScheme.RSA_PSS_PSS_SHA384,
+    SignatureScheme.RSA_PSS_PSS_SHA512,
     SignatureScheme.RSA_PKCS1_SHA256,
     SignatureScheme.RSA_PKCS1_SHA384,
     SignatureScheme.RSA_PKCS1_SHA512,
@@ -98,7 +101,7 @@ class CertifiedKey:
     def __post_init__(self) -> None:
         if not self.chain:
             raise ValueError("CertifiedKey.chain must hold at least the leaf")
-        if self.key.kind not in ("rsa", "ec", "ed25519"):
+        if self.key.kind not in ("rsa", "rsa-pss", "ec", "ed25519"):
             raise ValueError(f"unsupported private key kind {self.key.kind!r}")
 
 

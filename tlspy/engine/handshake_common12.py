@@ -22,6 +22,7 @@ from tlspy.engine.handshake_common import (
     fail,
     key_agreement,
     key_fits_scheme,
+    pss_key_allows,
 )
 from tlspy.engine.handshake_common import (
     sign as sign13,
@@ -90,7 +91,8 @@ def dhe_premaster(share: KeySharePrivate, peer: bytes) -> bytes:
 _ECDSA = {S.ECDSA_SECP256R1_SHA256: "sha256", S.ECDSA_SECP384R1_SHA384: "sha384"}
 _PKCS1 = {S.RSA_PKCS1_SHA256: "sha256", S.RSA_PKCS1_SHA384: "sha384",
           S.RSA_PKCS1_SHA512: "sha512"}
-_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512})
+_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512,
+                  S.RSA_PSS_PSS_SHA256, S.RSA_PSS_PSS_SHA384, S.RSA_PSS_PSS_SHA512})
 _CURVES = {"secp256r1": ec.P256, "secp384r1": ec.P384}
 
 
@@ -128,9 +130,9 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
     TLS 1.2, RFC 8422 5.10)."""
     if auth is Auth.ECDSA:
         return kind == "ec" and curve in _CURVES and scheme in _ECDSA
-    if auth is Auth.RSA and kind == "rsa":
+    if auth is Auth.RSA and kind in ("rsa", "rsa-pss"):
         if scheme in _PKCS1:
-            return bits >= 2048
+            return kind == "rsa" and bits >= 2048
         if scheme in _PSS:
             return key_fits_scheme(kind, curve, bits, scheme)
     return False
@@ -198,7 +200,7 @@ def choose12(
             continue
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth, ck.key.kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 
@@ -215,12 +217,12 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind == "rsa" and 1 not in types) or (kind == "ec" and 64 not in types):
+        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (kind == "ec" and 64 not in types):
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth_of(kind), kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 
