@@ -21,9 +21,14 @@ TLS 1.2 (RFC 5246): ECDHE_ECDSA and ECDHE_RSA with AES-GCM and
 ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); RSA PKCS#1 v1.5, RSA-PSS
 and ECDSA signatures; Extended Master Secret required; secure renegotiation
 indication, renegotiation refused (no_renegotiation); client certificates;
-session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
-passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
-TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
+session tickets (RFC 5077) and session IDs (a server with
+``Config.session_cache``); either comes to the client as a Ticket in a
+NewSessionTicket event and is passed to ``client`` like a TLS 1.3 one, and
+is only offered and accepted under the same server name;
+TLS_FALLBACK_SCSV (sent with ``Config.fallback_scsv``; inappropriate_fallback
+from a server with a higher version); record_size_limit; the downgrade
+sentinel.  Both versions: rsa_pss_pss_* with id-RSASSA-PSS certificates; a
+used server_name acknowledged.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
 record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens

@@ -45,6 +45,7 @@ from tlspy.core.messages import (
     ServerHelloDone,
     ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
+    ServerName,
     SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
@@ -233,6 +234,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
+    if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
+        exts.append(ServerName(None))
     session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
