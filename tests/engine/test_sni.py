@@ -11,11 +11,12 @@ from dataclasses import replace
 import pytest
 
 from nocrypto.cipher import AESGCM
+from tests.engine.certs import NOW_TS, pki
 from tests.engine.helpers import Pair, configs, handshake
 from tests.engine.test_handshake12 import _failed_with
 from tlspy import engine
 from tlspy.core import keyschedule as ks
-from tlspy.core.enums import AlertDescription, ContentType, ProtocolVersion
+from tlspy.core.enums import AlertDescription, CipherSuite, ContentType, ProtocolVersion
 from tlspy.core.messages import (
     EncryptedExtensions,
     PreSharedKeyClientHello,
@@ -149,3 +150,23 @@ def _resume(c: Config, s: Config, t: Ticket, name: str | None) -> Pair:
             break
     assert p.client.established and p.server.established
     return p
+
+
+@pytest.mark.parametrize(("version", "kind", "suites"), [
+    (V13, "p256", None), (V12, "p256", None), (V12, "rsa", None),
+    (V12, "rsa", (CipherSuite.TLS_RSA_WITH_AES_128_GCM_SHA256,)),
+])
+def test_certificate_chosen_by_name(version: ProtocolVersion, kind: str,
+                                    suites: tuple[CipherSuite, ...] | None) -> None:
+    """Several chains: the one whose leaf matches the SNI, else the first."""
+    main, other = pki(kind), pki(kind, ("other.test",))
+    extra = {"cipher_suites": suites} if suites else {}
+    for name, want in (("other.test", other), ("server.test", main), (None, main)):
+        c = Config(versions=(version,), trust_anchors=(want.anchor,), clock=lambda: NOW_TS,
+                   check_name=name is not None, **extra)  # type: ignore[arg-type]
+        s = Config(certificates=(main.key, other.key), clock=lambda: NOW_TS,
+                   **extra)  # type: ignore[arg-type]
+        p = handshake(c, s, server_name=name)
+        assert p.client.established, p.client_events
+        assert p.client.info is not None
+        assert p.client.info.peer_certificates == want.key.chain

@@ -171,7 +171,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         info = suite_info(suite)
         assert info is not None
         if info.kex is KeyExchange.RSA:
-            rsa_ck = choose_rsa_kex(cfg)
+            rsa_ck = choose_rsa_kex(cfg, server_name)
             if rsa_ck is not None:
                 chosen = (info, rsa_ck, None, None)
                 break
@@ -179,7 +179,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
         if not groups or sigalgs is None:
             continue
-        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups),
+                        server_name)
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
