@@ -111,7 +111,7 @@ from tlspy.engine.events import (
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
-from tlspy.engine.sessions import Session12, SessionCache
+from tlspy.engine.sessions import Session12, SessionCache, invalidate
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -186,8 +186,20 @@ def server(config: Config) -> State:
     return State(config, False, ServerWaitClientHello(), config.rng(32))
 
 
+def _forget_session(st: State) -> None:
+    """A TLS 1.2 connection ending with a fatal alert is not to be resumed
+    (RFC 5246 7.2.2): the server's cache forgets its session."""
+    hs = st.hs
+    if st.is_client or st.config.session_cache is None:
+        return
+    sid = hs.session_id if isinstance(hs, Established12) else (
+        hs.ctx.session_id if isinstance(hs, HANDSHAKE12) else b"")
+    invalidate(st.config.session_cache, sid)
+
+
 def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
     """The Result of a fatal error: the alert to send and a failed state."""
+    _forget_session(st)
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
     if not st.write_closed:
@@ -351,6 +363,7 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
             and isinstance(st.hs, Established12)):
         return st  # we never ask to renegotiate; a refusal changes nothing
     # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
+    _forget_session(st)
     return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
 
 

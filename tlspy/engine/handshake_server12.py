@@ -420,7 +420,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
-                        server_random=ctx.server_random)
+                        server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)

@@ -324,6 +324,7 @@ class Established12(Established):
 
     master: bytes = b""
     server_random: bytes = b""
+    session_id: bytes = b""  # server: the cached session (invalidated on a fatal alert)
 
 
 HANDSHAKE12 = (
