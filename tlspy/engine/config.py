@@ -142,6 +142,9 @@ class Config:
     record_size_limit: int | None = None
     ticket_lifetime: int = 7200
     tickets: int = 1
+    # Report every derived secret as a KeyLog event (NSS key log labels),
+    # for SSLKEYLOGFILE-style debugging.  Off by default.
+    key_log: bool = False
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 

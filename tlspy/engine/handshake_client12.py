@@ -56,7 +56,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket
+from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket, key_log
 from tlspy.engine.handshake_common import (
     draw,
     fail,
@@ -201,7 +201,8 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
                             iv_seed=draw(st.seed, b"cbc iv", 32))
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
-        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", []
+        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
+            cfg.key_log, ctx.client_random, ("CLIENT_RANDOM", t.psk))
     return replace(st, hs=ClientWaitCertificate12(ctx)), b"", []
 
 
@@ -309,7 +310,8 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     st, records = seal_handshake(st, fin)
     new = replace(ctx, transcript=transcript.add(fin), master=master, pending_read=sw)
     return replace(st, hs=ClientWaitChangeCipherSpec12(new),
-                   seed=draw(st.seed, b"next", 32)), out + records, []
+                   seed=draw(st.seed, b"next", 32)), out + records, key_log(
+        st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
 
 
 def _new_session_ticket(
@@ -343,8 +345,8 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
         raise fail(A.DECRYPT_ERROR, "server Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
-    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
-                        ctx.server_random)
+    est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
+                        server_random=ctx.server_random)
     out = b""
     if ctx.abbreviated:  # our ChangeCipherSpec and Finished close the handshake
         transcript = ctx.transcript.add(raw)

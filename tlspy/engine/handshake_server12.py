@@ -52,7 +52,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     draw,
     fail,
@@ -254,7 +254,8 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: byte
     ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
                 abbreviated=True, pending_read=cw)
     return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
-            out + CCS_RECORD + records, [])
+            out + CCS_RECORD + records,
+            key_log(st.config.key_log, m.random, ("CLIENT_RANDOM", master)))
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
@@ -320,9 +321,10 @@ def _key_exchange(
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
                   pending_write=sw)
+    events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
     if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
-        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", []
-    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", events
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", events
 
 
 def change_cipher_spec(st: State, hs: ServerWaitChangeCipherSpec12) -> State:
@@ -340,8 +342,8 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
         raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
-    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
-                        ctx.server_random)
+    est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
+                        server_random=ctx.server_random)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)

@@ -51,7 +51,7 @@ from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     choose_certificate,
@@ -278,7 +278,7 @@ def _client_hello(
     c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
-    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
+    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
         ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, exp, session, budget)
@@ -292,7 +292,10 @@ def _client_hello(
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
-    return st, out, []
+    return st, out, key_log(cfg.key_log, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
+                            ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
+                            ("EXPORTER_SECRET", exp))
 
 
 def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
@@ -306,7 +309,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp, res_master),
+        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=draw(st.seed, b"next", 32),
     )

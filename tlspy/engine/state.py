@@ -76,6 +76,7 @@ class Secrets13:
     handshake_secret: bytes
     client_hs: bytes
     server_hs: bytes
+    client_random: bytes = b""  # ClientHello.random (key log lines)
 
     @property
     def hash(self) -> str:
@@ -215,6 +216,10 @@ class Established:
     info: SessionInfo
     exporter_master: bytes
     resumption_master: bytes
+    client_random: bytes = b""
+    # TLS 1.3 KeyUpdates so far per direction (the N of the key log labels)
+    client_updates: int = 0
+    server_updates: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +317,6 @@ class Established12(Established):
     RFC 5705 exporter)."""
 
     master: bytes = b""
-    client_random: bytes = b""
     server_random: bytes = b""
 
 
