@@ -42,6 +42,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     _flag(p, "tls1_2", action="store_true", help="TLS 1.2 only")
     _flag(p, "tls1_3", action="store_true", help="TLS 1.3 only")
     _flag(p, "no_tls1_3", action="store_true", help="no TLS 1.3")
+    _flag(p, "keylogfile", metavar="FILE",
+          help="append the connection secrets (NSS key log format, for Wireshark)")
     _flag(p, "quiet", action="store_true", help="print less")
 
 
@@ -56,6 +58,8 @@ def _configure(ctx: SSLContext, a: argparse.Namespace) -> None:
         ctx.set_ciphersuites(a.ciphersuites)
     if a.groups:
         ctx.set_groups(a.groups)
+    if a.keylogfile:
+        ctx.keylog_filename = a.keylogfile
     if a.alpn:
         ctx.set_alpn_protocols(a.alpn.split(","))
     if a.cert:

@@ -34,6 +34,7 @@ from tlspy.engine import (
     Closed,
     Event,
     HandshakeComplete,
+    KeyLog,
     NewSessionTicket,
     SessionInfo,
     State,
@@ -253,6 +254,8 @@ class SessionView:
                 self._info = ev.info
             elif isinstance(ev, NewSessionTicket):
                 self._session = TLSSession(ev.ticket)
+            elif isinstance(ev, KeyLog):
+                self._context._log_key(ev)
 
     def verify_client_post_handshake(self) -> None:
         raise NotImplementedError("post-handshake client authentication is not supported")
