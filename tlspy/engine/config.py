@@ -141,6 +141,10 @@ class Config:
     # type included) this side accepts; None: do not send the extension.
     record_size_limit: int | None = None
     ticket_lifetime: int = 7200
+    # Server, TLS 1.2: refuse a ClientHello without extended_master_secret
+    # (RFC 7627 5.2 lets a server go on with the legacy master secret; such
+    # a session is never resumable).  The client always requires it.
+    require_ems: bool = False
     tickets: int = 1
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)

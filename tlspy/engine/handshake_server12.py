@@ -1,5 +1,6 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
-Master Secret required (RFC 7627), secure renegotiation indication
+Master Secret (RFC 7627; a legacy client without it gets a session that is
+never resumed, or a handshake_failure under Config.require_ems), secure renegotiation indication
 (RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
@@ -115,7 +116,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
     reneg = find_extension(m.extensions, RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
@@ -164,8 +166,11 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
     ticket_ext = find_extension(m.extensions, SessionTicket)
-    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
-    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
+    exts: list[Extension] = [RenegotiationInfo(b"")]
+    if ems:  # RFC 7627 5.2: echoed only when offered
+        exts.append(ExtendedMasterSecret())
     if pf is not None:
         exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
     if alpn_sel is not None:
@@ -175,6 +180,9 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
     if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
         resumed = _open12(cfg, ticket_ext.ticket, m)
+        if resumed is not None and not ems:
+            # RFC 7627 5.3: every ticket we issue is for an EMS session.
+            raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
         if resumed is not None:
             rinfo = suite_info(resumed.suite)
             assert rinfo is not None
@@ -205,7 +213,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue, etm=etm)
+                ticket_expected=issue, etm=etm, ems=ems)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
@@ -315,7 +323,10 @@ def _key_exchange(
         premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
-    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if ctx.ems:
+        master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    else:
+        master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
