@@ -299,6 +299,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.client_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
