@@ -3,12 +3,21 @@ into the pure engine, each answered with the alert the RFC names."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.engine.helpers import configs
 from tlspy import engine
-from tlspy.core.enums import AlertDescription, CipherSuite, ContentType, ProtocolVersion
-from tlspy.core.messages import Finished
+from tlspy.core.enums import (
+    AlertDescription,
+    CipherSuite,
+    ContentType,
+    NamedGroup,
+    ProtocolVersion,
+)
+from tlspy.core.messages import ClientHello, Finished, RawExtension, ServerName
+from tlspy.core.reader import parse_handshake
 from tlspy.core.record import parse_records
 from tlspy.core.writer import assemble_handshake
 from tlspy.engine.state import ServerWaitFinished, keys13
@@ -56,3 +65,52 @@ def test_tls13_finished_of_the_wrong_length_is_a_decode_error(suite: CipherSuite
     assert sealed is not None
     fin = sealed.encrypt(0, ContentType.HANDSHAKE, assemble_handshake(Finished(b"\x00" * length)))
     assert _alert(engine.handle_tls(r.state, fin)) == A.DECODE_ERROR
+
+
+def _first_record(data: bytes) -> bytes:
+    return data[5 : 5 + int.from_bytes(data[3:5], "big")]
+
+
+def _handshake_record(body: bytes) -> bytes:
+    return b"\x16\x03\x03" + len(body).to_bytes(2, "big") + body
+
+
+def _after_hrr() -> tuple[engine.State, ClientHello, bytes]:
+    """(server waiting for the second ClientHello, that ClientHello, its
+    genuine record)."""
+    ccfg, scfg = configs(client={"groups": (NamedGroup.X25519, NamedGroup.SECP256R1)},
+                         server={"groups": (NamedGroup.SECP256R1,)})
+    c, ch = engine.client(ccfg, "server.test")
+    r = engine.handle_tls(engine.server(scfg), ch)
+    rc = engine.handle_tls(c, r.out)
+    rec = rc.out[6:] if rc.out.startswith(b"\x14") else rc.out  # after the CCS
+    ch2 = parse_handshake(_first_record(rec), version=0x0304)
+    assert isinstance(ch2, ClientHello)
+    return r.state, ch2, rec
+
+
+def _changes(ch2: ClientHello) -> dict[str, ClientHello]:
+    exts = ch2.extensions
+    return {
+        "reordered extensions": replace(ch2, extensions=exts[::-1]),
+        "extension dropped": replace(ch2, extensions=tuple(
+            e for e in exts if not isinstance(e, ServerName))),
+        "extension added": replace(ch2, extensions=(RawExtension(0x4A4A, b"x"), *exts)),
+        "cipher suites": replace(ch2, cipher_suites=ch2.cipher_suites[::-1]),
+        "legacy_version": replace(ch2, legacy_version=0x0302),
+    }
+
+
+@pytest.mark.parametrize("change", list(_changes(ClientHello(0x0303, bytes(32), b"", ()))))
+def test_second_client_hello_may_change_only_what_rfc8446_allows(change: str) -> None:
+    """RFC 8446 4.1.2 (tlsfuzzer test-tls13-shuffled-extentions): a retry
+    repeats the first ClientHello but for key_share, cookie, early_data,
+    pre_shared_key and padding."""
+    server, ch2, genuine = _after_hrr()
+    bad = _changes(ch2)[change]
+    r = engine.handle_tls(server, _handshake_record(assemble_handshake(bad)))
+    assert _alert(r) == A.ILLEGAL_PARAMETER
+    padded = replace(ch2, extensions=(*ch2.extensions, RawExtension(21, bytes(7))))
+    assert not engine.handle_tls(server, _handshake_record(assemble_handshake(padded))
+                                 ).state.failed
+    assert not engine.handle_tls(server, genuine).state.failed
