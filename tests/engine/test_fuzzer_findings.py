@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.helpers import configs
+from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
 from tlspy.core.enums import (
     AlertDescription,
@@ -16,7 +17,15 @@ from tlspy.core.enums import (
     NamedGroup,
     ProtocolVersion,
 )
-from tlspy.core.messages import ClientHello, Finished, RawExtension, ServerName
+from tlspy.core.messages import (
+    ClientHello,
+    ExtendedMasterSecret,
+    Finished,
+    RawExtension,
+    ServerHello,
+    ServerName,
+    SessionTicket,
+)
 from tlspy.core.reader import parse_handshake
 from tlspy.core.record import parse_records
 from tlspy.core.writer import assemble_handshake
@@ -114,3 +123,31 @@ def test_second_client_hello_may_change_only_what_rfc8446_allows(change: str) ->
     assert not engine.handle_tls(server, _handshake_record(assemble_handshake(padded))
                                  ).state.failed
     assert not engine.handle_tls(server, genuine).state.failed
+
+
+def _without_ems(client_hello_record: bytes) -> bytes:
+    ch = parse_handshake(_first_record(client_hello_record), version=V12)
+    assert isinstance(ch, ClientHello)
+    exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
+    return _handshake_record(assemble_handshake(replace(ch, extensions=exts)))
+
+
+def test_ems_session_resumed_without_ems_is_refused() -> None:
+    """RFC 7627 5.3 (tlsfuzzer test-extended-master-secret-extension, "EMS
+    with session resume without extension"): handshake_failure."""
+    ccfg, scfg, _ = _setup()
+    (t,) = _sessions(_connect(ccfg, scfg))
+    _, out = engine.client(ccfg, "server.test", session=t)
+    r = engine.handle_tls(engine.server(scfg), _without_ems(out))
+    assert _alert(r) == A.HANDSHAKE_FAILURE
+    # Without the session on offer the same hello gets a full handshake, with
+    # neither a session ID nor a ticket: a legacy session is never resumed.
+    _, fresh = engine.client(replace(ccfg, ticket_keys=()), "server.test")
+    r = engine.handle_tls(engine.server(replace(scfg, ticket_keys=(bytes(32),))),
+                          _without_ems(fresh))
+    assert not r.state.failed
+    body = _first_record(r.out)
+    sh = parse_handshake(body[:4 + int.from_bytes(body[1:4], "big")], version=V12)
+    assert isinstance(sh, ServerHello)
+    assert sh.legacy_session_id_echo == b""
+    assert not any(isinstance(e, (ExtendedMasterSecret, SessionTicket)) for e in sh.extensions)

@@ -26,9 +26,17 @@ passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
 TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
-record check).  A config with both versions
+record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens
+the premaster through nocrypto's constant-time TLS entry point, and a bad
+one only surfaces as bad_record_mac on the client's Finished).  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
+
+Key logging: with ``Config.key_log`` the engine reports each secret as it
+is derived in a ``KeyLog(label, client_random, secret)`` event with the NSS
+key log labels (``KeyLog.line()`` is the SSLKEYLOGFILE line); a KeyUpdate
+read or answered in ``handle_tls`` logs ``*_TRAFFIC_SECRET_N`` (one started by
+``send_key_update`` has no event to report it in).
 
 Purity: a State is immutable; ``handle_tls`` on the same state and bytes
 gives the same result (randomness is derived from a seed drawn from
@@ -90,12 +98,15 @@ from tlspy.engine.events import (
     Closed,
     Event,
     HandshakeComplete,
+    KeyLog,
     KeyUpdated,
     NewSessionTicket,
     Result,
+    key_log,
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
+from tlspy.engine.sessions import Session12, SessionCache
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -118,11 +129,18 @@ A = AlertDescription
 
 
 def client(
-    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None,
+    *, session: Ticket | None = None,
 ) -> tuple[State, bytes]:
     """A client connection and its ClientHello (ready to send).  ``ticket``
-    (from a NewSessionTicket event) is offered for resumption when it has not
-    expired and its suite is configured."""
+    (or ``session``: the same thing, from a NewSessionTicket event: a TLS 1.3
+    ticket, a TLS 1.2 ticket or a TLS 1.2 session ID) is offered for
+    resumption when it has not expired, its suite is configured and it was
+    made for the same ``server_name`` (RFC 8446 4.6.1, RFC 6066 3)."""
+    if ticket is None:
+        ticket = session
+    if ticket is not None and ticket.server_name != server_name:
+        ticket = None
     use13 = config.tls13 and bool(config.suites_13)
     if not use13 and not tls12(config):
         raise ValueError("the config enables no protocol version with a cipher suite for it")
@@ -422,10 +440,17 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
                                       KeyUpdateRequest.UPDATE_REQUESTED):
             raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
         secret = next_traffic_secret(alg, st.read.secret)
-        st = replace(st, read_seq=0, read=keys13(hs.suite, secret))
+        if st.is_client:
+            hs = replace(hs, server_updates=hs.server_updates + 1)
+            label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+        else:
+            hs = replace(hs, client_updates=hs.client_updates + 1)
+            label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+        events += key_log(st.config.key_log, hs.client_random, (label, secret))
+        st = replace(st, hs=hs, read_seq=0, read=keys13(hs.suite, secret))
         wrote = False
         if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
-            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED, events)
             out.append(o)
             wrote = True
         events.append(KeyUpdated(True, wrote))
@@ -450,12 +475,24 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
 
 
-def _send_key_update(st: State, request: KeyUpdateRequest) -> tuple[State, bytes]:
+def _send_key_update(
+    st: State, request: KeyUpdateRequest, events: list[Event] | None = None
+) -> tuple[State, bytes]:
+    """Our KeyUpdate and new write keys; the new secret's KeyLog goes to
+    ``events`` when there is somewhere to report it."""
     hs = st.hs
     assert isinstance(hs, Established)
     st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
     secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
-    return replace(st, write_seq=0, write=keys13(hs.suite, secret)), out
+    if st.is_client:
+        hs = replace(hs, client_updates=hs.client_updates + 1)
+        label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+    else:
+        hs = replace(hs, server_updates=hs.server_updates + 1)
+        label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+    if events is not None:
+        events += key_log(st.config.key_log, hs.client_random, (label, secret))
+    return replace(st, hs=hs, write_seq=0, write=keys13(hs.suite, secret)), out
 
 
 def _check_can_send(state: State) -> None:
@@ -515,9 +552,12 @@ __all__ = [
     "EngineError",
     "Event",
     "HandshakeComplete",
+    "KeyLog",
     "KeyUpdated",
     "NewSessionTicket",
     "Result",
+    "Session12",
+    "SessionCache",
     "SessionInfo",
     "State",
     "Ticket",

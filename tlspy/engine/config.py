@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from nocrypto.rng import random_bytes
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.engine.sessions import SessionStore
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
@@ -146,6 +147,12 @@ class Config:
     # a session is never resumable).  The client always requires it.
     require_ems: bool = False
     tickets: int = 1
+    # Report every derived secret as a KeyLog event (NSS key log labels),
+    # for SSLKEYLOGFILE-style debugging.  Off by default.
+    key_log: bool = False
+    # Server: the TLS 1.2 session cache (tlspy.engine.sessions.SessionCache
+    # or any object with get/put); None: no session IDs are issued.
+    session_cache: SessionStore | None = None
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 

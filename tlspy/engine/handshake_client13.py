@@ -57,7 +57,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     KeySharePrivate,
@@ -289,7 +289,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
     hs_secret = ks.handshake_secret(alg, early, shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
-    secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs)
+    secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
     st2 = replace(
         st,
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
@@ -298,7 +298,9 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         # Installed now so that an alert this client sends is protected.
         write_seq=0, write=keys13(info, c_hs),
     )
-    return st2, b"", []
+    return st2, b"", key_log(st.config.key_log, hs.hello.random,
+                             ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                             ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs))
 
 
 def _encrypted_extensions(
@@ -415,8 +417,10 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     st2, records = seal_handshake(st, flight)
     st3 = replace(
         st2,
-        hs=Established(sec.suite, hs.info, exp, res_master),
+        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, s_ap),
         write_seq=0, write=keys13(sec.suite, c_ap),
     )
-    return st3, out + records, [HandshakeComplete(hs.info)]
+    events = key_log(st.config.key_log, sec.client_random, ("CLIENT_TRAFFIC_SECRET_0", c_ap),
+                     ("SERVER_TRAFFIC_SECRET_0", s_ap), ("EXPORTER_SECRET", exp))
+    return st3, out + records, [*events, HandshakeComplete(hs.info)]

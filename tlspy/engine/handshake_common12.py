@@ -4,11 +4,13 @@ the TLS 1.2 signature_algorithms rules, keys from the master secret."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nocrypto import dh, ec
+from nocrypto.kdf import hkdf_expand
 from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
 from tlspy.core import keyschedule as ks
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
-from tlspy.core.messages import KeyExchange
 from tlspy.core.protect import protection12
 from tlspy.core.suites import Auth, SuiteInfo, suite_info
 from tlspy.engine._protect12 import Protection12
@@ -40,19 +42,19 @@ from tlspy.engine.state import (
     ServerWaitFinished12,
     ServerWaitKeyExchange12,
 )
-from tlspy.x509 import PublicKey
+from tlspy.x509 import Certificate, PublicKey
 
 S = SignatureScheme
 A = AlertDescription
 CS = CipherSuite
 
 # The TLS 1.2 suites this engine runs: ECDHE or DHE with an AEAD or (when
-# configured; never by default) AES-CBC with HMAC.
+# configured; never by default) AES-CBC with HMAC, and (when configured,
+# never by default) plain RSA key exchange.
 SUITES_12 = frozenset(
     s
     for s, info in ((s, suite_info(s)) for s in CipherSuite)
     if info is not None and not info.tls13
-    and info.kex in (KeyExchange.ECDHE, KeyExchange.DHE)
 )
 EC_GROUPS = frozenset({NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1})
 FFDHE_GROUPS = {NamedGroup.FFDHE2048: dh.FFDHE2048, NamedGroup.FFDHE3072: dh.FFDHE3072,
@@ -135,6 +137,54 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
 
 
 _CURVE_GROUP = {"secp256r1": NamedGroup.SECP256R1, "secp384r1": NamedGroup.SECP384R1}
+
+
+def choose_rsa_kex(config: Config) -> CertifiedKey | None:
+    """The certificate for the RSA key exchange: an RSA key (of at least
+    2048 bits) whose certificate allows keyEncipherment when it has a
+    keyUsage extension (RFC 5280 4.2.1.3)."""
+    for ck in config.certificates:
+        if ck.key.kind != "rsa" or ck.chain[0].public_key.bits < 2048:
+            continue
+        if rsa_kex_allowed(ck.chain[0]):
+            return ck
+    return None
+
+
+def rsa_kex_allowed(cert: Certificate) -> bool:
+    """Whether ``cert``'s keyUsage (when present) allows keyEncipherment."""
+    ku = cert.key_usage
+    return ku is None or ku.has("keyEncipherment")
+
+
+def rsa_premaster_decrypt(ck: CertifiedKey, encrypted: bytes, client_version: int,
+                          seed: bytes) -> bytes:
+    """The premaster secret of an RSA ClientKeyExchange, through nocrypto's
+    constant-time entry point: a bad ciphertext (padding, length, version
+    bytes) gives 48 random bytes instead, with no difference the peer can
+    see before its Finished fails to decrypt (RFC 5246 7.4.7.1, ROBOT)."""
+    key = RSAPrivateKey.from_numbers(*ck.key.rsa[:5])
+    return key.tls_premaster_decrypt(encrypted, client_version, rng=counter_rng(seed))
+
+
+def rsa_premaster_encrypt(pub: PublicKey, client_version: int, seed: bytes) -> tuple[bytes,
+                                                                                     bytes]:
+    """(premaster, its PKCS#1 v1.5 encryption to the server's key)."""
+    rng = counter_rng(seed)
+    premaster = client_version.to_bytes(2, "big") + rng(46)
+    return premaster, RSAPublicKey(pub.n, pub.e).encrypt_pkcs1v15(premaster, rng=rng)
+
+
+def counter_rng(seed: bytes) -> Callable[[int], bytes]:
+    """A deterministic rng over a 32-byte seed whose every call gives fresh
+    bytes (for nocrypto calls that draw more than once)."""
+    calls = [0]
+
+    def rng(n: int) -> bytes:
+        calls[0] += 1
+        return hkdf_expand("sha256", seed, b"tlspy rng" + calls[0].to_bytes(4, "big"), n)
+
+    return rng
 
 
 def choose12(
@@ -235,11 +285,16 @@ __all__ = [
     "auth_of",
     "choose12",
     "choose_client12",
+    "choose_rsa_kex",
+    "counter_rng",
     "dhe_premaster",
     "directions",
     "ffdhe_group_of",
     "ffdhe_params",
     "fits12",
+    "rsa_kex_allowed",
+    "rsa_premaster_decrypt",
+    "rsa_premaster_encrypt",
     "schemes12",
     "sign12",
     "suites_12",

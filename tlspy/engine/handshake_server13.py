@@ -52,7 +52,7 @@ from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     choose_certificate,
@@ -293,7 +293,7 @@ def _client_hello(
     c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
-    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
+    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
         ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, exp, session, budget)
@@ -307,7 +307,10 @@ def _client_hello(
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
-    return st, out, []
+    return st, out, key_log(cfg.key_log, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
+                            ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
+                            ("EXPORTER_SECRET", exp))
 
 
 def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
@@ -323,7 +326,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp, res_master),
+        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=draw(st.seed, b"next", 32),
     )
@@ -338,7 +341,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
                 cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
-                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
+                            hs.info.server_name),
             )
             nsts += assemble_handshake(
                 NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
@@ -368,6 +372,8 @@ def _accept_psk(
     tinfo = suite_info(ts.suite)
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
         return None
     prefix = retry.transcript if retry is not None else Transcript()
     truncated = raw[: len(raw) - offer.binders_length()]
