@@ -128,8 +128,11 @@ def tls12(config: Config) -> bool:
 def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> bool:
     """Whether a key of this kind signs ``scheme`` in TLS 1.2 for a suite
     authenticated by ``auth`` (the ECDSA schemes name only the hash in
-    TLS 1.2, RFC 8422 5.10)."""
+    TLS 1.2, RFC 8422 5.10; Ed25519 keys sign with ed25519 under the
+    ECDSA suites, RFC 8422 5.1.1)."""
     if auth is Auth.ECDSA:
+        if kind == "ed25519":
+            return scheme == S.ED25519
         return kind == "ec" and curve in _CURVES and scheme in _ECDSA
     if auth is Auth.RSA and kind in ("rsa", "rsa-pss"):
         if scheme in _PKCS1:
@@ -212,7 +215,7 @@ def choose12(
 
 def auth_of(kind: str) -> Auth:
     """The TLS 1.2 signature family of a key kind (client certificates)."""
-    return Auth.ECDSA if kind == "ec" else Auth.RSA
+    return Auth.ECDSA if kind in ("ec", "ed25519") else Auth.RSA
 
 
 def choose_client12(
@@ -222,7 +225,8 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (kind == "ec" and 64 not in types):
+        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (
+                kind in ("ec", "ed25519") and 64 not in types):
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
@@ -233,8 +237,10 @@ def choose_client12(
 
 
 def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
-    """Our signature schemes usable in TLS 1.2 (ECDSA, RSA PKCS#1, RSA-PSS)."""
-    return tuple(s for s in config.signature_schemes if s in _ECDSA or s in _PKCS1 or s in _PSS)
+    """Our signature schemes usable in TLS 1.2 (ECDSA, Ed25519, RSA PKCS#1,
+    RSA-PSS)."""
+    return tuple(s for s in config.signature_schemes
+                 if s in _ECDSA or s in _PKCS1 or s in _PSS or s == S.ED25519)
 
 
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
-Master Secret required (RFC 7627), secure renegotiation indication
+Master Secret (RFC 7627; a legacy client without it gets a session that is
+never resumed, or a handshake_failure under Config.require_ems), secure renegotiation indication
 (RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
@@ -140,7 +141,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
     reneg = find_extension(m.extensions, RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
@@ -201,8 +203,11 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
     ticket_ext = find_extension(m.extensions, SessionTicket)
-    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
-    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
+    exts: list[Extension] = [RenegotiationInfo(b"")]
+    if ems:  # RFC 7627 5.2: echoed only when offered
+        exts.append(ExtendedMasterSecret())
     if pf is not None:
         exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
     if alpn_sel is not None:
@@ -225,6 +230,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             resumed = _open12(cfg, ticket_ext.ticket)
         if resumed is None and cfg.session_cache is not None:
             resumed = cfg.session_cache.get(m.legacy_session_id)
+        if (resumed is not None and resumed.extended_master_secret and not ems
+                and resumed.usable(cfg.clock())):
+            # RFC 7627 5.3: a session with EMS resumed by a hello without it.
+            raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
         if resumed is not None and not _resumable(cfg, resumed, m, server_name):
             resumed = None
     if resumed is not None:
@@ -237,7 +246,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(EncryptThenMac())
     if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
         exts.append(ServerName(None))
-    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None else b""
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
     share = None
@@ -261,7 +271,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue, etm=etm, client_version=m.legacy_version & 0xFFFF,
+                ticket_expected=issue, etm=etm, ems=ems, client_version=m.legacy_version & 0xFFFF,
                 server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
@@ -393,7 +403,10 @@ def _key_exchange(
         premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
-    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if ctx.ems:
+        master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    else:
+        master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
@@ -415,6 +428,8 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     alg = ctx.suite.prf_hash
     expected = ks.finished_verify_data12(alg, ctx.master, client=True,
                                          handshake_hash=ctx.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
@@ -429,7 +444,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     if ctx.session_id and cfg.session_cache is not None:  # resumable from now on
         cfg.session_cache.put(ctx.session_id, Session12(
             CipherSuite(ctx.suite.suite), ctx.master, cfg.clock(), cfg.ticket_lifetime,
-            ctx.server_name, True, ctx.peer_chain))
+            ctx.server_name, ctx.ems, ctx.peer_chain))
     if ctx.ticket_expected:
         nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master, ctx.server_name)
         st, out = seal_handshake(st, nst)

@@ -256,6 +256,7 @@ class Ctx12:
     cert_request_types: tuple[int, ...] = ()
     abbreviated: bool = False  # resuming from a ticket (RFC 5077 3.1)
     etm: bool = False  # encrypt-then-MAC for a CBC suite (RFC 7366)
+    ems: bool = True  # extended master secret (RFC 7627); False: a legacy client
     ticket_expected: bool = False  # a NewSessionTicket comes (client) / goes (server)
     pending_read: Direction | None = None
     pending_write: Direction | None = None
