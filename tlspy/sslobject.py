@@ -18,7 +18,14 @@ from typing import Any
 from tlspy import engine
 from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
 from tlspy.engine import Alert, Closed, State, UsageError
-from tlspy.errors import SSLEOFError, SSLError, SSLWantReadError, from_alert
+from tlspy.engine.state import ServerWaitClientHello
+from tlspy.errors import (
+    SSLEOFError,
+    SSLError,
+    SSLWantReadError,
+    closed_in_handshake,
+    from_alert,
+)
 from tlspy.servername import HelloPeek, set_context, sni_step
 from tlspy.sslsocket import SessionView, session_ticket
 
@@ -120,7 +127,8 @@ class TLSObject(SessionView):
             if self._tls.failed:
                 raise SSLError("[SSL] the TLS connection has failed", "FAILED")
             if self._peer_closed:
-                raise SSLEOFError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(self._tls.hs, ServerWaitClientHello))
             self._pump()
         if self._info is None:
             self._info = self._tls.info

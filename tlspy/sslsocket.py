@@ -41,12 +41,13 @@ from tlspy.engine import (
     Ticket,
     UsageError,
 )
+from tlspy.engine.state import ServerWaitClientHello
 from tlspy.errors import (
     SSLEOFError,
     SSLError,
     SSLWantReadError,
     SSLWantWriteError,
-    SSLZeroReturnError,
+    closed_in_handshake,
     from_alert,
 )
 from tlspy.servername import HelloPeek, set_context, sni_step
@@ -345,12 +346,19 @@ class TLSSocket(SessionView, socket.socket):
             self._connected = False
         else:
             self._connected = True
-            self._start()
-            if do_handshake_on_connect:
-                if self.gettimeout() == 0.0:
-                    raise ValueError("do_handshake_on_connect should not be specified "
-                                     "for non-blocking sockets")
-                self.do_handshake()
+            try:
+                self._start()
+                if do_handshake_on_connect:
+                    if self.gettimeout() == 0.0:
+                        raise ValueError("do_handshake_on_connect should not be specified "
+                                         "for non-blocking sockets")
+                    self.do_handshake()
+            except BaseException:
+                # As ssl does: a failed wrap closes the socket (after the
+                # alert went out), so the peer is not left waiting.
+                with contextlib.suppress(OSError):
+                    self.close()
+                raise
         return self
 
     # -- the engine pump --------------------------------------------------------
@@ -471,7 +479,8 @@ class TLSSocket(SessionView, socket.socket):
                                   "during the handshake")
             st = self._state()
             if self._peer_closed and not st.established:
-                raise SSLZeroReturnError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(st.hs, ServerWaitClientHello))
         if self._info is None:
             self._info = st.info
         self._handshake_done = True
