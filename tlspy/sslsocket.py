@@ -57,7 +57,13 @@ from tlspy.x509.extensions import GeneralName
 _READ_SIZE = 65536 + 512
 _SEND_CHUNK = 1 << 18
 _VERSIONS = {0x0304: "TLSv1.3", 0x0303: "TLSv1.2"}
-_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()}
+_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()} | {
+    # The DHE suites an engine Config may enable (OpenSSL's names, as ssl's
+    # cipher() gives them).
+    CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: "DHE-RSA-AES128-GCM-SHA256",
+    CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: "DHE-RSA-AES256-GCM-SHA384",
+    CipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: "DHE-RSA-CHACHA20-POLY1305",
+}
 
 # OpenSSL's long names for attribute types (what ssl.getpeercert shows).
 _ATTRIBUTE_NAMES = {

@@ -1,6 +1,7 @@
 """TLS 1.2 in the engine: tlspy client against tlspy server over every
 TLS 1.2 suite x group x certificate type, version negotiation, Extended
-Master Secret and renegotiation_info required, the downgrade sentinel,
+Master Secret (required by the client, optional for the server),
+renegotiation_info required, the downgrade sentinel,
 renegotiation refused, and hostile peers (out-of-order messages, bad
 Finished, ChangeCipherSpec at the wrong time, mutated flights)."""
 
@@ -180,12 +181,30 @@ def _client_hello(cfg: engine.Config) -> tuple[State, ClientHello]:
     return c, msg
 
 
-def test_server_requires_extended_master_secret() -> None:
-    c, s = configs("p256", client=ONLY12)
+def test_server_requires_extended_master_secret_when_configured() -> None:
+    c, s = configs("p256", client=ONLY12, server={"require_ems": True})
     _, ch = _client_hello(c)
     exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
     raw = assemble_handshake(replace(ch, extensions=exts))
     _failed_with(engine.handle_tls(engine.server(s), _records(raw)), A.HANDSHAKE_FAILURE)
+
+
+def test_server_answers_legacy_client_without_ems_or_ticket() -> None:
+    """RFC 7627 5.2: a ClientHello without the extension gets a ServerHello
+    without it (and no session ticket: such a session is never resumed)."""
+    c, s = configs("p256", client=ONLY12, server={"ticket_keys": (b"k" * 32,)})
+    _, ch = _client_hello(c)
+    with_ems = engine.handle_tls(engine.server(s), _records(assemble_handshake(ch)))
+    assert with_ems.state.hs.ctx.ticket_expected  # type: ignore[union-attr]
+    exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
+    r = engine.handle_tls(engine.server(s), _records(assemble_handshake(
+        replace(ch, extensions=exts))))
+    assert not r.state.failed
+    sh = parse_handshake(_messages(r.out)[0], version=V12)
+    assert isinstance(sh, ServerHello)
+    kinds = {type(e) for e in sh.extensions}
+    assert ExtendedMasterSecret not in kinds and RenegotiationInfo in kinds
+    assert not r.state.hs.ctx.ticket_expected and not r.state.hs.ctx.ems  # type: ignore[union-attr]
 
 
 def test_server_requires_renegotiation_indication() -> None:

@@ -26,7 +26,9 @@ passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
 TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
-record check).  A config with both versions
+record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens
+the premaster through nocrypto's constant-time TLS entry point, and a bad
+one only surfaces as bad_record_mac on the client's Finished).  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
 
@@ -104,6 +106,7 @@ from tlspy.engine.events import (
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
+from tlspy.engine.sessions import Session12, SessionCache
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -126,11 +129,18 @@ A = AlertDescription
 
 
 def client(
-    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None,
+    *, session: Ticket | None = None,
 ) -> tuple[State, bytes]:
     """A client connection and its ClientHello (ready to send).  ``ticket``
-    (from a NewSessionTicket event) is offered for resumption when it has not
-    expired and its suite is configured."""
+    (or ``session``: the same thing, from a NewSessionTicket event: a TLS 1.3
+    ticket, a TLS 1.2 ticket or a TLS 1.2 session ID) is offered for
+    resumption when it has not expired, its suite is configured and it was
+    made for the same ``server_name`` (RFC 8446 4.6.1, RFC 6066 3)."""
+    if ticket is None:
+        ticket = session
+    if ticket is not None and ticket.server_name != server_name:
+        ticket = None
     use13 = config.tls13 and bool(config.suites_13)
     if not use13 and not tls12(config):
         raise ValueError("the config enables no protocol version with a cipher suite for it")
@@ -356,14 +366,18 @@ def _handshake_fragment(
             hs, Established12
         ):
             continue  # HelloRequest mid-handshake: ignored, not hashed (RFC 5246 7.4.1.1)
+        # The type is checked before the body is parsed: a misplaced
+        # message is unexpected_message whatever its contents.
         if (is12 and raw[0] not in EXPECTED12.get(type(hs), raw[:1])) or (
             isinstance(hs, ClientWaitServerHello) and raw[0] != 2
-        ):
+        ) or (isinstance(hs, (ServerWaitClientHello, ServerWaitClientHello2)) and raw[0] != 1):
             raise fail(A.UNEXPECTED_MESSAGE, f"handshake type {raw[0]} in {type(hs).__name__}")
         msg: HandshakeMessage = parse_handshake(
             raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
             kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
+        if isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello):
+            handshake_server12.check_fallback(st.config, msg)
         if isinstance(hs, Established12):
             st = _post_handshake12(st, msg, out, events)
         elif isinstance(hs, Established):
@@ -546,6 +560,8 @@ __all__ = [
     "KeyUpdated",
     "NewSessionTicket",
     "Result",
+    "Session12",
+    "SessionCache",
     "SessionInfo",
     "State",
     "Ticket",

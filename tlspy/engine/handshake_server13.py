@@ -38,6 +38,7 @@ from tlspy.core.messages import (
     PreSharedKeyClientHello,
     PreSharedKeyServerHello,
     PskKeyExchangeModes,
+    RawExtension,
     RecordSizeLimit,
     ServerHello,
     ServerName,
@@ -115,6 +116,20 @@ def _server_name(m: ClientHello) -> str | None:
     return name
 
 
+# What a second ClientHello may change (RFC 8446 4.1.2): the key share, the
+# cookie, early_data dropped, the PSK's ages and binders, the padding.
+_HRR_MAY_CHANGE = (KeyShareClientHello, Cookie, EarlyData, PreSharedKeyClientHello)
+_PADDING = 21
+
+
+def _hello_core(m: ClientHello) -> tuple[object, ...]:
+    """The parts of a ClientHello a retry must repeat, in their order."""
+    exts = tuple(e for e in m.extensions if not isinstance(e, _HRR_MAY_CHANGE)
+                 and not (isinstance(e, RawExtension) and e.extension_type == _PADDING))
+    return (m.legacy_version, m.random, m.legacy_session_id, m.cipher_suites,
+            m.legacy_compression_methods, exts)
+
+
 def _client_hello(
     st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
 ) -> Step:
@@ -145,7 +160,7 @@ def _client_hello(
     server_name = _server_name(m)
 
     if retry is not None:
-        if m.legacy_session_id != retry.hello1.legacy_session_id or m.random != retry.hello1.random:
+        if _hello_core(m) != _hello_core(retry.hello1):
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello differs from the first")
         if retry.suite not in m.cipher_suites:
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
@@ -302,6 +317,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.client_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
@@ -324,7 +341,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
                 cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
-                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
+                            hs.info.server_name),
             )
             nsts += assemble_handshake(
                 NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
@@ -354,6 +372,8 @@ def _accept_psk(
     tinfo = suite_info(ts.suite)
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
         return None
     prefix = retry.transcript if retry is not None else Transcript()
     truncated = raw[: len(raw) - offer.binders_length()]
