@@ -30,6 +30,7 @@ from tlspy.ciphers import parse_groups as _parse_groups
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
 from tlspy.engine import CertifiedKey, Config
 from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
+from tlspy.engine.sessions import SessionCache
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
 
@@ -64,6 +65,9 @@ _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_
 SUITES_13 = (CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
              CipherSuite.TLS_CHACHA20_POLY1305_SHA256)
 SUITES_12 = DEFAULT_SUITES_12
+
+_STAT_NAMES = ("number", "connect", "connect_good", "connect_renegotiate", "accept",
+               "accept_good", "accept_renegotiate", "hits", "misses", "timeouts", "cache_full")
 
 # One lock for every key log file, as ssl has: lines from threads never mix.
 _KEYLOG_LOCK = threading.Lock()
@@ -126,6 +130,9 @@ class SSLContext:
         self._sni_callback: Callable[..., Any] | None = None
         self._keylog_filename: str | None = None
         self._ticket_key = b""  # drawn when a server first needs it
+        # A server context's TLS 1.2 session-ID cache (ssl: one per context).
+        self._session_cache: SessionCache | None = None
+        self._stats = dict.fromkeys(_STAT_NAMES, 0)
 
     # -- verification settings ----------------------------------------------
     @property
@@ -349,6 +356,24 @@ class SSLContext:
         """The older spelling: the callback gets the same three arguments."""
         self.sni_callback = server_name_callback
 
+    def session_stats(self) -> dict[str, int]:
+        """Handshake and session cache counts, under ssl's keys."""
+        stats = dict(self._stats)
+        stats["number"] = len(self._session_cache) if self._session_cache is not None else 0
+        return stats
+
+    def _connection_config(self, server_side: bool) -> Config:
+        """engine_config for a connection being started (and counted)."""
+        cfg = self.engine_config(server_side)
+        self._stats["accept" if server_side else "connect"] += 1
+        return cfg
+
+    def _count_handshake(self, server_side: bool, resumed: bool) -> None:
+        side = "accept" if server_side else "connect"
+        self._stats[side + "_good"] += 1
+        if server_side:
+            self._stats["hits" if resumed else "misses"] += 1
+
     @property
     def keylog_filename(self) -> str | None:
         """Where the secrets of every connection made from now on are
@@ -405,6 +430,11 @@ class SSLContext:
             if not self._ticket_key:
                 self._ticket_key = random_bytes(32)
             ticket_keys = (self._ticket_key,)
+        cache = None
+        if server_side:
+            if self._session_cache is None:
+                self._session_cache = SessionCache()
+            cache = self._session_cache
         try:
             return Config(
                 versions=self._versions(),
@@ -416,6 +446,7 @@ class SSLContext:
                 alpn_protocols=self._alpn,
                 groups=self._groups,
                 key_log=self._keylog_filename is not None,
+                session_cache=cache,
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),
                 ticket_keys=ticket_keys,

@@ -27,7 +27,7 @@ from tlspy.errors import (
     from_alert,
 )
 from tlspy.servername import HelloPeek, set_context, sni_step
-from tlspy.sslsocket import SessionView, session_ticket
+from tlspy.sslsocket import SessionView, TLSSession, session_ticket
 
 
 class TLSObject(SessionView):
@@ -68,7 +68,8 @@ class TLSObject(SessionView):
         self._handshake_done = False
         self._peer_closed = False
         self._session = None
-        cfg = context.engine_config(server_side)
+        self._offered = session if isinstance(session, TLSSession) else None
+        cfg = context._connection_config(server_side)
         try:
             self._peek = None
             if server_side:
