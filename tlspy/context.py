@@ -57,6 +57,15 @@ HAS_SNI = True
 HAS_ALPN = True
 HAS_TLSv1_2 = True
 HAS_TLSv1_3 = True
+HAS_ECDH = True
+HAS_NEVER_CHECK_COMMON_NAME = True
+HAS_NPN = HAS_SSLv2 = HAS_SSLv3 = HAS_TLSv1 = HAS_TLSv1_1 = False
+AlertDescription = _ssl.AlertDescription
+VerifyFlags = _ssl.VerifyFlags
+SSLErrorNumber = _ssl.SSLErrorNumber
+# ssl's ALERT_DESCRIPTION_*, OP_* and VERIFY_* constants, the same objects.
+globals().update({k: v for k, v in vars(_ssl).items()
+                  if k.startswith(("ALERT_DESCRIPTION_", "OP_", "VERIFY_")) and k not in globals()})
 
 _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_NO_COMPRESSION
                     | _ssl.OP_CIPHER_SERVER_PREFERENCE | _ssl.OP_SINGLE_DH_USE
@@ -351,6 +360,31 @@ class SSLContext:
         if value is not None and not callable(value):
             raise TypeError("not a callable object")
         self._sni_callback = value
+
+    def load_dh_params(self, path: str | os.PathLike[str]) -> None:
+        """Accepted for ssl compatibility (the file must exist): tlspy's DHE
+        uses only the RFC 7919 groups (ffdhe2048/3072/4096, see set_groups),
+        never server-chosen parameters."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(2, "No such file or directory", os.fspath(path))
+
+    @property
+    def security_level(self) -> int:
+        """OpenSSL's level 2 comes closest to what tlspy enforces: no SHA-1
+        signatures, no suite below 128 bits, nothing below TLS 1.2."""
+        return 2
+
+    @property
+    def sslsocket_class(self) -> type[TLSSocket]:
+        from tlspy.sslsocket import TLSSocket
+
+        return TLSSocket
+
+    @property
+    def sslobject_class(self) -> type[TLSObject]:
+        from tlspy.sslobject import TLSObject
+
+        return TLSObject
 
     def set_servername_callback(self, server_name_callback: Callable[..., Any] | None) -> None:
         """The older spelling: the callback gets the same three arguments."""
