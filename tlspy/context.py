@@ -132,6 +132,9 @@ class SSLContext:
         self._suites_13: tuple[CipherSuite, ...] = SUITES_13
         self._suites_12: tuple[CipherSuite, ...] = SUITES_12
         self.num_tickets = 2
+        # tlspy addition: a TLS 1.2 server refuses clients without Extended
+        # Master Secret (RFC 7627) unless this is set False.
+        self.require_extended_master_secret = True
         self.post_handshake_auth = False
         self.hostname_checks_common_name = False
         self.verify_flags = _ssl.VerifyFlags.VERIFY_X509_TRUSTED_FIRST
@@ -481,6 +484,7 @@ class SSLContext:
                 groups=self._groups,
                 key_log=self._keylog_filename is not None,
                 session_cache=cache,
+                require_ems=self.require_extended_master_secret,
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),
                 ticket_keys=ticket_keys,
