@@ -151,3 +151,27 @@ def test_ems_session_resumed_without_ems_is_refused() -> None:
     assert isinstance(sh, ServerHello)
     assert sh.legacy_session_id_echo == b""
     assert not any(isinstance(e, (ExtendedMasterSecret, SessionTicket)) for e in sh.extensions)
+
+
+def test_server_flight_goes_out_before_the_alert_for_a_later_record() -> None:
+    """tlsfuzzer test-tls13-multiple-ccs-messages: ClientHello and two
+    ChangeCipherSpecs in one read.  The second CCS is refused
+    (unexpected_message), but only after the server's answer to the
+    ClientHello, and the alert is under the server's handshake keys."""
+    def fresh() -> tuple[bytes, engine.State]:  # the same random draws each time
+        ccfg, scfg = configs()
+        _, ch = engine.client(ccfg, "server.test")
+        return ch, engine.server(scfg)
+
+    ccs = b"\x14\x03\x03\x00\x01\x01"
+    ch, server = fresh()
+    flight = engine.handle_tls(server, ch).out
+    ch, server = fresh()
+    r = engine.handle_tls(server, ch + ccs + ccs)
+    assert _alert(r) == A.UNEXPECTED_MESSAGE
+    assert r.out.startswith(flight)
+    records, rest = parse_records(r.out[len(flight):], 1 << 15)
+    assert not rest and [x.content_type for x in records] == [ContentType.APPLICATION_DATA]
+    # A bad record alone still gets just the alert, in plaintext.
+    r = engine.handle_tls(fresh()[1], ccs)
+    assert _alert(r) == A.UNEXPECTED_MESSAGE and r.out[:1] == b"\x15"

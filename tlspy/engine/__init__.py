@@ -181,8 +181,10 @@ def server(config: Config) -> State:
     return State(config, False, ServerWaitClientHello(), config.rng(32))
 
 
-def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
-    """The Result of a fatal error: the alert to send and a failed state."""
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"",
+            sent: bytes = b"") -> Result:
+    """The Result of a fatal error: the alert to send (after ``sent``, what
+    ``st`` was reached by sending) and a failed state."""
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
     if not st.write_closed:
@@ -191,7 +193,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
     new = replace(st, hs=Failed(alert, True, reason), pending=b"")
-    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
+    return Result(new, sent + out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
 def handle_tls(state: State, data: bytes) -> Result:
@@ -209,13 +211,16 @@ def handle_tls(state: State, data: bytes) -> Result:
         return Result(state, b"", b"", ())
     progress = [state]
     app: list[bytes] = []
+    out: list[bytes] = []
     try:
-        return _handle(state, bytes(data), progress, app)
+        return _handle(state, bytes(data), progress, app, out)
     except TLSError as e:
         # The alert goes out under the keys in force when the failure was
-        # found (e.g. the client's handshake keys after ServerHello); data
+        # found (e.g. the client's handshake keys after ServerHello), after
+        # what the records before the bad one made us send (a server's
+        # flight answering a ClientHello that came with a bad record); data
         # authenticated before the failure is still delivered.
-        return _failed(progress[0], e.alert, str(e), b"".join(app))
+        return _failed(progress[0], e.alert, str(e), b"".join(app), b"".join(out))
     except Exception as e:  # a bug; still no exception escapes to the caller
         reason = f"internal error: {type(e).__name__}: {e}"
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
@@ -238,8 +243,9 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     return st, used
 
 
-def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
-    out: list[bytes] = []
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
+            out: list[bytes]) -> Result:
+    """``progress[0]`` is always the state that what is in ``out`` led to."""
     events: list[Event] = []
     if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
         st, used = _fast_application_data(st, data, app)
@@ -408,6 +414,7 @@ def _handshake_fragment(
             st, o, ev = handshake_server13.handle(st, raw, msg)
             out.append(o)
             events.extend(ev)
+        progress[0] = st
         if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
     return st
