@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.engine.helpers import configs
+from tests.engine.helpers import configs, handshake
 from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
 from tlspy.core.enums import (
@@ -175,3 +175,19 @@ def test_server_flight_goes_out_before_the_alert_for_a_later_record() -> None:
     # A bad record alone still gets just the alert, in plaintext.
     r = engine.handle_tls(fresh()[1], ccs)
     assert _alert(r) == A.UNEXPECTED_MESSAGE and r.out[:1] == b"\x15"
+
+
+@pytest.mark.parametrize("ctype", [ContentType.ALERT, ContentType.HANDSHAKE])
+@pytest.mark.parametrize("padding", [0, 5])
+def test_empty_alert_or_handshake_record_is_unexpected(ctype: ContentType, padding: int) -> None:
+    """RFC 8446 5.4 (tlsfuzzer test-tls13-empty-alert): a protected record
+    whose content is empty, padded or not, is unexpected_message."""
+    p = handshake(*configs())
+    prot = p.client.write.protection
+    assert prot is not None
+    rec = prot.encrypt(p.client.write_seq, ctype, b"", padding)
+    assert _alert(engine.handle_tls(p.server, rec)) == A.UNEXPECTED_MESSAGE
+    plain12 = bytes((ctype, 3, 3, 0, 0))
+    cc, sc = configs(client={"versions": (V12,)})
+    _, ch = engine.client(cc, "server.test")
+    assert _alert(engine.handle_tls(engine.server(sc), ch + plain12)) == A.UNEXPECTED_MESSAGE

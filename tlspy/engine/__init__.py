@@ -305,6 +305,9 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
+        if not content and ctype in (ContentType.HANDSHAKE, ContentType.ALERT):
+            # RFC 8446 5.4 (RFC 5246 6.2.1 forbids sending them too).
+            raise fail(A.UNEXPECTED_MESSAGE, f"empty record of type {ctype}")
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
         if ctype == ContentType.HANDSHAKE:
