@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tlspy import engine
+from tlspy.ciphers import cipher_protocol
 from tlspy.context import OPENSSL_NAMES_12, SSLContext
 from tlspy.core.enums import CipherSuite
 from tlspy.engine import (
@@ -33,6 +34,7 @@ from tlspy.engine import (
     Closed,
     Event,
     HandshakeComplete,
+    KeyLog,
     NewSessionTicket,
     SessionInfo,
     State,
@@ -47,13 +49,20 @@ from tlspy.errors import (
     SSLZeroReturnError,
     from_alert,
 )
+from tlspy.servername import HelloPeek, set_context, sni_step
 from tlspy.x509 import Certificate, Name
 from tlspy.x509.extensions import GeneralName
 
 _READ_SIZE = 65536 + 512
 _SEND_CHUNK = 1 << 18
 _VERSIONS = {0x0304: "TLSv1.3", 0x0303: "TLSv1.2"}
-_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()}
+_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()} | {
+    # The DHE suites an engine Config may enable (OpenSSL's names, as ssl's
+    # cipher() gives them).
+    CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: "DHE-RSA-AES128-GCM-SHA256",
+    CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: "DHE-RSA-AES256-GCM-SHA384",
+    CipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: "DHE-RSA-CHACHA20-POLY1305",
+}
 
 # OpenSSL's long names for attribute types (what ssl.getpeercert shows).
 _ATTRIBUTE_NAMES = {
@@ -213,7 +222,7 @@ class SessionView:
         if not self._handshake_done or self._info is None:
             return None
         info = self._info
-        return (_suite_name(info.cipher_suite), _VERSIONS.get(info.version, "unknown"),
+        return (_suite_name(info.cipher_suite), cipher_protocol(info.cipher_suite),
                 _suite_bits(info.cipher_suite))
 
     def shared_ciphers(self) -> list[tuple[str, str, int]] | None:
@@ -251,6 +260,8 @@ class SessionView:
                 self._info = ev.info
             elif isinstance(ev, NewSessionTicket):
                 self._session = TLSSession(ev.ticket)
+            elif isinstance(ev, KeyLog):
+                self._context._log_key(ev)
 
     def verify_client_post_handshake(self) -> None:
         raise NotImplementedError("post-handshake client authentication is not supported")
@@ -264,6 +275,7 @@ class TLSSocket(SessionView, socket.socket):
 
     _context: SSLContext
     _tls: State | None
+    _peek: HelloPeek | None
     _hello: bytes
     _plain: bytearray
     _info: SessionInfo | None
@@ -319,6 +331,7 @@ class TLSSocket(SessionView, socket.socket):
         self.do_handshake_on_connect = do_handshake_on_connect
         self.suppress_ragged_eofs = suppress_ragged_eofs
         self._tls = None
+        self._peek = None
         self._hello = b""
         self._plain = bytearray()
         self._out = []
@@ -353,6 +366,8 @@ class TLSSocket(SessionView, socket.socket):
         try:
             if self.server_side:
                 self._tls = engine.server(cfg)
+                if self._context.sni_callback is not None:
+                    self._peek = HelloPeek()
             else:
                 self._tls, self._hello = engine.client(cfg, server_name=self.server_hostname,
                                                        ticket=self._ticket)
@@ -362,6 +377,10 @@ class TLSSocket(SessionView, socket.socket):
     @property
     def context(self) -> SSLContext:
         return self._context
+
+    @context.setter
+    def context(self, ctx: SSLContext) -> None:
+        set_context(self, ctx)
 
     def _state(self) -> State:
         if self._tls is None:
@@ -410,7 +429,13 @@ class TLSSocket(SessionView, socket.socket):
         # transition and the bytes it produces happen under the lock, so no
         # update is lost and records leave in sequence order.
         with self._lock:
-            res = engine.handle_tls(self._state(), data)
+            if self._peek is not None:  # sni_callback: the ClientHello first
+                peeked = sni_step(self, data)
+                if peeked is None:
+                    return True
+                res = peeked
+            else:
+                res = engine.handle_tls(self._state(), data)
             self._tls = res.state
             if res.data:
                 self._plain += res.data

@@ -79,7 +79,7 @@ def server_argv(profile: str) -> list[str]:
     kind = "p256" if profile == "ecdsa" else "rsa"
     pki = certs.files(kind)
     argv = [sys.executable, "-m", "tlspy", "s_server", "-accept", "127.0.0.1:0", "-www",
-            "-quiet", "-alpn", "http/1.1", "-cipher", "ALL", "-cert", pki.cert, "-key", pki.key]
+            "-quiet", "-alpn", "http/1.1", "-cipher", "ALL", "-legacy_ems", "-cert", pki.cert, "-key", pki.key]
     if profile == "rsa-tls12":
         argv.append("-no_tls1_3")
     if profile == "rsa-clientcert":

@@ -181,8 +181,8 @@ def _client_hello(cfg: engine.Config) -> tuple[State, ClientHello]:
     return c, msg
 
 
-def test_server_requires_extended_master_secret_when_configured() -> None:
-    c, s = configs("p256", client=ONLY12, server={"require_ems": True})
+def test_server_requires_extended_master_secret_by_default() -> None:
+    c, s = configs("p256", client=ONLY12)
     _, ch = _client_hello(c)
     exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
     raw = assemble_handshake(replace(ch, extensions=exts))
@@ -192,7 +192,8 @@ def test_server_requires_extended_master_secret_when_configured() -> None:
 def test_server_answers_legacy_client_without_ems_or_ticket() -> None:
     """RFC 7627 5.2: a ClientHello without the extension gets a ServerHello
     without it (and no session ticket: such a session is never resumed)."""
-    c, s = configs("p256", client=ONLY12, server={"ticket_keys": (b"k" * 32,)})
+    c, s = configs("p256", client=ONLY12, server={"ticket_keys": (b"k" * 32,),
+                                                          "require_ems": False})
     _, ch = _client_hello(c)
     with_ems = engine.handle_tls(engine.server(s), _records(assemble_handshake(ch)))
     assert with_ems.state.hs.ctx.ticket_expected  # type: ignore[union-attr]

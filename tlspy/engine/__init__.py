@@ -375,14 +375,18 @@ def _handshake_fragment(
             hs, Established12
         ):
             continue  # HelloRequest mid-handshake: ignored, not hashed (RFC 5246 7.4.1.1)
+        # The type is checked before the body is parsed: a misplaced
+        # message is unexpected_message whatever its contents.
         if (is12 and raw[0] not in EXPECTED12.get(type(hs), raw[:1])) or (
             isinstance(hs, ClientWaitServerHello) and raw[0] != 2
-        ):
+        ) or (isinstance(hs, (ServerWaitClientHello, ServerWaitClientHello2)) and raw[0] != 1):
             raise fail(A.UNEXPECTED_MESSAGE, f"handshake type {raw[0]} in {type(hs).__name__}")
         msg: HandshakeMessage = parse_handshake(
             raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
             kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
+        if isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello):
+            handshake_server12.check_fallback(st.config, msg)
         if isinstance(hs, Established12):
             st = _post_handshake12(st, msg, out, events)
         elif isinstance(hs, Established):

@@ -22,6 +22,7 @@ from tlspy.engine.handshake_common import (
     fail,
     key_agreement,
     key_fits_scheme,
+    pss_key_allows,
 )
 from tlspy.engine.handshake_common import (
     sign as sign13,
@@ -90,7 +91,8 @@ def dhe_premaster(share: KeySharePrivate, peer: bytes) -> bytes:
 _ECDSA = {S.ECDSA_SECP256R1_SHA256: "sha256", S.ECDSA_SECP384R1_SHA384: "sha384"}
 _PKCS1 = {S.RSA_PKCS1_SHA256: "sha256", S.RSA_PKCS1_SHA384: "sha384",
           S.RSA_PKCS1_SHA512: "sha512"}
-_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512})
+_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512,
+                  S.RSA_PSS_PSS_SHA256, S.RSA_PSS_PSS_SHA384, S.RSA_PSS_PSS_SHA512})
 _CURVES = {"secp256r1": ec.P256, "secp384r1": ec.P384}
 
 
@@ -125,12 +127,15 @@ def tls12(config: Config) -> bool:
 def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> bool:
     """Whether a key of this kind signs ``scheme`` in TLS 1.2 for a suite
     authenticated by ``auth`` (the ECDSA schemes name only the hash in
-    TLS 1.2, RFC 8422 5.10)."""
+    TLS 1.2, RFC 8422 5.10; Ed25519 keys sign with ed25519 under the
+    ECDSA suites, RFC 8422 5.1.1)."""
     if auth is Auth.ECDSA:
+        if kind == "ed25519":
+            return scheme == S.ED25519
         return kind == "ec" and curve in _CURVES and scheme in _ECDSA
-    if auth is Auth.RSA and kind == "rsa":
+    if auth is Auth.RSA and kind in ("rsa", "rsa-pss"):
         if scheme in _PKCS1:
-            return bits >= 2048
+            return kind == "rsa" and bits >= 2048
         if scheme in _PSS:
             return key_fits_scheme(kind, curve, bits, scheme)
     return False
@@ -198,14 +203,14 @@ def choose12(
             continue
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth, ck.key.kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 
 
 def auth_of(kind: str) -> Auth:
     """The TLS 1.2 signature family of a key kind (client certificates)."""
-    return Auth.ECDSA if kind == "ec" else Auth.RSA
+    return Auth.ECDSA if kind in ("ec", "ed25519") else Auth.RSA
 
 
 def choose_client12(
@@ -215,19 +220,22 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind == "rsa" and 1 not in types) or (kind == "ec" and 64 not in types):
+        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (
+                kind in ("ec", "ed25519") and 64 not in types):
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth_of(kind), kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 
 
 def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
-    """Our signature schemes usable in TLS 1.2 (ECDSA, RSA PKCS#1, RSA-PSS)."""
-    return tuple(s for s in config.signature_schemes if s in _ECDSA or s in _PKCS1 or s in _PSS)
+    """Our signature schemes usable in TLS 1.2 (ECDSA, Ed25519, RSA PKCS#1,
+    RSA-PSS)."""
+    return tuple(s for s in config.signature_schemes
+                 if s in _ECDSA or s in _PKCS1 or s in _PSS or s == S.ED25519)
 
 
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:

@@ -41,6 +41,7 @@ from tlspy.core.messages import (
     HandshakeMessage,
     KeyExchange,
     NewSessionTicket12,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
@@ -52,6 +53,7 @@ from tlspy.core.messages import (
     SupportedVersionsClientHello,
     find_extension,
 )
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import SuiteInfo, suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -115,11 +117,28 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     return m.legacy_version >= V12
 
 
+def check_fallback(config: Config, m: ClientHello) -> None:
+    """RFC 7507 3: TLS_FALLBACK_SCSV from a client whose highest version
+    (supported_versions, else legacy_version) is below ours is a fallback
+    retry an attacker may have caused: inappropriate_fallback, before any
+    other version decision."""
+    if CipherSuite.TLS_FALLBACK_SCSV not in m.cipher_suites:
+        return
+    ours = 0
+    if config.tls13 and config.suites_13:
+        ours = ProtocolVersion.TLS_1_3
+    elif V12 in config.versions and suites_12(config):
+        ours = V12
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    theirs = m.legacy_version
+    if sv is not None:  # GREASE and unknown versions (not 3.x) left out
+        theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
+    if theirs < ours:
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
+
+
 def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
-    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
-        # RFC 7507 3: a fallback retry while we support a higher version.
-        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
     ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
@@ -196,6 +215,13 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
+        ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
+        exts.append(RecordSizeLimit(ours))
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
+                     recv_limit=ours + 1)
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
