@@ -28,7 +28,7 @@ from tlspy.ciphers import OPENSSL_NAMES_12 as OPENSSL_NAMES_12
 from tlspy.ciphers import SUITE_NAMES_12, group_by_name, parse_cipher_string
 from tlspy.ciphers import parse_groups as _parse_groups
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
-from tlspy.engine import CertifiedKey, Config
+from tlspy.engine import CertifiedKey, Config, SessionCache
 from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
@@ -129,6 +129,9 @@ class SSLContext:
         self._sni_callback: Callable[..., Any] | None = None
         self._keylog_filename: str | None = None
         self._ticket_key = b""  # drawn when a server first needs it
+        # A server's TLS 1.2 sessions, resumable by session ID (as OpenSSL's
+        # server-side cache); made when a server first needs it.
+        self._session_cache: SessionCache | None = None
 
     # -- verification settings ----------------------------------------------
     @property
@@ -408,6 +411,8 @@ class SSLContext:
             if not self._ticket_key:
                 self._ticket_key = random_bytes(32)
             ticket_keys = (self._ticket_key,)
+        if server_side and self._session_cache is None:
+            self._session_cache = SessionCache()
         try:
             return Config(
                 versions=self._versions(),
@@ -423,6 +428,7 @@ class SSLContext:
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),
                 ticket_keys=ticket_keys,
+                session_cache=self._session_cache if server_side else None,
             )
         except ValueError as e:
             raise SSLError(f"[SSL] invalid configuration: {e}", "BAD_CONFIG") from None
