@@ -191,3 +191,20 @@ def test_empty_alert_or_handshake_record_is_unexpected(ctype: ContentType, paddi
     cc, sc = configs(client={"versions": (V12,)})
     _, ch = engine.client(cc, "server.test")
     assert _alert(engine.handle_tls(engine.server(sc), ch + plain12)) == A.UNEXPECTED_MESSAGE
+
+
+def test_plaintext_alert_during_the_tls13_handshake_ends_it_quietly() -> None:
+    """tlsfuzzer test-tls13-unencrypted-alert: a client that cannot process
+    the server's flight may answer with a plaintext alert; the server takes
+    it (no alert of its own) instead of calling it unexpected."""
+    ccfg, scfg = configs()
+    _, ch = engine.client(ccfg, "server.test")
+    r = engine.handle_tls(engine.server(scfg), ch)
+    assert isinstance(r.state.hs, ServerWaitFinished)
+    r2 = engine.handle_tls(r.state, b"\x15\x03\x03\x00\x02\x02\x30")  # fatal unknown_ca
+    assert r2.state.failed and r2.out == b""
+    assert r2.state.hs.alert == A.UNKNOWN_CA  # type: ignore[union-attr]
+    assert not r2.state.hs.sent  # type: ignore[union-attr]
+    # Any other plaintext record under keys is still unexpected.
+    r3 = engine.handle_tls(r.state, b"\x16\x03\x03\x00\x04\x14\x00\x00\x00")
+    assert _alert(r3) == A.UNEXPECTED_MESSAGE

@@ -285,6 +285,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
             ):
                 raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
             content = rec.fragment
+        elif (ctype == ContentType.ALERT and not st.established and len(rec.fragment) == 2
+              and not getattr(st.read.protection, "tls12", False)):
+            # A TLS 1.3 peer that could not process our flight may still
+            # send its alert in plaintext; it only ends the handshake.
+            content = rec.fragment
         else:
             if ctype != ContentType.APPLICATION_DATA and not getattr(
                 st.read.protection, "tls12", False
