@@ -197,8 +197,10 @@ def _forget_session(st: State) -> None:
     invalidate(st.config.session_cache, sid)
 
 
-def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
-    """The Result of a fatal error: the alert to send and a failed state."""
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"",
+            sent: bytes = b"") -> Result:
+    """The Result of a fatal error: the alert to send (after ``sent``, what
+    ``st`` was reached by sending) and a failed state."""
     _forget_session(st)
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
@@ -208,7 +210,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
     new = replace(st, hs=Failed(alert, True, reason), pending=b"")
-    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
+    return Result(new, sent + out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
 def handle_tls(state: State, data: bytes) -> Result:
@@ -226,13 +228,16 @@ def handle_tls(state: State, data: bytes) -> Result:
         return Result(state, b"", b"", ())
     progress = [state]
     app: list[bytes] = []
+    out: list[bytes] = []
     try:
-        return _handle(state, bytes(data), progress, app)
+        return _handle(state, bytes(data), progress, app, out)
     except TLSError as e:
         # The alert goes out under the keys in force when the failure was
-        # found (e.g. the client's handshake keys after ServerHello); data
+        # found (e.g. the client's handshake keys after ServerHello), after
+        # what the records before the bad one made us send (a server's
+        # flight answering a ClientHello that came with a bad record); data
         # authenticated before the failure is still delivered.
-        return _failed(progress[0], e.alert, str(e), b"".join(app))
+        return _failed(progress[0], e.alert, str(e), b"".join(app), b"".join(out))
     except Exception as e:  # a bug; still no exception escapes to the caller
         reason = f"internal error: {type(e).__name__}: {e}"
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
@@ -255,8 +260,9 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     return st, used
 
 
-def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
-    out: list[bytes] = []
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
+            out: list[bytes]) -> Result:
+    """``progress[0]`` is always the state that what is in ``out`` led to."""
     events: list[Event] = []
     if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
         st, used = _fast_application_data(st, data, app)
@@ -296,6 +302,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             ):
                 raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
             content = rec.fragment
+        elif (ctype == ContentType.ALERT and not st.established and len(rec.fragment) == 2
+              and not getattr(st.read.protection, "tls12", False)):
+            # A TLS 1.3 peer that could not process our flight may still
+            # send its alert in plaintext; it only ends the handshake.
+            content = rec.fragment
         else:
             if ctype != ContentType.APPLICATION_DATA and not getattr(
                 st.read.protection, "tls12", False
@@ -316,6 +327,9 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
+        if not content and ctype in (ContentType.HANDSHAKE, ContentType.ALERT):
+            # RFC 8446 5.4 (RFC 5246 6.2.1 forbids sending them too).
+            raise fail(A.UNEXPECTED_MESSAGE, f"empty record of type {ctype}")
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
         if ctype == ContentType.HANDSHAKE:
@@ -430,6 +444,7 @@ def _handshake_fragment(
             st, o, ev = handshake_server13.handle(st, raw, msg)
             out.append(o)
             events.extend(ev)
+        progress[0] = st
         if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
     return st
