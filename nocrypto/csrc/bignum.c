@@ -102,6 +102,21 @@ static void mont_final(const nc_bn_mont *c, uint64_t *r, uint64_t *t) {
     nc_bn_cmov(keep_t, r, t, n);
 }
 
+/* mont_final for a constant n, inlined into the unrolled products. */
+static inline __attribute__((always_inline)) void mont_final_n(const nc_bn_mont *c, uint64_t *r,
+                                                               const uint64_t *t, size_t n) {
+    uint64_t brw = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 z = (u128)t[i] - c->m[i] - brw;
+        r[i] = (uint64_t)z;
+        brw = (uint64_t)(z >> 64) & 1;
+    }
+    uint64_t keep = nc_ct_mask64(nc_ct_lt64(t[n], brw));
+    for (size_t i = 0; i < n; i++) {
+        r[i] ^= keep & (r[i] ^ t[i]);
+    }
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define NC_BN_ASM 1
 /* Columns j = 1 .. n-1 of one CIOS row, in x86-64 assembly (mul/add/adc
@@ -339,7 +354,7 @@ static inline __attribute__((always_inline)) void mont_mul_ps(const nc_bn_mont *
     }
     t[n - 1] = c0;
     t[n] = c1;
-    mont_final(c, r, t);
+    mont_final_n(c, r, t, n);
 }
 
 /* The same for a a: the products a[i] a[j], i < j, of a column once,
@@ -382,7 +397,7 @@ static inline __attribute__((always_inline)) void mont_sqr_ps(const nc_bn_mont *
     }
     t[n - 1] = c0;
     t[n] = c1;
-    mont_final(c, r, t);
+    mont_final_n(c, r, t, n);
 }
 #endif
 
