@@ -103,86 +103,63 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
     return rc == 0 ? (int64_t)(5 + body) : -1;
 }
 
+/* Whether the 64 bytes at b hold a non-zero byte: 1 or 0, no branch. */
+static uint32_t block_nonzero(const uint8_t *b) {
+#ifdef __SSE2__
+    __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+    __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+    __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
+    __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
+    __m128i any = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3));
+    uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128()));
+    return nc_ct_neq32(zeros, 0xFFFF);
+#else
+    uint64_t any = 0;
+    for (unsigned j = 0; j < 8; j++) {
+        uint64_t w;
+        memcpy(&w, b + 8 * j, 8);
+        any |= w;
+    }
+    return (uint32_t)nc_ct_nonzero64(any);
+#endif
+}
+
 /* The index one past the last non-zero byte of p[0..n) (0 if none) and
- * that byte (RFC 8446 5.4: the content type), looking at every byte the
- * same way.  Pass one keeps a copy of the last 64-byte block holding a
- * non-zero byte (selected by masks, no branch); pass two finds the byte in
- * that copy.  The buffer is read exactly, never past n: the last partial
- * block is copied out first. */
+ * that byte (RFC 8446 5.4: the content type), reading every byte the same
+ * way.  Pass one finds, without a branch, the end of the last 64-byte
+ * block holding a non-zero byte.  That block's position is then
+ * declassified: it is the content length rounded to 64, and the content
+ * length itself is public by design (nc_tls13_open returns it and the
+ * caller copies that many bytes; the record's length bounds it on the
+ * wire).  Pass two finds the byte inside that one block with masks.  The
+ * buffer is read exactly, never past n: the last partial block is copied
+ * out first. */
 static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
     uint8_t tail[64];
-    uint8_t kept[64];
-    uint64_t kept_end = 0; /* one past the kept block */
+    uint64_t kept_end = 0; /* one past the last block with a non-zero byte */
     size_t i = 0;
-#ifdef __SSE2__
-    __m128i k[4], zero = _mm_setzero_si128();
-    for (int j = 0; j < 4; j++) {
-        k[j] = zero;
-    }
-    for (;; i += 64) {
-        const uint8_t *b = p + i;
-        size_t avail = n - i;
-        if (avail < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, avail);
-            b = tail;
-        }
-        __m128i v[4];
-        for (int j = 0; j < 4; j++) {
-            v[j] = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
-        }
-        __m128i any = _mm_or_si128(_mm_or_si128(v[0], v[1]), _mm_or_si128(v[2], v[3]));
-        uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero));
-        uint64_t m = nc_ct_mask64(nc_ct_neq32(zeros, 0xFFFF));
+    for (; n - i > 64; i += 64) {
+        uint64_t m = nc_ct_mask64(block_nonzero(p + i));
         kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-        __m128i mm = _mm_set1_epi64x((long long)m);
-        for (int j = 0; j < 4; j++) {
-            k[j] = _mm_xor_si128(k[j], _mm_and_si128(_mm_xor_si128(k[j], v[j]), mm));
-        }
-        if (avail <= 64) {
-            break;
-        }
     }
-    for (int j = 0; j < 4; j++) {
-        _mm_storeu_si128((__m128i *)(void *)(kept + 16 * j), k[j]);
-    }
-#else
-    uint64_t kw[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (;; i += 64) {
-        const uint8_t *b = p + i;
-        size_t avail = n - i;
-        if (avail < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, avail);
-            b = tail;
-        }
-        uint64_t w[8], any = 0;
-        for (unsigned j = 0; j < 8; j++) {
-            memcpy(&w[j], b + 8 * j, 8);
-            any |= w[j];
-        }
-        uint64_t m = nc_ct_mask64(nc_ct_nonzero64(any));
-        kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-        for (unsigned j = 0; j < 8; j++) {
-            kw[j] ^= (kw[j] ^ w[j]) & m;
-        }
-        if (avail <= 64) {
-            break;
-        }
-    }
-    memcpy(kept, kw, sizeof kept);
-    nc_ct_wipe(kw, sizeof kw);
-#endif
+    /* the last block, 0..64 bytes, zero-padded to 64 */
+    memset(tail, 0, sizeof tail);
+    memcpy(tail, p + i, n - i);
+    uint64_t m = nc_ct_mask64(block_nonzero(tail));
+    kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
+    TLS_AEAD_PUBLIC(&kept_end, sizeof kept_end);
+    const uint8_t *kept = kept_end > i ? tail : p + (size_t)kept_end - 64;
     uint64_t pos = 0;
     uint32_t val = 0;
-    for (unsigned j = 0; j < 64; j++) {
-        uint32_t byte = (uint32_t)(nc_load_le64(kept + (j & ~7u)) >> (8 * (j & 7))) & 0xFF;
-        uint32_t nz = nc_ct_nonzero32(byte);
-        pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
-        val = nc_ct_mux32(nz, byte, val);
+    if (kept_end) {
+        for (unsigned j = 0; j < 64; j++) {
+            uint32_t byte = kept[j];
+            uint32_t nz = nc_ct_nonzero32(byte);
+            pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
+            val = nc_ct_mux32(nz, byte, val);
+        }
     }
     nc_ct_wipe(tail, sizeof tail);
-    nc_ct_wipe(kept, sizeof kept);
     *value = val;
     return (size_t)pos;
 }

@@ -2,7 +2,9 @@
  * content and padding bytes secret; seal, open (good tag, bad tag in
  * place, all-zero inner plaintext) for AES-GCM (128/256) and
  * ChaCha20-Poly1305, on both paths.  Only the verdict (the returned
- * content type / error) and the content length are declassified.
+ * content type / error) and the content length are declassified (inside
+ * tls_aead.c, the padding scan declassifies the content length rounded
+ * to 64 before reading that one block again).
  * Lengths cover the 64-byte scan blocks, tails and an empty content.
  * The batch calls (seal_records, open_app_records) too: only their
  * returned counts are declassified. */
