@@ -41,6 +41,7 @@ from tlspy.core.messages import (
     KeyExchange,
     NewSessionTicket12,
     PreSharedKeyClientHello,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
@@ -54,6 +55,7 @@ from tlspy.core.messages import (
     SupportedVersionsServerHello,
     find_extension,
 )
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -145,9 +147,13 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
     if config.alpn_protocols:
         exts.append(ALPN(config.alpn_protocols))
+    if config.record_size_limit is not None:
+        exts.append(RecordSizeLimit(min(config.record_size_limit, MAX_PLAINTEXT)))
     exts += _extensions12()
-    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites_12(config), b"\x00",
-                       tuple(exts))
+    suites = suites_12(config)
+    if config.fallback_scsv:
+        suites += (CipherSuite.TLS_FALLBACK_SCSV,)
+    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
 
 
 def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -188,6 +194,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn_sel: bytes | None = None
     alpn = find_extension(m.extensions, ALPN)
     if alpn is not None:
@@ -200,6 +209,13 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
         raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
     expect_ticket = find_extension(m.extensions, SessionTicket) is not None
+    limit = find_extension(m.extensions, RecordSizeLimit)
+    if limit is not None:
+        # RFC 8449: what we send obeys the server's limit (plaintext bytes in
+        # TLS 1.2); ours (offered) bounds what we read.
+        st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=False))
+        if cfg.record_size_limit is not None:
+            st = replace(st, recv_limit=min(cfg.record_size_limit, MAX_PLAINTEXT) + 1)
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
                 alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm,
                 client_version=hs.hello.legacy_version, session_id=m.legacy_session_id_echo)
@@ -364,6 +380,8 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
     alg = ctx.suite.prf_hash
     expected = ks.finished_verify_data12(alg, ctx.master, client=False,
                                          handshake_hash=ctx.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "server Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,

@@ -133,6 +133,8 @@ def client_hello(
 
         if tls12(config):
             hello = widen_hello(config, hello)
+    if config.fallback_scsv:
+        hello = replace(hello, cipher_suites=(*hello.cipher_suites, CipherSuite.TLS_FALLBACK_SCSV))
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
@@ -196,7 +198,8 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest legacy_version")
     if m.legacy_session_id_echo != hs.hello.legacy_session_id:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest session id echo differs")
-    if m.cipher_suite not in hs.hello.cipher_suites or m.legacy_compression_method != 0:
+    if (m.cipher_suite not in hs.hello.cipher_suites or m.cipher_suite not in st.config.suites_13
+            or m.legacy_compression_method != 0):
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest cipher suite was not offered")
     _check_offered(m.extensions, hs.hello, {ExtensionType.COOKIE})
     ksr = find_extension(m.extensions, KeyShareHelloRetryRequest)
@@ -259,8 +262,8 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello session id echo differs")
     if m.legacy_compression_method != CompressionMethod.NULL:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello compression method")
-    if m.cipher_suite not in hs.hello.cipher_suites:
-        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
+    if m.cipher_suite not in hs.hello.cipher_suites or m.cipher_suite not in st.config.suites_13:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered for TLS 1.3")
     if hs.retry_suite is not None and m.cipher_suite != hs.retry_suite:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
     check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
@@ -307,6 +310,9 @@ def _encrypted_extensions(
     st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
 ) -> Step:
     _check_offered(m.extensions, hs.hello, set())
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn = find_extension(m.extensions, ALPN)
     selected: bytes | None = None
     if alpn is not None:
@@ -383,6 +389,8 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.server_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "server Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)

@@ -22,6 +22,8 @@ from tlspy.engine.handshake_common import (
     fail,
     key_agreement,
     key_fits_scheme,
+    prefer_server_name,
+    pss_key_allows,
 )
 from tlspy.engine.handshake_common import (
     sign as sign13,
@@ -90,7 +92,8 @@ def dhe_premaster(share: KeySharePrivate, peer: bytes) -> bytes:
 _ECDSA = {S.ECDSA_SECP256R1_SHA256: "sha256", S.ECDSA_SECP384R1_SHA384: "sha384"}
 _PKCS1 = {S.RSA_PKCS1_SHA256: "sha256", S.RSA_PKCS1_SHA384: "sha384",
           S.RSA_PKCS1_SHA512: "sha512"}
-_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512})
+_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512,
+                  S.RSA_PSS_PSS_SHA256, S.RSA_PSS_PSS_SHA384, S.RSA_PSS_PSS_SHA512})
 _CURVES = {"secp256r1": ec.P256, "secp384r1": ec.P384}
 
 
@@ -131,9 +134,9 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
         if kind == "ed25519":
             return scheme == S.ED25519
         return kind == "ec" and curve in _CURVES and scheme in _ECDSA
-    if auth is Auth.RSA and kind == "rsa":
+    if auth is Auth.RSA and kind in ("rsa", "rsa-pss"):
         if scheme in _PKCS1:
-            return bits >= 2048
+            return kind == "rsa" and bits >= 2048
         if scheme in _PSS:
             return key_fits_scheme(kind, curve, bits, scheme)
     return False
@@ -142,16 +145,16 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
 _CURVE_GROUP = {"secp256r1": NamedGroup.SECP256R1, "secp384r1": NamedGroup.SECP384R1}
 
 
-def choose_rsa_kex(config: Config) -> CertifiedKey | None:
+def choose_rsa_kex(config: Config, server_name: str | None) -> CertifiedKey | None:
     """The certificate for the RSA key exchange: an RSA key (of at least
     2048 bits) whose certificate allows keyEncipherment when it has a
-    keyUsage extension (RFC 5280 4.2.1.3)."""
-    for ck in config.certificates:
-        if ck.key.kind != "rsa" or ck.chain[0].public_key.bits < 2048:
-            continue
-        if rsa_kex_allowed(ck.chain[0]):
-            return ck
-    return None
+    keyUsage extension (RFC 5280 4.2.1.3); one matching ``server_name``
+    first."""
+    fits = [(ck, None) for ck in config.certificates
+            if ck.key.kind == "rsa" and ck.chain[0].public_key.bits >= 2048
+            and rsa_kex_allowed(ck.chain[0])]
+    chosen = prefer_server_name(fits, server_name)
+    return chosen[0] if chosen is not None else None
 
 
 def rsa_kex_allowed(cert: Certificate) -> bool:
@@ -191,19 +194,23 @@ def counter_rng(seed: bytes) -> Callable[[int], bytes]:
 
 
 def choose12(
-    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...]
+    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...],
+    server_name: str | None = None,
 ) -> tuple[CertifiedKey, SignatureScheme] | None:
-    """A certificate for ``auth`` and the scheme it signs with; an ECDSA
-    key's curve must be one the client supports (RFC 8422 5.1)."""
+    """A certificate for ``auth`` and the scheme it signs with, one whose
+    leaf matches ``server_name`` first; an ECDSA key's curve must be one the
+    client supports (RFC 8422 5.1)."""
+    fits = []
     for ck in config.certificates:
         pub = ck.chain[0].public_key
         if ck.key.kind == "ec" and _CURVE_GROUP.get(ck.key.curve or "") not in peer_groups:
             continue
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth, ck.key.kind, ck.key.curve, pub.bits,
-                                                 scheme):
-                return ck, scheme
-    return None
+                                                 scheme) and pss_key_allows(pub, scheme):
+                fits.append((ck, scheme))
+                break
+    return prefer_server_name(fits, server_name)
 
 
 def auth_of(kind: str) -> Auth:
@@ -218,12 +225,13 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind == "rsa" and 1 not in types) or (kind != "rsa" and 64 not in types):
+        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (
+                kind in ("ec", "ed25519") and 64 not in types):
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth_of(kind), kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 

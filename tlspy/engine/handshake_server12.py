@@ -1,6 +1,8 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
-Master Secret required (RFC 7627), secure renegotiation indication
-(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+Master Secret (RFC 7627; a legacy client without it gets a session that is
+never resumed, or a handshake_failure under Config.require_ems), secure
+renegotiation indication (RFC 5746; renegotiation itself is always refused)
+and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
 ChangeCipherSpec, Finished."""
@@ -39,17 +41,20 @@ from tlspy.core.messages import (
     HandshakeMessage,
     KeyExchange,
     NewSessionTicket12,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
     ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
+    ServerName,
     SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
     find_extension,
 )
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import SuiteInfo, suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
@@ -113,21 +118,41 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     return m.legacy_version >= V12
 
 
+def check_fallback(config: Config, m: ClientHello) -> None:
+    """RFC 7507 3: TLS_FALLBACK_SCSV from a client whose highest version
+    (supported_versions, else legacy_version) is below ours is a fallback
+    retry an attacker may have caused: inappropriate_fallback, before any
+    other version decision."""
+    if CipherSuite.TLS_FALLBACK_SCSV not in m.cipher_suites:
+        return
+    ours = 0
+    if config.tls13 and config.suites_13:
+        ours = ProtocolVersion.TLS_1_3
+    elif V12 in config.versions and suites_12(config):
+        ours = V12
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    theirs = m.legacy_version
+    if sv is not None:  # GREASE and unknown versions (not 3.x) left out
+        theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
+    if theirs < ours:
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
+
+
 def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
-    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
-        # RFC 7507 3: a fallback retry while we support a higher version.
-        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
     reneg = find_extension(m.extensions, RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
-    if reneg is None and not scsv:
-        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    # RFC 5746 3.6: a client with neither the extension nor the SCSV is a
+    # legacy one; tlspy never renegotiates, so it is served all the same
+    # (without the extension in the ServerHello).
+    secure_reneg = reneg is not None or scsv
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
@@ -151,7 +176,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         info = suite_info(suite)
         assert info is not None
         if info.kex is KeyExchange.RSA:
-            rsa_ck = choose_rsa_kex(cfg)
+            rsa_ck = choose_rsa_kex(cfg, server_name)
             if rsa_ck is not None:
                 chosen = (info, rsa_ck, None, None)
                 break
@@ -159,7 +184,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
         if not groups or sigalgs is None:
             continue
-        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups),
+                        server_name)
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
@@ -180,14 +206,24 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
     ticket_ext = find_extension(m.extensions, SessionTicket)
-    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
-    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
+    exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
+    if ems:  # RFC 7627 5.2: echoed only when offered
+        exts.append(ExtendedMasterSecret())
     if pf is not None:
         exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
     if alpn_sel is not None:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
+        ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
+        exts.append(RecordSizeLimit(ours))
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
+                     recv_limit=ours + 1)
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
@@ -197,6 +233,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             resumed = _open12(cfg, ticket_ext.ticket)
         if resumed is None and cfg.session_cache is not None:
             resumed = cfg.session_cache.get(m.legacy_session_id)
+        if (resumed is not None and resumed.extended_master_secret and not ems
+                and resumed.usable(cfg.clock())):
+            # RFC 7627 5.3: a session with EMS resumed by a hello without it.
+            raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
         if resumed is not None and not _resumable(cfg, resumed, m, server_name):
             resumed = None
     if resumed is not None:
@@ -207,7 +247,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
-    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None else b""
+    if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
+        exts.append(ServerName(None))
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
     share = None
@@ -231,7 +274,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue, etm=etm, client_version=m.legacy_version & 0xFFFF,
+                ticket_expected=issue, etm=etm, ems=ems, client_version=m.legacy_version & 0xFFFF,
                 server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
@@ -363,7 +406,10 @@ def _key_exchange(
         premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
-    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if ctx.ems:
+        master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    else:
+        master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
@@ -385,12 +431,14 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     alg = ctx.suite.prf_hash
     expected = ks.finished_verify_data12(alg, ctx.master, client=True,
                                          handshake_hash=ctx.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
-                        server_random=ctx.server_random)
+                        server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
@@ -399,7 +447,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     if ctx.session_id and cfg.session_cache is not None:  # resumable from now on
         cfg.session_cache.put(ctx.session_id, Session12(
             CipherSuite(ctx.suite.suite), ctx.master, cfg.clock(), cfg.ticket_lifetime,
-            ctx.server_name, True, ctx.peer_chain))
+            ctx.server_name, ctx.ems, ctx.peer_chain))
     if ctx.ticket_expected:
         nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master, ctx.server_name)
         st, out = seal_handshake(st, nst)

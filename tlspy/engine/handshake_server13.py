@@ -38,6 +38,7 @@ from tlspy.core.messages import (
     PreSharedKeyClientHello,
     PreSharedKeyServerHello,
     PskKeyExchangeModes,
+    RawExtension,
     RecordSizeLimit,
     ServerHello,
     ServerName,
@@ -115,6 +116,20 @@ def _server_name(m: ClientHello) -> str | None:
     return name
 
 
+# What a second ClientHello may change (RFC 8446 4.1.2): the key share, the
+# cookie, early_data dropped, the PSK's ages and binders, the padding.
+_HRR_MAY_CHANGE = (KeyShareClientHello, Cookie, EarlyData, PreSharedKeyClientHello)
+_PADDING = 21
+
+
+def _hello_core(m: ClientHello) -> tuple[object, ...]:
+    """The parts of a ClientHello a retry must repeat, in their order."""
+    exts = tuple(e for e in m.extensions if not isinstance(e, _HRR_MAY_CHANGE)
+                 and not (isinstance(e, RawExtension) and e.extension_type == _PADDING))
+    return (m.legacy_version, m.random, m.legacy_session_id, m.cipher_suites,
+            m.legacy_compression_methods, exts)
+
+
 def _client_hello(
     st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
 ) -> Step:
@@ -145,7 +160,7 @@ def _client_hello(
     server_name = _server_name(m)
 
     if retry is not None:
-        if m.legacy_session_id != retry.hello1.legacy_session_id or m.random != retry.hello1.random:
+        if _hello_core(m) != _hello_core(retry.hello1):
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello differs from the first")
         if retry.suite not in m.cipher_suites:
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
@@ -242,6 +257,8 @@ def _client_hello(
                      recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
+    if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
+        ee_exts.append(ServerName(None))
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
     if peer_limit is not None:
@@ -302,6 +319,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.client_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
