@@ -28,7 +28,6 @@ import tlspy
 from interop.cells import HRR_GROUP, Cell
 from tests.tlspy.certs import Files, files
 from tlspy.core.enums import CipherSuite, NamedGroup
-from tlspy.engine import Config, SessionCache
 
 TIMEOUT = 20.0
 MIB = 1 << 20
@@ -56,8 +55,6 @@ SERVER_DATA = _payload(2, MIB)
 SMALL_CLIENT = b"hello from the client\n" + END
 SMALL_SERVER = b"hello from the server\n" + END
 
-GROUP_IDS = {"x25519": NamedGroup.X25519, "secp256r1": NamedGroup.SECP256R1,
-             "secp384r1": NamedGroup.SECP384R1, "ffdhe2048": NamedGroup.FFDHE2048}
 OPENSSL_GROUPS = {"x25519": "X25519", "secp256r1": "P-256", "secp384r1": "P-384",
                   "ffdhe2048": "ffdhe2048"}
 GNUTLS_GROUPS = {"x25519": "X25519", "secp256r1": "SECP256R1", "secp384r1": "SECP384R1",
@@ -263,17 +260,6 @@ class Relay:
 # ---------------------------------------------------------- the two ssl-like ends
 
 
-class MatrixContext(tlspy.SSLContext):
-    """tlspy.SSLContext with the cell's group and suite choices (what
-    ``set_ecdh_curve`` and a DHE cipher string would say, which the shell
-    does not take yet)."""
-
-    overrides: dict[str, Any]
-
-    def engine_config(self, server_side: bool) -> Config:
-        return dataclasses.replace(super().engine_config(server_side), **self.overrides)
-
-
 @dataclasses.dataclass
 class Seen:
     """One side's view of one connection."""
@@ -435,30 +421,28 @@ def _versions(ctx: Any, version: str) -> None:
     ctx.maximum_version = v
 
 
-def tlspy_context(cell: Cell, server: Files, client: Files) -> MatrixContext:
-    """tlspy's end of the cell: one version, one suite, the cell's group
-    (or x25519 then secp384r1 offered / secp384r1 accepted for HRR)."""
-    ctx = MatrixContext(tlspy.PROTOCOL_TLS_SERVER if cell.role == "server"
-                        else tlspy.PROTOCOL_TLS_CLIENT)
+def tlspy_context(cell: Cell, server: Files, client: Files) -> tlspy.SSLContext:
+    """tlspy's end of the cell, through the ssl-style API: one version, one
+    suite (set_ciphersuites / set_ciphers), the cell's group (set_groups;
+    for HRR x25519 then secp384r1 offered, one key share, or secp384r1
+    accepted).  A server context has its session cache (TLS 1.2 session
+    IDs: curl offers no tickets in 1.2) and ticket key by default."""
+    ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS_SERVER if cell.role == "server"
+                           else tlspy.PROTOCOL_TLS_CLIENT)
     _versions(ctx, cell.version)
-    overrides: dict[str, Any] = {"cipher_suites": (cell.suite,),
-                                 "groups": (GROUP_IDS[cell.group],)}
+    if cell.version == "1.3":
+        ctx.set_ciphersuites(cell.suite.name)
+    else:
+        ctx.set_ciphers(openssl_suite_name(cell.suite))
+    groups = [cell.group]
     if cell.version == "1.2" and cell.role == "client" and cell.cert == "p256" and (
             cell.group != "secp256r1"):
         # An ECDSA P-256 certificate in TLS 1.2 needs P-256 among the
         # client's groups (RFC 8422 5.1; OpenSSL and GnuTLS enforce it).
-        overrides["groups"] += (NamedGroup.SECP256R1,)
+        groups.append("secp256r1")
     if cell.feature == "hrr":
-        if cell.role == "server":
-            overrides["groups"] = (GROUP_IDS[HRR_GROUP],)
-        else:
-            overrides["groups"] = (NamedGroup.X25519, GROUP_IDS[HRR_GROUP])
-            overrides["key_shares"] = 1
-    if cell.role == "server" and cell.feature == "resumption":
-        # TLS 1.2 session-ID resumption (curl offers no tickets in 1.2); the
-        # engine has the cache, the shell does not set one up yet.
-        overrides["session_cache"] = SessionCache()
-    ctx.overrides = overrides
+        groups = [HRR_GROUP] if cell.role == "server" else ["x25519", HRR_GROUP]
+    ctx.set_groups(":".join(OPENSSL_GROUPS[g] for g in groups))
     if cell.role == "server":
         ctx.load_cert_chain(server.cert, server.key)
         if cell.feature == "client-auth":
@@ -550,7 +534,7 @@ def _conns(cell: Cell) -> int:
 # -- tlspy client against a peer server ------------------------------------------
 
 
-def _tlspy_client(cell: Cell, ctx: MatrixContext, port: int, mode: str,
+def _tlspy_client(cell: Cell, ctx: Any, port: int, mode: str,
                   proc: Proc | None = None) -> list[Seen]:
     seen: list[Seen] = []
     session = None
@@ -693,7 +677,7 @@ def _ssl_client(cell: Cell, server: Files, client: Files, tmp: Path) -> Outcome:
     ctx = ssl_context(cell, server, client, tmp)
 
     def run(port: int) -> tuple[list[Seen], str]:
-        return _tlspy_client(cell, ctx, port, "reply"), ""  # type: ignore[arg-type]
+        return _tlspy_client(cell, ctx, port, "reply"), ""
 
     return _tlspy_server(cell, server, client, run)
 
