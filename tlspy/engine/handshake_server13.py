@@ -113,6 +113,8 @@ def _server_name(m: ClientHello) -> str | None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name is not ASCII") from None
     if not name or (name.endswith(".") and len(name) == 1):
         raise fail(A.ILLEGAL_PARAMETER, "empty server_name")
+    if not name.isprintable():  # NUL, BEL, escape sequences: no host name has them
+        raise fail(A.ILLEGAL_PARAMETER, "control character in server_name")
     return name
 
 
