@@ -235,6 +235,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
                 and resumed.usable(cfg.clock())):
             # RFC 7627 5.3: a session with EMS resumed by a hello without it.
             raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
+        if (resumed is not None and resumed.usable(cfg.clock())
+                and resumed.suite not in m.cipher_suites):
+            # RFC 5246 7.4.1.2: a hello resuming a session offers its suite.
+            raise fail(A.ILLEGAL_PARAMETER, "resumed session's cipher suite not offered")
         if resumed is not None and not _resumable(cfg, resumed, m, server_name):
             resumed = None
     if resumed is not None:
