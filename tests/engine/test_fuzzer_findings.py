@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.engine.helpers import configs, handshake
+from tests.engine.helpers import Pair, configs, handshake
 from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
 from tlspy.core.enums import (
@@ -27,7 +27,7 @@ from tlspy.core.messages import (
     SessionTicket,
 )
 from tlspy.core.reader import parse_handshake
-from tlspy.core.record import parse_records
+from tlspy.core.record import MAX_PLAINTEXT, parse_records
 from tlspy.core.writer import assemble_handshake
 from tlspy.engine.state import ServerWaitFinished, keys13
 
@@ -208,3 +208,73 @@ def test_plaintext_alert_during_the_tls13_handshake_ends_it_quietly() -> None:
     # Any other plaintext record under keys is still unexpected.
     r3 = engine.handle_tls(r.state, b"\x16\x03\x03\x00\x04\x14\x00\x00\x00")
     assert _alert(r3) == A.UNEXPECTED_MESSAGE
+
+
+def _cbc12_pair() -> Pair:
+    suites = (CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,)
+    return handshake(*configs(client={"versions": (V12,), "cipher_suites": suites},
+                              server={"cipher_suites": suites}))
+
+
+def test_tls12_cbc_record_may_carry_2048_bytes_of_expansion() -> None:
+    """RFC 5246 6.2.3 (tlsfuzzer test-atypical-padding: 2^14 bytes with 255
+    bytes of padding): such a record is read and judged by its MAC; only
+    past 2^14 + 2048 is it record_overflow."""
+    p = _cbc12_pair()
+    assert p.server.established
+    body = bytes(MAX_PLAINTEXT + 16 + 20 + 256)  # IV, SHA-1 MAC, 256 padding bytes
+    rec = b"\x17\x03\x03" + len(body).to_bytes(2, "big") + body
+    assert _alert(engine.handle_tls(p.server, rec)) == A.BAD_RECORD_MAC
+    body = bytes(MAX_PLAINTEXT + 2048 + 16)
+    rec = b"\x17\x03\x03" + len(body).to_bytes(2, "big") + body
+    assert _alert(engine.handle_tls(p.server, rec)) == A.RECORD_OVERFLOW
+
+
+@pytest.mark.parametrize("name", [b"exa\x00mple.com", b"\x07bell.test", b"\x1b[31mred.test"])
+def test_server_name_with_control_characters_is_illegal(name: bytes) -> None:
+    """tlsfuzzer test-invalid-server-name-extension: NUL, BEL, escapes."""
+    for versions in ((V12,), (ProtocolVersion.TLS_1_3,)):
+        ccfg, scfg = configs(client={"versions": versions})
+        _, out = engine.client(ccfg, "server.test")
+        ch = parse_handshake(_first_record(out), version=V12)
+        assert isinstance(ch, ClientHello)
+        exts = tuple(ServerName(name) if isinstance(e, ServerName) else e
+                     for e in ch.extensions)
+        r = engine.handle_tls(engine.server(scfg),
+                              _handshake_record(assemble_handshake(replace(ch, extensions=exts))))
+        assert _alert(r) == A.ILLEGAL_PARAMETER
+
+
+def test_resumption_without_the_sessions_suite_is_illegal() -> None:
+    """RFC 5246 7.4.1.2 (tlsfuzzer test-resumption-with-wrong-ciphers): a
+    hello resuming a session must offer the session's cipher suite."""
+    ccfg, scfg, _ = _setup()
+    (t,) = _sessions(_connect(ccfg, scfg))
+    _, out = engine.client(ccfg, "server.test", session=t)
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello) and t.cipher_suite in ch.cipher_suites
+    others = tuple(s for s in ch.cipher_suites if s != t.cipher_suite)
+    r = engine.handle_tls(engine.server(scfg), _handshake_record(assemble_handshake(
+        replace(ch, cipher_suites=others))))
+    assert _alert(r) == A.ILLEGAL_PARAMETER
+
+
+def test_largest_client_hello_is_read() -> None:
+    """tlsfuzzer test-client-hello-max-size: a ClientHello of 131396 bytes
+    (every vector at its maximum) is parsed; one byte more is too long."""
+    ccfg, scfg = configs(client={"versions": (V12,)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+    unassigned = (v for v in range(0x1000, 0x10000) if v != CipherSuite.TLS_FALLBACK_SCSV)
+    filler = tuple(next(unassigned) for _ in range((65534 - 2 * len(ch.cipher_suites)) // 2))
+    big = replace(ch, legacy_session_id=bytes(32), cipher_suites=(*ch.cipher_suites, *filler),
+                  legacy_compression_methods=bytes(range(255)))
+    room = 131396 - (len(assemble_handshake(big)) - 4) - 4  # a padding extension fills it
+    raw = assemble_handshake(replace(big, extensions=(*big.extensions,
+                                                      RawExtension(21, bytes(room)))))
+    assert len(raw) - 4 == 131396
+    records = b"".join(_handshake_record(raw[i:i + MAX_PLAINTEXT])
+                       for i in range(0, len(raw), MAX_PLAINTEXT))
+    r = engine.handle_tls(engine.server(scfg), records)
+    assert not r.state.failed, r.events

@@ -83,7 +83,13 @@ from tlspy.core.messages import (
     find_extension,
 )
 from tlspy.core.reader import parse_alert, parse_handshake
-from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RecordProtection13, parse_records
+from tlspy.core.record import (
+    MAX_CIPHERTEXT_12,
+    MAX_CIPHERTEXT_13,
+    MAX_PLAINTEXT,
+    RecordProtection13,
+    parse_records,
+)
 from tlspy.core.writer import assemble_alert, assemble_handshake
 from tlspy.engine import (
     handshake_client12,
@@ -253,7 +259,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
         if used == len(data):
             return Result(st, b"", b"".join(app), ())
         data = data[used:]
-    records, rest = parse_records(st.pending + data, MAX_CIPHERTEXT_13)
+    # TLS 1.2 protected records may carry up to 2048 bytes of expansion (CBC
+    # padding up to 255 bytes, RFC 5246 6.2.3), TLS 1.3 ones 256.
+    limit = MAX_CIPHERTEXT_12 if getattr(st.read.protection, "tls12", False) else (
+        MAX_CIPHERTEXT_13)
+    records, rest = parse_records(st.pending + data, limit)
     for rec in records:
         if st.read_closed:
             break  # data after close_notify is ignored (RFC 8446 6.1)
