@@ -278,3 +278,21 @@ def test_largest_client_hello_is_read() -> None:
                        for i in range(0, len(raw), MAX_PLAINTEXT))
     r = engine.handle_tls(engine.server(scfg), records)
     assert not r.state.failed, r.events
+
+
+def test_fallback_scsv_with_legacy_version_tls13_and_no_supported_versions() -> None:
+    """tlsfuzzer test-fallback-scsv --tls-1.3 ("FALLBACK - hello SSL3.4"):
+    legacy_version 3.4 without supported_versions is a TLS 1.2 client, so
+    with TLS_FALLBACK_SCSV it is a fallback below our TLS 1.3."""
+    ccfg, scfg = configs(client={"versions": (V12,)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+    hello = replace(ch, legacy_version=0x0304,
+                    cipher_suites=(CipherSuite.TLS_FALLBACK_SCSV, *ch.cipher_suites))
+    r = engine.handle_tls(engine.server(scfg), _handshake_record(assemble_handshake(hello)))
+    assert _alert(r) == A.INAPPROPRIATE_FALLBACK
+    # A TLS 1.2-only server has nothing higher: it answers.
+    _, s12 = configs(server={"versions": (V12,)})
+    r = engine.handle_tls(engine.server(s12), _handshake_record(assemble_handshake(hello)))
+    assert not r.state.failed

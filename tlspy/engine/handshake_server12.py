@@ -130,7 +130,9 @@ def check_fallback(config: Config, m: ClientHello) -> None:
     elif V12 in config.versions and suites_12(config):
         ours = V12
     sv = find_extension(m.extensions, SupportedVersionsClientHello)
-    theirs = m.legacy_version
+    # Without supported_versions a client offers TLS 1.2 at most, whatever
+    # its legacy_version says (RFC 8446 4.2.1).
+    theirs = min(m.legacy_version, V12)
     if sv is not None:  # GREASE and unknown versions (not 3.x) left out
         theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
     if theirs < ours:
