@@ -19,6 +19,7 @@ from tlspy.core.enums import (
 )
 from tlspy.core.messages import (
     ClientHello,
+    EarlyData,
     ExtendedMasterSecret,
     Finished,
     RawExtension,
@@ -296,3 +297,25 @@ def test_fallback_scsv_with_legacy_version_tls13_and_no_supported_versions() -> 
     _, s12 = configs(server={"versions": (V12,)})
     r = engine.handle_tls(engine.server(s12), _handshake_record(assemble_handshake(hello)))
     assert not r.state.failed
+
+
+def test_no_0rtt_skipping_after_the_second_client_hello() -> None:
+    """tlsfuzzer test-tls13-0rtt-garbage ("0-RTT, HRR and early data after
+    2nd Client Hello"): rejected 0-RTT records come before the second
+    ClientHello; a record that does not decrypt after it is bad_record_mac,
+    not skipped."""
+    ccfg, scfg = configs(client={"groups": (NamedGroup.X25519, NamedGroup.SECP256R1)},
+                         server={"groups": (NamedGroup.SECP256R1,)})
+    c, out = engine.client(ccfg, "server.test")
+    ch1 = parse_handshake(_first_record(out), version=0x0304)
+    assert isinstance(ch1, ClientHello)
+    with_early = _handshake_record(assemble_handshake(
+        replace(ch1, extensions=(*ch1.extensions[:-1], EarlyData(), ch1.extensions[-1]))))
+    r = engine.handle_tls(engine.server(scfg), with_early)
+    assert not r.state.failed
+    rc = engine.handle_tls(c, r.out)  # the client answers the HelloRetryRequest
+    ch2 = rc.out[6:] if rc.out.startswith(b"\x14") else rc.out
+    r2 = engine.handle_tls(r.state, ch2)
+    assert isinstance(r2.state.hs, ServerWaitFinished)
+    garbage = b"\x17\x03\x03\x00\x40" + bytes(range(64))
+    assert _alert(engine.handle_tls(r2.state, garbage)) == A.BAD_RECORD_MAC

@@ -175,7 +175,9 @@ def _client_hello(
             raise fail(A.ILLEGAL_PARAMETER, "early_data after HelloRetryRequest")
         suite = retry.suite
         transcript = retry.transcript.add(raw)
-        skip_early = retry.skip_early_data
+        # 0-RTT data sent with the first ClientHello came before this one:
+        # from here on an undecryptable record is bad_record_mac.
+        skip_early = False
     else:
         suite_opt = next((s for s in cfg.suites_13 if s in m.cipher_suites), None)
         if suite_opt is None:
