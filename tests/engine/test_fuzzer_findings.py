@@ -26,6 +26,7 @@ from tlspy.core.messages import (
     ServerHello,
     ServerName,
     SessionTicket,
+    SupportedGroups,
 )
 from tlspy.core.reader import parse_handshake
 from tlspy.core.record import MAX_PLAINTEXT, parse_records
@@ -319,3 +320,29 @@ def test_no_0rtt_skipping_after_the_second_client_hello() -> None:
     assert isinstance(r2.state.hs, ServerWaitFinished)
     garbage = b"\x17\x03\x03\x00\x40" + bytes(range(64))
     assert _alert(engine.handle_tls(r2.state, garbage)) == A.BAD_RECORD_MAC
+
+
+def test_unknown_ffdhe_groups_only_never_get_ffdhe2048() -> None:
+    """RFC 7919 4 (tlsfuzzer test-ffdhe-negotiation): a client listing only
+    FFDHE groups we lack (ffdhe8192) gets no FFDHE suite: another suite if
+    it offers one, else insufficient_security."""
+    dhe = CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+    ecdhe = CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    ccfg, scfg = configs("rsa", client={"versions": (V12,), "cipher_suites": (dhe, ecdhe)},
+                         server={"cipher_suites": (dhe, ecdhe)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+
+    def hello(suites: tuple[int, ...], groups: tuple[int, ...]) -> bytes:
+        exts = tuple(SupportedGroups(groups) if isinstance(e, SupportedGroups) else e
+                     for e in ch.extensions)
+        return _handshake_record(assemble_handshake(
+            replace(ch, cipher_suites=suites, extensions=exts)))
+
+    r = engine.handle_tls(engine.server(scfg), hello((dhe, ecdhe), (260, NamedGroup.SECP256R1)))
+    body = _first_record(r.out)
+    sh = parse_handshake(body[:4 + int.from_bytes(body[1:4], "big")], version=V12)
+    assert isinstance(sh, ServerHello) and sh.cipher_suite == ecdhe
+    r = engine.handle_tls(engine.server(scfg), hello((dhe,), (260,)))
+    assert _alert(r) == A.INSUFFICIENT_SECURITY

@@ -164,8 +164,9 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     groups_ext = find_extension(m.extensions, SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
-    # RFC 7919 4: FFDHE groups the client lists; none listed: any of ours.
-    ff_offered = [g for g in client_groups if g in FFDHE_GROUPS]
+    # RFC 7919 4: FFDHE groups the client lists (any codepoint 256..511, even
+    # one we do not know); none listed: any of ours.
+    ff_offered = [g for g in client_groups if 256 <= g <= 511]
     mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
                                                                  or not ff_offered)]
     server_name = _server_name(m)
@@ -190,6 +191,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             chosen = (info, *pick, groups[0])
             break
     if chosen is None:
+        if ff_offered and not mutual_ff:
+            # RFC 7919 4: FFDHE groups offered, none acceptable, and no other
+            # suite to fall back to.
+            raise fail(A.INSUFFICIENT_SECURITY, "no FFDHE group of the client's is acceptable")
         if sigalgs is None:
             raise fail(A.HANDSHAKE_FAILURE,
                        "ClientHello without signature_algorithms (SHA-1 only)")
