@@ -346,3 +346,21 @@ def test_unknown_ffdhe_groups_only_never_get_ffdhe2048() -> None:
     assert isinstance(sh, ServerHello) and sh.cipher_suite == ecdhe
     r = engine.handle_tls(engine.server(scfg), hello((dhe,), (260,)))
     assert _alert(r) == A.INSUFFICIENT_SECURITY
+
+
+@pytest.mark.parametrize("versions", [(V12,), (ProtocolVersion.TLS_1_3, V12)])
+def test_record_of_unknown_type_after_client_hello(versions: tuple[ProtocolVersion, ...]
+                                                   ) -> None:
+    """tlsfuzzer test-no-heartbeat: a ClientHello and a heartbeat record
+    (type 24) in one read get the server's flight, then unexpected_message."""
+    def fresh() -> tuple[bytes, engine.State]:  # the same random draws each time
+        ccfg, scfg = configs(client={"versions": versions})
+        _, ch = engine.client(ccfg, "server.test")
+        return ch, engine.server(scfg)
+
+    ch, server = fresh()
+    flight = engine.handle_tls(server, ch).out
+    ch, server = fresh()
+    r = engine.handle_tls(server, ch + b"\x18\x03\x03\x00\x03\x01\x00\x10")
+    assert _alert(r) == A.UNEXPECTED_MESSAGE
+    assert r.out.startswith(flight) and len(r.out) > len(flight)
