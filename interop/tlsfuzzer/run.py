@@ -121,7 +121,7 @@ class Server:
 
         def drain() -> None:
             assert self.proc.stdout is not None
-            for chunk in iter(lambda: self.proc.stdout.read1(65536), b""):  # type: ignore[union-attr]
+            for chunk in iter(lambda: self.proc.stdout.read1(65536), b""):  # type: ignore[union-attr,attr-defined]
                 self.log.write(chunk)
         threading.Thread(target=drain, daemon=True).start()
         deadline = time.monotonic() + 20
@@ -218,6 +218,36 @@ def run_one(entry: Entry, profile: str, tlsfuzzer: Path, env: dict[str, str],
     return Result(entry, profile, ok, seconds, detail)
 
 
+def short_name(entry: Entry) -> str:
+    """The script and its arguments without the -x/-X pairs (explained
+    in RESULTS.md) and client key paths."""
+    out: list[str] = []
+    skip = False
+    for w in entry.args:
+        if skip:
+            skip = False
+            continue
+        if w in ("-x", "-X", "-k", "-c"):
+            skip = True
+            continue
+        out.append(w)
+    return " ".join((entry.script, *out))
+
+
+def markdown(results: list[Result]) -> str:
+    lines = ["| script | profile | result | probes | seconds |", "|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| `{short_name(r.entry)}` | {r.profile} | {'pass' if r.ok else 'FAIL'} "
+                     f"| {r.detail} | {r.seconds:.1f} |")
+    by_profile: dict[str, list[bool]] = {}
+    for r in results:
+        by_profile.setdefault(r.profile, []).append(r.ok)
+    lines += ["", "| profile | scripts | passed | failed |", "|---|---|---|---|"]
+    for prof, oks in by_profile.items():
+        lines.append(f"| {prof} | {len(oks)} | {sum(oks)} | {len(oks) - sum(oks)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tlsfuzzer", required=True, type=Path, help="tlsfuzzer checkout")
@@ -228,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=300, help="per-script seconds")
     p.add_argument("--list", type=Path, default=HERE / "scripts.txt")
     p.add_argument("--logs", type=Path, help="keep the scripts' and servers' output here")
+    p.add_argument("--markdown", type=Path, help="also write the rows as a Markdown table")
     a = p.parse_args(argv)
     tlsfuzzer = a.tlsfuzzer.resolve()
     logs = a.logs or Path(tempfile.mkdtemp(prefix="tlsfuzzer-logs-"))
@@ -250,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r.seconds:7.1f}  {r.detail}", flush=True)
     passed = sum(r.ok for r in results)
     print(f"{passed} passed, {len(results) - passed} failed  (logs in {logs})")
+    if a.markdown:
+        a.markdown.write_text(markdown(results))
     return 0 if passed == len(results) else 1
 
 
