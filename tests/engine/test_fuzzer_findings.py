@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.engine.certs import pki
 from tests.engine.helpers import Pair, configs, handshake
 from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
@@ -364,3 +365,17 @@ def test_record_of_unknown_type_after_client_hello(versions: tuple[ProtocolVersi
     r = engine.handle_tls(server, ch + b"\x18\x03\x03\x00\x03\x01\x00\x10")
     assert _alert(r) == A.UNEXPECTED_MESSAGE
     assert r.out.startswith(flight) and len(r.out) > len(flight)
+
+
+def test_client_certificate_verify_scheme_not_fitting_the_key_is_illegal() -> None:
+    """tlsfuzzer test-tls13-certificate-verify ("check rsa_pss_pss_sha256
+    signature is refused" with an rsaEncryption client certificate): a
+    scheme the certificate's key type cannot make is illegal_parameter (a
+    bad signature of a fitting scheme stays decrypt_error)."""
+    cp = pki("rsa", ("client.test",), "client")
+    other = pki("p256", ("x.test",), "client")
+    mixed = engine.CertifiedKey(cp.key.chain, other.key.key)  # signs ECDSA, RSA certificate
+    ccfg, scfg = configs(client={"certificates": (mixed,)},
+                         server={"client_auth": "required", "trust_anchors": (cp.anchor,)})
+    p = handshake(ccfg, scfg)
+    assert p.server.failed and p.server.hs.alert == A.ILLEGAL_PARAMETER  # type: ignore[union-attr]

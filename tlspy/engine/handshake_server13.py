@@ -61,6 +61,7 @@ from tlspy.engine.handshake_common import (
     key_agreement,
     make_key_share,
     parse_chain,
+    scheme_fits_key,
     sign,
     validation_alert,
     verify,
@@ -417,9 +418,13 @@ def _client_certificate_verify(
 ) -> Step:
     if m.algorithm not in st.config.signature_schemes or m.algorithm not in SCHEMES_13:
         raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    pub = hs.info.peer_certificates[0].public_key
+    if not scheme_fits_key(pub, m.algorithm):  # e.g. rsa_pss_pss with an rsaEncryption key
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r} "
+                   f"does not fit its {pub.kind} key")
     alg = hs.secrets.hash
     content = certificate_verify_content(server=False, transcript_hash=hs.transcript.hash(alg))
-    if not verify(hs.info.peer_certificates[0].public_key, m.algorithm, content, m.signature):
+    if not verify(pub, m.algorithm, content, m.signature):
         raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
     return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
                                              hs.server_app, hs.exporter_master, hs.info,
