@@ -47,6 +47,7 @@ from tlspy.core.messages import (
     ServerHelloDone,
     ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
+    ServerName,
     SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
@@ -178,7 +179,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         info = suite_info(suite)
         assert info is not None
         if info.kex is KeyExchange.RSA:
-            rsa_ck = choose_rsa_kex(cfg)
+            rsa_ck = choose_rsa_kex(cfg, server_name)
             if rsa_ck is not None:
                 chosen = (info, rsa_ck, None, None)
                 break
@@ -186,7 +187,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
         if not groups or sigalgs is None:
             continue
-        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups),
+                        server_name)
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
@@ -256,6 +258,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
+    if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
+        exts.append(ServerName(None))
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
@@ -445,7 +449,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
-                        server_random=ctx.server_random)
+                        server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
