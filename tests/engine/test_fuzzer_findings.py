@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.engine.helpers import configs, handshake
+from tests.engine.certs import pki
+from tests.engine.helpers import Pair, configs, handshake
 from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
 from tlspy.core.enums import (
@@ -19,15 +20,17 @@ from tlspy.core.enums import (
 )
 from tlspy.core.messages import (
     ClientHello,
+    EarlyData,
     ExtendedMasterSecret,
     Finished,
     RawExtension,
     ServerHello,
     ServerName,
     SessionTicket,
+    SupportedGroups,
 )
 from tlspy.core.reader import parse_handshake
-from tlspy.core.record import parse_records
+from tlspy.core.record import MAX_PLAINTEXT, parse_records
 from tlspy.core.writer import assemble_handshake
 from tlspy.engine.state import ServerWaitFinished, keys13
 
@@ -208,3 +211,171 @@ def test_plaintext_alert_during_the_tls13_handshake_ends_it_quietly() -> None:
     # Any other plaintext record under keys is still unexpected.
     r3 = engine.handle_tls(r.state, b"\x16\x03\x03\x00\x04\x14\x00\x00\x00")
     assert _alert(r3) == A.UNEXPECTED_MESSAGE
+
+
+def _cbc12_pair() -> Pair:
+    suites = (CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,)
+    return handshake(*configs(client={"versions": (V12,), "cipher_suites": suites},
+                              server={"cipher_suites": suites}))
+
+
+def test_tls12_cbc_record_may_carry_2048_bytes_of_expansion() -> None:
+    """RFC 5246 6.2.3 (tlsfuzzer test-atypical-padding: 2^14 bytes with 255
+    bytes of padding): such a record is read and judged by its MAC; only
+    past 2^14 + 2048 is it record_overflow."""
+    p = _cbc12_pair()
+    assert p.server.established
+    body = bytes(MAX_PLAINTEXT + 16 + 20 + 256)  # IV, SHA-1 MAC, 256 padding bytes
+    rec = b"\x17\x03\x03" + len(body).to_bytes(2, "big") + body
+    assert _alert(engine.handle_tls(p.server, rec)) == A.BAD_RECORD_MAC
+    body = bytes(MAX_PLAINTEXT + 2048 + 16)
+    rec = b"\x17\x03\x03" + len(body).to_bytes(2, "big") + body
+    assert _alert(engine.handle_tls(p.server, rec)) == A.RECORD_OVERFLOW
+
+
+@pytest.mark.parametrize("name", [b"exa\x00mple.com", b"\x07bell.test", b"\x1b[31mred.test"])
+def test_server_name_with_control_characters_is_illegal(name: bytes) -> None:
+    """tlsfuzzer test-invalid-server-name-extension: NUL, BEL, escapes."""
+    for versions in ((V12,), (ProtocolVersion.TLS_1_3,)):
+        ccfg, scfg = configs(client={"versions": versions})
+        _, out = engine.client(ccfg, "server.test")
+        ch = parse_handshake(_first_record(out), version=V12)
+        assert isinstance(ch, ClientHello)
+        exts = tuple(ServerName(name) if isinstance(e, ServerName) else e
+                     for e in ch.extensions)
+        r = engine.handle_tls(engine.server(scfg),
+                              _handshake_record(assemble_handshake(replace(ch, extensions=exts))))
+        assert _alert(r) == A.ILLEGAL_PARAMETER
+
+
+def test_resumption_without_the_sessions_suite_is_illegal() -> None:
+    """RFC 5246 7.4.1.2 (tlsfuzzer test-resumption-with-wrong-ciphers): a
+    hello resuming a session must offer the session's cipher suite."""
+    ccfg, scfg, _ = _setup()
+    (t,) = _sessions(_connect(ccfg, scfg))
+    _, out = engine.client(ccfg, "server.test", session=t)
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello) and t.cipher_suite in ch.cipher_suites
+    others = tuple(s for s in ch.cipher_suites if s != t.cipher_suite)
+    r = engine.handle_tls(engine.server(scfg), _handshake_record(assemble_handshake(
+        replace(ch, cipher_suites=others))))
+    assert _alert(r) == A.ILLEGAL_PARAMETER
+
+
+def test_largest_client_hello_is_read() -> None:
+    """tlsfuzzer test-client-hello-max-size: a ClientHello of 131396 bytes
+    (every vector at its maximum) is parsed; one byte more is too long."""
+    ccfg, scfg = configs(client={"versions": (V12,)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+    unassigned = (v for v in range(0x1000, 0x10000) if v != CipherSuite.TLS_FALLBACK_SCSV)
+    filler = tuple(next(unassigned) for _ in range((65534 - 2 * len(ch.cipher_suites)) // 2))
+    big = replace(ch, legacy_session_id=bytes(32), cipher_suites=(*ch.cipher_suites, *filler),
+                  legacy_compression_methods=bytes(range(255)))
+    room = 131396 - (len(assemble_handshake(big)) - 4) - 4  # a padding extension fills it
+    raw = assemble_handshake(replace(big, extensions=(*big.extensions,
+                                                      RawExtension(21, bytes(room)))))
+    assert len(raw) - 4 == 131396
+    records = b"".join(_handshake_record(raw[i:i + MAX_PLAINTEXT])
+                       for i in range(0, len(raw), MAX_PLAINTEXT))
+    r = engine.handle_tls(engine.server(scfg), records)
+    assert not r.state.failed, r.events
+
+
+def test_fallback_scsv_with_legacy_version_tls13_and_no_supported_versions() -> None:
+    """tlsfuzzer test-fallback-scsv --tls-1.3 ("FALLBACK - hello SSL3.4"):
+    legacy_version 3.4 without supported_versions is a TLS 1.2 client, so
+    with TLS_FALLBACK_SCSV it is a fallback below our TLS 1.3."""
+    ccfg, scfg = configs(client={"versions": (V12,)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+    hello = replace(ch, legacy_version=0x0304,
+                    cipher_suites=(CipherSuite.TLS_FALLBACK_SCSV, *ch.cipher_suites))
+    r = engine.handle_tls(engine.server(scfg), _handshake_record(assemble_handshake(hello)))
+    assert _alert(r) == A.INAPPROPRIATE_FALLBACK
+    # A TLS 1.2-only server has nothing higher: it answers.
+    _, s12 = configs(server={"versions": (V12,)})
+    r = engine.handle_tls(engine.server(s12), _handshake_record(assemble_handshake(hello)))
+    assert not r.state.failed
+
+
+def test_no_0rtt_skipping_after_the_second_client_hello() -> None:
+    """tlsfuzzer test-tls13-0rtt-garbage ("0-RTT, HRR and early data after
+    2nd Client Hello"): rejected 0-RTT records come before the second
+    ClientHello; a record that does not decrypt after it is bad_record_mac,
+    not skipped."""
+    ccfg, scfg = configs(client={"groups": (NamedGroup.X25519, NamedGroup.SECP256R1)},
+                         server={"groups": (NamedGroup.SECP256R1,)})
+    c, out = engine.client(ccfg, "server.test")
+    ch1 = parse_handshake(_first_record(out), version=0x0304)
+    assert isinstance(ch1, ClientHello)
+    with_early = _handshake_record(assemble_handshake(
+        replace(ch1, extensions=(*ch1.extensions[:-1], EarlyData(), ch1.extensions[-1]))))
+    r = engine.handle_tls(engine.server(scfg), with_early)
+    assert not r.state.failed
+    rc = engine.handle_tls(c, r.out)  # the client answers the HelloRetryRequest
+    ch2 = rc.out[6:] if rc.out.startswith(b"\x14") else rc.out
+    r2 = engine.handle_tls(r.state, ch2)
+    assert isinstance(r2.state.hs, ServerWaitFinished)
+    garbage = b"\x17\x03\x03\x00\x40" + bytes(range(64))
+    assert _alert(engine.handle_tls(r2.state, garbage)) == A.BAD_RECORD_MAC
+
+
+def test_unknown_ffdhe_groups_only_never_get_ffdhe2048() -> None:
+    """RFC 7919 4 (tlsfuzzer test-ffdhe-negotiation): a client listing only
+    FFDHE groups we lack (ffdhe8192) gets no FFDHE suite: another suite if
+    it offers one, else insufficient_security."""
+    dhe = CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+    ecdhe = CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    ccfg, scfg = configs("rsa", client={"versions": (V12,), "cipher_suites": (dhe, ecdhe)},
+                         server={"cipher_suites": (dhe, ecdhe)})
+    _, out = engine.client(ccfg, "server.test")
+    ch = parse_handshake(_first_record(out), version=V12)
+    assert isinstance(ch, ClientHello)
+
+    def hello(suites: tuple[int, ...], groups: tuple[int, ...]) -> bytes:
+        exts = tuple(SupportedGroups(groups) if isinstance(e, SupportedGroups) else e
+                     for e in ch.extensions)
+        return _handshake_record(assemble_handshake(
+            replace(ch, cipher_suites=suites, extensions=exts)))
+
+    r = engine.handle_tls(engine.server(scfg), hello((dhe, ecdhe), (260, NamedGroup.SECP256R1)))
+    body = _first_record(r.out)
+    sh = parse_handshake(body[:4 + int.from_bytes(body[1:4], "big")], version=V12)
+    assert isinstance(sh, ServerHello) and sh.cipher_suite == ecdhe
+    r = engine.handle_tls(engine.server(scfg), hello((dhe,), (260,)))
+    assert _alert(r) == A.INSUFFICIENT_SECURITY
+
+
+@pytest.mark.parametrize("versions", [(V12,), (ProtocolVersion.TLS_1_3, V12)])
+def test_record_of_unknown_type_after_client_hello(versions: tuple[ProtocolVersion, ...]
+                                                   ) -> None:
+    """tlsfuzzer test-no-heartbeat: a ClientHello and a heartbeat record
+    (type 24) in one read get the server's flight, then unexpected_message."""
+    def fresh() -> tuple[bytes, engine.State]:  # the same random draws each time
+        ccfg, scfg = configs(client={"versions": versions})
+        _, ch = engine.client(ccfg, "server.test")
+        return ch, engine.server(scfg)
+
+    ch, server = fresh()
+    flight = engine.handle_tls(server, ch).out
+    ch, server = fresh()
+    r = engine.handle_tls(server, ch + b"\x18\x03\x03\x00\x03\x01\x00\x10")
+    assert _alert(r) == A.UNEXPECTED_MESSAGE
+    assert r.out.startswith(flight) and len(r.out) > len(flight)
+
+
+def test_client_certificate_verify_scheme_not_fitting_the_key_is_illegal() -> None:
+    """tlsfuzzer test-tls13-certificate-verify ("check rsa_pss_pss_sha256
+    signature is refused" with an rsaEncryption client certificate): a
+    scheme the certificate's key type cannot make is illegal_parameter (a
+    bad signature of a fitting scheme stays decrypt_error)."""
+    cp = pki("rsa", ("client.test",), "client")
+    other = pki("p256", ("x.test",), "client")
+    mixed = engine.CertifiedKey(cp.key.chain, other.key.key)  # signs ECDSA, RSA certificate
+    ccfg, scfg = configs(client={"certificates": (mixed,)},
+                         server={"client_auth": "required", "trust_anchors": (cp.anchor,)})
+    p = handshake(ccfg, scfg)
+    assert p.server.failed and p.server.hs.alert == A.ILLEGAL_PARAMETER  # type: ignore[union-attr]

@@ -96,8 +96,11 @@ DECODE = AlertDescription.DECODE_ERROR
 ILLEGAL = AlertDescription.ILLEGAL_PARAMETER
 UNEXPECTED = AlertDescription.UNEXPECTED_MESSAGE
 
-# Largest handshake message body accepted (a long certificate chain fits).
-MAX_HANDSHAKE_LENGTH = 1 << 17
+# Largest handshake message body accepted: a long certificate chain fits,
+# and so does the largest ClientHello the syntax allows (2 + 32 + 1 + 32 +
+# 2 + 65534 + 1 + 255 + 2 + 65535 = 131396 bytes; tlsfuzzer
+# test-client-hello-max-size).
+MAX_HANDSHAKE_LENGTH = 131396
 
 
 class Reader:

@@ -88,7 +88,15 @@ from tlspy.core.messages import (
     find_extension,
 )
 from tlspy.core.reader import parse_alert, parse_handshake
-from tlspy.core.record import MAX_CIPHERTEXT_13, MAX_PLAINTEXT, RecordProtection13, parse_records
+from tlspy.core.record import (
+    HEADER_LENGTH,
+    MAX_CIPHERTEXT_12,
+    MAX_CIPHERTEXT_13,
+    MAX_PLAINTEXT,
+    Record,
+    RecordProtection13,
+    parse_records,
+)
 from tlspy.core.writer import assemble_alert, assemble_handshake
 from tlspy.engine import (
     handshake_client12,
@@ -274,7 +282,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
         if used == len(data):
             return Result(st, b"", b"".join(app), ())
         data = data[used:]
-    records, rest = parse_records(st.pending + data, MAX_CIPHERTEXT_13)
+    # TLS 1.2 protected records may carry up to 2048 bytes of expansion (CBC
+    # padding up to 255 bytes, RFC 5246 6.2.3), TLS 1.3 ones 256.
+    limit = MAX_CIPHERTEXT_12 if getattr(st.read.protection, "tls12", False) else (
+        MAX_CIPHERTEXT_13)
+    records, rest, bad = _parse_records(st.pending + data, limit)
     for rec in records:
         if st.read_closed:
             break  # data after close_notify is ignored (RFC 8446 6.1)
@@ -348,10 +360,37 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
             app.append(content)
         else:
             raise fail(A.UNEXPECTED_MESSAGE, f"record content type {ctype}")
+    if bad is not None and not st.read_closed:
+        raise bad  # after the records before it (and what they made us send)
     pending = rest if not st.read_closed else b""
     if pending != st.pending:
         st = st.evolve(pending=pending)
     return Result(st, b"".join(out), b"".join(app), tuple(events))
+
+
+def _parse_records(data: bytes, limit: int
+                   ) -> tuple[tuple[Record, ...], bytes, TLSError | None]:
+    """The whole records in ``data``, the bytes left, and the error of a
+    bad record header after them (its whole records before it are still
+    handled: a ClientHello followed by a record of an unknown type is
+    answered, then refused)."""
+    try:
+        records, rest = parse_records(data, limit)
+        return records, rest, None
+    except TLSError as err:
+        good: list[Record] = []
+        pos = 0
+        while len(data) - pos >= HEADER_LENGTH:
+            n = HEADER_LENGTH + int.from_bytes(data[pos + 3:pos + 5], "big")
+            try:
+                one, _ = parse_records(data[pos:pos + n], limit)
+            except TLSError:
+                break
+            if not one:
+                break
+            good += one
+            pos += n
+        return tuple(good), b"", err
 
 
 def _change_cipher_spec12(st: State, fragment: bytes) -> State:

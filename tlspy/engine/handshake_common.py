@@ -250,6 +250,21 @@ def sign(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes)
     return rsa.sign_pss(h, message, rng=DrawRng(seed, b"pss"))
 
 
+def scheme_fits_key(pub: PublicKey, scheme: int) -> bool:
+    """Whether a TLS 1.3 signature ``scheme`` is one ``pub``'s key type can
+    make at all (a mismatch is the peer's illegal_parameter, not a bad
+    signature)."""
+    if scheme == SignatureScheme.ED25519:
+        return pub.kind == "ed25519"
+    if scheme in _SCHEME_CURVE:
+        return pub.kind == "ec" and pub.curve == _SCHEME_CURVE[SignatureScheme(scheme)]
+    if scheme in _RSAE:
+        return pub.kind == "rsa"
+    if scheme in _PSS_PSS:
+        return pub.kind == "rsa-pss"
+    return False
+
+
 def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> bool:
     """Check a TLS 1.3 CertificateVerify signature; False on any mismatch."""
     try:

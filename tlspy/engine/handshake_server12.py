@@ -131,7 +131,9 @@ def check_fallback(config: Config, m: ClientHello) -> None:
     elif V12 in config.versions and suites_12(config):
         ours = V12
     sv = find_extension(m.extensions, SupportedVersionsClientHello)
-    theirs = m.legacy_version
+    # Without supported_versions a client offers TLS 1.2 at most, whatever
+    # its legacy_version says (RFC 8446 4.2.1).
+    theirs = min(m.legacy_version, V12)
     if sv is not None:  # GREASE and unknown versions (not 3.x) left out
         theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
     if theirs < ours:
@@ -163,8 +165,9 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     groups_ext = find_extension(m.extensions, SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
-    # RFC 7919 4: FFDHE groups the client lists; none listed: any of ours.
-    ff_offered = [g for g in client_groups if g in FFDHE_GROUPS]
+    # RFC 7919 4: FFDHE groups the client lists (any codepoint 256..511, even
+    # one we do not know); none listed: any of ours.
+    ff_offered = [g for g in client_groups if 256 <= g <= 511]
     mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
                                                                  or not ff_offered)]
     server_name = _server_name(m)
@@ -190,6 +193,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
             chosen = (info, *pick, groups[0])
             break
     if chosen is None:
+        if ff_offered and not mutual_ff:
+            # RFC 7919 4: FFDHE groups offered, none acceptable, and no other
+            # suite to fall back to.
+            raise fail(A.INSUFFICIENT_SECURITY, "no FFDHE group of the client's is acceptable")
         if sigalgs is None:
             raise fail(A.HANDSHAKE_FAILURE,
                        "ClientHello without signature_algorithms (SHA-1 only)")
@@ -237,6 +244,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
                 and resumed.usable(cfg.clock())):
             # RFC 7627 5.3: a session with EMS resumed by a hello without it.
             raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
+        if (resumed is not None and resumed.usable(cfg.clock())
+                and resumed.suite not in m.cipher_suites):
+            # RFC 5246 7.4.1.2: a hello resuming a session offers its suite.
+            raise fail(A.ILLEGAL_PARAMETER, "resumed session's cipher suite not offered")
         if resumed is not None and not _resumable(cfg, resumed, m, server_name):
             resumed = None
     if resumed is not None:

@@ -61,6 +61,7 @@ from tlspy.engine.handshake_common import (
     key_agreement,
     make_key_share,
     parse_chain,
+    scheme_fits_key,
     sign,
     validation_alert,
     verify,
@@ -113,6 +114,8 @@ def _server_name(m: ClientHello) -> str | None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name is not ASCII") from None
     if not name or (name.endswith(".") and len(name) == 1):
         raise fail(A.ILLEGAL_PARAMETER, "empty server_name")
+    if not name.isprintable():  # NUL, BEL, escape sequences: no host name has them
+        raise fail(A.ILLEGAL_PARAMETER, "control character in server_name")
     return name
 
 
@@ -173,7 +176,9 @@ def _client_hello(
             raise fail(A.ILLEGAL_PARAMETER, "early_data after HelloRetryRequest")
         suite = retry.suite
         transcript = retry.transcript.add(raw)
-        skip_early = retry.skip_early_data
+        # 0-RTT data sent with the first ClientHello came before this one:
+        # from here on an undecryptable record is bad_record_mac.
+        skip_early = False
     else:
         suite_opt = next((s for s in cfg.suites_13 if s in m.cipher_suites), None)
         if suite_opt is None:
@@ -415,9 +420,13 @@ def _client_certificate_verify(
 ) -> Step:
     if m.algorithm not in st.config.signature_schemes or m.algorithm not in SCHEMES_13:
         raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r}")
+    pub = hs.info.peer_certificates[0].public_key
+    if not scheme_fits_key(pub, m.algorithm):  # e.g. rsa_pss_pss with an rsaEncryption key
+        raise fail(A.ILLEGAL_PARAMETER, f"client CertificateVerify scheme {m.algorithm!r} "
+                   f"does not fit its {pub.kind} key")
     alg = hs.secrets.hash
     content = certificate_verify_content(server=False, transcript_hash=hs.transcript.hash(alg))
-    if not verify(hs.info.peer_certificates[0].public_key, m.algorithm, content, m.signature):
+    if not verify(pub, m.algorithm, content, m.signature):
         raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
     return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
                                              hs.server_app, hs.exporter_master, hs.info,
