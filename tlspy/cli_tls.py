@@ -79,6 +79,8 @@ def _summary(tls: TLSSocket) -> list[str]:
     lines.append(f"Protocol  : {tls.version()}")
     lines.append(f"Cipher    : {cipher[0] if cipher else '-'}")
     lines.append(f"ALPN protocol: {tls.selected_alpn_protocol() or '(none)'}")
+    group = info.group if info is not None else None
+    lines.append(f"Group     : {group.name.lower() if group is not None else '(none)'}")
     return lines
 
 
@@ -109,6 +111,8 @@ def _server_parser() -> argparse.ArgumentParser:
     p.add_argument("-dcert", dest="cert2", help=argparse.SUPPRESS)
     p.add_argument("-dkey", dest="key2", help=argparse.SUPPRESS)
     _flag(p, "no_ticket", action="store_true", help="send no session tickets")
+    _flag(p, "legacy_ems", action="store_true",
+          help="TLS 1.2: also serve clients without Extended Master Secret (RFC 7627 5.2)")
     _flag(p, "num_tickets", type=int, metavar="N", help="TLS 1.3 tickets after each handshake")
     _flag(p, "timeout", type=float, default=30.0, metavar="S",
           help="seconds a connection may stay silent (default 30)")
@@ -137,6 +141,8 @@ def s_server(argv: Sequence[str]) -> int:
             CERT_OPTIONAL if a.verify is not None else CERT_NONE)
         if a.no_ticket:
             ctx.options |= OP_NO_TICKET
+        if a.legacy_ems:
+            ctx.require_extended_master_secret = False
         if a.num_tickets is not None:
             ctx.num_tickets = a.num_tickets
         ctx.engine_config(True)  # a bad combination fails here, not per connection
@@ -205,7 +211,7 @@ class _Server:
             return
         try:
             tls.do_handshake()
-            self.say(f"connection {n} from {addr[0]}: " + ", ".join(_summary(tls)[-3:]))
+            self.say(f"connection {n} from {addr[0]}: " + ", ".join(_summary(tls)[-4:]))
             if self.a.www:
                 _www(tls)
             else:

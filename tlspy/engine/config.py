@@ -146,9 +146,10 @@ class Config:
     record_size_limit: int | None = None
     ticket_lifetime: int = 7200
     # Server, TLS 1.2: refuse a ClientHello without extended_master_secret
-    # (RFC 7627 5.2 lets a server go on with the legacy master secret; such
-    # a session is never resumable).  The client always requires it.
-    require_ems: bool = False
+    # (the secure default).  False follows RFC 7627 5.2 instead: go on with
+    # the legacy master secret, and never make such a session resumable.
+    # The client always requires it.
+    require_ems: bool = True
     tickets: int = 1
     # Report every derived secret as a KeyLog event (NSS key log labels),
     # for SSLKEYLOGFILE-style debugging.  Off by default.
