@@ -407,38 +407,54 @@ static void aff_select(const nc_ecp_curve *C, nc_ecp_affine_point *r,
 
 static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
 
-/* gtab[i][j] = j 16^i G in affine form.  Each row is built projectively,
- * then its 15 Z coordinates are inverted together (Montgomery's trick: one
- * inversion and three products per entry).  Public values, built once. */
+/* gtab[i][j] = j 16^i G in affine form.  Rows are built projectively, 8
+ * at a time, and the 120 Z coordinates of such a group inverted together
+ * (Montgomery's trick: one inversion and three products per entry).
+ * Public values, built once. */
+#define NC_GROUP_ROWS 8
+static void table_mul(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    if (C->size == 32) p256_fmul(r, a, b);
+    else p384_fmul(r, a, b);
+}
+
 static void build_tables(void) {
     for (int c = 0; c < 2; c++) {
         const nc_ecp_curve *C = &curves[c];
         const nc_mm_mod *F = C->fp;
-        nc_ecp_point base, row[16];
-        uint64_t pre[16][MM_MAX], inv[MM_MAX], zi[MM_MAX];
+        nc_ecp_point base, rows[NC_GROUP_ROWS][16];
+        uint64_t pre[NC_GROUP_ROWS * 16][MM_MAX], inv[MM_MAX], zi[MM_MAX];
         mm_copy(F, base.x, C->gx);
         mm_copy(F, base.y, C->gy);
         mm_copy(F, base.z, F->one);
-        for (int i = 0; i < 2 * C->size; i++) {
-            nc_ecp_affine_point *out = C->gtab[i];
-            row[1] = base;
-            for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
-            nc_ecp_add(C, &base, &row[15], &base);
-            /* pre[j] = Z_1 ... Z_j */
-            mm_copy(F, pre[1], row[1].z);
-            for (int j = 2; j < 16; j++) mm_mul(F, pre[j], pre[j - 1], row[j].z);
-            field_inv(C, inv, pre[15]); /* 1 / (Z_1 ... Z_15) */
-            for (int j = 15; j >= 1; j--) {
-                if (j > 1) {
-                    mm_mul(F, zi, inv, pre[j - 1]);     /* 1 / Z_j */
-                    mm_mul(F, inv, inv, row[j].z);      /* 1 / (Z_1 ... Z_{j-1}) */
-                } else {
-                    mm_copy(F, zi, inv);
+        for (int g = 0; g < 2 * C->size; g += NC_GROUP_ROWS) {
+            /* entries (r, j), j = 1..15, in the order e = 15 r + j - 1 */
+            int e = 0;
+            for (int r = 0; r < NC_GROUP_ROWS; r++) {
+                nc_ecp_point *row = rows[r];
+                row[1] = base;
+                for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
+                nc_ecp_add(C, &base, &row[15], &base);
+                for (int j = 1; j < 16; j++, e++) {
+                    if (e == 0) mm_copy(F, pre[0], row[j].z);
+                    else table_mul(C, pre[e], pre[e - 1], row[j].z);
                 }
-                mm_mul(F, out[j].x, row[j].x, zi);
-                mm_mul(F, out[j].y, row[j].y, zi);
             }
-            out[0] = out[1]; /* never used: a zero digit is masked out */
+            field_inv(C, inv, pre[e - 1]); /* 1 / (product of every Z) */
+            for (int r = NC_GROUP_ROWS - 1; r >= 0; r--) {
+                nc_ecp_affine_point *out = C->gtab[g + r];
+                for (int j = 15; j >= 1; j--) {
+                    e--;
+                    if (e > 0) {
+                        table_mul(C, zi, inv, pre[e - 1]);   /* 1 / Z */
+                        table_mul(C, inv, inv, rows[r][j].z); /* drop Z from the product */
+                    } else {
+                        mm_copy(F, zi, inv);
+                    }
+                    table_mul(C, out[j].x, rows[r][j].x, zi);
+                    table_mul(C, out[j].y, rows[r][j].y, zi);
+                }
+                out[0] = out[1]; /* never used: a zero digit is masked out */
+            }
         }
     }
 }
