@@ -15,6 +15,7 @@ COMMANDS = {
     "verify": ("tlspy.x509.cli", "verify a certificate chain (OpenSSL-style flags)"),
     "s_server": ("tlspy.s_server", "a TLS server (openssl s_server flags: -accept -cert -key -www)"),
     "s_client": ("tlspy.s_client", "a TLS client (openssl s_client flags: -connect -CAfile)"),
+    "cert": ("tlspy.mkcert", "make a development CA and a certificate (like mkcert)"),
     "demo": ("tlspy.demo", "a TLS 1.3 handshake between tlspy client and server, in memory"),
 }
 

@@ -7,9 +7,9 @@ connection gets an immutable :class:`tlspy.engine.Config` built from the
 context as it is when the connection is wrapped.
 
 Added to ssl's API: ``set_ciphersuites`` (TLS 1.3 suite names, ``:``
-separated).  Not supported: encrypted private keys (``password``), TLS
-versions below 1.2, post-handshake client authentication, keylog_filename
-(accepted, not written yet), set_ecdh_curve.
+separated) and ``set_groups`` (OpenSSL 3 group lists).  Not supported:
+encrypted private keys (``password``), TLS versions below 1.2,
+post-handshake client authentication.
 """
 
 from __future__ import annotations
@@ -17,17 +17,24 @@ from __future__ import annotations
 import os
 import socket
 import ssl as _ssl
+import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nocrypto.rng import random_bytes
-from tlspy.core.enums import CipherSuite, ProtocolVersion
-from tlspy.engine import CertifiedKey, Config
+from tlspy.ciphers import OPENSSL_NAMES_12 as OPENSSL_NAMES_12
+from tlspy.ciphers import SUITE_NAMES_12, group_by_name, parse_cipher_string
+from tlspy.ciphers import parse_groups as _parse_groups
+from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
+from tlspy.engine import CertifiedKey, Config, SessionCache
+from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
 
 if TYPE_CHECKING:
+    from tlspy.engine.events import KeyLog
     from tlspy.sslobject import TLSObject
     from tlspy.sslsocket import TLSSocket
 
@@ -49,6 +56,15 @@ HAS_SNI = True
 HAS_ALPN = True
 HAS_TLSv1_2 = True
 HAS_TLSv1_3 = True
+HAS_ECDH = True
+HAS_NEVER_CHECK_COMMON_NAME = True
+HAS_NPN = HAS_SSLv2 = HAS_SSLv3 = HAS_TLSv1 = HAS_TLSv1_1 = False
+AlertDescription = _ssl.AlertDescription
+VerifyFlags = _ssl.VerifyFlags
+SSLErrorNumber = _ssl.SSLErrorNumber
+# ssl's ALERT_DESCRIPTION_*, OP_* and VERIFY_* constants, the same objects.
+globals().update({k: v for k, v in vars(_ssl).items()
+                  if k.startswith(("ALERT_DESCRIPTION_", "OP_", "VERIFY_")) and k not in globals()})
 
 _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_NO_COMPRESSION
                     | _ssl.OP_CIPHER_SERVER_PREFERENCE | _ssl.OP_SINGLE_DH_USE
@@ -56,19 +72,13 @@ _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_
 
 SUITES_13 = (CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
              CipherSuite.TLS_CHACHA20_POLY1305_SHA256)
-# OpenSSL's names of the TLS 1.2 suites (set_ciphers, cipher()).
-OPENSSL_NAMES_12 = {
-    "ECDHE-ECDSA-AES128-GCM-SHA256": CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    "ECDHE-RSA-AES128-GCM-SHA256": CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    "ECDHE-ECDSA-AES256-GCM-SHA384": CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    "ECDHE-RSA-AES256-GCM-SHA384": CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    "ECDHE-ECDSA-CHACHA20-POLY1305": CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    "ECDHE-RSA-CHACHA20-POLY1305": CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-}
-SUITES_12 = tuple(OPENSSL_NAMES_12.values())
-# OpenSSL cipher-string keywords that select every suite we implement.
-_ALL_KEYWORDS = {"DEFAULT", "ALL", "HIGH", "ECDHE", "EECDH", "AESGCM", "CHACHA20", "@SECLEVEL=1",
-                 "@SECLEVEL=2", "PROFILE=SYSTEM", "COMPLEMENTOFDEFAULT"}
+SUITES_12 = DEFAULT_SUITES_12
+
+_STAT_NAMES = ("number", "connect", "connect_good", "connect_renegotiate", "accept",
+               "accept_good", "accept_renegotiate", "hits", "misses", "timeouts", "cache_full")
+
+# One lock for every key log file, as ssl has: lines from threads never mix.
+_KEYLOG_LOCK = threading.Lock()
 
 _VERSION_RANK = {
     TLSVersion.MINIMUM_SUPPORTED: 0x0303, TLSVersion.MAXIMUM_SUPPORTED: 0x0304,
@@ -121,12 +131,19 @@ class SSLContext:
         self._suites_13: tuple[CipherSuite, ...] = SUITES_13
         self._suites_12: tuple[CipherSuite, ...] = SUITES_12
         self.num_tickets = 2
+        # tlspy addition: a TLS 1.2 server refuses clients without Extended
+        # Master Secret (RFC 7627) unless this is set False.
+        self.require_extended_master_secret = True
         self.post_handshake_auth = False
         self.hostname_checks_common_name = False
         self.verify_flags = _ssl.VerifyFlags.VERIFY_X509_TRUSTED_FIRST
-        self.sni_callback: Callable[..., Any] | None = None
-        self.keylog_filename: str | None = None
+        self._groups: tuple[NamedGroup, ...] = DEFAULT_GROUPS
+        self._sni_callback: Callable[..., Any] | None = None
+        self._keylog_filename: str | None = None
         self._ticket_key = b""  # drawn when a server first needs it
+        # A server context's TLS 1.2 session-ID cache (ssl: one per context).
+        self._session_cache: SessionCache | None = None
+        self._stats = dict.fromkeys(_STAT_NAMES, 0)
 
     # -- verification settings ----------------------------------------------
     @property
@@ -289,19 +306,10 @@ class SSLContext:
         self._suites_13 = tuple(chosen)
 
     def set_ciphers(self, ciphers: str) -> None:
-        """TLS 1.2 suites from an OpenSSL cipher string: suite names and the
-        keywords selecting everything tlspy has; ``!x``/``-x`` exclusions of
-        named suites.  Other keywords are ignored."""
-        chosen: list[CipherSuite] = []
-        excluded: set[CipherSuite] = set()
-        for word in filter(None, ciphers.replace(",", ":").replace(" ", ":").split(":")):
-            negate = word[0] in "!-"
-            token = word.lstrip("!-+")
-            if token in OPENSSL_NAMES_12:
-                (excluded.add if negate else chosen.append)(OPENSSL_NAMES_12[token])
-            elif token in _ALL_KEYWORDS and not negate:
-                chosen += [s for s in SUITES_12 if s not in chosen]
-        suites = tuple(dict.fromkeys(s for s in chosen if s not in excluded))
+        """TLS 1.2 suites from an OpenSSL cipher string (see tlspy.ciphers:
+        suite names, keywords, ``+`` / ``-`` / ``!``).  CBC and RSA key
+        exchange suites are used only when the string selects them."""
+        suites = parse_cipher_string(ciphers)
         if not suites:
             raise SSLError("[SSL: NO_CIPHER_MATCH] No cipher can be selected.", "NO_CIPHER_MATCH")
         self._suites_12 = suites
@@ -310,16 +318,125 @@ class SSLContext:
         out: list[dict[str, Any]] = []
         for s in self._suites_13:
             out.append({"name": s.name, "protocol": "TLSv1.3", "id": 0x03000000 | s})
-        names = {v: k for k, v in OPENSSL_NAMES_12.items()}
         for s in self._suites_12:
-            out.append({"name": names[s], "protocol": "TLSv1.2", "id": 0x03000000 | s})
+            out.append({"name": SUITE_NAMES_12[s], "protocol": "TLSv1.2", "id": 0x03000000 | s})
         return out
 
-    def set_ecdh_curve(self, curve_name: str) -> None:
-        raise NotImplementedError("set_ecdh_curve is not supported yet")
+    def set_ecdh_curve(self, curve_name: str | bytes) -> None:
+        """Key exchange with this one group only (OpenSSL short names:
+        ``prime256v1``, ``secp384r1``, ``X25519``; ``ffdhe2048`` ... too)."""
+        name = curve_name.decode("ascii") if isinstance(curve_name, bytes) else curve_name
+        if not isinstance(name, str):
+            raise TypeError(f"curve_name must be str, not {type(curve_name).__name__}")
+        group = group_by_name(name)
+        if group is None:
+            raise ValueError(f"unknown elliptic curve name {name!r}")
+        self._groups = (group,)
+
+    def set_groups(self, groups: str) -> None:
+        """Key exchange groups in preference order, OpenSSL 3's ``-groups``
+        spelling: ``X25519:P-256:secp384r1:ffdhe2048`` (tlspy's addition to
+        the ssl API, like set_ciphersuites)."""
+        try:
+            self._groups = _parse_groups(groups)
+        except ValueError as e:
+            raise SSLError(f"[SSL: UNSUPPORTED_GROUP] {e}", "UNSUPPORTED_GROUP") from None
+
+    def get_groups(self) -> list[str]:
+        """The configured groups by IANA name, in preference order."""
+        return [g.name.lower() for g in self._groups]
+
+    @property
+    def sni_callback(self) -> Callable[..., Any] | None:
+        """Server side: ``callback(conn, server_name, context)`` runs when the
+        ClientHello arrives (``server_name`` is None without SNI); it may set
+        ``conn.context`` to another context to switch certificates, and
+        returning an ``ALERT_DESCRIPTION_*`` number refuses the handshake
+        with that alert (as ssl does)."""
+        return self._sni_callback
+
+    @sni_callback.setter
+    def sni_callback(self, value: Callable[..., Any] | None) -> None:
+        if self.protocol == PROTOCOL_TLS_CLIENT:
+            raise ValueError("sni_callback cannot be set on TLS_CLIENT context")
+        if value is not None and not callable(value):
+            raise TypeError("not a callable object")
+        self._sni_callback = value
+
+    def load_dh_params(self, path: str | os.PathLike[str]) -> None:
+        """Accepted for ssl compatibility (the file must exist): tlspy's DHE
+        uses only the RFC 7919 groups (ffdhe2048/3072/4096, see set_groups),
+        never server-chosen parameters."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(2, "No such file or directory", os.fspath(path))
+
+    @property
+    def security_level(self) -> int:
+        """OpenSSL's level 2 comes closest to what tlspy enforces: no SHA-1
+        signatures, no suite below 128 bits, nothing below TLS 1.2."""
+        return 2
+
+    @property
+    def sslsocket_class(self) -> type[TLSSocket]:
+        from tlspy.sslsocket import TLSSocket
+
+        return TLSSocket
+
+    @property
+    def sslobject_class(self) -> type[TLSObject]:
+        from tlspy.sslobject import TLSObject
+
+        return TLSObject
 
     def set_servername_callback(self, server_name_callback: Callable[..., Any] | None) -> None:
+        """The older spelling: the callback gets the same three arguments."""
         self.sni_callback = server_name_callback
+
+    def session_stats(self) -> dict[str, int]:
+        """Handshake and session cache counts, under ssl's keys."""
+        stats = dict(self._stats)
+        stats["number"] = len(self._session_cache) if self._session_cache is not None else 0
+        return stats
+
+    def _connection_config(self, server_side: bool) -> Config:
+        """engine_config for a connection being started (and counted)."""
+        cfg = self.engine_config(server_side)
+        self._stats["accept" if server_side else "connect"] += 1
+        return cfg
+
+    def _count_handshake(self, server_side: bool, resumed: bool) -> None:
+        side = "accept" if server_side else "connect"
+        self._stats[side + "_good"] += 1
+        if server_side:
+            self._stats["hits" if resumed else "misses"] += 1
+
+    @property
+    def keylog_filename(self) -> str | None:
+        """Where the secrets of every connection made from now on are
+        appended, in the NSS key log format Wireshark reads (as ssl: the
+        file is created, with a comment line, when set; None stops)."""
+        return self._keylog_filename
+
+    @keylog_filename.setter
+    def keylog_filename(self, value: str | os.PathLike[str] | None) -> None:
+        if value is None:
+            self._keylog_filename = None
+            return
+        path = os.fspath(value)
+        if not isinstance(path, str):
+            raise TypeError("keylog_filename must be a str or os.PathLike of str")
+        with _KEYLOG_LOCK, open(path, "a", encoding="ascii") as f:
+            if f.tell() == 0:
+                f.write("# TLS secrets log file, generated by tlspy\n")
+        self._keylog_filename = path
+
+    def _log_key(self, entry: KeyLog) -> None:
+        """Append one secret (a KeyLog event) to keylog_filename."""
+        path = self._keylog_filename
+        if path is None:
+            return
+        with _KEYLOG_LOCK, open(path, "a", encoding="ascii") as f:
+            f.write(entry.line() + "\n")
 
     # -- building connections -------------------------------------------------
     def _versions(self) -> tuple[ProtocolVersion, ...]:
@@ -349,6 +466,11 @@ class SSLContext:
             if not self._ticket_key:
                 self._ticket_key = random_bytes(32)
             ticket_keys = (self._ticket_key,)
+        cache = None
+        if server_side:
+            if self._session_cache is None:
+                self._session_cache = SessionCache()
+            cache = self._session_cache
         try:
             return Config(
                 versions=self._versions(),
@@ -358,6 +480,10 @@ class SSLContext:
                 verify_peer=verify,
                 check_name=self._check_hostname and not server_side,
                 alpn_protocols=self._alpn,
+                groups=self._groups,
+                key_log=self._keylog_filename is not None,
+                session_cache=cache,
+                require_ems=self.require_extended_master_secret,
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),
                 ticket_keys=ticket_keys,
@@ -402,4 +528,7 @@ def create_default_context(purpose: object = Purpose.SERVER_AUTH, *,
         ctx.load_verify_locations(cafile, capath, cadata)
     elif ctx.verify_mode != CERT_NONE:
         ctx.load_default_certs(purpose)
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:  # as ssl does
+        ctx.keylog_filename = keylog
     return ctx

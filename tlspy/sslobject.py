@@ -18,8 +18,16 @@ from typing import Any
 from tlspy import engine
 from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
 from tlspy.engine import Alert, Closed, State, UsageError
-from tlspy.errors import SSLEOFError, SSLError, SSLWantReadError, from_alert
-from tlspy.sslsocket import PlainBuffer, SessionView, session_ticket
+from tlspy.engine.state import ServerWaitClientHello
+from tlspy.errors import (
+    SSLEOFError,
+    SSLError,
+    SSLWantReadError,
+    closed_in_handshake,
+    from_alert,
+)
+from tlspy.servername import HelloPeek, set_context, sni_step
+from tlspy.sslsocket import PlainBuffer, SessionView, TLSSession, session_ticket
 
 
 class TLSObject(SessionView):
@@ -28,6 +36,7 @@ class TLSObject(SessionView):
     _incoming: _ssl.MemoryBIO
     _outgoing: _ssl.MemoryBIO
     _tls: State
+    _peek: HelloPeek | None
     _plain: PlainBuffer
     _peer_closed: bool
     server_side: bool
@@ -59,10 +68,14 @@ class TLSObject(SessionView):
         self._handshake_done = False
         self._peer_closed = False
         self._session = None
-        cfg = context.engine_config(server_side)
+        self._offered = session if isinstance(session, TLSSession) else None
+        cfg = context._connection_config(server_side)
         try:
+            self._peek = None
             if server_side:
                 self._tls = engine.server(cfg)
+                if context.sni_callback is not None:
+                    self._peek = HelloPeek()
             else:
                 self._tls, hello = engine.client(cfg, server_name=server_hostname,
                                                  ticket=session_ticket(session))
@@ -75,6 +88,10 @@ class TLSObject(SessionView):
     def context(self) -> SSLContext:
         return self._context
 
+    @context.setter
+    def context(self, ctx: SSLContext) -> None:
+        set_context(self, ctx)
+
     def _pump(self) -> None:
         """Feed what ``incoming`` holds to the engine, or raise: want-read
         (nothing there yet) or EOF (the transport ended)."""
@@ -84,7 +101,13 @@ class TLSObject(SessionView):
                 raise SSLEOFError("[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in "
                                   "violation of protocol")
             raise SSLWantReadError("The operation did not complete (read)")
-        res = engine.handle_tls(self._tls, data)
+        if self._peek is not None:  # sni_callback: the ClientHello first
+            peeked = sni_step(self, data)
+            if peeked is None:
+                raise SSLWantReadError("The operation did not complete (read)")
+            res = peeked
+        else:
+            res = engine.handle_tls(self._tls, data)
         self._tls = res.state
         if res.data:
             self._plain.add(res.data)
@@ -105,7 +128,8 @@ class TLSObject(SessionView):
             if self._tls.failed:
                 raise SSLError("[SSL] the TLS connection has failed", "FAILED")
             if self._peer_closed:
-                raise SSLEOFError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(self._tls.hs, ServerWaitClientHello))
             self._pump()
         if self._info is None:
             self._info = self._tls.info

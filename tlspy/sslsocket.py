@@ -26,34 +26,38 @@ from collections.abc import Iterable
 from typing import Any
 
 from tlspy import engine
-from tlspy.context import OPENSSL_NAMES_12, SSLContext
+from tlspy.ciphers import SUITE_NAMES_12, cipher_protocol
+from tlspy.context import SSLContext
 from tlspy.core.enums import CipherSuite
 from tlspy.engine import (
     Alert,
     Closed,
     Event,
     HandshakeComplete,
+    KeyLog,
     NewSessionTicket,
     SessionInfo,
     State,
     Ticket,
     UsageError,
 )
+from tlspy.engine.state import ServerWaitClientHello
 from tlspy.errors import (
     SSLEOFError,
     SSLError,
     SSLWantReadError,
     SSLWantWriteError,
-    SSLZeroReturnError,
+    closed_in_handshake,
     from_alert,
 )
+from tlspy.servername import HelloPeek, set_context, sni_step
 from tlspy.x509 import Certificate, Name
 from tlspy.x509.extensions import GeneralName
 
 _READ_SIZE = 65536 + 512
 _SEND_CHUNK = 1 << 18
 _VERSIONS = {0x0304: "TLSv1.3", 0x0303: "TLSv1.2"}
-_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()}
+_SUITE_NAMES = SUITE_NAMES_12  # OpenSSL's names, as ssl's cipher() gives them
 
 # OpenSSL's long names for attribute types (what ssl.getpeercert shows).
 _ATTRIBUTE_NAMES = {
@@ -150,11 +154,12 @@ class TLSSession:
 
     @property
     def has_ticket(self) -> bool:
-        return True
+        """False for a TLS 1.2 session resumable by its session ID only."""
+        return bool(self.ticket.identity)
 
     @property
     def id(self) -> bytes:
-        return self.ticket.identity[:32]
+        return self.ticket.session_id or self.ticket.identity[:32]
 
     @property
     def time(self) -> int:
@@ -189,6 +194,8 @@ class SessionView:
     _info: SessionInfo | None
     _handshake_done: bool
     _session: TLSSession | None
+    _offered: TLSSession | None
+    server_side: bool
 
     def _require_handshake(self) -> SessionInfo:
         if not self._handshake_done or self._info is None:
@@ -213,7 +220,7 @@ class SessionView:
         if not self._handshake_done or self._info is None:
             return None
         info = self._info
-        return (_suite_name(info.cipher_suite), _VERSIONS.get(info.version, "unknown"),
+        return (_suite_name(info.cipher_suite), cipher_protocol(info.cipher_suite),
                 _suite_bits(info.cipher_suite))
 
     def shared_ciphers(self) -> list[tuple[str, str, int]] | None:
@@ -249,8 +256,13 @@ class SessionView:
         for ev in events:
             if isinstance(ev, HandshakeComplete):
                 self._info = ev.info
+                self._context._count_handshake(self.server_side, ev.info.resumed)
+                if ev.info.resumed and self._session is None:
+                    self._session = self._offered  # still the session in use, as in ssl
             elif isinstance(ev, NewSessionTicket):
                 self._session = TLSSession(ev.ticket)
+            elif isinstance(ev, KeyLog):
+                self._context._log_key(ev)
 
     def verify_client_post_handshake(self) -> None:
         raise NotImplementedError("post-handshake client authentication is not supported")
@@ -309,6 +321,7 @@ class TLSSocket(SessionView, socket.socket):
 
     _context: SSLContext
     _tls: State | None
+    _peek: HelloPeek | None
     _hello: bytes
     _plain: PlainBuffer
     _info: SessionInfo | None
@@ -372,6 +385,7 @@ class TLSSocket(SessionView, socket.socket):
         self.do_handshake_on_connect = do_handshake_on_connect
         self.suppress_ragged_eofs = suppress_ragged_eofs
         self._tls = None
+        self._peek = None
         self._hello = b""
         self._plain = PlainBuffer()
         self._out = []
@@ -382,6 +396,7 @@ class TLSSocket(SessionView, socket.socket):
         self._handshake_done = False
         self._unwrapped = False
         self._ticket = ticket
+        self._offered = session if isinstance(session, TLSSession) else None
         self._session = None
         try:
             self.getpeername()
@@ -391,21 +406,30 @@ class TLSSocket(SessionView, socket.socket):
             self._connected = False
         else:
             self._connected = True
-            self._start()
-            if do_handshake_on_connect:
-                if self.gettimeout() == 0.0:
-                    raise ValueError("do_handshake_on_connect should not be specified "
-                                     "for non-blocking sockets")
-                self.do_handshake()
+            try:
+                self._start()
+                if do_handshake_on_connect:
+                    if self.gettimeout() == 0.0:
+                        raise ValueError("do_handshake_on_connect should not be specified "
+                                         "for non-blocking sockets")
+                    self.do_handshake()
+            except BaseException:
+                # As ssl does: a failed wrap closes the socket (after the
+                # alert went out), so the peer is not left waiting.
+                with contextlib.suppress(OSError):
+                    self.close()
+                raise
         return self
 
     # -- the engine pump --------------------------------------------------------
     def _start(self) -> None:
         """The engine state for a connected socket."""
-        cfg = self._context.engine_config(self.server_side)
+        cfg = self._context._connection_config(self.server_side)
         try:
             if self.server_side:
                 self._tls = engine.server(cfg)
+                if self._context.sni_callback is not None:
+                    self._peek = HelloPeek()
             else:
                 self._tls, self._hello = engine.client(cfg, server_name=self.server_hostname,
                                                        ticket=self._ticket)
@@ -415,6 +439,10 @@ class TLSSocket(SessionView, socket.socket):
     @property
     def context(self) -> SSLContext:
         return self._context
+
+    @context.setter
+    def context(self, ctx: SSLContext) -> None:
+        set_context(self, ctx)
 
     def _state(self) -> State:
         if self._tls is None:
@@ -463,7 +491,13 @@ class TLSSocket(SessionView, socket.socket):
         # transition and the bytes it produces happen under the lock, so no
         # update is lost and records leave in sequence order.
         with self._lock:
-            res = engine.handle_tls(self._state(), data)
+            if self._peek is not None:  # sni_callback: the ClientHello first
+                peeked = sni_step(self, data)
+                if peeked is None:
+                    return True
+                res = peeked
+            else:
+                res = engine.handle_tls(self._state(), data)
             self._tls = res.state
             if res.data:
                 self._plain.add(res.data)
@@ -505,7 +539,8 @@ class TLSSocket(SessionView, socket.socket):
                                   "during the handshake")
             st = self._state()
             if self._peer_closed and not st.established:
-                raise SSLZeroReturnError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(st.hs, ServerWaitClientHello))
         if self._info is None:
             self._info = st.info
         self._handshake_done = True
@@ -725,6 +760,7 @@ class TLSSocket(SessionView, socket.socket):
         if self._tls is not None:
             raise ValueError("Cannot set session after handshake.")
         self._ticket = session_ticket(value)
+        self._offered = value
 
     def dup(self) -> TLSSocket:
         raise NotImplementedError(f"Can't dup() {type(self).__name__} instances")

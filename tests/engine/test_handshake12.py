@@ -1,6 +1,7 @@
 """TLS 1.2 in the engine: tlspy client against tlspy server over every
 TLS 1.2 suite x group x certificate type, version negotiation, Extended
-Master Secret and renegotiation_info required, the downgrade sentinel,
+Master Secret and renegotiation_info (required by the client, optional for
+the server), the downgrade sentinel,
 renegotiation refused, and hostile peers (out-of-order messages, bad
 Finished, ChangeCipherSpec at the wrong time, mutated flights)."""
 
@@ -180,7 +181,7 @@ def _client_hello(cfg: engine.Config) -> tuple[State, ClientHello]:
     return c, msg
 
 
-def test_server_requires_extended_master_secret() -> None:
+def test_server_requires_extended_master_secret_by_default() -> None:
     c, s = configs("p256", client=ONLY12)
     _, ch = _client_hello(c)
     exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
@@ -188,18 +189,44 @@ def test_server_requires_extended_master_secret() -> None:
     _failed_with(engine.handle_tls(engine.server(s), _records(raw)), A.HANDSHAKE_FAILURE)
 
 
-def test_server_requires_renegotiation_indication() -> None:
+def test_server_answers_legacy_client_without_ems_or_ticket() -> None:
+    """RFC 7627 5.2: a ClientHello without the extension gets a ServerHello
+    without it (and no session ticket: such a session is never resumed)."""
+    c, s = configs("p256", client=ONLY12, server={"ticket_keys": (b"k" * 32,),
+                                                          "require_ems": False})
+    _, ch = _client_hello(c)
+    with_ems = engine.handle_tls(engine.server(s), _records(assemble_handshake(ch)))
+    assert with_ems.state.hs.ctx.ticket_expected  # type: ignore[union-attr]
+    exts = tuple(e for e in ch.extensions if not isinstance(e, ExtendedMasterSecret))
+    r = engine.handle_tls(engine.server(s), _records(assemble_handshake(
+        replace(ch, extensions=exts))))
+    assert not r.state.failed
+    sh = parse_handshake(_messages(r.out)[0], version=V12)
+    assert isinstance(sh, ServerHello)
+    kinds = {type(e) for e in sh.extensions}
+    assert ExtendedMasterSecret not in kinds and RenegotiationInfo in kinds
+    assert not r.state.hs.ctx.ticket_expected and not r.state.hs.ctx.ems  # type: ignore[union-attr]
+
+
+def _hello_extensions(out: bytes) -> set[type]:
+    sh = parse_handshake(_messages(out)[0], version=V12)
+    assert isinstance(sh, ServerHello)
+    return {type(e) for e in sh.extensions}
+
+
+def test_server_renegotiation_indication() -> None:
     c, s = configs("p256", client=ONLY12)
     _, ch = _client_hello(c)
     exts = tuple(e for e in ch.extensions if not isinstance(e, RenegotiationInfo))
     bare = replace(ch, extensions=exts)
+    # A legacy client (RFC 5746 3.6) is served, without the extension.
     r = engine.handle_tls(engine.server(s), _records(assemble_handshake(bare)))
-    _failed_with(r, A.HANDSHAKE_FAILURE)
+    assert not r.state.failed and RenegotiationInfo not in _hello_extensions(r.out)
     # The SCSV (RFC 5746 3.3) is as good as the empty extension.
     scsv = replace(bare, cipher_suites=(*bare.cipher_suites,
                                         CS.TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
     r = engine.handle_tls(engine.server(s), _records(assemble_handshake(scsv)))
-    assert not r.state.failed and r.out
+    assert not r.state.failed and RenegotiationInfo in _hello_extensions(r.out)
     # A non-empty renegotiation_info in a first handshake is refused.
     bad = replace(bare, extensions=(*exts, RenegotiationInfo(b"\x01" * 12)))
     r = engine.handle_tls(engine.server(s), _records(assemble_handshake(bad)))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
@@ -51,7 +51,11 @@ def _make(kind: str, usage: str) -> Files:
     def key():  # type: ignore[no-untyped-def]
         if kind == "rsa":
             return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if kind == "ed25519":
+            return ed25519.Ed25519PrivateKey.generate()
         return ec.generate_private_key(ec.SECP256R1())
+
+    digest = None if kind == "ed25519" else hashes.SHA256()
 
     ca_key, leaf_key = key(), key()
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -64,7 +68,7 @@ def _make(kind: str, usage: str) -> Files:
                                         False), critical=True)
           .add_extension(cx509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
                          critical=False)
-          .sign(ca_key, hashes.SHA256()))
+          .sign(ca_key, digest))
     eku = ExtendedKeyUsageOID.SERVER_AUTH if usage == "server" else (
         ExtendedKeyUsageOID.CLIENT_AUTH)
     leaf = (cx509.CertificateBuilder().subject_name(_name("localhost"))
@@ -78,7 +82,7 @@ def _make(kind: str, usage: str) -> Files:
             .add_extension(cx509.ExtendedKeyUsage([eku]), critical=False)
             .add_extension(cx509.AuthorityKeyIdentifier.from_issuer_public_key(
                 ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+            .sign(ca_key, digest))
     d = Path(tempfile.mkdtemp(prefix=f"tlspy-shell-{kind}-"))
     atexit.register(shutil.rmtree, d, ignore_errors=True)
     pem = serialization.Encoding.PEM

@@ -300,7 +300,9 @@ def _dec_int(c: bytes) -> int:
 
 
 def _enc_int(v: int) -> bytes:
-    return v.to_bytes(v.bit_length() // 8 + 1, "big", signed=True)
+    # Minimal two's complement: a negative v needs the bits of ~v plus a
+    # sign bit (-128 is one byte, 80, not ff80).
+    return v.to_bytes((v if v >= 0 else ~v).bit_length() // 8 + 1, "big", signed=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -410,7 +410,11 @@ def _ext_record_size_limit(r: Reader, ctx: ExtensionContext) -> Extension:
 
 def _ext_status_request(r: Reader, ctx: ExtensionContext) -> Extension:
     ext: Extension
-    if ctx in (CH, CR):
+    if ctx is CR and not r.left():
+        # RFC 8446 4.4.2.1: a TLS 1.3 server asks for the client's OCSP
+        # response with an *empty* status_request (GnuTLS sends it so).
+        ext = StatusRequestAck()
+    elif ctx in (CH, CR):
         status_type = to_enum(CertificateStatusType, r.u8("status_type"))
         if status_type != CertificateStatusType.OCSP:
             # Another request form (e.g. RFC 6961 ocsp_multi): keep it raw.

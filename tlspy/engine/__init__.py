@@ -21,14 +21,27 @@ TLS 1.2 (RFC 5246): ECDHE_ECDSA and ECDHE_RSA with AES-GCM and
 ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); RSA PKCS#1 v1.5, RSA-PSS
 and ECDSA signatures; Extended Master Secret required; secure renegotiation
 indication, renegotiation refused (no_renegotiation); client certificates;
-session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
-passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
-TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
+session tickets (RFC 5077) and session IDs (a server with
+``Config.session_cache``); either comes to the client as a Ticket in a
+NewSessionTicket event and is passed to ``client`` like a TLS 1.3 one, and
+is only offered and accepted under the same server name;
+TLS_FALLBACK_SCSV (sent with ``Config.fallback_scsv``; inappropriate_fallback
+from a server with a higher version); record_size_limit; the downgrade
+sentinel.  Both versions: rsa_pss_pss_* with id-RSASSA-PSS certificates; a
+used server_name acknowledged.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
-record check).  A config with both versions
+record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens
+the premaster through nocrypto's constant-time TLS entry point, and a bad
+one only surfaces as bad_record_mac on the client's Finished).  A config with both versions
 makes a client offer both and a server pick TLS 1.3 when the client offers
 it; a TLS 1.2-only config works on either side.
+
+Key logging: with ``Config.key_log`` the engine reports each secret as it
+is derived in a ``KeyLog(label, client_random, secret)`` event with the NSS
+key log labels (``KeyLog.line()`` is the SSLKEYLOGFILE line); a KeyUpdate
+read or answered in ``handle_tls`` logs ``*_TRAFFIC_SECRET_N`` (one started by
+``send_key_update`` has no event to report it in).
 
 Purity: a State is immutable; ``handle_tls`` on the same state and bytes
 gives the same result (randomness is derived from a seed drawn from
@@ -90,12 +103,15 @@ from tlspy.engine.events import (
     Closed,
     Event,
     HandshakeComplete,
+    KeyLog,
     KeyUpdated,
     NewSessionTicket,
     Result,
+    key_log,
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
+from tlspy.engine.sessions import Session12, SessionCache, invalidate
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -118,11 +134,18 @@ A = AlertDescription
 
 
 def client(
-    config: Config, server_name: str | None = None, ticket: Ticket | None = None
+    config: Config, server_name: str | None = None, ticket: Ticket | None = None,
+    *, session: Ticket | None = None,
 ) -> tuple[State, bytes]:
     """A client connection and its ClientHello (ready to send).  ``ticket``
-    (from a NewSessionTicket event) is offered for resumption when it has not
-    expired and its suite is configured."""
+    (or ``session``: the same thing, from a NewSessionTicket event: a TLS 1.3
+    ticket, a TLS 1.2 ticket or a TLS 1.2 session ID) is offered for
+    resumption when it has not expired, its suite is configured and it was
+    made for the same ``server_name`` (RFC 8446 4.6.1, RFC 6066 3)."""
+    if ticket is None:
+        ticket = session
+    if ticket is not None and ticket.server_name != server_name:
+        ticket = None
     use13 = config.tls13 and bool(config.suites_13)
     if not use13 and not tls12(config):
         raise ValueError("the config enables no protocol version with a cipher suite for it")
@@ -163,8 +186,22 @@ def server(config: Config) -> State:
     return State(config, False, ServerWaitClientHello(), config.rng(32))
 
 
-def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
-    """The Result of a fatal error: the alert to send and a failed state."""
+def _forget_session(st: State) -> None:
+    """A TLS 1.2 connection ending with a fatal alert is not to be resumed
+    (RFC 5246 7.2.2): the server's cache forgets its session."""
+    hs = st.hs
+    if st.is_client or st.config.session_cache is None:
+        return
+    sid = hs.session_id if isinstance(hs, Established12) else (
+        hs.ctx.session_id if isinstance(hs, HANDSHAKE12) else b"")
+    invalidate(st.config.session_cache, sid)
+
+
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"",
+            sent: bytes = b"") -> Result:
+    """The Result of a fatal error: the alert to send (after ``sent``, what
+    ``st`` was reached by sending) and a failed state."""
+    _forget_session(st)
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
     if not st.write_closed:
@@ -173,7 +210,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
     new = replace(st, hs=Failed(alert, True, reason), pending=b"")
-    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
+    return Result(new, sent + out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
 def handle_tls(state: State, data: bytes) -> Result:
@@ -195,13 +232,16 @@ def handle_tls(state: State, data: bytes) -> Result:
         return Result(state, b"", b"", ())
     progress = [state]
     app: list[bytes] = []
+    out: list[bytes] = []
     try:
-        return _handle(state, bytes(data), progress, app)
+        return _handle(state, bytes(data), progress, app, out)
     except TLSError as e:
         # The alert goes out under the keys in force when the failure was
-        # found (e.g. the client's handshake keys after ServerHello); data
+        # found (e.g. the client's handshake keys after ServerHello), after
+        # what the records before the bad one made us send (a server's
+        # flight answering a ClientHello that came with a bad record); data
         # authenticated before the failure is still delivered.
-        return _failed(progress[0], e.alert, str(e), b"".join(app))
+        return _failed(progress[0], e.alert, str(e), b"".join(app), b"".join(out))
     except Exception as e:  # a bug; still no exception escapes to the caller
         reason = f"internal error: {type(e).__name__}: {e}"
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
@@ -224,8 +264,9 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     return st, used
 
 
-def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
-    out: list[bytes] = []
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
+            out: list[bytes]) -> Result:
+    """``progress[0]`` is always the state that what is in ``out`` led to."""
     events: list[Event] = []
     if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
         st, used = _fast_application_data(st, data, app)
@@ -265,6 +306,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             ):
                 raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
             content = rec.fragment
+        elif (ctype == ContentType.ALERT and not st.established and len(rec.fragment) == 2
+              and not getattr(st.read.protection, "tls12", False)):
+            # A TLS 1.3 peer that could not process our flight may still
+            # send its alert in plaintext; it only ends the handshake.
+            content = rec.fragment
         else:
             if ctype != ContentType.APPLICATION_DATA and not getattr(
                 st.read.protection, "tls12", False
@@ -285,6 +331,9 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
+        if not content and ctype in (ContentType.HANDSHAKE, ContentType.ALERT):
+            # RFC 8446 5.4 (RFC 5246 6.2.1 forbids sending them too).
+            raise fail(A.UNEXPECTED_MESSAGE, f"empty record of type {ctype}")
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
         if ctype == ContentType.HANDSHAKE:
@@ -332,6 +381,7 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
             and isinstance(st.hs, Established12)):
         return st  # we never ask to renegotiate; a refusal changes nothing
     # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
+    _forget_session(st)
     return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
 
 
@@ -352,14 +402,18 @@ def _handshake_fragment(
             hs, Established12
         ):
             continue  # HelloRequest mid-handshake: ignored, not hashed (RFC 5246 7.4.1.1)
+        # The type is checked before the body is parsed: a misplaced
+        # message is unexpected_message whatever its contents.
         if (is12 and raw[0] not in EXPECTED12.get(type(hs), raw[:1])) or (
             isinstance(hs, ClientWaitServerHello) and raw[0] != 2
-        ):
+        ) or (isinstance(hs, (ServerWaitClientHello, ServerWaitClientHello2)) and raw[0] != 1):
             raise fail(A.UNEXPECTED_MESSAGE, f"handshake type {raw[0]} in {type(hs).__name__}")
         msg: HandshakeMessage = parse_handshake(
             raw, version=ProtocolVersion.TLS_1_2 if is12 else ProtocolVersion.TLS_1_3,
             kex=hs.ctx.suite.kex if isinstance(hs, HANDSHAKE12) else None)
         before = st
+        if isinstance(hs, ServerWaitClientHello) and isinstance(msg, ClientHello):
+            handshake_server12.check_fallback(st.config, msg)
         if isinstance(hs, Established12):
             st = _post_handshake12(st, msg, out, events)
         elif isinstance(hs, Established):
@@ -394,6 +448,7 @@ def _handshake_fragment(
             st, o, ev = handshake_server13.handle(st, raw, msg)
             out.append(o)
             events.extend(ev)
+        progress[0] = st
         if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
     return st
@@ -426,10 +481,17 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
                                       KeyUpdateRequest.UPDATE_REQUESTED):
             raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
         secret = next_traffic_secret(alg, st.read.secret)
-        st = replace(st, read_seq=0, read=keys13(hs.suite, secret))
+        if st.is_client:
+            hs = replace(hs, server_updates=hs.server_updates + 1)
+            label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+        else:
+            hs = replace(hs, client_updates=hs.client_updates + 1)
+            label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+        events += key_log(st.config.key_log, hs.client_random, (label, secret))
+        st = replace(st, hs=hs, read_seq=0, read=keys13(hs.suite, secret))
         wrote = False
         if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
-            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED)
+            st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED, events)
             out.append(o)
             wrote = True
         events.append(KeyUpdated(True, wrote))
@@ -454,12 +516,24 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
 
 
-def _send_key_update(st: State, request: KeyUpdateRequest) -> tuple[State, bytes]:
+def _send_key_update(
+    st: State, request: KeyUpdateRequest, events: list[Event] | None = None
+) -> tuple[State, bytes]:
+    """Our KeyUpdate and new write keys; the new secret's KeyLog goes to
+    ``events`` when there is somewhere to report it."""
     hs = st.hs
     assert isinstance(hs, Established)
     st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
     secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
-    return replace(st, write_seq=0, write=keys13(hs.suite, secret)), out
+    if st.is_client:
+        hs = replace(hs, client_updates=hs.client_updates + 1)
+        label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+    else:
+        hs = replace(hs, server_updates=hs.server_updates + 1)
+        label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+    if events is not None:
+        events += key_log(st.config.key_log, hs.client_random, (label, secret))
+    return replace(st, hs=hs, write_seq=0, write=keys13(hs.suite, secret)), out
 
 
 def _check_can_send(state: State) -> None:
@@ -530,9 +604,12 @@ __all__ = [
     "EngineError",
     "Event",
     "HandshakeComplete",
+    "KeyLog",
     "KeyUpdated",
     "NewSessionTicket",
     "Result",
+    "Session12",
+    "SessionCache",
     "SessionInfo",
     "State",
     "Ticket",

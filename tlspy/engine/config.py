@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from nocrypto.rng import random_bytes
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.engine.sessions import SessionStore
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
@@ -59,6 +60,9 @@ DEFAULT_SIGNATURE_SCHEMES = (
     SignatureScheme.RSA_PSS_RSAE_SHA256,
     SignatureScheme.RSA_PSS_RSAE_SHA384,
     SignatureScheme.RSA_PSS_RSAE_SHA512,
+    SignatureScheme.RSA_PSS_PSS_SHA256,
+    SignatureScheme.RSA_PSS_PSS_SHA384,
+    SignatureScheme.RSA_PSS_PSS_SHA512,
     SignatureScheme.RSA_PKCS1_SHA256,
     SignatureScheme.RSA_PKCS1_SHA384,
     SignatureScheme.RSA_PKCS1_SHA512,
@@ -97,7 +101,7 @@ class CertifiedKey:
     def __post_init__(self) -> None:
         if not self.chain:
             raise ValueError("CertifiedKey.chain must hold at least the leaf")
-        if self.key.kind not in ("rsa", "ec", "ed25519"):
+        if self.key.kind not in ("rsa", "rsa-pss", "ec", "ed25519"):
             raise ValueError(f"unsupported private key kind {self.key.kind!r}")
 
 
@@ -141,7 +145,21 @@ class Config:
     # type included) this side accepts; None: do not send the extension.
     record_size_limit: int | None = None
     ticket_lifetime: int = 7200
+    # Server, TLS 1.2: refuse a ClientHello without extended_master_secret
+    # (the secure default).  False follows RFC 7627 5.2 instead: go on with
+    # the legacy master secret, and never make such a session resumable.
+    # The client always requires it.
+    require_ems: bool = True
     tickets: int = 1
+    # Report every derived secret as a KeyLog event (NSS key log labels),
+    # for SSLKEYLOGFILE-style debugging.  Off by default.
+    key_log: bool = False
+    # Server: the TLS 1.2 session cache (tlspy.engine.sessions.SessionCache
+    # or any object with get/put); None: no session IDs are issued.
+    session_cache: SessionStore | None = None
+    # Client: send TLS_FALLBACK_SCSV (RFC 7507), for an application retrying
+    # with fewer versions after a failed connection.
+    fallback_scsv: bool = False
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
 

@@ -48,7 +48,36 @@ class NewSessionTicket:
     ticket: Ticket
 
 
-Event: TypeAlias = HandshakeComplete | Alert | Closed | KeyUpdated | NewSessionTicket
+@dataclass(frozen=True, slots=True)
+class KeyLog:
+    """A secret this side derived, reported only when ``Config.key_log``:
+    one line of the NSS key log format (``label client_random secret`` in
+    hex) for Wireshark and friends.  Labels: CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+    SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_TRAFFIC_SECRET_N,
+    SERVER_TRAFFIC_SECRET_N (N counts KeyUpdates), EXPORTER_SECRET (TLS 1.3);
+    CLIENT_RANDOM with the master secret (TLS 1.2).  These secrets decrypt
+    the whole connection: never log them by default."""
+
+    label: str
+    client_random: bytes
+    secret: bytes
+
+    def line(self) -> str:
+        """The NSS key log line (no newline)."""
+        return f"{self.label} {self.client_random.hex()} {self.secret.hex()}"
+
+
+Event: TypeAlias = (
+    HandshakeComplete | Alert | Closed | KeyUpdated | NewSessionTicket | KeyLog
+)
+
+
+def key_log(enabled: bool, client_random: bytes, *entries: tuple[str, bytes]) -> list[Event]:
+    """KeyLog events for ``entries`` (label, secret) when ``enabled``
+    (``Config.key_log``); otherwise none."""
+    if not enabled:
+        return []
+    return [KeyLog(label, client_random, secret) for label, secret in entries]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,5 +88,5 @@ class Result:
     events: tuple[Event, ...]
 
 
-__all__ = ["Alert", "Closed", "Event", "HandshakeComplete", "KeyUpdated", "NewSessionTicket",
-           "Result"]
+__all__ = ["Alert", "Closed", "Event", "HandshakeComplete", "KeyLog", "KeyUpdated",
+           "NewSessionTicket", "Result", "key_log"]

@@ -31,14 +31,17 @@ from tlspy.core.messages import (
     ClientHello,
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
+    ClientKeyExchangeRSA,
     ECPointFormats,
     EncryptThenMac,
     ExtendedMasterSecret,
     Extension,
     Finished,
     HandshakeMessage,
+    KeyExchange,
     NewSessionTicket12,
     PreSharedKeyClientHello,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
@@ -52,11 +55,12 @@ from tlspy.core.messages import (
     SupportedVersionsServerHello,
     find_extension,
 )
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket
+from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket, key_log
 from tlspy.engine.handshake_common import (
     draw,
     fail,
@@ -71,6 +75,8 @@ from tlspy.engine.handshake_common12 import (
     dhe_premaster,
     directions,
     ffdhe_group_of,
+    rsa_kex_allowed,
+    rsa_premaster_encrypt,
     sign12,
     suites_12,
     verify12,
@@ -93,6 +99,8 @@ from tlspy.x509 import ValidationError, X509Error
 A = AlertDescription
 Step = tuple[State, bytes, list[Event]]
 V12 = ProtocolVersion.TLS_1_2
+# How long a client offers a session ID for (RFC 5246 F.1.4: at most 24 hours).
+SESSION_ID_LIFETIME = 24 * 3600
 
 
 def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
@@ -121,11 +129,12 @@ def _extensions12() -> list[Extension]:
 
 
 def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHello:
-    """``hello`` offering ``ticket`` in session_ticket (RFC 5077 3.4), with a
-    session id so that an accepting server's echo is recognisable."""
+    """``hello`` offering ``ticket``: its session ID (RFC 5246 7.4.1.2) and
+    its ticket in session_ticket (RFC 5077 3.4; with no session ID from the
+    server, one of ours so that an accepting server's echo is recognisable)."""
     exts = tuple(SessionTicket(ticket.identity) if isinstance(e, SessionTicket) else e
                  for e in hello.extensions)
-    sid = hello.legacy_session_id or draw(seed, b"session id", 32)
+    sid = ticket.session_id or hello.legacy_session_id or draw(seed, b"session id", 32)
     return replace(hello, legacy_session_id=sid, extensions=exts)
 
 
@@ -138,9 +147,13 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
     if config.alpn_protocols:
         exts.append(ALPN(config.alpn_protocols))
+    if config.record_size_limit is not None:
+        exts.append(RecordSizeLimit(min(config.record_size_limit, MAX_PLAINTEXT)))
     exts += _extensions12()
-    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites_12(config), b"\x00",
-                       tuple(exts))
+    suites = suites_12(config)
+    if config.fallback_scsv:
+        suites += (CipherSuite.TLS_FALLBACK_SCSV,)
+    return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
 
 
 def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -181,6 +194,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn_sel: bytes | None = None
     alpn = find_extension(m.extensions, ALPN)
     if alpn is not None:
@@ -193,15 +209,24 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
         raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
     expect_ticket = find_extension(m.extensions, SessionTicket) is not None
+    limit = find_extension(m.extensions, RecordSizeLimit)
+    if limit is not None:
+        # RFC 8449: what we send obeys the server's limit (plaintext bytes in
+        # TLS 1.2); ours (offered) bounds what we read.
+        st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=False))
+        if cfg.record_size_limit is not None:
+            st = replace(st, recv_limit=min(cfg.record_size_limit, MAX_PLAINTEXT) + 1)
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
-                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm)
+                alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm,
+                client_version=hs.hello.legacy_version, session_id=m.legacy_session_id_echo)
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
                             iv_seed=draw(st.seed, b"cbc iv", 32))
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
-        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", []
+        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
+            cfg.key_log, ctx.client_random, ("CLIENT_RANDOM", t.psk))
     return replace(st, hs=ClientWaitCertificate12(ctx)), b"", []
 
 
@@ -243,6 +268,13 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
         except (X509Error, ValueError) as e:
             raise fail(A.BAD_CERTIFICATE, f"server certificate: {e}") from None
     new = replace(ctx, transcript=ctx.transcript.add(raw), peer_chain=chain)
+    if ctx.suite.kex is KeyExchange.RSA:
+        # No ServerKeyExchange: the premaster goes to the certificate's key.
+        if chain[0].public_key.kind != "rsa" or chain[0].public_key.bits < 2048:
+            raise fail(A.UNSUPPORTED_CERTIFICATE, "RSA key exchange needs an RSA key")
+        if not rsa_kex_allowed(chain[0]):
+            raise fail(A.UNSUPPORTED_CERTIFICATE, "certificate keyUsage forbids keyEncipherment")
+        return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
     return replace(st, hs=ClientWaitKeyExchange12(new)), b"", []
 
 
@@ -274,12 +306,20 @@ def _key_exchange(
 
 def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     ctx = hs.ctx
-    assert ctx.group is not None
-    share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
-    if share.dh_key is not None:
-        premaster = dhe_premaster(share, ctx.peer_public)
+    cke: ClientKeyExchangeDHE | ClientKeyExchangeECDHE | ClientKeyExchangeRSA
+    if ctx.suite.kex is KeyExchange.RSA:
+        premaster, encrypted = rsa_premaster_encrypt(
+            ctx.peer_chain[0].public_key, ctx.client_version, draw(st.seed, b"premaster", 32))
+        cke = ClientKeyExchangeRSA(encrypted)
     else:
-        premaster = key_agreement(share, ctx.peer_public)
+        assert ctx.group is not None
+        share = make_key_share(ctx.group, draw(st.seed, b"share12", 32))
+        if share.dh_key is not None:
+            premaster = dhe_premaster(share, ctx.peer_public)
+            cke = ClientKeyExchangeDHE(share.public)
+        else:
+            premaster = key_agreement(share, ctx.peer_public)
+            cke = ClientKeyExchangeECDHE(share.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
     flight = b""
@@ -288,8 +328,7 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         chosen = choose_client12(st.config, ctx.cert_request_types, ctx.cert_request_schemes)
         chain = tuple(c.to_der() for c in chosen[0].chain) if chosen is not None else ()
         flight += assemble_handshake(Certificate12(chain))
-    flight += assemble_handshake(ClientKeyExchangeDHE(share.public) if share.dh_key is not None
-                                 else ClientKeyExchangeECDHE(share.public))
+    flight += assemble_handshake(cke)
     transcript = transcript.add(flight)
     # RFC 7627 4: the session hash ends with ClientKeyExchange.
     master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
@@ -309,20 +348,22 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
     st, records = seal_handshake(st, fin)
     new = replace(ctx, transcript=transcript.add(fin), master=master, pending_read=sw)
     return replace(st, hs=ClientWaitChangeCipherSpec12(new),
-                   seed=draw(st.seed, b"next", 32)), out + records, []
+                   seed=draw(st.seed, b"next", 32)), out + records, key_log(
+        st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
 
 
 def _new_session_ticket(
     st: State, hs: ClientWaitChangeCipherSpec12, raw: bytes, m: NewSessionTicket12
 ) -> Step:
     ctx = hs.ctx
-    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False)
+    new = replace(ctx, transcript=ctx.transcript.add(raw), ticket_expected=False,
+                  got_ticket=bool(m.ticket))
     events: list[Event] = []
     if m.ticket:  # an empty ticket: none this time (RFC 5077 3.3)
         lifetime = min(m.ticket_lifetime_hint or MAX_LIFETIME, MAX_LIFETIME)
         events.append(NewSessionTicket(Ticket(
             m.ticket, ctx.master, CipherSuite(ctx.suite.suite), 0, lifetime,
-            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain)))
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain, ctx.session_id)))
     return replace(st, hs=ClientWaitChangeCipherSpec12(new)), b"", events
 
 
@@ -339,13 +380,21 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
     alg = ctx.suite.prf_hash
     expected = ks.finished_verify_data12(alg, ctx.master, client=False,
                                          handshake_hash=ctx.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "server Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
-    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
-                        ctx.server_random)
+    est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
+                        server_random=ctx.server_random)
     out = b""
+    events: list[Event] = []
+    if ctx.session_id and not ctx.got_ticket and not ctx.abbreviated:
+        # The server can resume this session by its ID (RFC 5246 7.4.1.2).
+        events.append(NewSessionTicket(Ticket(
+            b"", ctx.master, CipherSuite(ctx.suite.suite), 0, SESSION_ID_LIFETIME,
+            st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain, ctx.session_id)))
     if ctx.abbreviated:  # our ChangeCipherSpec and Finished close the handshake
         transcript = ctx.transcript.add(raw)
         fin = assemble_handshake(Finished(ks.finished_verify_data12(
@@ -354,6 +403,6 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
         st = replace(st, write=ctx.pending_write, write_seq=0)
         st, records = seal_handshake(st, fin)
         out = CCS_RECORD + records
-    return replace(st, hs=est), out, [HandshakeComplete(info)]
+    return replace(st, hs=est), out, [HandshakeComplete(info), *events]
 
 

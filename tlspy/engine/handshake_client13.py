@@ -57,7 +57,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     KeySharePrivate,
@@ -133,6 +133,8 @@ def client_hello(
 
         if tls12(config):
             hello = widen_hello(config, hello)
+    if config.fallback_scsv:
+        hello = replace(hello, cipher_suites=(*hello.cipher_suites, CipherSuite.TLS_FALLBACK_SCSV))
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
@@ -196,7 +198,8 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest legacy_version")
     if m.legacy_session_id_echo != hs.hello.legacy_session_id:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest session id echo differs")
-    if m.cipher_suite not in hs.hello.cipher_suites or m.legacy_compression_method != 0:
+    if (m.cipher_suite not in hs.hello.cipher_suites or m.cipher_suite not in st.config.suites_13
+            or m.legacy_compression_method != 0):
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest cipher suite was not offered")
     _check_offered(m.extensions, hs.hello, {ExtensionType.COOKIE})
     ksr = find_extension(m.extensions, KeyShareHelloRetryRequest)
@@ -259,8 +262,8 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello session id echo differs")
     if m.legacy_compression_method != CompressionMethod.NULL:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello compression method")
-    if m.cipher_suite not in hs.hello.cipher_suites:
-        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered")
+    if m.cipher_suite not in hs.hello.cipher_suites or m.cipher_suite not in st.config.suites_13:
+        raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite was not offered for TLS 1.3")
     if hs.retry_suite is not None and m.cipher_suite != hs.retry_suite:
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
     check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
@@ -289,7 +292,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
     hs_secret = ks.handshake_secret(alg, early, shared)
     c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
-    secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs)
+    secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
     st2 = replace(
         st,
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
@@ -298,13 +301,18 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         # Installed now so that an alert this client sends is protected.
         write_seq=0, write=keys13(info, c_hs),
     )
-    return st2, b"", []
+    return st2, b"", key_log(st.config.key_log, hs.hello.random,
+                             ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                             ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs))
 
 
 def _encrypted_extensions(
     st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
 ) -> Step:
     _check_offered(m.extensions, hs.hello, set())
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn = find_extension(m.extensions, ALPN)
     selected: bytes | None = None
     if alpn is not None:
@@ -381,6 +389,8 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.server_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "server Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
@@ -413,8 +423,10 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     st2, records = seal_handshake(st, flight)
     st3 = replace(
         st2,
-        hs=Established(sec.suite, hs.info, exp, res_master),
+        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, s_ap),
         write_seq=0, write=keys13(sec.suite, c_ap),
     )
-    return st3, out + records, [HandshakeComplete(hs.info)]
+    events = key_log(st.config.key_log, sec.client_random, ("CLIENT_TRAFFIC_SECRET_0", c_ap),
+                     ("SERVER_TRAFFIC_SECRET_0", s_ap), ("EXPORTER_SECRET", exp))
+    return st3, out + records, [*events, HandshakeComplete(hs.info)]

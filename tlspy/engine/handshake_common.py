@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from nocrypto import dh, ec, ed25519
 from nocrypto.kdf import hkdf_expand
@@ -15,6 +16,7 @@ from tlspy.core.errors import TLSError
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.x509 import Certificate, PublicKey, ValidationError
 from tlspy.x509.hostname import matches_name
+from tlspy.x509.keys import parse_pss_params
 
 A = AlertDescription
 
@@ -126,7 +128,15 @@ _SCHEME_HASH = {
     SignatureScheme.RSA_PSS_RSAE_SHA256: "sha256",
     SignatureScheme.RSA_PSS_RSAE_SHA384: "sha384",
     SignatureScheme.RSA_PSS_RSAE_SHA512: "sha512",
+    SignatureScheme.RSA_PSS_PSS_SHA256: "sha256",
+    SignatureScheme.RSA_PSS_PSS_SHA384: "sha384",
+    SignatureScheme.RSA_PSS_PSS_SHA512: "sha512",
 }
+_RSAE = frozenset({SignatureScheme.RSA_PSS_RSAE_SHA256, SignatureScheme.RSA_PSS_RSAE_SHA384,
+                   SignatureScheme.RSA_PSS_RSAE_SHA512})
+# rsa_pss_pss_*: the key's SPKI is id-RSASSA-PSS (RFC 8446 4.2.3).
+_PSS_PSS = frozenset({SignatureScheme.RSA_PSS_PSS_SHA256, SignatureScheme.RSA_PSS_PSS_SHA384,
+                      SignatureScheme.RSA_PSS_PSS_SHA512})
 _SCHEME_CURVE = {
     SignatureScheme.ECDSA_SECP256R1_SHA256: "secp256r1",
     SignatureScheme.ECDSA_SECP384R1_SHA384: "secp384r1",
@@ -140,6 +150,9 @@ SCHEMES_13 = frozenset(
         SignatureScheme.RSA_PSS_RSAE_SHA256,
         SignatureScheme.RSA_PSS_RSAE_SHA384,
         SignatureScheme.RSA_PSS_RSAE_SHA512,
+        SignatureScheme.RSA_PSS_PSS_SHA256,
+        SignatureScheme.RSA_PSS_PSS_SHA384,
+        SignatureScheme.RSA_PSS_PSS_SHA512,
     }
 )
 
@@ -151,14 +164,27 @@ def key_fits_scheme(kind: str, curve: str | None, bits: int, scheme: int) -> boo
         return kind == "ed25519"
     if scheme in _SCHEME_CURVE:
         return kind == "ec" and curve == _SCHEME_CURVE[SignatureScheme(scheme)]
-    if scheme in (
-        SignatureScheme.RSA_PSS_RSAE_SHA256,
-        SignatureScheme.RSA_PSS_RSAE_SHA384,
-        SignatureScheme.RSA_PSS_RSAE_SHA512,
-    ):
-        hlen = {0x0804: 32, 0x0805: 48, 0x0806: 64}[scheme]
-        return kind == "rsa" and bits >= 2048 and (bits + 7) // 8 >= 2 * hlen + 2
+    if scheme in _RSAE or scheme in _PSS_PSS:
+        hlen = {"sha256": 32, "sha384": 48, "sha512": 64}[_SCHEME_HASH[SignatureScheme(scheme)]]
+        want = "rsa" if scheme in _RSAE else "rsa-pss"
+        return kind == want and bits >= 2048 and (bits + 7) // 8 >= 2 * hlen + 2
     return False
+
+
+def pss_key_allows(pub: PublicKey, scheme: int) -> bool:
+    """Whether an id-RSASSA-PSS key's parameters (when its SPKI has any)
+    allow ``scheme``: the same hash for the digest and MGF1, and a minimum
+    salt length no longer than the hash (TLS always uses the hash length,
+    RFC 8446 4.2.3; RFC 4055 3.1)."""
+    if pub.kind != "rsa-pss" or pub.algorithm.params is None:
+        return True
+    try:
+        params = parse_pss_params(pub.algorithm.params)
+    except ValueError:  # asn1.ParseError included
+        return False
+    h = _SCHEME_HASH.get(SignatureScheme(scheme)) if scheme in _PSS_PSS else None
+    hlen = {"sha256": 32, "sha384": 48, "sha512": 64}.get(h or "", 0)
+    return params.hash == h and params.mgf_hash == h and params.salt_length <= hlen
 
 
 def _der_int(v: int) -> bytes:
@@ -239,7 +265,8 @@ def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> boo
                 return False
             return ec.ECPublicKey.from_bytes(curve, pub.key).verify(raw, message, _SCHEME_HASH[s])
         if scheme in _SCHEME_HASH:
-            if pub.kind != "rsa":
+            if pub.kind != ("rsa" if scheme in _RSAE else "rsa-pss") or not pss_key_allows(
+                    pub, scheme):
                 return False
             h = _SCHEME_HASH[SignatureScheme(scheme)]
             hlen = {"sha256": 32, "sha384": 48, "sha512": 64}[h]
@@ -266,20 +293,28 @@ def choose_certificate(
         for scheme in config.signature_schemes:
             if scheme in SCHEMES_13 and scheme in offered and key_fits_scheme(
                 k.kind, k.curve, leaf_pub.bits, scheme
-            ):
+            ) and pss_key_allows(leaf_pub, scheme):
                 fits.append((ck, scheme))
                 break
-    if not fits:
-        return None
+    return prefer_server_name(fits, server_name)
+
+
+T = TypeVar("T")
+
+
+def prefer_server_name(fits: Sequence[tuple[CertifiedKey, T]],
+                       server_name: str | None) -> tuple[CertifiedKey, T] | None:
+    """The first of ``fits`` whose leaf matches ``server_name`` (SNI), else
+    the first; None when there is none."""
     if server_name is not None:
-        for ck, scheme in fits:
+        for ck, extra in fits:
             san = ck.chain[0].subject_alt_name or ()
             try:
                 if matches_name(san, server_name):
-                    return ck, scheme
+                    return ck, extra
             except ValueError:
                 continue
-    return fits[0]
+    return fits[0] if fits else None
 
 
 _VALIDATION_ALERTS = {

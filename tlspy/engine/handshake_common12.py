@@ -4,11 +4,13 @@ the TLS 1.2 signature_algorithms rules, keys from the master secret."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nocrypto import dh, ec
+from nocrypto.kdf import hkdf_expand
 from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
 from tlspy.core import keyschedule as ks
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
-from tlspy.core.messages import KeyExchange
 from tlspy.core.protect import protection12
 from tlspy.core.suites import Auth, SuiteInfo, suite_info
 from tlspy.engine._protect12 import Protection12
@@ -20,6 +22,8 @@ from tlspy.engine.handshake_common import (
     fail,
     key_agreement,
     key_fits_scheme,
+    prefer_server_name,
+    pss_key_allows,
 )
 from tlspy.engine.handshake_common import (
     sign as sign13,
@@ -40,19 +44,19 @@ from tlspy.engine.state import (
     ServerWaitFinished12,
     ServerWaitKeyExchange12,
 )
-from tlspy.x509 import PublicKey
+from tlspy.x509 import Certificate, PublicKey
 
 S = SignatureScheme
 A = AlertDescription
 CS = CipherSuite
 
 # The TLS 1.2 suites this engine runs: ECDHE or DHE with an AEAD or (when
-# configured; never by default) AES-CBC with HMAC.
+# configured; never by default) AES-CBC with HMAC, and (when configured,
+# never by default) plain RSA key exchange.
 SUITES_12 = frozenset(
     s
     for s, info in ((s, suite_info(s)) for s in CipherSuite)
     if info is not None and not info.tls13
-    and info.kex in (KeyExchange.ECDHE, KeyExchange.DHE)
 )
 EC_GROUPS = frozenset({NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1})
 FFDHE_GROUPS = {NamedGroup.FFDHE2048: dh.FFDHE2048, NamedGroup.FFDHE3072: dh.FFDHE3072,
@@ -88,7 +92,8 @@ def dhe_premaster(share: KeySharePrivate, peer: bytes) -> bytes:
 _ECDSA = {S.ECDSA_SECP256R1_SHA256: "sha256", S.ECDSA_SECP384R1_SHA384: "sha384"}
 _PKCS1 = {S.RSA_PKCS1_SHA256: "sha256", S.RSA_PKCS1_SHA384: "sha384",
           S.RSA_PKCS1_SHA512: "sha512"}
-_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512})
+_PSS = frozenset({S.RSA_PSS_RSAE_SHA256, S.RSA_PSS_RSAE_SHA384, S.RSA_PSS_RSAE_SHA512,
+                  S.RSA_PSS_PSS_SHA256, S.RSA_PSS_PSS_SHA384, S.RSA_PSS_PSS_SHA512})
 _CURVES = {"secp256r1": ec.P256, "secp384r1": ec.P384}
 
 
@@ -123,12 +128,15 @@ def tls12(config: Config) -> bool:
 def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> bool:
     """Whether a key of this kind signs ``scheme`` in TLS 1.2 for a suite
     authenticated by ``auth`` (the ECDSA schemes name only the hash in
-    TLS 1.2, RFC 8422 5.10)."""
+    TLS 1.2, RFC 8422 5.10; Ed25519 keys sign with ed25519 under the
+    ECDSA suites, RFC 8422 5.1.1)."""
     if auth is Auth.ECDSA:
+        if kind == "ed25519":
+            return scheme == S.ED25519
         return kind == "ec" and curve in _CURVES and scheme in _ECDSA
-    if auth is Auth.RSA and kind == "rsa":
+    if auth is Auth.RSA and kind in ("rsa", "rsa-pss"):
         if scheme in _PKCS1:
-            return bits >= 2048
+            return kind == "rsa" and bits >= 2048
         if scheme in _PSS:
             return key_fits_scheme(kind, curve, bits, scheme)
     return False
@@ -137,25 +145,77 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
 _CURVE_GROUP = {"secp256r1": NamedGroup.SECP256R1, "secp384r1": NamedGroup.SECP384R1}
 
 
+def choose_rsa_kex(config: Config, server_name: str | None) -> CertifiedKey | None:
+    """The certificate for the RSA key exchange: an RSA key (of at least
+    2048 bits) whose certificate allows keyEncipherment when it has a
+    keyUsage extension (RFC 5280 4.2.1.3); one matching ``server_name``
+    first."""
+    fits = [(ck, None) for ck in config.certificates
+            if ck.key.kind == "rsa" and ck.chain[0].public_key.bits >= 2048
+            and rsa_kex_allowed(ck.chain[0])]
+    chosen = prefer_server_name(fits, server_name)
+    return chosen[0] if chosen is not None else None
+
+
+def rsa_kex_allowed(cert: Certificate) -> bool:
+    """Whether ``cert``'s keyUsage (when present) allows keyEncipherment."""
+    ku = cert.key_usage
+    return ku is None or ku.has("keyEncipherment")
+
+
+def rsa_premaster_decrypt(ck: CertifiedKey, encrypted: bytes, client_version: int,
+                          seed: bytes) -> bytes:
+    """The premaster secret of an RSA ClientKeyExchange, through nocrypto's
+    constant-time entry point: a bad ciphertext (padding, length, version
+    bytes) gives 48 random bytes instead, with no difference the peer can
+    see before its Finished fails to decrypt (RFC 5246 7.4.7.1, ROBOT)."""
+    key = RSAPrivateKey.from_numbers(*ck.key.rsa[:5])
+    return key.tls_premaster_decrypt(encrypted, client_version, rng=counter_rng(seed))
+
+
+def rsa_premaster_encrypt(pub: PublicKey, client_version: int, seed: bytes) -> tuple[bytes,
+                                                                                     bytes]:
+    """(premaster, its PKCS#1 v1.5 encryption to the server's key)."""
+    rng = counter_rng(seed)
+    premaster = client_version.to_bytes(2, "big") + rng(46)
+    return premaster, RSAPublicKey(pub.n, pub.e).encrypt_pkcs1v15(premaster, rng=rng)
+
+
+def counter_rng(seed: bytes) -> Callable[[int], bytes]:
+    """A deterministic rng over a 32-byte seed whose every call gives fresh
+    bytes (for nocrypto calls that draw more than once)."""
+    calls = [0]
+
+    def rng(n: int) -> bytes:
+        calls[0] += 1
+        return hkdf_expand("sha256", seed, b"tlspy rng" + calls[0].to_bytes(4, "big"), n)
+
+    return rng
+
+
 def choose12(
-    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...]
+    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...],
+    server_name: str | None = None,
 ) -> tuple[CertifiedKey, SignatureScheme] | None:
-    """A certificate for ``auth`` and the scheme it signs with; an ECDSA
-    key's curve must be one the client supports (RFC 8422 5.1)."""
+    """A certificate for ``auth`` and the scheme it signs with, one whose
+    leaf matches ``server_name`` first; an ECDSA key's curve must be one the
+    client supports (RFC 8422 5.1)."""
+    fits = []
     for ck in config.certificates:
         pub = ck.chain[0].public_key
         if ck.key.kind == "ec" and _CURVE_GROUP.get(ck.key.curve or "") not in peer_groups:
             continue
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth, ck.key.kind, ck.key.curve, pub.bits,
-                                                 scheme):
-                return ck, scheme
-    return None
+                                                 scheme) and pss_key_allows(pub, scheme):
+                fits.append((ck, scheme))
+                break
+    return prefer_server_name(fits, server_name)
 
 
 def auth_of(kind: str) -> Auth:
     """The TLS 1.2 signature family of a key kind (client certificates)."""
-    return Auth.ECDSA if kind == "ec" else Auth.RSA
+    return Auth.ECDSA if kind in ("ec", "ed25519") else Auth.RSA
 
 
 def choose_client12(
@@ -165,19 +225,22 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind == "rsa" and 1 not in types) or (kind == "ec" and 64 not in types):
+        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (
+                kind in ("ec", "ed25519") and 64 not in types):
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth_of(kind), kind, ck.key.curve, pub.bits,
-                                                 scheme):
+                                                 scheme) and pss_key_allows(pub, scheme):
                 return ck, scheme
     return None
 
 
 def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
-    """Our signature schemes usable in TLS 1.2 (ECDSA, RSA PKCS#1, RSA-PSS)."""
-    return tuple(s for s in config.signature_schemes if s in _ECDSA or s in _PKCS1 or s in _PSS)
+    """Our signature schemes usable in TLS 1.2 (ECDSA, Ed25519, RSA PKCS#1,
+    RSA-PSS)."""
+    return tuple(s for s in config.signature_schemes
+                 if s in _ECDSA or s in _PKCS1 or s in _PSS or s == S.ED25519)
 
 
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
@@ -235,11 +298,16 @@ __all__ = [
     "auth_of",
     "choose12",
     "choose_client12",
+    "choose_rsa_kex",
+    "counter_rng",
     "dhe_premaster",
     "directions",
     "ffdhe_group_of",
     "ffdhe_params",
     "fits12",
+    "rsa_kex_allowed",
+    "rsa_premaster_decrypt",
+    "rsa_premaster_encrypt",
     "schemes12",
     "sign12",
     "suites_12",

@@ -1,6 +1,8 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
-Master Secret required (RFC 7627), secure renegotiation indication
-(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+Master Secret (RFC 7627; a legacy client without it gets a session that is
+never resumed, or a handshake_failure under Config.require_ems), secure
+renegotiation indication (RFC 5746; renegotiation itself is always refused)
+and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
 ChangeCipherSpec, Finished."""
@@ -19,6 +21,7 @@ from tlspy.core.enums import (
     ECPointFormat,
     NamedGroup,
     ProtocolVersion,
+    SignatureScheme,
 )
 from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
@@ -29,6 +32,7 @@ from tlspy.core.messages import (
     ClientHello,
     ClientKeyExchangeDHE,
     ClientKeyExchangeECDHE,
+    ClientKeyExchangeRSA,
     ECPointFormats,
     EncryptThenMac,
     ExtendedMasterSecret,
@@ -37,22 +41,25 @@ from tlspy.core.messages import (
     HandshakeMessage,
     KeyExchange,
     NewSessionTicket12,
+    RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
     ServerHelloDone,
     ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
+    ServerName,
     SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
     find_extension,
 )
-from tlspy.core.suites import suite_info
+from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
+from tlspy.core.suites import SuiteInfo, suite_info
 from tlspy.core.writer import assemble_handshake, assemble_server_key_exchange_params
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.config import Config
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.config import CertifiedKey, Config
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     draw,
     fail,
@@ -66,15 +73,18 @@ from tlspy.engine.handshake_common12 import (
     FFDHE_GROUPS,
     auth_of,
     choose12,
+    choose_rsa_kex,
     dhe_premaster,
     directions,
     ffdhe_params,
+    rsa_premaster_decrypt,
     schemes12,
     sign12,
     suites_12,
     verify12,
 )
 from tlspy.engine.handshake_server13 import _server_name
+from tlspy.engine.sessions import Session12
 from tlspy.engine.state import (
     Ctx12,
     Established12,
@@ -108,27 +118,48 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     return m.legacy_version >= V12
 
 
+def check_fallback(config: Config, m: ClientHello) -> None:
+    """RFC 7507 3: TLS_FALLBACK_SCSV from a client whose highest version
+    (supported_versions, else legacy_version) is below ours is a fallback
+    retry an attacker may have caused: inappropriate_fallback, before any
+    other version decision."""
+    if CipherSuite.TLS_FALLBACK_SCSV not in m.cipher_suites:
+        return
+    ours = 0
+    if config.tls13 and config.suites_13:
+        ours = ProtocolVersion.TLS_1_3
+    elif V12 in config.versions and suites_12(config):
+        ours = V12
+    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    theirs = m.legacy_version
+    if sv is not None:  # GREASE and unknown versions (not 3.x) left out
+        theirs = max((v for v in sv.versions if v >> 8 == 3), default=m.legacy_version)
+    if theirs < ours:
+        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
+
+
 def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
-    if CipherSuite.TLS_FALLBACK_SCSV in m.cipher_suites and cfg.tls13 and cfg.suites_13:
-        # RFC 7507 3: a fallback retry while we support a higher version.
-        raise fail(A.INAPPROPRIATE_FALLBACK, "TLS_FALLBACK_SCSV below our highest version")
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
     reneg = find_extension(m.extensions, RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
-    if reneg is None and not scsv:
-        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    # RFC 5746 3.6: a client with neither the extension nor the SCSV is a
+    # legacy one; tlspy never renegotiates, so it is served all the same
+    # (without the extension in the ServerHello).
+    secure_reneg = reneg is not None or scsv
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
+    # Without signature_algorithms the client accepts only SHA-1 signatures
+    # (RFC 5246 7.4.1.4.1), which tlspy refuses: only the RSA key exchange
+    # (no ServerKeyExchange signature) remains possible.
     sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    if sigalgs is None:
-        raise fail(A.HANDSHAKE_FAILURE, "ClientHello without signature_algorithms (SHA-1 only)")
     groups_ext = find_extension(m.extensions, SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
@@ -137,20 +168,31 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     mutual_ff = [g for g in cfg.groups if g in FFDHE_GROUPS and (g in ff_offered
                                                                  or not ff_offered)]
     server_name = _server_name(m)
+    chosen: tuple[SuiteInfo, CertifiedKey, SignatureScheme | None, NamedGroup | None] | None
     chosen = None
     for suite in suites_12(cfg):
         if suite not in m.cipher_suites:
             continue
         info = suite_info(suite)
         assert info is not None
-        groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
-        if not groups:
+        if info.kex is KeyExchange.RSA:
+            rsa_ck = choose_rsa_kex(cfg, server_name)
+            if rsa_ck is not None:
+                chosen = (info, rsa_ck, None, None)
+                break
             continue
-        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
+        if not groups or sigalgs is None:
+            continue
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups),
+                        server_name)
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
     if chosen is None:
+        if sigalgs is None:
+            raise fail(A.HANDSHAKE_FAILURE,
+                       "ClientHello without signature_algorithms (SHA-1 only)")
         raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
     info, ck, scheme, group = chosen
     alpn_sel: bytes | None = None
@@ -164,38 +206,65 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
     ticket_ext = find_extension(m.extensions, SessionTicket)
-    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0
-    exts: list[Extension] = [RenegotiationInfo(b""), ExtendedMasterSecret()]
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
+    exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
+    if ems:  # RFC 7627 5.2: echoed only when offered
+        exts.append(ExtendedMasterSecret())
     if pf is not None:
         exts.append(ECPointFormats((ECPointFormat.UNCOMPRESSED,)))
     if alpn_sel is not None:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
+    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    if peer_limit is not None:
+        # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
+        ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
+        exts.append(RecordSizeLimit(ours))
+        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
+                     recv_limit=ours + 1)
     etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
-    if ticket_ext is not None and ticket_ext.ticket and m.legacy_session_id:
-        resumed = _open12(cfg, ticket_ext.ticket, m)
-        if resumed is not None:
-            rinfo = suite_info(resumed.suite)
-            assert rinfo is not None
-            if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
-                exts.append(EncryptThenMac())
-            return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel,
-                           issue)
+    resumed: Session12 | None = None
+    if m.legacy_session_id:
+        # A ticket first (RFC 5077 3.4), then the session cache (RFC 5246
+        # 7.4.1.2); either must fit this ClientHello, else a full handshake.
+        if ticket_ext is not None and ticket_ext.ticket:
+            resumed = _open12(cfg, ticket_ext.ticket)
+        if resumed is None and cfg.session_cache is not None:
+            resumed = cfg.session_cache.get(m.legacy_session_id)
+        if (resumed is not None and resumed.extended_master_secret and not ems
+                and resumed.usable(cfg.clock())):
+            # RFC 7627 5.3: a session with EMS resumed by a hello without it.
+            raise fail(A.HANDSHAKE_FAILURE, "resumption of an EMS session without EMS")
+        if resumed is not None and not _resumable(cfg, resumed, m, server_name):
+            resumed = None
+    if resumed is not None:
+        rinfo = suite_info(resumed.suite)
+        assert rinfo is not None
+        if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+            exts.append(EncryptThenMac())
+        return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
-    sh = ServerHello(V12, random, b"", info.suite, 0, tuple(exts))
-    share = make_key_share(group, draw(seed, b"share12", 32))
-    params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
-    if info.kex is KeyExchange.DHE:
-        p, g = ffdhe_params(group)
-        params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
-    else:
-        params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
-    signed = m.random + random + assemble_server_key_exchange_params(params)
-    ske = replace(params, signature=sign12(ck, scheme, signed, draw(seed, b"sig", 32)))
-    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain)),
-                                        ske]
+    if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
+        exts.append(ServerName(None))
+    # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
+    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
+    sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
+    messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
+    share = None
+    if group is not None and scheme is not None:
+        share = make_key_share(group, draw(seed, b"share12", 32))
+        params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
+        if info.kex is KeyExchange.DHE:
+            p, g = ffdhe_params(group)
+            params = ServerKeyExchangeDHE(p, g, share.public, scheme, b"")
+        else:
+            params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
+        signed = m.random + random + assemble_server_key_exchange_params(params)
+        messages.append(replace(params, signature=sign12(ck, scheme, signed,
+                                                         draw(seed, b"sig", 32))))
     want_cert = cfg.client_auth != "none"
     if want_cert:
         messages.append(CertificateRequest12(
@@ -205,42 +274,53 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     flight = b"".join(assemble_handshake(x) for x in messages)
     ctx = Ctx12(info, m.random, random, Transcript().add(raw, flight), server_name, alpn_sel,
                 group=group, scheme=scheme, share=share, cert_requested=want_cert,
-                ticket_expected=issue, etm=etm)
+                ticket_expected=issue, etm=etm, ems=ems, client_version=m.legacy_version & 0xFFFF,
+                server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
     return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
 
 
-def _open12(cfg: Config, ticket: bytes, m: ClientHello) -> TicketState | None:
-    """The session inside a TLS 1.2 ticket we can resume, or None (then a
-    full handshake follows, RFC 5077 3.4)."""
+def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
+    """The session inside a TLS 1.2 ticket we sealed, or None (then a full
+    handshake follows, RFC 5077 3.4)."""
     ts = open_ticket(cfg.ticket_keys, ticket)
-    if ts is None or ts.suite not in suites_12(cfg) or ts.suite not in m.cipher_suites:
+    if ts is None or len(ts.psk) != 48:
         return None
-    if not 0 <= cfg.clock() - ts.issued_at <= ts.lifetime or len(ts.psk) != 48:
-        return None
-    return ts
+    return Session12(ts.suite, ts.psk, ts.issued_at, ts.lifetime, ts.server_name)
 
 
-def _new_ticket(st: State, suite: CipherSuite, master: bytes) -> bytes:
+def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | None) -> bool:
+    """Whether session ``s`` may be resumed by ClientHello ``m``: its suite
+    is configured and offered again, it has not expired, it used the
+    Extended Master Secret as this hello does (RFC 7627 5.3), and it was
+    made for the same server name (RFC 6066 3)."""
+    return (s.suite in suites_12(cfg) and s.suite in m.cipher_suites
+            and s.usable(cfg.clock()) and s.extended_master_secret
+            and find_extension(m.extensions, ExtendedMasterSecret) is not None
+            and s.server_name == server_name)
+
+
+def _new_ticket(st: State, suite: CipherSuite, master: bytes, server_name: str | None) -> bytes:
     cfg = st.config
-    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master)
+    state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master, server_name)
     sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
     return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
 
 
-def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: bytes,
+def _resume(st: State, raw: bytes, m: ClientHello, ts: Session12, random: bytes,
             exts: tuple[Extension, ...], server_name: str | None, alpn: bytes | None,
             issue: bool) -> Step:
-    """The abbreviated handshake: ServerHello, [NewSessionTicket],
-    ChangeCipherSpec, Finished (RFC 5077 3.1)."""
+    """The abbreviated handshake: ServerHello (echoing the client's session
+    ID), [NewSessionTicket], ChangeCipherSpec, Finished (RFC 5246 7.3,
+    RFC 5077 3.1)."""
     info = suite_info(ts.suite)
     assert info is not None
     alg = info.prf_hash
-    master = ts.psk
+    master = ts.master
     flight = assemble_handshake(ServerHello(V12, random, m.legacy_session_id, ts.suite, 0, exts))
     if issue:
-        flight += _new_ticket(st, ts.suite, master)
+        flight += _new_ticket(st, ts.suite, master, server_name)
     transcript = Transcript().add(raw, flight)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, master, client=False, handshake_hash=transcript.hash(alg))))
@@ -252,9 +332,11 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: TicketState, random: byte
     st = replace(st, write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
     ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
-                abbreviated=True, pending_read=cw)
+                abbreviated=True, pending_read=cw, peer_chain=ts.peer_certificates,
+                session_id=m.legacy_session_id)
     return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
-            out + CCS_RECORD + records, [])
+            out + CCS_RECORD + records,
+            key_log(st.config.key_log, m.random, ("CLIENT_RANDOM", master)))
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
@@ -262,7 +344,9 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
     match hs, msg:
         case ServerWaitClientCertificate12(), Certificate12():
             return _client_certificate(st, hs, raw, msg)
-        case ServerWaitKeyExchange12(), ClientKeyExchangeECDHE() | ClientKeyExchangeDHE():
+        case ServerWaitKeyExchange12(), (
+            ClientKeyExchangeECDHE() | ClientKeyExchangeDHE() | ClientKeyExchangeRSA()
+        ):
             return _key_exchange(st, hs, raw, msg)
         case ServerWaitCertificateVerify12(), CertificateVerify():
             return _certificate_verify(st, hs, raw, msg)
@@ -305,24 +389,35 @@ def _certificate_verify(
 
 def _key_exchange(
     st: State, hs: ServerWaitKeyExchange12, raw: bytes,
-    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE,
+    m: ClientKeyExchangeECDHE | ClientKeyExchangeDHE | ClientKeyExchangeRSA,
 ) -> Step:
     ctx = hs.ctx
-    assert ctx.share is not None
-    if isinstance(m, ClientKeyExchangeDHE):
+    if isinstance(m, ClientKeyExchangeRSA):
+        # Whatever the ciphertext holds, the handshake goes on the same way;
+        # a bad one only shows as the client's Finished not decrypting.
+        assert ctx.server_key is not None
+        premaster = rsa_premaster_decrypt(ctx.server_key, m.encrypted_premaster,
+                                          ctx.client_version, draw(st.seed, b"premaster", 32))
+    elif isinstance(m, ClientKeyExchangeDHE):
+        assert ctx.share is not None
         premaster = dhe_premaster(ctx.share, m.public)
     else:
+        assert ctx.share is not None
         premaster = key_agreement(ctx.share, m.public)
     alg = ctx.suite.prf_hash
     transcript = ctx.transcript.add(raw)
-    master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    if ctx.ems:
+        master = ks.extended_master_secret(alg, premaster, transcript.hash(alg))
+    else:
+        master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
                         iv_seed=draw(st.seed, b"cbc iv", 32))
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
-                  pending_write=sw)
+                  pending_write=sw, server_key=None)
+    events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
     if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
-        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", []
-    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", events
+    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", events
 
 
 def change_cipher_spec(st: State, hs: ServerWaitChangeCipherSpec12) -> State:
@@ -336,18 +431,25 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     alg = ctx.suite.prf_hash
     expected = ks.finished_verify_data12(alg, ctx.master, client=True,
                                          handshake_hash=ctx.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished is wrong")
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
-    est = Established12(ctx.suite, info, b"", b"", ctx.master, ctx.client_random,
-                        ctx.server_random)
+    est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
+                        server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
     out = b""
+    cfg = st.config
+    if ctx.session_id and cfg.session_cache is not None:  # resumable from now on
+        cfg.session_cache.put(ctx.session_id, Session12(
+            CipherSuite(ctx.suite.suite), ctx.master, cfg.clock(), cfg.ticket_lifetime,
+            ctx.server_name, ctx.ems, ctx.peer_chain))
     if ctx.ticket_expected:
-        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master)
+        nst = _new_ticket(st, CipherSuite(ctx.suite.suite), ctx.master, ctx.server_name)
         st, out = seal_handshake(st, nst)
         transcript = transcript.add(nst)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(

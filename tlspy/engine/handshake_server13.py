@@ -38,6 +38,7 @@ from tlspy.core.messages import (
     PreSharedKeyClientHello,
     PreSharedKeyServerHello,
     PskKeyExchangeModes,
+    RawExtension,
     RecordSizeLimit,
     ServerHello,
     ServerName,
@@ -51,7 +52,7 @@ from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.events import Event, HandshakeComplete
+from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     choose_certificate,
@@ -115,6 +116,20 @@ def _server_name(m: ClientHello) -> str | None:
     return name
 
 
+# What a second ClientHello may change (RFC 8446 4.1.2): the key share, the
+# cookie, early_data dropped, the PSK's ages and binders, the padding.
+_HRR_MAY_CHANGE = (KeyShareClientHello, Cookie, EarlyData, PreSharedKeyClientHello)
+_PADDING = 21
+
+
+def _hello_core(m: ClientHello) -> tuple[object, ...]:
+    """The parts of a ClientHello a retry must repeat, in their order."""
+    exts = tuple(e for e in m.extensions if not isinstance(e, _HRR_MAY_CHANGE)
+                 and not (isinstance(e, RawExtension) and e.extension_type == _PADDING))
+    return (m.legacy_version, m.random, m.legacy_session_id, m.cipher_suites,
+            m.legacy_compression_methods, exts)
+
+
 def _client_hello(
     st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
 ) -> Step:
@@ -145,7 +160,7 @@ def _client_hello(
     server_name = _server_name(m)
 
     if retry is not None:
-        if m.legacy_session_id != retry.hello1.legacy_session_id or m.random != retry.hello1.random:
+        if _hello_core(m) != _hello_core(retry.hello1):
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello differs from the first")
         if retry.suite not in m.cipher_suites:
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
@@ -242,6 +257,8 @@ def _client_hello(
                      recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
+    if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
+        ee_exts.append(ServerName(None))
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
     if peer_limit is not None:
@@ -278,7 +295,7 @@ def _client_hello(
     c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
-    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs)
+    secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
         ServerWaitClientCertificate(secrets, transcript, c_ap, s_ap, exp, session, budget)
@@ -292,13 +309,18 @@ def _client_hello(
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
-    return st, out, []
+    return st, out, key_log(cfg.key_log, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
+                            ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
+                            ("EXPORTER_SECRET", exp))
 
 
 def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
     sec = hs.secrets
     alg = sec.hash
     expected = ks.finished_verify_data(alg, sec.client_hs, hs.transcript.hash(alg))
+    if len(m.verify_data) != len(expected):  # RFC 8446 4.4.4, RFC 5246 7.4.9
+        raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     master = ks.master_secret(alg, sec.handshake_secret)
@@ -306,7 +328,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp, res_master),
+        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=draw(st.seed, b"next", 32),
     )
@@ -321,7 +343,8 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
                 cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
-                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk),
+                TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
+                            hs.info.server_name),
             )
             nsts += assemble_handshake(
                 NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
@@ -351,6 +374,8 @@ def _accept_psk(
     tinfo = suite_info(ts.suite)
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
+        return None
+    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
         return None
     prefix = retry.transcript if retry is not None else Transcript()
     truncated = raw[: len(raw) - offer.binders_length()]

@@ -21,7 +21,7 @@ from tlspy.core.messages import ClientHello
 from tlspy.core.record import AEAD, HandshakeBuffer, RecordProtection13
 from tlspy.core.suites import BulkCipher, SuiteInfo
 from tlspy.engine._protect12 import Protection12
-from tlspy.engine.config import Config
+from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import KeySharePrivate
 from tlspy.engine.tickets import Ticket
 from tlspy.x509 import Certificate
@@ -76,6 +76,7 @@ class Secrets13:
     handshake_secret: bytes
     client_hs: bytes
     server_hs: bytes
+    client_random: bytes = b""  # ClientHello.random (key log lines)
 
     @property
     def hash(self) -> str:
@@ -215,6 +216,10 @@ class Established:
     info: SessionInfo
     exporter_master: bytes
     resumption_master: bytes
+    client_random: bytes = b""
+    # TLS 1.3 KeyUpdates so far per direction (the N of the key log labels)
+    client_updates: int = 0
+    server_updates: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,9 +256,16 @@ class Ctx12:
     cert_request_types: tuple[int, ...] = ()
     abbreviated: bool = False  # resuming from a ticket (RFC 5077 3.1)
     etm: bool = False  # encrypt-then-MAC for a CBC suite (RFC 7366)
+    ems: bool = True  # extended master secret (RFC 7627); False: a legacy client
     ticket_expected: bool = False  # a NewSessionTicket comes (client) / goes (server)
     pending_read: Direction | None = None
     pending_write: Direction | None = None
+    # RSA key exchange: ClientHello.client_version (the premaster's first
+    # two bytes, RFC 5246 7.4.7.1) and the server's decrypting key.
+    client_version: int = 0x0303
+    server_key: CertifiedKey | None = None
+    session_id: bytes = b""  # the TLS 1.2 session ID of this connection
+    got_ticket: bool = False  # client: a NewSessionTicket came in this handshake
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,8 +324,8 @@ class Established12(Established):
     RFC 5705 exporter)."""
 
     master: bytes = b""
-    client_random: bytes = b""
     server_random: bytes = b""
+    session_id: bytes = b""  # server: the cached session (invalidated on a fatal alert)
 
 
 HANDSHAKE12 = (

@@ -42,6 +42,9 @@ class Ticket:
     server_name: str | None
     alpn: bytes | None
     peer_certificates: tuple[Certificate, ...]
+    # TLS 1.2: the session ID the server gave (RFC 5246 7.4.1.2), sent again
+    # when resuming; ``identity`` is empty when there is no ticket, only an ID.
+    session_id: bytes = b""
 
     def usable(self, now: float) -> bool:
         return 0 <= now - self.received_at <= min(self.lifetime, MAX_LIFETIME)
@@ -59,6 +62,7 @@ class TicketState:
     age_add: int
     lifetime: int
     psk: bytes
+    server_name: str | None = None  # the SNI of the original handshake
 
 
 def _key_id(key: bytes) -> bytes:
@@ -74,6 +78,8 @@ def seal_ticket(key: bytes, nonce: bytes, st: TicketState) -> bytes:
         + bytes([len(st.psk)])
         + st.psk
     )
+    name = (st.server_name or "").encode("ascii")
+    body += bytes([len(name)]) + name
     kid = _key_id(key)
     return kid + nonce + AESGCM(key).encrypt(nonce, body, kid)
 
@@ -91,15 +97,19 @@ def open_ticket(keys: tuple[bytes, ...], ticket: bytes) -> TicketState | None:
         except (AuthenticationError, ValueError):
             return None
         suite = int.from_bytes(body[:2], "big")
-        psk_len = body[18] if len(body) > 18 else -1
-        if suite_info(suite) is None or len(body) != 19 + psk_len:
+        psk_len = body[18] if len(body) > 18 else len(body)
+        name_at = 19 + psk_len
+        if suite_info(suite) is None or len(body) < name_at + 1 or (
+                len(body) != name_at + 1 + body[name_at]):
             return None
+        name = body[name_at + 1:].decode("ascii", "replace")
         return TicketState(
             CipherSuite(suite),
             int.from_bytes(body[2:10], "big") / 1000,
             int.from_bytes(body[10:14], "big"),
             int.from_bytes(body[14:18], "big"),
-            body[19:],
+            body[19:name_at],
+            name or None,
         )
     return None
 

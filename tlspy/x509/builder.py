@@ -90,8 +90,8 @@ def _nocrypto(name: str) -> Any:
 
 def public_key_of(key: PrivateKey) -> PublicKey:
     """The public half of a private key (EC and Ed25519 use nocrypto)."""
-    if key.kind == "rsa":
-        return PublicKey.from_der(rsa_spki(key.rsa[0], key.rsa[1]))
+    if key.kind in ("rsa", "rsa-pss"):
+        return PublicKey.from_der(rsa_spki(key.rsa[0], key.rsa[1], pss=key.kind == "rsa-pss"))
     if key.kind == "ed25519":
         point = _nocrypto("nocrypto.ed25519").public_key(key.scalar)
         alg = AlgorithmIdentifier(oids.ED25519, None)

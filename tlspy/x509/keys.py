@@ -196,10 +196,12 @@ SPKI = asn1.raw(asn1.sequence(
 )).map(lambda r: asn1.Raw(_spki_from(r), r.der), lambda r: _spki_to(r.value))
 
 
-def rsa_spki(n: int, e: int) -> bytes:
-    """The SPKI DER of an RSA public key."""
+def rsa_spki(n: int, e: int, *, pss: bool = False) -> bytes:
+    """The SPKI DER of an RSA public key; with ``pss`` an id-RSASSA-PSS one
+    without parameters (RFC 4055 1.2: any hash and salt length)."""
     key = RSA_PUBLIC_KEY.serialize((n, e))
-    return SPKI_PLAIN.serialize((AlgorithmIdentifier(oids.RSA, _NULL), asn1.BitString(key)))
+    alg = AlgorithmIdentifier(oids.RSA_PSS, None) if pss else AlgorithmIdentifier(oids.RSA, _NULL)
+    return SPKI_PLAIN.serialize((alg, asn1.BitString(key)))
 
 
 SPKI_PLAIN = asn1.sequence(
@@ -242,6 +244,8 @@ class PrivateKey:
     """An unencrypted private key.
 
     kind "rsa": ``rsa`` = (n, e, d, p, q, dp, dq, qinv);
+    kind "rsa-pss": the same, for a key restricted to RSASSA-PSS (PKCS#8
+    algorithm id-RSASSA-PSS, RFC 4055); ``pss`` its parameters if it has any;
     kind "ec": ``curve`` and ``scalar`` (big-endian bytes), ``public`` point if given;
     kind "ed25519": ``scalar`` is the 32-byte seed.
     """
@@ -251,6 +255,7 @@ class PrivateKey:
     curve: str | None = None
     scalar: bytes = b""
     public: bytes | None = None
+    pss: PssParams | None = None
 
     @classmethod
     def from_der(cls, der: bytes) -> PrivateKey:
@@ -275,6 +280,11 @@ class PrivateKey:
     def to_pkcs8(self) -> bytes:
         if self.kind == "rsa":
             alg = AlgorithmIdentifier(oids.RSA, _NULL)
+            inner = RSA_PRIVATE_KEY.serialize((0, *self.rsa, None))
+        elif self.kind == "rsa-pss":
+            if self.pss is not None:
+                raise ValueError("cannot encode RSASSA-PSS key parameters")
+            alg = AlgorithmIdentifier(oids.RSA_PSS, None)
             inner = RSA_PRIVATE_KEY.serialize((0, *self.rsa, None))
         elif self.kind == "ec":
             curve_oid = {v: k for k, v in oids.CURVES.items()}[self.curve or ""]
@@ -316,6 +326,9 @@ def _from_pkcs8(der: bytes, _alg: AlgorithmIdentifier | None) -> PrivateKey:
         raise ValueError("bad PrivateKeyInfo version")
     if alg.oid == oids.RSA:
         return _from_pkcs1(inner, alg)
+    if alg.oid == oids.RSA_PSS:
+        pss = parse_pss_params(alg.params) if alg.params is not None else None
+        return PrivateKey("rsa-pss", rsa=_from_pkcs1(inner, alg).rsa, pss=pss)
     if alg.oid == oids.EC_PUBLIC_KEY:
         return _from_sec1(inner, alg)
     if alg.oid == oids.ED25519:
