@@ -664,6 +664,9 @@ class TLSSocket(SessionView, socket.socket):
         if flags:
             raise ValueError(f"non-zero flags not allowed in calls to sendall() on "
                              f"{type(self)}")
+        if type(data) is bytes and len(data) <= _SEND_CHUNK and self._handshake_done:
+            self._write_chunk(data)  # the usual case: one seal, one send
+            return
         view = memoryview(data).cast("B")
         pos = 0
         while pos < view.nbytes:
