@@ -13,6 +13,11 @@ timeout), and non-blocking sockets: an operation that would block raises
 SSLWantReadError / SSLWantWriteError as ssl does; a write that has been
 sealed is queued and counted as written, and the queue is sent first by
 the next operation.
+
+Unlike ssl, a wrapped TCP socket gets TCP_NODELAY (as asyncio and Go set
+it): every write goes out as whole records in one send call, so Nagle's
+algorithm only holds a record smaller than the MSS until the previous one
+is acknowledged, and a delayed ACK then stalls the connection ~40 ms.
 """
 
 from __future__ import annotations
