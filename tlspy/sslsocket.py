@@ -506,9 +506,10 @@ class TLSSocket(SessionView, socket.socket):
             self._tls = res.state
             if res.data:
                 self._plain.add(res.data)
-            self._note_events(res.events)
-            if any(isinstance(ev, Closed) for ev in res.events):
-                self._peer_closed = True
+            if res.events:  # none on the data path
+                self._note_events(res.events)
+                if any(isinstance(ev, Closed) for ev in res.events):
+                    self._peer_closed = True
             if res.out:
                 self._out.append(res.out)
         if res.out:
