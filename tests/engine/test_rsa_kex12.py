@@ -225,3 +225,22 @@ def test_rsa_kex_with_client_certificate() -> None:
     p = handshake(c, s)
     assert p.server.info is not None and p.server.info.peer_certificates
     _exchange(p)
+
+
+def test_rsa_kex_is_deterministic_and_chunking_free() -> None:
+    """A pinned rng and clock give the same bytes on every run, and the
+    server's answer does not depend on how the client's flight is cut."""
+    runs = [handshake(*_rsa()) for _ in range(2)]
+    assert runs[0].wire == runs[1].wire
+    c, s = _rsa()
+    c0, hello = engine.client(c, "server.test")
+    r = engine.handle_tls(engine.server(s), hello)
+    flight = engine.handle_tls(c0, r.out).out
+    whole = engine.handle_tls(r.state, flight)
+    for cut in (1, 5, 6, 7, 100, len(flight) - 1):
+        st = r.state
+        out = b""
+        for piece in (flight[:cut], flight[cut:]):
+            res = engine.handle_tls(st, piece)
+            st, out = res.state, out + res.out
+        assert st.established and out == whole.out
