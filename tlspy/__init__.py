@@ -70,8 +70,18 @@ if TYPE_CHECKING:
     from tlspy.sslsocket import TLSSocket
 
 
+# ssl's own constants under the same names (ALERT_DESCRIPTION_*, OP_*,
+# VERIFY_*, HAS_*, AlertDescription ...): tlspy.context takes them over.
+_SSL_PREFIXES = ("ALERT_DESCRIPTION_", "OP_", "VERIFY_", "HAS_")
+_SSL_NAMES = ("AlertDescription", "VerifyFlags", "SSLErrorNumber")
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
+    if module is None and (name.startswith(_SSL_PREFIXES) or name in _SSL_NAMES):
+        module = "tlspy.context"
+        if not hasattr(importlib.import_module(module), name):
+            module = None
     if module is None:
         raise AttributeError(f"module 'tlspy' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)

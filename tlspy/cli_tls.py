@@ -79,6 +79,8 @@ def _summary(tls: TLSSocket) -> list[str]:
     lines.append(f"Protocol  : {tls.version()}")
     lines.append(f"Cipher    : {cipher[0] if cipher else '-'}")
     lines.append(f"ALPN protocol: {tls.selected_alpn_protocol() or '(none)'}")
+    group = info.group if info is not None else None
+    lines.append(f"Group     : {group.name.lower() if group is not None else '(none)'}")
     return lines
 
 
@@ -209,7 +211,7 @@ class _Server:
             return
         try:
             tls.do_handshake()
-            self.say(f"connection {n} from {addr[0]}: " + ", ".join(_summary(tls)[-3:]))
+            self.say(f"connection {n} from {addr[0]}: " + ", ".join(_summary(tls)[-4:]))
             if self.a.www:
                 _www(tls)
             else:

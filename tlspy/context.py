@@ -28,7 +28,7 @@ from tlspy.ciphers import OPENSSL_NAMES_12 as OPENSSL_NAMES_12
 from tlspy.ciphers import SUITE_NAMES_12, group_by_name, parse_cipher_string
 from tlspy.ciphers import parse_groups as _parse_groups
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
-from tlspy.engine import CertifiedKey, Config
+from tlspy.engine import CertifiedKey, Config, SessionCache
 from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
@@ -56,6 +56,15 @@ HAS_SNI = True
 HAS_ALPN = True
 HAS_TLSv1_2 = True
 HAS_TLSv1_3 = True
+HAS_ECDH = True
+HAS_NEVER_CHECK_COMMON_NAME = True
+HAS_NPN = HAS_SSLv2 = HAS_SSLv3 = HAS_TLSv1 = HAS_TLSv1_1 = False
+AlertDescription = _ssl.AlertDescription
+VerifyFlags = _ssl.VerifyFlags
+SSLErrorNumber = _ssl.SSLErrorNumber
+# ssl's ALERT_DESCRIPTION_*, OP_* and VERIFY_* constants, the same objects.
+globals().update({k: v for k, v in vars(_ssl).items()
+                  if k.startswith(("ALERT_DESCRIPTION_", "OP_", "VERIFY_")) and k not in globals()})
 
 _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_NO_COMPRESSION
                     | _ssl.OP_CIPHER_SERVER_PREFERENCE | _ssl.OP_SINGLE_DH_USE
@@ -64,6 +73,9 @@ _DEFAULT_OPTIONS = (_ssl.OP_ALL | _ssl.OP_NO_SSLv2 | _ssl.OP_NO_SSLv3 | _ssl.OP_
 SUITES_13 = (CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384,
              CipherSuite.TLS_CHACHA20_POLY1305_SHA256)
 SUITES_12 = DEFAULT_SUITES_12
+
+_STAT_NAMES = ("number", "connect", "connect_good", "connect_renegotiate", "accept",
+               "accept_good", "accept_renegotiate", "hits", "misses", "timeouts", "cache_full")
 
 # One lock for every key log file, as ssl has: lines from threads never mix.
 _KEYLOG_LOCK = threading.Lock()
@@ -129,6 +141,9 @@ class SSLContext:
         self._sni_callback: Callable[..., Any] | None = None
         self._keylog_filename: str | None = None
         self._ticket_key = b""  # drawn when a server first needs it
+        # A server context's TLS 1.2 session-ID cache (ssl: one per context).
+        self._session_cache: SessionCache | None = None
+        self._stats = dict.fromkeys(_STAT_NAMES, 0)
 
     # -- verification settings ----------------------------------------------
     @property
@@ -348,9 +363,52 @@ class SSLContext:
             raise TypeError("not a callable object")
         self._sni_callback = value
 
+    def load_dh_params(self, path: str | os.PathLike[str]) -> None:
+        """Accepted for ssl compatibility (the file must exist): tlspy's DHE
+        uses only the RFC 7919 groups (ffdhe2048/3072/4096, see set_groups),
+        never server-chosen parameters."""
+        if not Path(path).is_file():
+            raise FileNotFoundError(2, "No such file or directory", os.fspath(path))
+
+    @property
+    def security_level(self) -> int:
+        """OpenSSL's level 2 comes closest to what tlspy enforces: no SHA-1
+        signatures, no suite below 128 bits, nothing below TLS 1.2."""
+        return 2
+
+    @property
+    def sslsocket_class(self) -> type[TLSSocket]:
+        from tlspy.sslsocket import TLSSocket
+
+        return TLSSocket
+
+    @property
+    def sslobject_class(self) -> type[TLSObject]:
+        from tlspy.sslobject import TLSObject
+
+        return TLSObject
+
     def set_servername_callback(self, server_name_callback: Callable[..., Any] | None) -> None:
         """The older spelling: the callback gets the same three arguments."""
         self.sni_callback = server_name_callback
+
+    def session_stats(self) -> dict[str, int]:
+        """Handshake and session cache counts, under ssl's keys."""
+        stats = dict(self._stats)
+        stats["number"] = len(self._session_cache) if self._session_cache is not None else 0
+        return stats
+
+    def _connection_config(self, server_side: bool) -> Config:
+        """engine_config for a connection being started (and counted)."""
+        cfg = self.engine_config(server_side)
+        self._stats["accept" if server_side else "connect"] += 1
+        return cfg
+
+    def _count_handshake(self, server_side: bool, resumed: bool) -> None:
+        side = "accept" if server_side else "connect"
+        self._stats[side + "_good"] += 1
+        if server_side:
+            self._stats["hits" if resumed else "misses"] += 1
 
     @property
     def keylog_filename(self) -> str | None:
@@ -408,6 +466,11 @@ class SSLContext:
             if not self._ticket_key:
                 self._ticket_key = random_bytes(32)
             ticket_keys = (self._ticket_key,)
+        cache = None
+        if server_side:
+            if self._session_cache is None:
+                self._session_cache = SessionCache()
+            cache = self._session_cache
         try:
             return Config(
                 versions=self._versions(),
@@ -419,6 +482,7 @@ class SSLContext:
                 alpn_protocols=self._alpn,
                 groups=self._groups,
                 key_log=self._keylog_filename is not None,
+                session_cache=cache,
                 require_ems=self.require_extended_master_secret,
                 client_auth=client_auth,
                 tickets=0 if no_tickets else min(self.num_tickets, 16),

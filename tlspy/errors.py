@@ -35,6 +35,9 @@ class SSLZeroReturnError(SSLError, _ssl.SSLZeroReturnError):
 
     code = _SSL_ERROR_ZERO_RETURN
 
+    def __init__(self, message: str, reason: str = "ZERO_RETURN") -> None:
+        super().__init__(message, reason)
+
 
 class SSLWantReadError(SSLError, _ssl.SSLWantReadError):
     """A non-blocking operation needs more bytes from the peer."""
@@ -52,6 +55,9 @@ class SSLEOFError(SSLError, _ssl.SSLEOFError):
     """The transport ended without close_notify (truncation)."""
 
     code = _SSL_ERROR_EOF
+
+    def __init__(self, message: str, reason: str = "UNEXPECTED_EOF_WHILE_READING") -> None:
+        super().__init__(message, reason)
 
 
 class SSLCertVerificationError(SSLError, _ssl.SSLCertVerificationError):
@@ -101,6 +107,17 @@ def from_alert(description: int, sent: bool, reason: str) -> SSLError:
                     f"{name.lower()}", f"TLSV1_ALERT_{name}")
 
 
+def closed_in_handshake(server_side: bool, hello_seen: bool) -> SSLError:
+    """The error for a close_notify from the peer before the handshake
+    finished, as OpenSSL reports it: on a server that has not seen the
+    ClientHello yet an unexpected message, otherwise a clean close."""
+    if server_side and not hello_seen:
+        return SSLError("[SSL: UNEXPECTED_MESSAGE] the client sent close_notify before "
+                        "its ClientHello", "UNEXPECTED_MESSAGE")
+    return SSLZeroReturnError("TLS/SSL connection has been closed (EOF): the peer sent "
+                              "close_notify during the handshake")
+
+
 __all__ = [
     "SSLCertVerificationError",
     "SSLEOFError",
@@ -108,5 +125,6 @@ __all__ = [
     "SSLWantReadError",
     "SSLWantWriteError",
     "SSLZeroReturnError",
+    "closed_in_handshake",
     "from_alert",
 ]

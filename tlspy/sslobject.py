@@ -18,9 +18,16 @@ from typing import Any
 from tlspy import engine
 from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
 from tlspy.engine import Alert, Closed, State, UsageError
-from tlspy.errors import SSLEOFError, SSLError, SSLWantReadError, from_alert
+from tlspy.engine.state import ServerWaitClientHello
+from tlspy.errors import (
+    SSLEOFError,
+    SSLError,
+    SSLWantReadError,
+    closed_in_handshake,
+    from_alert,
+)
 from tlspy.servername import HelloPeek, set_context, sni_step
-from tlspy.sslsocket import SessionView, session_ticket
+from tlspy.sslsocket import SessionView, TLSSession, session_ticket
 
 
 class TLSObject(SessionView):
@@ -61,7 +68,8 @@ class TLSObject(SessionView):
         self._handshake_done = False
         self._peer_closed = False
         self._session = None
-        cfg = context.engine_config(server_side)
+        self._offered = session if isinstance(session, TLSSession) else None
+        cfg = context._connection_config(server_side)
         try:
             self._peek = None
             if server_side:
@@ -120,7 +128,8 @@ class TLSObject(SessionView):
             if self._tls.failed:
                 raise SSLError("[SSL] the TLS connection has failed", "FAILED")
             if self._peer_closed:
-                raise SSLEOFError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(self._tls.hs, ServerWaitClientHello))
             self._pump()
         if self._info is None:
             self._info = self._tls.info

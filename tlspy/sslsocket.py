@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from tlspy import engine
-from tlspy.ciphers import cipher_protocol
-from tlspy.context import OPENSSL_NAMES_12, SSLContext
+from tlspy.ciphers import SUITE_NAMES_12, cipher_protocol
+from tlspy.context import SSLContext
 from tlspy.core.enums import CipherSuite
 from tlspy.engine import (
     Alert,
@@ -41,12 +41,13 @@ from tlspy.engine import (
     Ticket,
     UsageError,
 )
+from tlspy.engine.state import ServerWaitClientHello
 from tlspy.errors import (
     SSLEOFError,
     SSLError,
     SSLWantReadError,
     SSLWantWriteError,
-    SSLZeroReturnError,
+    closed_in_handshake,
     from_alert,
 )
 from tlspy.servername import HelloPeek, set_context, sni_step
@@ -56,13 +57,7 @@ from tlspy.x509.extensions import GeneralName
 _READ_SIZE = 65536 + 512
 _SEND_CHUNK = 1 << 18
 _VERSIONS = {0x0304: "TLSv1.3", 0x0303: "TLSv1.2"}
-_SUITE_NAMES = {v: k for k, v in OPENSSL_NAMES_12.items()} | {
-    # The DHE suites an engine Config may enable (OpenSSL's names, as ssl's
-    # cipher() gives them).
-    CipherSuite.TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: "DHE-RSA-AES128-GCM-SHA256",
-    CipherSuite.TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: "DHE-RSA-AES256-GCM-SHA384",
-    CipherSuite.TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: "DHE-RSA-CHACHA20-POLY1305",
-}
+_SUITE_NAMES = SUITE_NAMES_12  # OpenSSL's names, as ssl's cipher() gives them
 
 # OpenSSL's long names for attribute types (what ssl.getpeercert shows).
 _ATTRIBUTE_NAMES = {
@@ -159,11 +154,12 @@ class TLSSession:
 
     @property
     def has_ticket(self) -> bool:
-        return True
+        """False for a TLS 1.2 session resumable by its session ID only."""
+        return bool(self.ticket.identity)
 
     @property
     def id(self) -> bytes:
-        return self.ticket.identity[:32]
+        return self.ticket.session_id or self.ticket.identity[:32]
 
     @property
     def time(self) -> int:
@@ -198,6 +194,8 @@ class SessionView:
     _info: SessionInfo | None
     _handshake_done: bool
     _session: TLSSession | None
+    _offered: TLSSession | None
+    server_side: bool
 
     def _require_handshake(self) -> SessionInfo:
         if not self._handshake_done or self._info is None:
@@ -258,6 +256,9 @@ class SessionView:
         for ev in events:
             if isinstance(ev, HandshakeComplete):
                 self._info = ev.info
+                self._context._count_handshake(self.server_side, ev.info.resumed)
+                if ev.info.resumed and self._session is None:
+                    self._session = self._offered  # still the session in use, as in ssl
             elif isinstance(ev, NewSessionTicket):
                 self._session = TLSSession(ev.ticket)
             elif isinstance(ev, KeyLog):
@@ -342,6 +343,7 @@ class TLSSocket(SessionView, socket.socket):
         self._handshake_done = False
         self._unwrapped = False
         self._ticket = ticket
+        self._offered = session if isinstance(session, TLSSession) else None
         self._session = None
         try:
             self.getpeername()
@@ -351,18 +353,25 @@ class TLSSocket(SessionView, socket.socket):
             self._connected = False
         else:
             self._connected = True
-            self._start()
-            if do_handshake_on_connect:
-                if self.gettimeout() == 0.0:
-                    raise ValueError("do_handshake_on_connect should not be specified "
-                                     "for non-blocking sockets")
-                self.do_handshake()
+            try:
+                self._start()
+                if do_handshake_on_connect:
+                    if self.gettimeout() == 0.0:
+                        raise ValueError("do_handshake_on_connect should not be specified "
+                                         "for non-blocking sockets")
+                    self.do_handshake()
+            except BaseException:
+                # As ssl does: a failed wrap closes the socket (after the
+                # alert went out), so the peer is not left waiting.
+                with contextlib.suppress(OSError):
+                    self.close()
+                raise
         return self
 
     # -- the engine pump --------------------------------------------------------
     def _start(self) -> None:
         """The engine state for a connected socket."""
-        cfg = self._context.engine_config(self.server_side)
+        cfg = self._context._connection_config(self.server_side)
         try:
             if self.server_side:
                 self._tls = engine.server(cfg)
@@ -477,7 +486,8 @@ class TLSSocket(SessionView, socket.socket):
                                   "during the handshake")
             st = self._state()
             if self._peer_closed and not st.established:
-                raise SSLZeroReturnError("the peer sent close_notify during the handshake")
+                raise closed_in_handshake(self.server_side,
+                                          not isinstance(st.hs, ServerWaitClientHello))
         if self._info is None:
             self._info = st.info
         self._handshake_done = True
@@ -687,6 +697,7 @@ class TLSSocket(SessionView, socket.socket):
         if self._tls is not None:
             raise ValueError("Cannot set session after handshake.")
         self._ticket = session_ticket(value)
+        self._offered = value
 
     def dup(self) -> TLSSocket:
         raise NotImplementedError(f"Can't dup() {type(self).__name__} instances")

@@ -163,3 +163,26 @@ def test_import_tlspy_stays_cheap() -> None:
             "assert 'tlspy.engine' not in sys.modules; tlspy.SSLContext; "
             "assert 'tlspy.engine' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_every_public_ssl_name_exists() -> None:
+    """The names ssl.SSLContext, SSLSocket and SSLObject have, and the
+    module constants (ALERT_DESCRIPTION_*, OP_*, VERIFY_*, HAS_*)."""
+    ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(files().cert, files().key)
+    missing = [n for n in dir(ssl.SSLContext) if not n.startswith("_") and not hasattr(ctx, n)]
+    assert missing == []
+    assert [n for n in dir(ssl.SSLSocket)
+            if not n.startswith("_") and not hasattr(tlspy.TLSSocket, n)] == []
+    obj = ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_side=True)
+    assert [n for n in dir(ssl.SSLObject) if not n.startswith("_") and not hasattr(obj, n)] == []
+    for name in dir(ssl):
+        if name.startswith(("ALERT_DESCRIPTION_", "OP_", "VERIFY_")):
+            assert getattr(tlspy, name) is getattr(ssl, name)
+    assert tlspy.HAS_TLSv1_3 and not tlspy.HAS_TLSv1 and not tlspy.HAS_SSLv3
+    assert ctx.sslsocket_class is tlspy.TLSSocket and ctx.sslobject_class is tlspy.TLSObject
+    assert ctx.security_level == 2
+    with pytest.raises(FileNotFoundError):
+        ctx.load_dh_params("/nonexistent/dhparams.pem")
+    with pytest.raises(AttributeError):
+        tlspy.OP_NOT_A_THING  # noqa: B018

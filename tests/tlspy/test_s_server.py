@@ -151,6 +151,19 @@ def test_cipher_enables_cbc_for_this_server_only() -> None:
         assert tls.cipher()[0] == "ECDHE-RSA-AES128-SHA" and tls.version() == "TLSv1.2"
         tls.close()
         assert b"ECDHE-RSA-AES128-SHA" in page
+        rsa_kx = client_ctx("rsa", maximum_version=ssl.TLSVersion.TLSv1_2)
+        rsa_kx.set_ciphers("AES128-SHA")
+        page, tls = get(port, rsa_kx)
+        assert tls.cipher()[0] == "AES128-SHA"
+        session = tls.session
+        tls.close()
+        # session IDs and tickets are on: the next connection resumes
+        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        with rsa_kx.wrap_socket(raw, server_hostname="localhost", session=session) as again:
+            again.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            while again.recv(65536):
+                pass
+            assert again.session_reused
         alpn = client_ctx("rsa")
         alpn.set_alpn_protocols(["h2", "http/1.1"])
         page, tls = get(port, alpn)

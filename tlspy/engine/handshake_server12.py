@@ -1,7 +1,8 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
 Master Secret (RFC 7627; a legacy client without it gets a session that is
-never resumed, or a handshake_failure under Config.require_ems), secure renegotiation indication
-(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+never resumed, or a handshake_failure under Config.require_ems), secure
+renegotiation indication (RFC 5746; renegotiation itself is always refused)
+and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
 ChangeCipherSpec, Finished."""
@@ -148,8 +149,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
-    if reneg is None and not scsv:
-        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    # RFC 5746 3.6: a client with neither the extension nor the SCSV is a
+    # legacy one; tlspy never renegotiates, so it is served all the same
+    # (without the extension in the ServerHello).
+    secure_reneg = reneg is not None or scsv
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
@@ -205,7 +208,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     ticket_ext = find_extension(m.extensions, SessionTicket)
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
-    exts: list[Extension] = [RenegotiationInfo(b"")]
+    exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
     if ems:  # RFC 7627 5.2: echoed only when offered
         exts.append(ExtendedMasterSecret())
     if pf is not None:
