@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.certs import pki
-from tests.engine.helpers import Pair, configs, handshake
+from tests.engine.helpers import configs, drive, handshake
 from tests.engine.test_handshake12 import ONLY12, _exchange, _failed_with
 from tlspy import engine
 from tlspy.core.enums import AlertDescription, CipherSuite, ContentType
@@ -85,31 +85,10 @@ def _without_sigalgs(ccfg: Config) -> tuple[engine.State, bytes]:
     return c, bytes((22, 3, 1)) + len(raw).to_bytes(2, "big") + raw
 
 
-def _run(c: engine.State, out: bytes, s: engine.State) -> Pair:
-    p = Pair(c, s)
-    to_server, to_client = out, b""
-    for _ in range(10):
-        if to_server:
-            p.wire.append(("c", to_server))
-            r = engine.handle_tls(p.server, to_server)
-            p.server, to_client = r.state, r.out
-            p.server_events += r.events
-            to_server = b""
-        if to_client:
-            p.wire.append(("s", to_client))
-            r = engine.handle_tls(p.client, to_client)
-            p.client, to_server = r.state, r.out
-            p.client_events += r.events
-            to_client = b""
-        if not to_server and not to_client:
-            break
-    return p
-
-
 def test_client_hello_without_signature_algorithms() -> None:
     ccfg, scfg = _rsa(server={"cipher_suites": (*DEFAULT_SUITES, *RSA_KEX)})
     c, out = _without_sigalgs(ccfg)
-    p = _run(c, out, engine.server(scfg))
+    p = drive(c, out, engine.server(scfg))
     assert p.client.established and p.server.established
     assert p.server.info is not None and p.server.info.cipher_suite in RSA_KEX
     _exchange(p)
