@@ -38,7 +38,13 @@ class Pair:
 
 def handshake(ccfg: Config, scfg: Config, server_name: str | None = "server.test") -> Pair:
     c, out = engine.client(ccfg, server_name)
-    p = Pair(c, engine.server(scfg))
+    return drive(c, out, engine.server(scfg))
+
+
+def drive(c: State, out: bytes, s: State) -> Pair:
+    """Run client ``c`` (whose first bytes are ``out``) against server ``s``
+    until neither has anything more to send."""
+    p = Pair(c, s)
     to_server = out
     to_client = b""
     for _ in range(10):

@@ -158,3 +158,21 @@ def test_nothing_logged_by_default(version: ProtocolVersion) -> None:
         _, out = engine.send_key_update(p.client, request_peer=True)
         r = engine.handle_tls(p.server, out)
         assert not any(isinstance(e, KeyLog) for e in r.events)
+
+
+def test_traffic_key_log_after_send_key_update() -> None:
+    p = _pair(V13, True)
+    clog = _logs(p.client_events)
+    assert engine.traffic_key_log(p.client) == (clog["CLIENT_TRAFFIC_SECRET_0"],
+                                                clog["SERVER_TRAFFIC_SECRET_0"])
+    assert engine.traffic_key_log(p.server) == engine.traffic_key_log(p.client)
+    c2, out = engine.send_key_update(p.client, request_peer=False)
+    mine = engine.traffic_key_log(c2)
+    assert [e.label for e in mine] == ["CLIENT_TRAFFIC_SECRET_1", "SERVER_TRAFFIC_SECRET_0"]
+    r = engine.handle_tls(p.server, out)
+    (theirs,) = [e for e in r.events if isinstance(e, KeyLog)]
+    assert theirs == mine[0]
+    assert engine.traffic_key_log(r.state) == mine
+    # Nothing without key_log, nothing in TLS 1.2.
+    assert engine.traffic_key_log(_pair(V13, False).client) == ()
+    assert engine.traffic_key_log(_pair(V12, True).client) == ()

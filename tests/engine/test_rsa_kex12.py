@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.certs import pki
-from tests.engine.helpers import Pair, configs, handshake
+from tests.engine.helpers import configs, drive, handshake
 from tests.engine.test_handshake12 import ONLY12, _exchange, _failed_with
 from tlspy import engine
 from tlspy.core.enums import AlertDescription, CipherSuite, ContentType
@@ -85,31 +85,10 @@ def _without_sigalgs(ccfg: Config) -> tuple[engine.State, bytes]:
     return c, bytes((22, 3, 1)) + len(raw).to_bytes(2, "big") + raw
 
 
-def _run(c: engine.State, out: bytes, s: engine.State) -> Pair:
-    p = Pair(c, s)
-    to_server, to_client = out, b""
-    for _ in range(10):
-        if to_server:
-            p.wire.append(("c", to_server))
-            r = engine.handle_tls(p.server, to_server)
-            p.server, to_client = r.state, r.out
-            p.server_events += r.events
-            to_server = b""
-        if to_client:
-            p.wire.append(("s", to_client))
-            r = engine.handle_tls(p.client, to_client)
-            p.client, to_server = r.state, r.out
-            p.client_events += r.events
-            to_client = b""
-        if not to_server and not to_client:
-            break
-    return p
-
-
 def test_client_hello_without_signature_algorithms() -> None:
     ccfg, scfg = _rsa(server={"cipher_suites": (*DEFAULT_SUITES, *RSA_KEX)})
     c, out = _without_sigalgs(ccfg)
-    p = _run(c, out, engine.server(scfg))
+    p = drive(c, out, engine.server(scfg))
     assert p.client.established and p.server.established
     assert p.server.info is not None and p.server.info.cipher_suite in RSA_KEX
     _exchange(p)
@@ -225,3 +204,22 @@ def test_rsa_kex_with_client_certificate() -> None:
     p = handshake(c, s)
     assert p.server.info is not None and p.server.info.peer_certificates
     _exchange(p)
+
+
+def test_rsa_kex_is_deterministic_and_chunking_free() -> None:
+    """A pinned rng and clock give the same bytes on every run, and the
+    server's answer does not depend on how the client's flight is cut."""
+    runs = [handshake(*_rsa()) for _ in range(2)]
+    assert runs[0].wire == runs[1].wire
+    c, s = _rsa()
+    c0, hello = engine.client(c, "server.test")
+    r = engine.handle_tls(engine.server(s), hello)
+    flight = engine.handle_tls(c0, r.out).out
+    whole = engine.handle_tls(r.state, flight)
+    for cut in (1, 5, 6, 7, 100, len(flight) - 1):
+        st = r.state
+        out = b""
+        for piece in (flight[:cut], flight[cut:]):
+            res = engine.handle_tls(st, piece)
+            st, out = res.state, out + res.out
+        assert st.established and out == whole.out

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.helpers import Pair, configs
+from tests.engine.helpers import Pair, configs, drive
 from tests.engine.test_handshake12 import _exchange
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, ProtocolVersion
@@ -26,23 +26,7 @@ KEY = bytes(range(32))
 
 
 def _run(c: engine.State, out: bytes, s: engine.State) -> Pair:
-    p = Pair(c, s)
-    to_server, to_client = out, b""
-    for _ in range(10):
-        if to_server:
-            p.wire.append(("c", to_server))
-            r = engine.handle_tls(p.server, to_server)
-            p.server, to_client = r.state, r.out
-            p.server_events += r.events
-            to_server = b""
-        if to_client:
-            p.wire.append(("s", to_client))
-            r = engine.handle_tls(p.client, to_client)
-            p.client, to_server = r.state, r.out
-            p.client_events += r.events
-            to_client = b""
-        if not to_server and not to_client:
-            break
+    p = drive(c, out, s)
     assert p.client.established and p.server.established, (p.client_events, p.server_events)
     return p
 

@@ -12,7 +12,7 @@ import pytest
 
 from nocrypto.cipher import AESGCM
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.helpers import Pair, configs, handshake
+from tests.engine.helpers import Pair, configs, drive, handshake
 from tests.engine.test_handshake12 import _failed_with
 from tlspy import engine
 from tlspy.core import keyschedule as ks
@@ -135,19 +135,7 @@ def test_resumption_only_under_the_same_name(version: ProtocolVersion) -> None:
 
 def _resume(c: Config, s: Config, t: Ticket, name: str | None) -> Pair:
     cst, out = engine.client(c, name, ticket=t)
-    p = Pair(cst, engine.server(s))
-    to_server, to_client = out, b""
-    for _ in range(10):
-        if to_server:
-            r = engine.handle_tls(p.server, to_server)
-            p.server, to_client = r.state, r.out
-            to_server = b""
-        if to_client:
-            r = engine.handle_tls(p.client, to_client)
-            p.client, to_server = r.state, r.out
-            to_client = b""
-        if not to_server and not to_client:
-            break
+    p = drive(cst, out, engine.server(s))
     assert p.client.established and p.server.established
     return p
 

@@ -40,8 +40,9 @@ it; a TLS 1.2-only config works on either side.
 Key logging: with ``Config.key_log`` the engine reports each secret as it
 is derived in a ``KeyLog(label, client_random, secret)`` event with the NSS
 key log labels (``KeyLog.line()`` is the SSLKEYLOGFILE line); a KeyUpdate
-read or answered in ``handle_tls`` logs ``*_TRAFFIC_SECRET_N`` (one started by
-``send_key_update`` has no event to report it in).
+read or answered in ``handle_tls`` logs ``*_TRAFFIC_SECRET_N``; after
+``send_key_update`` (which returns no events) ``traffic_key_log(state)``
+gives the new secret.
 
 Purity: a State is immutable; ``handle_tls`` on the same state and bytes
 gives the same result (randomness is derived from a seed drawn from
@@ -637,6 +638,21 @@ def send_key_update(state: State, request_peer: bool = True) -> tuple[State, byt
     return _send_key_update(state, req)
 
 
+def traffic_key_log(state: State) -> tuple[KeyLog, ...]:
+    """The current TLS 1.3 application traffic secrets of an established
+    connection as KeyLog entries (``CLIENT_TRAFFIC_SECRET_N``,
+    ``SERVER_TRAFFIC_SECRET_N``), when ``Config.key_log``; otherwise none.
+    For a KeyUpdate this side started with :func:`send_key_update`, which
+    has no events to report its new secret in: call this afterwards."""
+    hs = state.hs
+    if not state.config.key_log or type(hs) is not Established:
+        return ()
+    mine, theirs = state.write.secret, state.read.secret
+    client, server = (mine, theirs) if state.is_client else (theirs, mine)
+    return (KeyLog(f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}", hs.client_random, client),
+            KeyLog(f"SERVER_TRAFFIC_SECRET_{hs.server_updates}", hs.client_random, server))
+
+
 def export_keying_material(state: State, label: bytes, context: bytes, length: int) -> bytes:
     """TLS-Exporter(label, context, length) (RFC 8446 7.5) of an established
     connection."""
@@ -683,4 +699,5 @@ __all__ = [
     "send_close_notify",
     "send_key_update",
     "server",
+    "traffic_key_log",
 ]

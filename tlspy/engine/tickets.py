@@ -1,8 +1,9 @@
 """TLS 1.3 session tickets and PSK resumption (RFC 8446 4.6.1, 4.2.11).
 
 Server side: a ticket is ``key_id (4) || nonce (12) || AES-256-GCM(ticket
-key, state)`` where state is the suite, issue time, ticket_age_add, lifetime
-and the resumption PSK.  ``Config.ticket_keys`` lists the keys: the first
+key, state)`` where state is the suite, issue time, ticket_age_add, lifetime,
+the resumption PSK (TLS 1.2: the master secret) and the server name of the
+original handshake (a ticket is only accepted under the same SNI).  ``Config.ticket_keys`` lists the keys: the first
 seals new tickets, every one opens (rotation: put the new key first, keep the
 old one until its tickets expire).  A ticket that does not open, has expired
 or names a suite of another hash is ignored (full handshake).
