@@ -159,3 +159,14 @@ def test_s_server_version_ticket_suite_and_group_flags() -> None:
                 while again.recv(65536):
                     pass
                 assert again.session_reused == resumable
+
+
+def test_s_server_keylogfile(tmp_path: Path) -> None:
+    log = tmp_path / "server-keys.log"
+    with s_server("-keylogfile", str(log)) as (port, _):
+        _, tls = get(port, client_ctx())
+        tls.close()
+    labels = [line.split()[0] for line in log.read_text().splitlines()[1:]]
+    assert sorted(labels) == sorted(["SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                                     "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "EXPORTER_SECRET",
+                                     "SERVER_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_0"])
