@@ -32,7 +32,10 @@ ALGORITHMS = {
     "chacha20-poly1305": lib.NC_TLS_AEAD_CHACHA20_POLY1305,
 }
 MAX_CIPHERTEXT = (1 << 14) + 256
-# Scratch for decryption: written by C before it is read, so not cleared.
+# Output buffers: written by C before they are read, so not cleared.  The
+# caller copies out once with ``ffi.buffer(buf, n)[:]``.  (Writing into a
+# bytes object through ffi.from_buffer would save that copy, but only on
+# CPython's memory layout: elsewhere it can silently write into a copy.)
 _scratch = ffi.new_allocator(should_clear_after_alloc=False)
 _SEQ_MAX = (1 << 64) - 1
 
@@ -129,38 +132,39 @@ class TLS13AEAD:
 
     def seal(self, seq: int, content_type: int, content: Buffer, padding: int = 0) -> bytes:
         """The protected record, header included: one C call, one copy out."""
-        self._check_seal(seq, content_type, len(content), padding)
-        n = 5 + len(content) + 17 + padding
-        out = _new_out(n)
-        lib.nc_tls13_seal(self._ctx, seq, content_type, ffi.from_buffer(content), len(content),
-                          padding, out, n)
+        length = len(content)
+        n = length + 22 + padding
+        if not 0 < content_type < 256 or padding < 0 or n - 5 > MAX_CIPHERTEXT:
+            self._check_seal(seq, content_type, length, padding)
+        out = _scratch("uint8_t[]", n)
+        try:
+            lib.nc_tls13_seal(self._ctx, seq, content_type, ffi.from_buffer(content), length,
+                              padding, out, n)
+        except OverflowError:
+            _check_seq(seq)
+            raise
         record: bytes = ffi.buffer(out, n)[:]
         return record
 
     def seal_records(self, seq: int, content_type: int, payload: Buffer, step: int) -> bytes:
         """``payload`` cut into records of at most ``step`` bytes (one empty
         record for an empty payload) with sequence numbers from ``seq``,
-        sealed into one new bytes object: one C call per record, no
-        copies of the payload beyond C placing it.  The caller's next
-        sequence number is ``seq + max(1, ceil(len(payload) / step))``."""
+        sealed into one new bytes object by one C call, no copies of the
+        payload beyond C placing it.  The caller's next sequence number is
+        ``seq + max(1, ceil(len(payload) / step))``."""
         n = len(payload)
         if step < 1:
             raise ValueError(f"step must be positive, got {step}")
-        if n <= step:
-            return self.seal(seq, content_type, payload)
         count = max(1, -(-n // step))
+        _check_seq(seq)
         _check_seq(seq + count - 1)
         self._check_seal(seq, content_type, min(n, step), 0)
         total = n + 22 * count
-        optr = _new_out(total)
-        iptr = ffi.from_buffer(payload)
-        ctx, seal = self._ctx, lib.nc_tls13_seal
-        o = 0
-        for i in range(count):
-            off = i * step
-            chunk = min(step, n - off)
-            o += seal(ctx, seq + i, content_type, iptr + off, chunk, 0, optr + o, total - o)
-        records: bytes = ffi.buffer(optr, total)[:]
+        out = _scratch("uint8_t[]", total)
+        if lib.nc_tls13_seal_records(self._ctx, seq, content_type, ffi.from_buffer(payload), n,
+                                     step, out, total) != total:
+            raise ValueError("bad record parameters")  # pragma: no cover - checked above
+        records: bytes = ffi.buffer(out, total)[:]
         return records
 
     def open_into(self, seq: int, record: Buffer, out: bytearray | memoryview) -> tuple[int, int]:
@@ -211,56 +215,20 @@ class TLS13AEAD:
         plaintext of at most ``max_inner`` bytes; stop before anything
         else (another type, a partial record, a bad tag: the caller's
         general path reports it).  Returns (records opened, bytes of
-        ``data`` used, their contents concatenated), with all records
-        decrypted into one buffer, one C call each."""
-        _check_seq(seq)
-        end = len(data)
-        if end > 21 and data[0] == 23 and data[1] == 3 and ((data[3] << 8) | data[4]) == end - 5:
-            # exactly one record (the usual read): no span list
-            inner = end - 21
-            if end - 5 > MAX_CIPHERTEXT or inner > max_inner:
-                return 0, 0, b""
-            out = _scratch("uint8_t[]", inner)
-            clen = ffi.new("size_t *")
-            dptr = ffi.from_buffer(data)
-            if lib.nc_tls13_open(self._ctx, seq, dptr, dptr + 5, end - 5, out, inner, clen) != 23:
-                return 0, 0, b""
-            return 1, end, ffi.buffer(out, clen[0])[:]
-        spans: list[tuple[int, int]] = []
-        pos = total = 0
-        while end - pos >= 5 and data[pos] == 23 and data[pos + 1] == 3:
-            length = (data[pos + 3] << 8) | data[pos + 4]
-            if length > MAX_CIPHERTEXT or length <= 16 or end - pos - 5 < length:
-                break
-            spans.append((pos, length))
-            total += length - 16
-            pos += 5 + length
-        if not spans or seq + len(spans) - 1 > _SEQ_MAX:
+        ``data`` used, their contents concatenated): one C call for all
+        the records, one copy out."""
+        n = len(data)
+        if n < 22:
+            _check_seq(seq)
             return 0, 0, b""
-        optr = _scratch("uint8_t[]", total)  # the one copy out is the final one
-        dptr = ffi.from_buffer(data)
-        clen = ffi.new("size_t *")
-        ctx, op = self._ctx, lib.nc_tls13_open
-        w = done = used = 0
-        for pos, length in spans:
-            inner = length - 16
-            if inner > max_inner:
-                break
-            t = op(ctx, seq + done, dptr + pos, dptr + pos + 5, length, optr + w, total - w, clen)
-            if t != 23:
-                break
-            w += clen[0]
-            done += 1
-            used = pos + 5 + length
+        out = _scratch("uint8_t[]", n)
+        counts = ffi.new("uint64_t[2]")
+        try:
+            done = lib.nc_tls13_open_app_records(self._ctx, seq, ffi.from_buffer(data), n,
+                                                 max(max_inner, 0), out, n, counts)
+        except OverflowError:
+            _check_seq(seq)
+            raise
         if not done:
             return 0, 0, b""
-        return done, used, ffi.buffer(optr, w)[:]
-
-
-def _new_out(n: int) -> Any:
-    """An uncleared C buffer of n bytes for C to fill; the caller returns
-    ``ffi.buffer(buf, n)[:]``, one copy into a new bytes object.  (Writing
-    into a bytes object through ffi.from_buffer would save that copy, but
-    only on CPython's memory layout: elsewhere it can silently write into a
-    copy.)"""
-    return _scratch("uint8_t[]", n)
+        return int(done), int(counts[0]), ffi.buffer(out, counts[1])[:]

@@ -28,9 +28,8 @@ from tlspy.ciphers import OPENSSL_NAMES_12 as OPENSSL_NAMES_12
 from tlspy.ciphers import SUITE_NAMES_12, group_by_name, parse_cipher_string
 from tlspy.ciphers import parse_groups as _parse_groups
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
-from tlspy.engine import CertifiedKey, Config
+from tlspy.engine import CertifiedKey, Config, SessionCache
 from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
-from tlspy.engine.sessions import SessionCache
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
 

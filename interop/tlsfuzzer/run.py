@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from tests.tlspy import certs  # noqa: E402  (test PKI, made with pyca/cryptography)
 
 PROFILES = ("rsa", "rsa-tls12", "rsa-clientcert", "ecdsa")
+GROUPS = "X25519:P-256:P-384:ffdhe2048:ffdhe3072:ffdhe4096"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def server_argv(profile: str) -> list[str]:
     kind = "p256" if profile == "ecdsa" else "rsa"
     pki = certs.files(kind)
     argv = [sys.executable, "-m", "tlspy", "s_server", "-accept", "127.0.0.1:0", "-www",
-            "-quiet", "-alpn", "http/1.1", "-cipher", "ALL", "-legacy_ems", "-cert", pki.cert, "-key", pki.key]
+            "-quiet", "-alpn", "http/1.1", "-cipher", "ALL", "-legacy_ems", "-groups", GROUPS,
+            "-cert", pki.cert, "-key", pki.key]
     if profile == "rsa-tls12":
         argv.append("-no_tls1_3")
     if profile == "rsa-clientcert":

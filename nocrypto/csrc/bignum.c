@@ -102,6 +102,21 @@ static void mont_final(const nc_bn_mont *c, uint64_t *r, uint64_t *t) {
     nc_bn_cmov(keep_t, r, t, n);
 }
 
+/* mont_final for a constant n, inlined into the unrolled products. */
+static inline __attribute__((always_inline)) void mont_final_n(const nc_bn_mont *c, uint64_t *r,
+                                                               const uint64_t *t, size_t n) {
+    uint64_t brw = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 z = (u128)t[i] - c->m[i] - brw;
+        r[i] = (uint64_t)z;
+        brw = (uint64_t)(z >> 64) & 1;
+    }
+    uint64_t keep = nc_ct_mask64(nc_ct_lt64(t[n], brw));
+    for (size_t i = 0; i < n; i++) {
+        r[i] ^= keep & (r[i] ^ t[i]);
+    }
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define NC_BN_ASM 1
 /* Columns j = 1 .. n-1 of one CIOS row, in x86-64 assembly (mul/add/adc
@@ -271,13 +286,145 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
     mont_final(c, r, t + n);
 }
 
+#ifdef NC_BN_ASM
+/* Product scanning (column-wise, Koc/Acar/Kaliski's "FIPS" ordering):
+ * each column of a b + u m is summed into a three-word accumulator
+ * (c0, c1, c2) that lives in registers, so a product costs one mul and
+ * three additions and no load or store of a partial result.  Plain
+ * mul/add/adc, like the rows above: valgrind checks it.  Every loop bound
+ * is a function of n only. */
+#define NC_MAC3(c0, c1, c2, x, y)                                             \
+    do {                                                                      \
+        uint64_t x_ = (x);                                                    \
+        __asm__("mulq %[yy]\n\t"                                              \
+                "addq %%rax, %[a0]\n\t"                                       \
+                "adcq %%rdx, %[a1]\n\t"                                       \
+                "adcq $0, %[a2]"                                              \
+                : [a0] "+r"(c0), [a1] "+r"(c1), [a2] "+r"(c2), "+a"(x_)       \
+                : [yy] "rm"(y)                                                \
+                : "rdx", "cc");                                               \
+    } while (0)
+
+/* The product-scanning code is fully unrolled, and therefore only used
+ * for moduli up to 24 limbs (1536 bits: the CRT halves of RSA-2048 and
+ * RSA-3072); larger ones keep the CIOS rows. */
+#define NC_PS_UNROLL _Pragma("GCC unroll 32")
+
+/* (c0, c1, c2) += (s0, s1, s2) */
+#define NC_ADD3(c0, c1, c2, s0, s1, s2)                                       \
+    __asm__("addq %[b0], %[a0]\n\t"                                           \
+            "adcq %[b1], %[a1]\n\t"                                           \
+            "adcq %[b2], %[a2]"                                               \
+            : [a0] "+r"(c0), [a1] "+r"(c1), [a2] "+r"(c2)                     \
+            : [b0] "r"(s0), [b1] "r"(s1), [b2] "r"(s2)                        \
+            : "cc")
+
+/* t (n + 1 limbs, < 2m) = a b / R; then r = t mod m.  The quotient digits
+ * u[i] go to t[i] and are overwritten by the result digit of column
+ * n + i, after their last use (column n - 1 + i).  r may alias a or b. */
+static inline __attribute__((always_inline)) void mont_mul_ps(const nc_bn_mont *c, uint64_t *r,
+                                                              const uint64_t *a,
+                                                              const uint64_t *b, uint64_t *t,
+                                                              size_t n) {
+    const uint64_t *m = c->m;
+    uint64_t m0i = c->m0i;
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+    NC_PS_UNROLL for (size_t k = 0; k < n; k++) {
+        NC_PS_UNROLL for (size_t i = 0; i < k; i++) {
+            NC_MAC3(c0, c1, c2, a[i], b[k - i]);
+            NC_MAC3(c0, c1, c2, t[i], m[k - i]);
+        }
+        NC_MAC3(c0, c1, c2, a[k], b[0]);
+        uint64_t u = c0 * m0i;
+        t[k] = u;
+        NC_MAC3(c0, c1, c2, u, m[0]); /* clears c0 */
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    NC_PS_UNROLL for (size_t k = n; k < 2 * n - 1; k++) {
+        NC_PS_UNROLL for (size_t i = k - n + 1; i < n; i++) {
+            NC_MAC3(c0, c1, c2, a[i], b[k - i]);
+            NC_MAC3(c0, c1, c2, t[i], m[k - i]);
+        }
+        t[k - n] = c0;
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    t[n - 1] = c0;
+    t[n] = c1;
+    mont_final_n(c, r, t, n);
+}
+
+/* The same for a a: the products a[i] a[j], i < j, of a column once,
+ * doubled, plus the square on the diagonal. */
+static inline __attribute__((always_inline)) void mont_sqr_ps(const nc_bn_mont *c, uint64_t *r,
+                                                              const uint64_t *a, uint64_t *t,
+                                                              size_t n) {
+    const uint64_t *m = c->m;
+    uint64_t m0i = c->m0i;
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+    NC_PS_UNROLL for (size_t k = 0; k < 2 * n - 1; k++) {
+        size_t lo = k < n ? 0 : k - n + 1;
+        uint64_t s0 = 0, s1 = 0, s2 = 0;
+        NC_PS_UNROLL for (size_t i = lo; 2 * i < k; i++) {
+            NC_MAC3(s0, s1, s2, a[i], a[k - i]);
+        }
+        s2 = (s2 << 1) | (s1 >> 63);
+        s1 = (s1 << 1) | (s0 >> 63);
+        s0 <<= 1;
+        NC_ADD3(c0, c1, c2, s0, s1, s2);
+        if ((k & 1) == 0) {
+            NC_MAC3(c0, c1, c2, a[k / 2], a[k / 2]);
+        }
+        if (k < n) {
+            NC_PS_UNROLL for (size_t i = 0; i < k; i++) {
+                NC_MAC3(c0, c1, c2, t[i], m[k - i]);
+            }
+            uint64_t u = c0 * m0i;
+            t[k] = u;
+            NC_MAC3(c0, c1, c2, u, m[0]);
+        } else {
+            NC_PS_UNROLL for (size_t i = lo; i < n; i++) {
+                NC_MAC3(c0, c1, c2, t[i], m[k - i]);
+            }
+            t[k - n] = c0;
+        }
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    t[n - 1] = c0;
+    t[n] = c1;
+    mont_final_n(c, r, t, n);
+}
+#endif
+
 #define NC_SIZES(X) X(16) X(24) X(32) X(48) X(64)
+#ifdef NC_BN_ASM
+#define NC_PS_MUL(N)                   \
+    if ((N) <= 24 && c->use_asm) {     \
+        mont_mul_ps(c, r, a, b, t, N); \
+        return;                        \
+    }
+#define NC_PS_SQR(N)                   \
+    if ((N) <= 24 && c->use_asm) {     \
+        mont_sqr_ps(c, r, a, t, N);    \
+        return;                        \
+    }
+#else
+#define NC_PS_MUL(N)
+#define NC_PS_SQR(N)
+#endif
 #define NC_DEF(N)                                                                              \
     static void mont_mul_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a,                \
                              const uint64_t *b, uint64_t *t) {                                \
+        NC_PS_MUL(N)                                                                           \
         mont_mul_n(c, r, a, b, t, N);                                                          \
     }                                                                                          \
     static void mont_sqr_##N(const nc_bn_mont *c, uint64_t *r, const uint64_t *a, uint64_t *t) { \
+        NC_PS_SQR(N)                                                                           \
         mont_sqr_n(c, r, a, t, N);                                                             \
     }
 NC_SIZES(NC_DEF)

@@ -14,6 +14,20 @@
 
 #define TLS13_MAX_CIPHERTEXT ((1u << 14) + 256u)
 
+/* The batch opener steers its loop by each record's verdict and content
+ * length, which are public by design (the one-record API returns them to
+ * the caller).  Under valgrind's memcheck (make ct) they are marked
+ * defined; elsewhere this is a no-op. */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define TLS_AEAD_PUBLIC(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#endif
+#endif
+#ifndef TLS_AEAD_PUBLIC
+#define TLS_AEAD_PUBLIC(p, n) ((void)(p), (void)(n))
+#endif
+
 int nc_tls_aead_init(nc_tls_aead *a, uint32_t alg, const uint8_t *key, size_t keylen,
                      const uint8_t iv[12]) {
     nc_ct_wipe(a, sizeof *a);
@@ -89,86 +103,63 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
     return rc == 0 ? (int64_t)(5 + body) : -1;
 }
 
+/* Whether the 64 bytes at b hold a non-zero byte: 1 or 0, no branch. */
+static uint32_t block_nonzero(const uint8_t *b) {
+#ifdef __SSE2__
+    __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+    __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+    __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
+    __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
+    __m128i any = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3));
+    uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128()));
+    return nc_ct_neq32(zeros, 0xFFFF);
+#else
+    uint64_t any = 0;
+    for (unsigned j = 0; j < 8; j++) {
+        uint64_t w;
+        memcpy(&w, b + 8 * j, 8);
+        any |= w;
+    }
+    return (uint32_t)nc_ct_nonzero64(any);
+#endif
+}
+
 /* The index one past the last non-zero byte of p[0..n) (0 if none) and
- * that byte (RFC 8446 5.4: the content type), looking at every byte the
- * same way.  Pass one keeps a copy of the last 64-byte block holding a
- * non-zero byte (selected by masks, no branch); pass two finds the byte in
- * that copy.  The buffer is read exactly, never past n: the last partial
- * block is copied out first. */
+ * that byte (RFC 8446 5.4: the content type), reading every byte the same
+ * way.  Pass one finds, without a branch, the end of the last 64-byte
+ * block holding a non-zero byte.  That block's position is then
+ * declassified: it is the content length rounded to 64, and the content
+ * length itself is public by design (nc_tls13_open returns it and the
+ * caller copies that many bytes; the record's length bounds it on the
+ * wire).  Pass two finds the byte inside that one block with masks.  The
+ * buffer is read exactly, never past n: the last partial block is copied
+ * out first. */
 static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
     uint8_t tail[64];
-    uint8_t kept[64];
-    uint64_t kept_end = 0; /* one past the kept block */
+    uint64_t kept_end = 0; /* one past the last block with a non-zero byte */
     size_t i = 0;
-#ifdef __SSE2__
-    __m128i k[4], zero = _mm_setzero_si128();
-    for (int j = 0; j < 4; j++) {
-        k[j] = zero;
-    }
-    for (;; i += 64) {
-        const uint8_t *b = p + i;
-        size_t avail = n - i;
-        if (avail < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, avail);
-            b = tail;
-        }
-        __m128i v[4];
-        for (int j = 0; j < 4; j++) {
-            v[j] = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
-        }
-        __m128i any = _mm_or_si128(_mm_or_si128(v[0], v[1]), _mm_or_si128(v[2], v[3]));
-        uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero));
-        uint64_t m = nc_ct_mask64(nc_ct_neq32(zeros, 0xFFFF));
+    for (; n - i > 64; i += 64) {
+        uint64_t m = nc_ct_mask64(block_nonzero(p + i));
         kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-        __m128i mm = _mm_set1_epi64x((long long)m);
-        for (int j = 0; j < 4; j++) {
-            k[j] = _mm_xor_si128(k[j], _mm_and_si128(_mm_xor_si128(k[j], v[j]), mm));
-        }
-        if (avail <= 64) {
-            break;
-        }
     }
-    for (int j = 0; j < 4; j++) {
-        _mm_storeu_si128((__m128i *)(void *)(kept + 16 * j), k[j]);
-    }
-#else
-    uint64_t kw[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (;; i += 64) {
-        const uint8_t *b = p + i;
-        size_t avail = n - i;
-        if (avail < 64) {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, avail);
-            b = tail;
-        }
-        uint64_t w[8], any = 0;
-        for (unsigned j = 0; j < 8; j++) {
-            memcpy(&w[j], b + 8 * j, 8);
-            any |= w[j];
-        }
-        uint64_t m = nc_ct_mask64(nc_ct_nonzero64(any));
-        kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-        for (unsigned j = 0; j < 8; j++) {
-            kw[j] ^= (kw[j] ^ w[j]) & m;
-        }
-        if (avail <= 64) {
-            break;
-        }
-    }
-    memcpy(kept, kw, sizeof kept);
-    nc_ct_wipe(kw, sizeof kw);
-#endif
+    /* the last block, 0..64 bytes, zero-padded to 64 */
+    memset(tail, 0, sizeof tail);
+    memcpy(tail, p + i, n - i);
+    uint64_t m = nc_ct_mask64(block_nonzero(tail));
+    kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
+    TLS_AEAD_PUBLIC(&kept_end, sizeof kept_end);
+    const uint8_t *kept = kept_end > i ? tail : p + (size_t)kept_end - 64;
     uint64_t pos = 0;
     uint32_t val = 0;
-    for (unsigned j = 0; j < 64; j++) {
-        uint32_t byte = (uint32_t)(nc_load_le64(kept + (j & ~7u)) >> (8 * (j & 7))) & 0xFF;
-        uint32_t nz = nc_ct_nonzero32(byte);
-        pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
-        val = nc_ct_mux32(nz, byte, val);
+    if (kept_end) {
+        for (unsigned j = 0; j < 64; j++) {
+            uint32_t byte = kept[j];
+            uint32_t nz = nc_ct_nonzero32(byte);
+            pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
+            val = nc_ct_mux32(nz, byte, val);
+        }
     }
     nc_ct_wipe(tail, sizeof tail);
-    nc_ct_wipe(kept, sizeof kept);
     *value = val;
     return (size_t)pos;
 }
@@ -201,4 +192,63 @@ int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
     int result = (int)nc_ct_mux32(ok, type, 0xFFFFFFFFu);
     *content_len = (size_t)nc_ct_mux64(has_type, (uint64_t)end - has_type, 0);
     return result;
+}
+
+int64_t nc_tls13_seal_records(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                              const uint8_t *content, size_t len, size_t step,
+                              uint8_t *out, size_t out_len) {
+    if (step == 0 || step > TLS13_MAX_CIPHERTEXT - 17) {
+        return -1;
+    }
+    size_t count = len ? (len - 1) / step + 1 : 1;
+    size_t total = len + 22 * count;
+    /* total overflows only past 2^64 / 22 bytes; seq + count - 1 must not wrap */
+    if (total < len || out_len < total || seq + (uint64_t)(count - 1) < seq) {
+        return -1;
+    }
+    size_t in = 0, o = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t chunk = len - in < step ? len - in : step;
+        int64_t n = nc_tls13_seal(a, seq + i, content_type, content + in, chunk, 0, out + o,
+                                  out_len - o);
+        if (n < 0) {
+            return -1; /* not reached: the sizes were checked above */
+        }
+        in += chunk;
+        o += (size_t)n;
+    }
+    return (int64_t)o;
+}
+
+int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint8_t *data,
+                                  size_t len, size_t max_inner, uint8_t *out, size_t out_len,
+                                  uint64_t counts[2]) {
+    size_t pos = 0, w = 0;
+    int64_t done = 0;
+    counts[0] = 0;
+    counts[1] = 0;
+    /* record boundaries, types and lengths are public (they are on the wire) */
+    while (len - pos >= 5 && data[pos] == 23 && data[pos + 1] == 3) {
+        size_t body = ((size_t)data[pos + 3] << 8) | data[pos + 4];
+        if (body > TLS13_MAX_CIPHERTEXT || body <= 16 || len - pos - 5 < body ||
+            body - 16 > max_inner || out_len - w < body - 16 ||
+            (done && seq + (uint64_t)done == 0)) {
+            break;
+        }
+        size_t clen;
+        int t = nc_tls13_open(a, seq + (uint64_t)done, data + pos, data + pos + 5, body,
+                              out + w, out_len - w, &clen);
+        /* the verdict (tag, inner type) is public: the caller reports it */
+        TLS_AEAD_PUBLIC(&t, sizeof t);
+        TLS_AEAD_PUBLIC(&clen, sizeof clen);
+        if (t != 23) {
+            break;
+        }
+        w += clen;
+        pos += 5 + body;
+        done++;
+    }
+    counts[0] = pos;
+    counts[1] = w;
+    return done;
 }

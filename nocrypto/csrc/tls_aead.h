@@ -57,6 +57,24 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
 int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
                   const uint8_t *body, size_t body_len, uint8_t *out, size_t out_len,
                   size_t *content_len);
+/* Seals content as records of at most step bytes each (one empty record
+ * when len is 0), sequence numbers seq, seq + 1, ..., all into out: len +
+ * 22 * count bytes.  Returns that length, or -1 when step is 0 or above
+ * 2^14 + 239, out is too short or the sequence numbers would wrap. */
+int64_t nc_tls13_seal_records(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                              const uint8_t *content, size_t len, size_t step,
+                              uint8_t *out, size_t out_len);
+/* Opens the whole application-data records at the start of data (outer
+ * type 23, inner type 23, inner plaintext at most max_inner bytes), with
+ * sequence numbers from seq, their contents one after another into out;
+ * stops before anything else (a partial record, another type, a bad tag,
+ * a record that would not fit in out, a sequence number that would wrap).
+ * Returns the number of records opened; counts[0] is the bytes of data
+ * they took, counts[1] the content bytes written to out.  out needs at
+ * most len bytes. */
+int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint8_t *data,
+                                  size_t len, size_t max_inner, uint8_t *out, size_t out_len,
+                                  uint64_t counts[2]);
 /* cffi:end */
 
 #endif

@@ -1,9 +1,11 @@
 /* X25519 (RFC 7748, section 5): the Montgomery ladder on Curve25519 over
  * GF(2^255 - 19), with conditional swaps driven by the scalar bits through
  * masks, so neither the branches nor the memory addresses depend on the
- * scalar. */
+ * scalar.  With BMI2 the ladder runs on four 64-bit limbs
+ * (x25519_bmi2.c); this file's radix-2^51 ladder is the portable path. */
 #include <stddef.h>
 
+#include "cpu.h"
 #include "ct.h"
 #include "fe25519.h"
 #include "x25519.h"
@@ -69,8 +71,12 @@ int nc_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u) {
     uint8_t k[32];
     fe25519 x1;
     clamp(k, scalar);
-    fe_frombytes(&x1, u);
-    ladder(out, k, &x1);
+    if (nc_cpu_features() & NC_CPU_BMI2) {
+        nc_x25519_ladder_bmi2(out, k, u);
+    } else {
+        fe_frombytes(&x1, u);
+        ladder(out, k, &x1);
+    }
     nc_ct_wipe(k, sizeof k);
     return 1 ^ nc_x25519_is_zero(out, 32);
 }

@@ -16,4 +16,9 @@ void nc_x25519_base(uint8_t *out, const uint8_t *scalar);
 int nc_x25519_is_zero(const uint8_t *p, size_t n);
 /* cffi:end */
 
+/* x25519_bmi2.c: the ladder with BMI2 MULX on four 64-bit limbs; out is
+ * X25519(k, u) for a clamped k.  Only called when nc_cpu_features() has
+ * NC_CPU_BMI2. */
+void nc_x25519_ladder_bmi2(uint8_t out[32], const uint8_t k[32], const uint8_t u[32]);
+
 #endif

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.engine.helpers import configs
+from tests.engine.helpers import configs, handshake
 from tests.engine.test_sessions12 import _connect, _sessions, _setup
 from tlspy import engine
 from tlspy.core.enums import (
@@ -151,3 +151,60 @@ def test_ems_session_resumed_without_ems_is_refused() -> None:
     assert isinstance(sh, ServerHello)
     assert sh.legacy_session_id_echo == b""
     assert not any(isinstance(e, (ExtendedMasterSecret, SessionTicket)) for e in sh.extensions)
+
+
+def test_server_flight_goes_out_before_the_alert_for_a_later_record() -> None:
+    """tlsfuzzer test-tls13-multiple-ccs-messages: ClientHello and two
+    ChangeCipherSpecs in one read.  The second CCS is refused
+    (unexpected_message), but only after the server's answer to the
+    ClientHello, and the alert is under the server's handshake keys."""
+    def fresh() -> tuple[bytes, engine.State]:  # the same random draws each time
+        ccfg, scfg = configs()
+        _, ch = engine.client(ccfg, "server.test")
+        return ch, engine.server(scfg)
+
+    ccs = b"\x14\x03\x03\x00\x01\x01"
+    ch, server = fresh()
+    flight = engine.handle_tls(server, ch).out
+    ch, server = fresh()
+    r = engine.handle_tls(server, ch + ccs + ccs)
+    assert _alert(r) == A.UNEXPECTED_MESSAGE
+    assert r.out.startswith(flight)
+    records, rest = parse_records(r.out[len(flight):], 1 << 15)
+    assert not rest and [x.content_type for x in records] == [ContentType.APPLICATION_DATA]
+    # A bad record alone still gets just the alert, in plaintext.
+    r = engine.handle_tls(fresh()[1], ccs)
+    assert _alert(r) == A.UNEXPECTED_MESSAGE and r.out[:1] == b"\x15"
+
+
+@pytest.mark.parametrize("ctype", [ContentType.ALERT, ContentType.HANDSHAKE])
+@pytest.mark.parametrize("padding", [0, 5])
+def test_empty_alert_or_handshake_record_is_unexpected(ctype: ContentType, padding: int) -> None:
+    """RFC 8446 5.4 (tlsfuzzer test-tls13-empty-alert): a protected record
+    whose content is empty, padded or not, is unexpected_message."""
+    p = handshake(*configs())
+    prot = p.client.write.protection
+    assert prot is not None
+    rec = prot.encrypt(p.client.write_seq, ctype, b"", padding)
+    assert _alert(engine.handle_tls(p.server, rec)) == A.UNEXPECTED_MESSAGE
+    plain12 = bytes((ctype, 3, 3, 0, 0))
+    cc, sc = configs(client={"versions": (V12,)})
+    _, ch = engine.client(cc, "server.test")
+    assert _alert(engine.handle_tls(engine.server(sc), ch + plain12)) == A.UNEXPECTED_MESSAGE
+
+
+def test_plaintext_alert_during_the_tls13_handshake_ends_it_quietly() -> None:
+    """tlsfuzzer test-tls13-unencrypted-alert: a client that cannot process
+    the server's flight may answer with a plaintext alert; the server takes
+    it (no alert of its own) instead of calling it unexpected."""
+    ccfg, scfg = configs()
+    _, ch = engine.client(ccfg, "server.test")
+    r = engine.handle_tls(engine.server(scfg), ch)
+    assert isinstance(r.state.hs, ServerWaitFinished)
+    r2 = engine.handle_tls(r.state, b"\x15\x03\x03\x00\x02\x02\x30")  # fatal unknown_ca
+    assert r2.state.failed and r2.out == b""
+    assert r2.state.hs.alert == A.UNKNOWN_CA  # type: ignore[union-attr]
+    assert not r2.state.hs.sent  # type: ignore[union-attr]
+    # Any other plaintext record under keys is still unexpected.
+    r3 = engine.handle_tls(r.state, b"\x16\x03\x03\x00\x04\x14\x00\x00\x00")
+    assert _alert(r3) == A.UNEXPECTED_MESSAGE

@@ -18,6 +18,7 @@ from tlspy.core.enums import CipherSuite, ProtocolVersion
 from tlspy.core.messages import ServerHello
 from tlspy.core.reader import parse_handshake
 from tlspy.engine import Config, NewSessionTicket, Session12, SessionCache, Ticket
+from tlspy.engine._records import seal
 
 V12 = ProtocolVersion.TLS_1_2
 CS = CipherSuite
@@ -242,3 +243,51 @@ def test_cache_under_threads() -> None:
     for th in threads:
         th.join()
     assert not errors and len(cache) == 50
+
+
+@pytest.mark.parametrize("how", ["bad record", "alert from the client", "bad resumed Finished"])
+def test_fatal_alert_invalidates_the_session(how: str) -> None:
+    """RFC 5246 7.2.2: a connection ended by a fatal alert is not resumed."""
+    ccfg, scfg, cache = _setup()
+    p = _connect(ccfg, scfg)
+    (t,) = _sessions(p)
+    assert cache.get(t.session_id) is not None
+    if how == "bad record":
+        _, out = engine.send_application_data(p.client, b"data")
+        r = engine.handle_tls(p.server, out[:-1] + bytes([out[-1] ^ 1]))
+        assert r.state.failed
+    elif how == "alert from the client":
+        _, out = seal(p.client, 21, b"\x02\x28")  # fatal handshake_failure
+        r = engine.handle_tls(p.server, out)
+        assert r.state.failed and not r.out
+    else:
+        c, out = engine.client(ccfg, "server.test", session=t)
+        r = engine.handle_tls(engine.server(scfg), out)
+        rc = engine.handle_tls(c, r.out)
+        assert rc.state.established
+        bad = rc.out[:-1] + bytes([rc.out[-1] ^ 1])
+        assert engine.handle_tls(r.state, bad).state.failed
+    assert cache.get(t.session_id) is None
+    assert not _resumed(_connect(ccfg, scfg, t))
+
+
+def test_a_cache_without_remove_is_left_alone() -> None:
+    class GetPut:
+        def __init__(self) -> None:
+            self.d: dict[bytes, Session12] = {}
+
+        def get(self, sid: bytes) -> Session12 | None:
+            return self.d.get(sid)
+
+        def put(self, sid: bytes, s: Session12) -> None:
+            self.d[sid] = s
+
+    store = GetPut()
+    ccfg, scfg = configs("p256", client={"versions": (V12,)},
+                         server={"session_cache": store})
+    p = _connect(ccfg, scfg)
+    (t,) = _sessions(p)
+    _, out = engine.send_application_data(p.client, b"data")
+    assert engine.handle_tls(p.server, out[:-1] + bytes([out[-1] ^ 1])).state.failed
+    assert t.session_id in store.d
+    assert _resumed(_connect(ccfg, scfg, t))

@@ -34,7 +34,8 @@ CBC_SUITES = tuple(s for s in CS if s.name.startswith(("TLS_ECDHE_", "TLS_DHE_")
                    and "_CBC_" in s.name)
 DHE_SUITES = tuple(s for s in CS if s.name.startswith("TLS_DHE_RSA_WITH_")
                    and "_CBC_" not in s.name)
-ALL_SUITES = (*DEFAULT_SUITES, *DHE_SUITES, *CBC_SUITES)
+RSA_KEX_SUITES = tuple(s for s in CS if s.name.startswith("TLS_RSA_WITH_"))
+ALL_SUITES = (*DEFAULT_SUITES, *DHE_SUITES, *CBC_SUITES, *RSA_KEX_SUITES)
 ALL_GROUPS = (NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1,
               NamedGroup.FFDHE2048)
 

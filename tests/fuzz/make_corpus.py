@@ -22,6 +22,7 @@ from tests.fuzz.common import (
     CORPUS_DIR,
     DHE_SUITES,
     PKI_DIR,
+    RSA_KEX_SUITES,
     SERVER_NAME,
     client_config,
     client_state,
@@ -150,6 +151,7 @@ def server_transcripts() -> dict[str, list[bytes]]:
         "tls12-dhe": {"versions": v12, "cipher_suites": DHE_SUITES,
                       "groups": (NamedGroup.FFDHE2048,)},
         "tls12-nocert": {"versions": v12, "certificates": ()},
+        "tls12-rsa-kex": {"versions": v12, "cipher_suites": RSA_KEX_SUITES},
     }
     out = {}
     for label, over in variants.items():
@@ -175,6 +177,7 @@ def client_transcripts() -> dict[str, list[bytes]]:
         "tls12-dhe": {"versions": v12, "cipher_suites": DHE_SUITES,
                       "groups": (NamedGroup.FFDHE2048,)},
         "tls12-no-client-auth": {"versions": v12, "client_auth": "none"},
+        "tls12-rsa-kex": {"versions": v12, "cipher_suites": RSA_KEX_SUITES},
     }
     out = {}
     for label, over in variants.items():

@@ -1,6 +1,7 @@
 """The fuzz harnesses in CI: each replays its seed corpus and every saved
-regression in-process, then fuzzes briefly (a bounded number of atheris
-runs in a subprocess).  ``make fuzz SECONDS=N`` runs them for longer."""
+regression in-process, runs on mutated seeds (a hypothesis mirror), and
+fuzzes briefly under atheris (a bounded number of runs, one subprocess per
+harness, side by side).  ``make fuzz SECONDS=N`` runs them for longer."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz.common import CORPUS_DIR, REGRESSIONS_DIR
 from tests.fuzz.run import ROOT, TARGETS, command
 
-# Runs per target in CI: the engine harnesses do real handshakes (~5 ms).
-RUNS = {"record": 3000, "handshake": 5000, "engine_server": 300, "engine_client": 300,
+# Runs per target in CI (on top of the corpus): the engine harnesses do
+# real handshakes.
+RUNS = {"record": 2000, "handshake": 5000, "engine_server": 200, "engine_client": 300,
         "der": 5000, "x509": 1000}
 
 
@@ -46,14 +50,46 @@ def test_regression_replays(target: str, path: Path) -> None:
     _harness(target).TestOneInput(path.read_bytes())
 
 
+@pytest.mark.slow
+def test_short_atheris_runs(tmp_path: Path) -> None:
+    """Every harness under atheris for a bounded number of runs from its
+    corpus; the six processes run side by side."""
+    procs = {}
+    for t in TARGETS:
+        (tmp_path / t).mkdir()
+        procs[t] = subprocess.Popen(
+            command(t, f"-runs={RUNS[t]}", "-max_total_time=60", "-seed=1",
+                    f"-artifact_prefix={tmp_path / t}/", corpora=(tmp_path / t, CORPUS_DIR / t)),
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            errors="replace")
+    for t, p in procs.items():
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, (t, err[-3000:])
+        assert "Done" in err, (t, err[-3000:])
+
+
+def _mutate(seed: bytes, edits: list[tuple[int, int]], cut: int) -> bytes:
+    data = bytearray(seed)
+    for pos, val in edits:
+        if data:
+            data[pos % len(data)] ^= val or 1
+    return bytes(data[: len(data) - cut % (len(data) + 1)]) if cut else bytes(data)
+
+
 @pytest.mark.parametrize("target", TARGETS)
-def test_short_fuzz_run(target: str, tmp_path: Path) -> None:
-    p = subprocess.run(
-        command(target, f"-runs={RUNS[target]}", "-max_total_time=20", "-seed=1",
-                f"-artifact_prefix={tmp_path}/", corpora=(tmp_path, CORPUS_DIR / target)),
-        cwd=ROOT, capture_output=True, text=True, errors="replace", timeout=180, check=False)
-    assert p.returncode == 0, p.stderr[-3000:]
-    assert "Done" in p.stderr
+@settings(max_examples=40)
+@given(pick=st.integers(min_value=0), edits=st.lists(st.tuples(
+    st.integers(min_value=0), st.integers(min_value=0, max_value=255)), max_size=4),
+    cut=st.integers(min_value=0, max_value=64), junk=st.binary(max_size=64))
+def test_mutated_seeds(target: str, pick: int, edits: list[tuple[int, int]], cut: int,
+                       junk: bytes) -> None:
+    """The hypothesis mirror of the harnesses: seeds with a few bytes
+    flipped, cut short or followed by junk, in-process."""
+    seeds = _files(CORPUS_DIR / target)
+    seed = seeds[pick % len(seeds)].read_bytes()
+    harness = _harness(target)
+    harness.TestOneInput(_mutate(seed, edits, cut))
+    harness.TestOneInput(seed + junk)
 
 
 def test_regression_der_integer_minimal_negative() -> None:

@@ -232,3 +232,18 @@ def test_open_application_data_one_record_and_limit(impl: str, p: dict[str, obje
     bad = bytearray(rec)
     bad[-1] ^= 1
     assert ours.open_application_data(seq, bytes(bad), 2**14 + 1) == (0, 0, b"")
+
+
+def test_padding_scan_every_block_boundary(impl: str) -> None:
+    """The content type found after any padding, wherever the 64-byte scan
+    blocks fall: every content length 0..200 with paddings around the
+    block size."""
+    a = TLS13AEAD("aes-gcm", bytes(range(16)), bytes(12))
+    for clen in range(0, 201):
+        content = bytes((i % 255) + 1 for i in range(clen))  # no zero bytes
+        for padding in (0, 1, 62, 63, 64, 65, 127, 128, 300):
+            rec = a.seal(clen, 21, content, padding)
+            assert a.open(clen, rec) == (21, content), (clen, padding)
+    # zero bytes inside the content are content, not padding
+    content = b"\x00" * 70 + b"\x01" + b"\x00" * 70
+    assert a.open(3, a.seal(3, 23, content, 100)) == (23, content)

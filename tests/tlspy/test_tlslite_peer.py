@@ -50,3 +50,38 @@ def test_tlslite_client_with_and_without_ems(ems: bool) -> None:
     conn.close()
     t.join(TIMEOUT)
     assert out == ["TLSv1.2"], out
+
+
+def test_tls12_session_id_resumption_through_the_context() -> None:
+    """A server SSLContext keeps its TLS 1.2 sessions (tlsfuzzer
+    test-sessionID-resumption): an OpenSSL client without tickets resumes
+    by session ID on its second connection."""
+    import ssl
+
+    f = files("rsa")
+    server_ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(f.cert, f.key)
+    server_ctx.options |= tlspy.OP_NO_TICKET
+    client_ctx = ssl.create_default_context(cafile=f.ca)
+    client_ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    client_ctx.options |= ssl.OP_NO_TICKET
+    session = None
+    reused = []
+    for _ in range(2):
+        a, b = socket.socketpair()
+        a.settimeout(TIMEOUT)
+        b.settimeout(TIMEOUT)
+
+        def serve(sock: socket.socket = a) -> None:
+            with server_ctx.wrap_socket(sock, server_side=True) as tls:
+                tls.sendall(tls.recv(10))
+
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        with client_ctx.wrap_socket(b, server_hostname="localhost", session=session) as c:
+            c.sendall(b"ping")
+            assert c.recv(10) == b"ping"
+            reused.append(c.session_reused)
+            session = c.session
+        t.join(TIMEOUT)
+    assert reused == [False, True]

@@ -21,9 +21,14 @@ TLS 1.2 (RFC 5246): ECDHE_ECDSA and ECDHE_RSA with AES-GCM and
 ChaCha20-Poly1305 (x25519, secp256r1, secp384r1); RSA PKCS#1 v1.5, RSA-PSS
 and ECDSA signatures; Extended Master Secret required; secure renegotiation
 indication, renegotiation refused (no_renegotiation); client certificates;
-session tickets (RFC 5077; a TLS 1.2 Ticket from a NewSessionTicket event is
-passed to ``client`` like a TLS 1.3 one); TLS_FALLBACK_SCSV refused by a
-TLS 1.3-capable server; the downgrade sentinel.  Off unless configured:
+session tickets (RFC 5077) and session IDs (a server with
+``Config.session_cache``); either comes to the client as a Ticket in a
+NewSessionTicket event and is passed to ``client`` like a TLS 1.3 one, and
+is only offered and accepted under the same server name;
+TLS_FALLBACK_SCSV (sent with ``Config.fallback_scsv``; inappropriate_fallback
+from a server with a higher version); record_size_limit; the downgrade
+sentinel.  Both versions: rsa_pss_pss_* with id-RSASSA-PSS certificates; a
+used server_name acknowledged.  Off unless configured:
 DHE_RSA with the RFC 7919 groups, AES-CBC suites (encrypt-then-MAC when the
 peer agrees, RFC 7366; otherwise MAC-then-encrypt through the constant-time
 record check), plain RSA key exchange (TLS_RSA_WITH_AES_*; the server opens
@@ -106,7 +111,7 @@ from tlspy.engine.events import (
 )
 from tlspy.engine.handshake_common import EngineError, UsageError, draw, fail
 from tlspy.engine.handshake_common12 import EXPECTED12, SUITES_12, suites_12, tls12
-from tlspy.engine.sessions import Session12, SessionCache
+from tlspy.engine.sessions import Session12, SessionCache, invalidate
 from tlspy.engine.state import (
     HANDSHAKE12,
     PLAINTEXT12,
@@ -181,8 +186,22 @@ def server(config: Config) -> State:
     return State(config, False, ServerWaitClientHello(), config.rng(32))
 
 
-def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"") -> Result:
-    """The Result of a fatal error: the alert to send and a failed state."""
+def _forget_session(st: State) -> None:
+    """A TLS 1.2 connection ending with a fatal alert is not to be resumed
+    (RFC 5246 7.2.2): the server's cache forgets its session."""
+    hs = st.hs
+    if st.is_client or st.config.session_cache is None:
+        return
+    sid = hs.session_id if isinstance(hs, Established12) else (
+        hs.ctx.session_id if isinstance(hs, HANDSHAKE12) else b"")
+    invalidate(st.config.session_cache, sid)
+
+
+def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes = b"",
+            sent: bytes = b"") -> Result:
+    """The Result of a fatal error: the alert to send (after ``sent``, what
+    ``st`` was reached by sending) and a failed state."""
+    _forget_session(st)
     body = assemble_alert(AlertMessage(AlertLevel.FATAL, alert))
     out = b""
     if not st.write_closed:
@@ -191,7 +210,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
     new = replace(st, hs=Failed(alert, True, reason), pending=b"")
-    return Result(new, out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
+    return Result(new, sent + out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
 def handle_tls(state: State, data: bytes) -> Result:
@@ -200,22 +219,29 @@ def handle_tls(state: State, data: bytes) -> Result:
     if type(hs) is Established and not state.pending and not state.read_closed and (
         not state.hsbuf.pending
     ):
-        # Data path: whole application-data records only.
-        fast: list[bytes] = []
-        st, used = _fast_application_data(state, data, fast)
-        if used == len(data):
-            return Result(st, b"", fast[0] if len(fast) == 1 else b"".join(fast), ())
+        # Data path: whole TLS 1.3 application-data records, opened by one
+        # C call into one buffer; anything else goes the general way.
+        prot = state.read.protection
+        if type(prot) is RecordProtection13 and (fast := prot.fast) is not None:
+            seq = state.read_seq
+            done, used, content = fast.open_application_data(seq, data, state.recv_limit)
+            if used == len(data):
+                return Result(state.evolve(read_seq=seq + done) if done else state, b"",
+                              content, ())
     elif type(hs) is Failed:
         return Result(state, b"", b"", ())
     progress = [state]
     app: list[bytes] = []
+    out: list[bytes] = []
     try:
-        return _handle(state, bytes(data), progress, app)
+        return _handle(state, bytes(data), progress, app, out)
     except TLSError as e:
         # The alert goes out under the keys in force when the failure was
-        # found (e.g. the client's handshake keys after ServerHello); data
+        # found (e.g. the client's handshake keys after ServerHello), after
+        # what the records before the bad one made us send (a server's
+        # flight answering a ClientHello that came with a bad record); data
         # authenticated before the failure is still delivered.
-        return _failed(progress[0], e.alert, str(e), b"".join(app))
+        return _failed(progress[0], e.alert, str(e), b"".join(app), b"".join(out))
     except Exception as e:  # a bug; still no exception escapes to the caller
         reason = f"internal error: {type(e).__name__}: {e}"
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
@@ -223,7 +249,7 @@ def handle_tls(state: State, data: bytes) -> Result:
 
 def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
     """Open the whole application-data records at the start of ``data``
-    into one buffer (one C call each, nonce, header and padding handled in
+    into one buffer (one C call: nonces, headers and padding handled in
     C); stop at anything else (another type, padding beyond the limit, a
     partial record, a bad tag) and say how far it got.  The general path
     takes over from there."""
@@ -238,8 +264,9 @@ def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[St
     return st, used
 
 
-def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> Result:
-    out: list[bytes] = []
+def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
+            out: list[bytes]) -> Result:
+    """``progress[0]`` is always the state that what is in ``out`` led to."""
     events: list[Event] = []
     if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
         st, used = _fast_application_data(st, data, app)
@@ -279,6 +306,11 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             ):
                 raise fail(A.UNEXPECTED_MESSAGE, "plaintext handshake record")
             content = rec.fragment
+        elif (ctype == ContentType.ALERT and not st.established and len(rec.fragment) == 2
+              and not getattr(st.read.protection, "tls12", False)):
+            # A TLS 1.3 peer that could not process our flight may still
+            # send its alert in plaintext; it only ends the handshake.
+            content = rec.fragment
         else:
             if ctype != ContentType.APPLICATION_DATA and not getattr(
                 st.read.protection, "tls12", False
@@ -299,6 +331,9 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes]) -> 
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
                 st = replace(st, hs=replace(hs, early_data_budget=0))
         progress[0] = st
+        if not content and ctype in (ContentType.HANDSHAKE, ContentType.ALERT):
+            # RFC 8446 5.4 (RFC 5246 6.2.1 forbids sending them too).
+            raise fail(A.UNEXPECTED_MESSAGE, f"empty record of type {ctype}")
         if ctype != ContentType.HANDSHAKE and not st.hsbuf.empty:
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message interrupted")
         if ctype == ContentType.HANDSHAKE:
@@ -346,6 +381,7 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
             and isinstance(st.hs, Established12)):
         return st  # we never ask to renegotiate; a refusal changes nothing
     # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
+    _forget_session(st)
     return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
 
 
@@ -412,6 +448,7 @@ def _handshake_fragment(
             st, o, ev = handshake_server13.handle(st, raw, msg)
             out.append(o)
             events.extend(ev)
+        progress[0] = st
         if _key_changes(before, st) and (i != len(messages) - 1 or not st.hsbuf.empty):
             raise fail(A.UNEXPECTED_MESSAGE, "handshake message spans a key change")
     return st
@@ -510,6 +547,17 @@ def send_application_data(
     state: State, payload: bytes | bytearray | memoryview
 ) -> tuple[State, bytes]:
     """``payload`` as protected records (at most the send limit each)."""
+    if type(state.hs) is Established and not state.write_closed:
+        # Data path (TLS 1.3): one C call seals every record into one buffer.
+        prot = state.write.protection
+        n = len(payload)
+        if type(prot) is RecordProtection13 and (fast := prot.fast) is not None and n:
+            seq = state.write_seq
+            step = state.send_limit
+            if n <= step:
+                return state.evolve(write_seq=seq + 1), fast.seal(seq, 23, payload)
+            out = fast.seal_records(seq, 23, payload, step)
+            return state.evolve(write_seq=seq + -(-n // step)), out
     _check_can_send(state)
     if not payload:
         return state, b""

@@ -194,6 +194,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn_sel: bytes | None = None
     alpn = find_extension(m.extensions, ALPN)
     if alpn is not None:

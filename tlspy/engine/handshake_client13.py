@@ -310,6 +310,9 @@ def _encrypted_extensions(
     st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
 ) -> Step:
     _check_offered(m.extensions, hs.hello, set())
+    sni = find_extension(m.extensions, ServerName)
+    if sni is not None and sni.host_name is not None:
+        raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn = find_extension(m.extensions, ALPN)
     selected: bytes | None = None
     if alpn is not None:

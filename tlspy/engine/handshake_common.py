@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from nocrypto import dh, ec, ed25519
 from nocrypto.kdf import hkdf_expand
@@ -295,17 +296,25 @@ def choose_certificate(
             ) and pss_key_allows(leaf_pub, scheme):
                 fits.append((ck, scheme))
                 break
-    if not fits:
-        return None
+    return prefer_server_name(fits, server_name)
+
+
+T = TypeVar("T")
+
+
+def prefer_server_name(fits: Sequence[tuple[CertifiedKey, T]],
+                       server_name: str | None) -> tuple[CertifiedKey, T] | None:
+    """The first of ``fits`` whose leaf matches ``server_name`` (SNI), else
+    the first; None when there is none."""
     if server_name is not None:
-        for ck, scheme in fits:
+        for ck, extra in fits:
             san = ck.chain[0].subject_alt_name or ()
             try:
                 if matches_name(san, server_name):
-                    return ck, scheme
+                    return ck, extra
             except ValueError:
                 continue
-    return fits[0]
+    return fits[0] if fits else None
 
 
 _VALIDATION_ALERTS = {

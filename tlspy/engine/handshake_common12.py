@@ -22,6 +22,7 @@ from tlspy.engine.handshake_common import (
     fail,
     key_agreement,
     key_fits_scheme,
+    prefer_server_name,
     pss_key_allows,
 )
 from tlspy.engine.handshake_common import (
@@ -144,16 +145,16 @@ def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> 
 _CURVE_GROUP = {"secp256r1": NamedGroup.SECP256R1, "secp384r1": NamedGroup.SECP384R1}
 
 
-def choose_rsa_kex(config: Config) -> CertifiedKey | None:
+def choose_rsa_kex(config: Config, server_name: str | None) -> CertifiedKey | None:
     """The certificate for the RSA key exchange: an RSA key (of at least
     2048 bits) whose certificate allows keyEncipherment when it has a
-    keyUsage extension (RFC 5280 4.2.1.3)."""
-    for ck in config.certificates:
-        if ck.key.kind != "rsa" or ck.chain[0].public_key.bits < 2048:
-            continue
-        if rsa_kex_allowed(ck.chain[0]):
-            return ck
-    return None
+    keyUsage extension (RFC 5280 4.2.1.3); one matching ``server_name``
+    first."""
+    fits = [(ck, None) for ck in config.certificates
+            if ck.key.kind == "rsa" and ck.chain[0].public_key.bits >= 2048
+            and rsa_kex_allowed(ck.chain[0])]
+    chosen = prefer_server_name(fits, server_name)
+    return chosen[0] if chosen is not None else None
 
 
 def rsa_kex_allowed(cert: Certificate) -> bool:
@@ -193,10 +194,13 @@ def counter_rng(seed: bytes) -> Callable[[int], bytes]:
 
 
 def choose12(
-    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...]
+    config: Config, auth: Auth, peer_schemes: tuple[int, ...], peer_groups: tuple[int, ...],
+    server_name: str | None = None,
 ) -> tuple[CertifiedKey, SignatureScheme] | None:
-    """A certificate for ``auth`` and the scheme it signs with; an ECDSA
-    key's curve must be one the client supports (RFC 8422 5.1)."""
+    """A certificate for ``auth`` and the scheme it signs with, one whose
+    leaf matches ``server_name`` first; an ECDSA key's curve must be one the
+    client supports (RFC 8422 5.1)."""
+    fits = []
     for ck in config.certificates:
         pub = ck.chain[0].public_key
         if ck.key.kind == "ec" and _CURVE_GROUP.get(ck.key.curve or "") not in peer_groups:
@@ -204,8 +208,9 @@ def choose12(
         for scheme in config.signature_schemes:
             if scheme in peer_schemes and fits12(auth, ck.key.kind, ck.key.curve, pub.bits,
                                                  scheme) and pss_key_allows(pub, scheme):
-                return ck, scheme
-    return None
+                fits.append((ck, scheme))
+                break
+    return prefer_server_name(fits, server_name)
 
 
 def auth_of(kind: str) -> Auth:

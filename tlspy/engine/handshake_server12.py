@@ -1,7 +1,8 @@
 """TLS 1.2 server handshake (RFC 5246 7.3) with ECDHE (RFC 8422), Extended
 Master Secret (RFC 7627; a legacy client without it gets a session that is
-never resumed, or a handshake_failure under Config.require_ems), secure renegotiation indication
-(RFC 5746) and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
+never resumed, or a handshake_failure under Config.require_ems), secure
+renegotiation indication (RFC 5746; renegotiation itself is always refused)
+and the TLS 1.3 downgrade sentinel (RFC 8446 4.1.3):
 ClientHello -> ServerHello, Certificate, ServerKeyExchange,
 ServerHelloDone; ClientKeyExchange, ChangeCipherSpec, Finished ->
 ChangeCipherSpec, Finished."""
@@ -46,6 +47,7 @@ from tlspy.core.messages import (
     ServerHelloDone,
     ServerKeyExchangeDHE,
     ServerKeyExchangeECDHE,
+    ServerName,
     SessionTicket,
     SignatureAlgorithms,
     SupportedGroups,
@@ -147,8 +149,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
-    if reneg is None and not scsv:
-        raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the client")
+    # RFC 5746 3.6: a client with neither the extension nor the SCSV is a
+    # legacy one; tlspy never renegotiates, so it is served all the same
+    # (without the extension in the ServerHello).
+    secure_reneg = reneg is not None or scsv
     pf = find_extension(m.extensions, ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
@@ -172,7 +176,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         info = suite_info(suite)
         assert info is not None
         if info.kex is KeyExchange.RSA:
-            rsa_ck = choose_rsa_kex(cfg)
+            rsa_ck = choose_rsa_kex(cfg, server_name)
             if rsa_ck is not None:
                 chosen = (info, rsa_ck, None, None)
                 break
@@ -180,7 +184,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         groups = mutual if info.kex is KeyExchange.ECDHE else mutual_ff
         if not groups or sigalgs is None:
             continue
-        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups))
+        pick = choose12(cfg, info.auth, tuple(sigalgs.schemes), tuple(client_groups),
+                        server_name)
         if pick is not None:
             chosen = (info, *pick, groups[0])
             break
@@ -203,7 +208,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     ticket_ext = find_extension(m.extensions, SessionTicket)
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
-    exts: list[Extension] = [RenegotiationInfo(b"")]
+    exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
     if ems:  # RFC 7627 5.2: echoed only when offered
         exts.append(ExtendedMasterSecret())
     if pf is not None:
@@ -242,6 +247,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
         exts.append(EncryptThenMac())
+    if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
+        exts.append(ServerName(None))
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
@@ -431,7 +438,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     info = SessionInfo(V12, CipherSuite(ctx.suite.suite), ctx.group, ctx.scheme, ctx.alpn,
                        ctx.peer_chain, ctx.server_name, resumed=ctx.abbreviated)
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
-                        server_random=ctx.server_random)
+                        server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
         return replace(st, hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)

@@ -257,6 +257,8 @@ def _client_hello(
                      recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
+    if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
+        ee_exts.append(ServerName(None))
     if alpn_sel is not None:
         ee_exts.append(ALPN((alpn_sel,)))
     if peer_limit is not None:

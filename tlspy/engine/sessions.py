@@ -43,11 +43,20 @@ class Session12:
 
 
 class SessionStore(Protocol):
-    """What the engine needs of a session cache."""
+    """What the engine needs of a session cache.  A cache that also has
+    ``remove(session_id)`` is told to forget a session whose connection
+    ended with a fatal alert (RFC 5246 7.2.2)."""
 
     def get(self, session_id: bytes) -> Session12 | None: ...
 
     def put(self, session_id: bytes, session: Session12) -> None: ...
+
+
+def invalidate(cache: SessionStore | None, session_id: bytes) -> None:
+    """Forget ``session_id`` in ``cache`` when it can forget."""
+    remove = getattr(cache, "remove", None)
+    if session_id and remove is not None:
+        remove(session_id)
 
 
 class SessionCache:
@@ -99,4 +108,4 @@ class SessionCache:
             return len(self._entries)
 
 
-__all__ = ["Session12", "SessionCache", "SessionStore"]
+__all__ = ["Session12", "SessionCache", "SessionStore", "invalidate"]
