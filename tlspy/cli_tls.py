@@ -119,6 +119,8 @@ def _server_parser() -> argparse.ArgumentParser:
     p.add_argument("-dcert", dest="cert2", help=argparse.SUPPRESS)
     p.add_argument("-dkey", dest="key2", help=argparse.SUPPRESS)
     _flag(p, "no_ticket", action="store_true", help="send no session tickets")
+    _flag(p, "dhparam", metavar="FILE",
+          help="accepted for OpenSSL compatibility: DHE uses the RFC 7919 groups (-groups)")
     _flag(p, "legacy_ems", action="store_true",
           help="TLS 1.2: also serve clients without Extended Master Secret (RFC 7627 5.2)")
     _flag(p, "num_tickets", type=int, metavar="N", help="TLS 1.3 tickets after each handshake")
@@ -145,6 +147,8 @@ def s_server(argv: Sequence[str]) -> int:
         _configure(ctx, a)
         if a.cert2:
             ctx.load_cert_chain(a.cert2, a.key2)
+        if a.dhparam:
+            ctx.load_dh_params(a.dhparam)
         ctx.verify_mode = CERT_REQUIRED if a.Verify is not None else (
             CERT_OPTIONAL if a.verify is not None else CERT_NONE)
         if ctx.verify_mode != CERT_NONE and not a.verify_return_error:

@@ -226,6 +226,8 @@ def test_s_server_errors_in_plain_words() -> None:
                          "No cipher can be selected"),
                         (["-cert", f.cert, "-key", f.key, "-groups", "sect163k1"],
                          "unknown group"),
+                        (["-cert", f.cert, "-key", f.key, "-dhparam", "/nonexistent.pem"],
+                         "No such file"),
                         ([], "-cert is required")):
         out = subprocess.run([sys.executable, "-m", "tlspy", "s_server", *args],
                              capture_output=True, text=True, timeout=TIMEOUT)
