@@ -105,8 +105,8 @@ def test_recv_into_sendfile_shutdown_and_names() -> None:
         with tls:
             assert tls.connect_ex(("127.0.0.1", port)) == 0
             assert tls.server_hostname == "LocalHost"  # as ssl: IDNA-encoded, case kept
-            chain = tls.get_verified_chain()
-            assert chain[0] == files().leaf_der
+            assert tls.get_verified_chain() == [files().leaf_der, files().ca_der]
+            assert tls.get_unverified_chain() == [files().leaf_der]
             assert tls.sendfile(io.BytesIO(blob)) == len(blob)
             tls.shutdown(socket.SHUT_WR)  # close_notify, then FIN
             buf = bytearray(10)
