@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import socket
 import sys
 import threading
@@ -22,8 +23,10 @@ from tlspy.context import (
     SSLContext,
     TLSVersion,
 )
+from tlspy.engine.config import PeerName, Validator, default_validator
 from tlspy.errors import SSLError
 from tlspy.sslsocket import TLSSocket
+from tlspy.x509 import Certificate, X509Error
 
 
 def _flag(p: argparse.ArgumentParser, name: str, **kw: object) -> None:
@@ -104,13 +107,20 @@ def _server_parser() -> argparse.ArgumentParser:
     _flag(p, "www", action="store_true",
           help="answer each request ending in a blank line with a status page")
     _flag(p, "naccept", type=int, default=0, metavar="N", help="stop after N connections")
-    _flag(p, "verify", type=int, metavar="N", help="ask for a client certificate")
-    _flag(p, "Verify", type=int, metavar="N", help="require a client certificate")
+    _flag(p, "verify", type=int, metavar="N",
+          help="ask for a client certificate (as OpenSSL: a chain that fails verification "
+               "is reported, not refused, unless -verify_return_error)")
+    _flag(p, "Verify", type=int, metavar="N",
+          help="require a client certificate (verification as with -verify)")
+    _flag(p, "verify_return_error", action="store_true",
+          help="refuse a client certificate that fails verification")
     _flag(p, "cert2", metavar="FILE", help="a second certificate chain (e.g. ECDSA beside RSA)")
     _flag(p, "key2", metavar="FILE", help="the second certificate's key")
     p.add_argument("-dcert", dest="cert2", help=argparse.SUPPRESS)
     p.add_argument("-dkey", dest="key2", help=argparse.SUPPRESS)
     _flag(p, "no_ticket", action="store_true", help="send no session tickets")
+    _flag(p, "dhparam", metavar="FILE",
+          help="accepted for OpenSSL compatibility: DHE uses the RFC 7919 groups (-groups)")
     _flag(p, "legacy_ems", action="store_true",
           help="TLS 1.2: also serve clients without Extended Master Secret (RFC 7627 5.2)")
     _flag(p, "num_tickets", type=int, metavar="N", help="TLS 1.3 tickets after each handshake")
@@ -137,8 +147,12 @@ def s_server(argv: Sequence[str]) -> int:
         _configure(ctx, a)
         if a.cert2:
             ctx.load_cert_chain(a.cert2, a.key2)
+        if a.dhparam:
+            ctx.load_dh_params(a.dhparam)
         ctx.verify_mode = CERT_REQUIRED if a.Verify is not None else (
             CERT_OPTIONAL if a.verify is not None else CERT_NONE)
+        if ctx.verify_mode != CERT_NONE and not a.verify_return_error:
+            ctx._validator = _report_only(a.quiet)
         if a.no_ticket:
             ctx.options |= OP_NO_TICKET
         if a.legacy_ems:
@@ -165,6 +179,23 @@ def s_server(argv: Sequence[str]) -> int:
     finally:
         lsock.close()
     return 0
+
+
+def _report_only(quiet: bool) -> Validator:
+    """OpenSSL s_server's client verification without -verify_return_error:
+    the chain is checked and a failure printed, but the handshake goes on
+    (the CertificateVerify signature is still checked by the engine)."""
+    def validate(chain: Sequence[Certificate], anchors: Sequence[Certificate], name: PeerName,
+                 at: dt.datetime, usage: str) -> object:
+        try:
+            return default_validator(chain, anchors, name, at, usage)
+        except X509Error as e:
+            if not quiet:
+                print(f"client certificate not verified ({e}); continuing, as "
+                      f"openssl s_server does without -verify_return_error", flush=True)
+            return None
+
+    return validate
 
 
 class _Server:

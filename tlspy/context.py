@@ -29,7 +29,7 @@ from tlspy.ciphers import SUITE_NAMES_12, group_by_name, parse_cipher_string
 from tlspy.ciphers import parse_groups as _parse_groups
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
 from tlspy.engine import CertifiedKey, Config, SessionCache
-from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12
+from tlspy.engine.config import DEFAULT_GROUPS, DEFAULT_SUITES_12, Validator, default_validator
 from tlspy.errors import SSLError
 from tlspy.x509 import Certificate, PrivateKey, TrustStore, X509Error, load_pem_certificates
 
@@ -139,6 +139,8 @@ class SSLContext:
         self.verify_flags = _ssl.VerifyFlags.VERIFY_X509_TRUSTED_FIRST
         self._groups: tuple[NamedGroup, ...] = DEFAULT_GROUPS
         self._sni_callback: Callable[..., Any] | None = None
+        # The chain check (tlspy.engine.config.Validator); None: the default.
+        self._validator: Validator | None = None
         self._keylog_filename: str | None = None
         self._ticket_key = b""  # drawn when a server first needs it
         # A server context's TLS 1.2 session-ID cache (ssl: one per context).
@@ -478,6 +480,7 @@ class SSLContext:
                 certificates=tuple(self._chains),
                 trust_anchors=tuple(self._anchors),
                 verify_peer=verify,
+                validator=self._validator or default_validator,
                 check_name=self._check_hostname and not server_side,
                 alpn_protocols=self._alpn,
                 groups=self._groups,

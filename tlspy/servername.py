@@ -55,29 +55,31 @@ class HelloPeek:
         except TLSError:
             return True
         handshake = b""
-        for rec in records:
+        hello = None
+        for rec in records:  # records after a whole ClientHello (0-RTT data) are not ours
             if rec.content_type != _HANDSHAKE or not rec.fragment:
                 return True
             handshake += rec.fragment
-        if len(handshake) < 4:
+            if len(handshake) >= 4:
+                if handshake[0] != _CLIENT_HELLO:
+                    return True
+                length = int.from_bytes(handshake[1:4], "big")
+                if length > _PEEK_LIMIT - 4:
+                    return True
+                if len(handshake) >= 4 + length:
+                    try:
+                        hello = parse_client_hello(handshake[4 : 4 + length])
+                    except TLSError:
+                        return True
+                    break
+        if hello is None:
             return False
-        if handshake[0] != _CLIENT_HELLO:
-            return True
-        length = int.from_bytes(handshake[1:4], "big")
-        if length > _PEEK_LIMIT - 4:
-            return True
-        if len(handshake) < 4 + length:
-            return False
-        try:
-            hello = parse_client_hello(handshake[4 : 4 + length])
-        except TLSError:
-            return True
         sni = find_extension(hello.extensions, ServerName)
         if sni is not None and sni.host_name is not None:
-            try:
-                self.name = sni.host_name.decode("ascii").lower()
-            except UnicodeDecodeError:
-                return True  # the engine refuses such a name itself
+            try:  # as ssl: the IDNA-decoded name (U-labels, case kept)
+                self.name = sni.host_name.decode("idna")
+            except UnicodeError:
+                return True  # the engine judges such a name itself
         self.seen = True
         return True
 

@@ -219,6 +219,22 @@ class SessionView:
         return decode_certificate(leaf)
 
     def get_verified_chain(self) -> list[bytes]:
+        """The path the peer's certificate was verified along, leaf to trust
+        anchor (DER); with verification off, the chain as the peer sent it."""
+        sent = self._require_handshake().peer_certificates
+        if not sent or self._context.verify_mode == 0:
+            return [c.to_der() for c in sent]
+        from tlspy.x509 import X509Error, verify_chain
+
+        try:
+            path = verify_chain(sent[0], sent[1:], self._context._anchors,
+                                usage="client" if self.server_side else "server")
+        except X509Error:  # e.g. expired since the handshake: what was sent
+            return [c.to_der() for c in sent]
+        return [c.to_der() for c in path.certificates]
+
+    def get_unverified_chain(self) -> list[bytes]:
+        """The peer's chain as it sent it (DER)."""
         return [c.to_der() for c in self._require_handshake().peer_certificates]
 
     def cipher(self) -> tuple[str, str, int] | None:

@@ -105,8 +105,8 @@ def test_recv_into_sendfile_shutdown_and_names() -> None:
         with tls:
             assert tls.connect_ex(("127.0.0.1", port)) == 0
             assert tls.server_hostname == "LocalHost"  # as ssl: IDNA-encoded, case kept
-            chain = tls.get_verified_chain()
-            assert chain[0] == files().leaf_der
+            assert tls.get_verified_chain() == [files().leaf_der, files().ca_der]
+            assert tls.get_unverified_chain() == [files().leaf_der]
             assert tls.sendfile(io.BytesIO(blob)) == len(blob)
             tls.shutdown(socket.SHUT_WR)  # close_notify, then FIN
             buf = bytearray(10)
@@ -159,3 +159,14 @@ def test_s_server_version_ticket_suite_and_group_flags() -> None:
                 while again.recv(65536):
                     pass
                 assert again.session_reused == resumable
+
+
+def test_s_server_keylogfile(tmp_path: Path) -> None:
+    log = tmp_path / "server-keys.log"
+    with s_server("-keylogfile", str(log)) as (port, _):
+        _, tls = get(port, client_ctx())
+        tls.close()
+    labels = [line.split()[0] for line in log.read_text().splitlines()[1:]]
+    assert sorted(labels) == sorted(["SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                                     "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "EXPORTER_SECRET",
+                                     "SERVER_TRAFFIC_SECRET_0", "CLIENT_TRAFFIC_SECRET_0"])

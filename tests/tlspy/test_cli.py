@@ -43,3 +43,12 @@ def test_verify_reports_unreadable_input_plainly() -> None:
     out = tlspy("verify", "-CAfile", "/nonexistent/roots.pem", "/nonexistent/leaf.pem")
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
+
+
+def test_every_command_has_help() -> None:
+    from tlspy.__main__ import COMMANDS
+
+    assert {"s_server", "s_client", "verify", "cert", "demo"} <= set(COMMANDS)
+    for name in COMMANDS:
+        out = tlspy(name, "--help")
+        assert out.returncode == 0 and "usage: tlspy " + name in out.stdout, (name, out.stderr)

@@ -198,6 +198,30 @@ def test_verify_asks_and_Verify_requires(flag: str) -> None:
         assert any("certificate" in line and "failed" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("strict", [False, True])
+def test_untrusted_client_certificate_as_openssl(strict: bool) -> None:
+    """As openssl s_server: a client chain that fails verification is
+    reported and accepted, unless -verify_return_error."""
+    trusted, other = files("p256", "client"), files("rsa", "client")
+    flags = ["-Verify", "1", "-CAfile", trusted.ca] + (["-verify_return_error"] if strict else [])
+    with s_server(*flags) as (port, lines):
+        stranger = client_ctx()
+        stranger.load_cert_chain(other.cert, other.key)
+        if strict:
+            with pytest.raises(ssl.SSLError):
+                get(port, stranger)
+        else:
+            page, tls = get(port, stranger)
+            tls.close()
+            assert page.startswith(b"HTTP/1.0 200 ok")
+        time.sleep(0.5)
+    if strict:
+        assert any("client certificate" in line and " failed: " in line for line in lines)
+    else:
+        assert any("client certificate not verified" in line for line in lines), lines
+        assert not any(" failed: " in line for line in lines), lines
+
+
 def test_s_server_errors_in_plain_words() -> None:
     f = files()
     for args, words in ((["-cert", "/nonexistent.pem"], "No such file"),
@@ -205,6 +229,8 @@ def test_s_server_errors_in_plain_words() -> None:
                          "No cipher can be selected"),
                         (["-cert", f.cert, "-key", f.key, "-groups", "sect163k1"],
                          "unknown group"),
+                        (["-cert", f.cert, "-key", f.key, "-dhparam", "/nonexistent.pem"],
+                         "No such file"),
                         ([], "-cert is required")):
         out = subprocess.run([sys.executable, "-m", "tlspy", "s_server", *args],
                              capture_output=True, text=True, timeout=TIMEOUT)

@@ -146,6 +146,9 @@ def test_hello_peek_reads_fragmented_and_refuses_junk() -> None:
     done = [peek.add(wire[i:i + 7]) for i in range(0, len(wire), 7)]
     assert done[-1] and not any(done[:-1])
     assert peek.seen and peek.name == "frag.example" and peek.data == wire
+    peek = HelloPeek()  # a whole hello, then a ChangeCipherSpec in the same read
+    assert peek.add(_client_hello("xn--bcher-kva.Example") + b"\x14\x03\x03\x00\x01\x01")
+    assert peek.seen and peek.name == "bücher.Example"
     for junk in (b"GET / HTTP/1.1\r\n\r\n", bytes((23, 3, 3, 0, 1, 0)),
                  bytes((22, 3, 3, 0, 4, 2, 0, 0, 0))):
         peek = HelloPeek()
