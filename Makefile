@@ -42,7 +42,7 @@ ct: build
 	$(PY) tests/ct/run.py
 
 lint: build
-	$(PY) -m ruff check nocrypto tlspy tests bench
+	$(PY) -m ruff check nocrypto tlspy tests bench interop
 	$(PY) -m mypy
 
 bench: build

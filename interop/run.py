@@ -28,7 +28,6 @@ import tlspy
 from interop.cells import HRR_GROUP, Cell
 from tests.tlspy.certs import Files, files
 from tlspy.core.enums import CipherSuite, NamedGroup
-from tlspy.engine import Config
 
 TIMEOUT = 20.0
 MIB = 1 << 20
@@ -56,8 +55,6 @@ SERVER_DATA = _payload(2, MIB)
 SMALL_CLIENT = b"hello from the client\n" + END
 SMALL_SERVER = b"hello from the server\n" + END
 
-GROUP_IDS = {"x25519": NamedGroup.X25519, "secp256r1": NamedGroup.SECP256R1,
-             "secp384r1": NamedGroup.SECP384R1, "ffdhe2048": NamedGroup.FFDHE2048}
 OPENSSL_GROUPS = {"x25519": "X25519", "secp256r1": "P-256", "secp384r1": "P-384",
                   "ffdhe2048": "ffdhe2048"}
 GNUTLS_GROUPS = {"x25519": "X25519", "secp256r1": "SECP256R1", "secp384r1": "SECP384R1",
@@ -233,24 +230,24 @@ class Relay:
             self.first.append(b"")
 
             def upstream() -> None:
-                try:
+                # An end closing with unread data resets the connection:
+                # pass the end on to the other side however it came.
+                with contextlib.suppress(OSError):
                     while data := down.recv(1 << 16):
                         up.sendall(data)
+                with contextlib.suppress(OSError):
                     up.shutdown(socket.SHUT_WR)
-                except OSError:
-                    pass
 
             t = threading.Thread(target=upstream, daemon=True)
             t.start()
-            try:
+            with contextlib.suppress(OSError):
                 while data := up.recv(1 << 16):
                     if len(head) < 4096:
                         head += data
                         self.first[-1] = bytes(head)
                     down.sendall(data)
+            with contextlib.suppress(OSError):
                 down.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
             t.join(TIMEOUT)
 
     def saw_hrr(self) -> bool:
@@ -261,17 +258,6 @@ class Relay:
 
 
 # ---------------------------------------------------------- the two ssl-like ends
-
-
-class MatrixContext(tlspy.SSLContext):
-    """tlspy.SSLContext with the cell's group and suite choices (what
-    ``set_ecdh_curve`` and a DHE cipher string would say, which the shell
-    does not take yet)."""
-
-    overrides: dict[str, Any]
-
-    def engine_config(self, server_side: bool) -> Config:
-        return dataclasses.replace(super().engine_config(server_side), **self.overrides)
 
 
 @dataclasses.dataclass
@@ -435,26 +421,28 @@ def _versions(ctx: Any, version: str) -> None:
     ctx.maximum_version = v
 
 
-def tlspy_context(cell: Cell, server: Files, client: Files) -> MatrixContext:
-    """tlspy's end of the cell: one version, one suite, the cell's group
-    (or x25519 then secp384r1 offered / secp384r1 accepted for HRR)."""
-    ctx = MatrixContext(tlspy.PROTOCOL_TLS_SERVER if cell.role == "server"
-                        else tlspy.PROTOCOL_TLS_CLIENT)
+def tlspy_context(cell: Cell, server: Files, client: Files) -> tlspy.SSLContext:
+    """tlspy's end of the cell, through the ssl-style API: one version, one
+    suite (set_ciphersuites / set_ciphers), the cell's group (set_groups;
+    for HRR x25519 then secp384r1 offered, one key share, or secp384r1
+    accepted).  A server context has its session cache (TLS 1.2 session
+    IDs: curl offers no tickets in 1.2) and ticket key by default."""
+    ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS_SERVER if cell.role == "server"
+                           else tlspy.PROTOCOL_TLS_CLIENT)
     _versions(ctx, cell.version)
-    overrides: dict[str, Any] = {"cipher_suites": (cell.suite,),
-                                 "groups": (GROUP_IDS[cell.group],)}
+    if cell.version == "1.3":
+        ctx.set_ciphersuites(cell.suite.name)
+    else:
+        ctx.set_ciphers(openssl_suite_name(cell.suite))
+    groups = [cell.group]
     if cell.version == "1.2" and cell.role == "client" and cell.cert == "p256" and (
             cell.group != "secp256r1"):
         # An ECDSA P-256 certificate in TLS 1.2 needs P-256 among the
         # client's groups (RFC 8422 5.1; OpenSSL and GnuTLS enforce it).
-        overrides["groups"] += (NamedGroup.SECP256R1,)
+        groups.append("secp256r1")
     if cell.feature == "hrr":
-        if cell.role == "server":
-            overrides["groups"] = (GROUP_IDS[HRR_GROUP],)
-        else:
-            overrides["groups"] = (NamedGroup.X25519, GROUP_IDS[HRR_GROUP])
-            overrides["key_shares"] = 1
-    ctx.overrides = overrides
+        groups = [HRR_GROUP] if cell.role == "server" else ["x25519", HRR_GROUP]
+    ctx.set_groups(":".join(OPENSSL_GROUPS[g] for g in groups))
     if cell.role == "server":
         ctx.load_cert_chain(server.cert, server.key)
         if cell.feature == "client-auth":
@@ -546,7 +534,7 @@ def _conns(cell: Cell) -> int:
 # -- tlspy client against a peer server ------------------------------------------
 
 
-def _tlspy_client(cell: Cell, ctx: MatrixContext, port: int, mode: str,
+def _tlspy_client(cell: Cell, ctx: Any, port: int, mode: str,
                   proc: Proc | None = None) -> list[Seen]:
     seen: list[Seen] = []
     session = None
@@ -625,25 +613,42 @@ def _gnutls_priority(cell: Cell) -> str:
 
 
 def _gnutls_server(cell: Cell, server: Files, client: Files, tmp: Path) -> Outcome:
-    port = free_port()
-    argv = [_need("gnutls-serv"), "--echo", "-p", str(port), "--x509certfile", server.cert,
-            "--x509keyfile", server.key,
+    args = ["--echo", "--x509certfile", server.cert, "--x509keyfile", server.key,
             "--priority", _gnutls_priority(cell)]
     if cell.feature == "client-auth":
-        argv += ["--require-client-cert", "--x509cafile", client.ca]
+        args += ["--require-client-cert", "--x509cafile", client.ca]
     else:
-        argv += ["--disable-client-cert"]
+        args += ["--disable-client-cert"]
     if cell.feature == "alpn":
-        argv += ["--alpn", "http/1.1"]
-    proc = Proc(argv)
+        args += ["--alpn", "http/1.1"]
+    proc, port = _start_gnutls_serv(args)
     try:
-        proc.wait_for(b"...done", proc.wait_for(b"listening on IPv4"))
         ctx = tlspy_context(cell, server, client)
         seen, hrr = _with_relay(cell, port, lambda p: _tlspy_client(cell, ctx, p, "echo"))
         proc.wait_count(b"- Description:", _conns(cell))
-        return Outcome(seen, parse_gnutls(proc.text(), GNUTLS_SERV_CONN), proc.tail(), hrr_on_wire=hrr)
+        return Outcome(seen, parse_gnutls(proc.text(), GNUTLS_SERV_CONN), proc.tail(),
+                       hrr_on_wire=hrr)
     finally:
         proc.stop()
+
+
+def _start_gnutls_serv(args: list[str]) -> tuple[Proc, int]:
+    """gnutls-serv on a port free a moment ago (it cannot pick one itself);
+    another process taking the port first makes it exit, so try again."""
+    for _ in range(3):
+        port = free_port()
+        proc = Proc([_need("gnutls-serv"), "-p", str(port), *args])
+        try:
+            # "...listening on IPv4 0.0.0.0 port N...done" (or an error word)
+            end = proc.wait_for(b"...", proc.wait_for(b"listening on IPv4"))
+            proc.wait_for(b"\n", end)
+        except AssertionError:
+            proc.stop()
+            raise
+        if proc.text()[end:].startswith("done"):
+            return proc, port
+        proc.stop()  # the IPv4 bind failed (it would go on with IPv6 alone)
+    raise AssertionError("gnutls-serv found no free port in three tries")
 
 
 # -- peer clients against a tlspy server ------------------------------------------
@@ -672,7 +677,7 @@ def _ssl_client(cell: Cell, server: Files, client: Files, tmp: Path) -> Outcome:
     ctx = ssl_context(cell, server, client, tmp)
 
     def run(port: int) -> tuple[list[Seen], str]:
-        return _tlspy_client(cell, ctx, port, "reply"), ""  # type: ignore[arg-type]
+        return _tlspy_client(cell, ctx, port, "reply"), ""
 
     return _tlspy_server(cell, server, client, run)
 
@@ -739,6 +744,7 @@ def _gnutls_client(cell: Cell, server: Files, client: Files, tmp: Path) -> Outco
         try:
             proc.write(CLIENT_DATA)
             proc.wait_for(SERVER_DATA)
+            proc.close_stdin()  # gnutls-cli closes the connection at stdin EOF
             proc.wait_exit()
             seen = parse_gnutls(proc.text(), GNUTLS_CLI_CONN)
             if seen:
@@ -868,6 +874,9 @@ def parse_gnutls(text: str, sep: str) -> list[Seen]:
             s.group = norm_group(m[1])
         if m := re.search(r"^- Application protocol: (\S+)", part, re.M):
             s.alpn = m[1]
+        if m := re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", part,
+                          re.S):
+            s.peer_cert = ssl.PEM_cert_to_DER_cert(m[0])  # gnutls-serv: the client's
         out.append(s)
     return out
 

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from interop.cells import DIMENSIONS, PEER_ROLES, Cell
+from interop.cells import DIMENSIONS, PEER_NOTES, PEER_ROLES, Cell
 
 STATUSES = ("pass", "fail", "unsupported")
 
@@ -52,7 +52,8 @@ def render(entries: list[dict[str, str]]) -> str:
         lines.append(row)
     for status, title in (("unsupported", "unsupported by the peer"), ("fail", "failures")):
         chosen = [e for e in entries if e["status"] == status]
-        if chosen:
-            lines += ["", f"{title}:"]
-            lines += [f"  {e['id']}: {e['detail']}" for e in chosen]
+        lines += ["", f"{title}:" + ("" if chosen else " none")]
+        lines += [f"  {e['id']}: {e['detail']}" for e in chosen]
+    lines += ["", "not reported by the peer (checked on tlspy's side only):"]
+    lines += [f"  {peer}: {note}" for peer, note in PEER_NOTES.items()]
     return "\n".join(lines) + "\n"

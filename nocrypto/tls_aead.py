@@ -37,6 +37,7 @@ MAX_CIPHERTEXT = (1 << 14) + 256
 # bytes object through ffi.from_buffer would save that copy, but only on
 # CPython's memory layout: elsewhere it can silently write into a copy.)
 _scratch = ffi.new_allocator(should_clear_after_alloc=False)
+_BYTES = ffi.typeof("uint8_t[]")
 _SEQ_MAX = (1 << 64) - 1
 
 
@@ -136,7 +137,7 @@ class TLS13AEAD:
         n = length + 22 + padding
         if not 0 < content_type < 256 or padding < 0 or n - 5 > MAX_CIPHERTEXT:
             self._check_seal(seq, content_type, length, padding)
-        out = _scratch("uint8_t[]", n)
+        out = _scratch(_BYTES, n)
         try:
             lib.nc_tls13_seal(self._ctx, seq, content_type, ffi.from_buffer(content), length,
                               padding, out, n)
@@ -160,7 +161,7 @@ class TLS13AEAD:
         _check_seq(seq + count - 1)
         self._check_seal(seq, content_type, min(n, step), 0)
         total = n + 22 * count
-        out = _scratch("uint8_t[]", total)
+        out = _scratch(_BYTES, total)
         if lib.nc_tls13_seal_records(self._ctx, seq, content_type, ffi.from_buffer(payload), n,
                                      step, out, total) != total:
             raise ValueError("bad record parameters")  # pragma: no cover - checked above
@@ -201,7 +202,7 @@ class TLS13AEAD:
         if (len(header) != 5 or n < 17 or n > MAX_CIPHERTEXT
                 or ((header[3] << 8) | header[4]) != n):
             raise ValueError(f"not a TLS 1.3 protected record body ({n} bytes)")
-        out = _scratch("uint8_t[]", n - 16)
+        out = _scratch(_BYTES, n - 16)
         clen = ffi.new("size_t *")
         t = lib.nc_tls13_open(self._ctx, seq, ffi.from_buffer(header), ffi.from_buffer(fragment),
                               n, out, n - 16, clen)
@@ -221,7 +222,7 @@ class TLS13AEAD:
         if n < 22:
             _check_seq(seq)
             return 0, 0, b""
-        out = _scratch("uint8_t[]", n)
+        out = _scratch(_BYTES, n)
         counts = ffi.new("uint64_t[2]")
         try:
             done = lib.nc_tls13_open_app_records(self._ctx, seq, ffi.from_buffer(data), n,

@@ -27,7 +27,7 @@ from tlspy.errors import (
     from_alert,
 )
 from tlspy.servername import HelloPeek, set_context, sni_step
-from tlspy.sslsocket import SessionView, TLSSession, session_ticket
+from tlspy.sslsocket import PlainBuffer, SessionView, TLSSession, session_ticket
 
 
 class TLSObject(SessionView):
@@ -37,7 +37,7 @@ class TLSObject(SessionView):
     _outgoing: _ssl.MemoryBIO
     _tls: State
     _peek: HelloPeek | None
-    _plain: bytearray
+    _plain: PlainBuffer
     _peer_closed: bool
     server_side: bool
     server_hostname: str | None
@@ -63,7 +63,7 @@ class TLSObject(SessionView):
         self._context = context
         self.server_side = server_side
         self.server_hostname = server_hostname
-        self._plain = bytearray()
+        self._plain = PlainBuffer()
         self._info = None
         self._handshake_done = False
         self._peer_closed = False
@@ -110,7 +110,7 @@ class TLSObject(SessionView):
             res = engine.handle_tls(self._tls, data)
         self._tls = res.state
         if res.data:
-            self._plain += res.data
+            self._plain.add(res.data)
         if res.out:
             self._outgoing.write(res.out)
         self._note_events(res.events)
@@ -146,20 +146,13 @@ class TLSObject(SessionView):
             self._pump()
         if buffer is not None:
             view = memoryview(buffer).cast("B")
-            n = min(len or view.nbytes, view.nbytes, self._plain.__len__())
-            with memoryview(self._plain) as src:
-                view[:n] = src[:n]
-            del self._plain[:n]
-            return n
-        n = min(len, self._plain.__len__())
-        out = bytes(self._plain[:n])
-        del self._plain[:n]
-        return out
+            return self._plain.take_into(view, min(len or view.nbytes, view.nbytes))
+        return self._plain.take(len) if len > 0 else b""
 
     def write(self, data: Any) -> int:
         if not self._handshake_done:
             self.do_handshake()
-        payload = bytes(data)
+        payload = data if type(data) is bytes else memoryview(data).cast("B")
         try:
             self._tls, out = engine.send_application_data(self._tls, payload)
         except UsageError as e:

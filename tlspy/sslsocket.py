@@ -13,6 +13,11 @@ timeout), and non-blocking sockets: an operation that would block raises
 SSLWantReadError / SSLWantWriteError as ssl does; a write that has been
 sealed is queued and counted as written, and the queue is sent first by
 the next operation.
+
+Unlike ssl, a wrapped TCP socket gets TCP_NODELAY (as asyncio and Go set
+it): every write goes out as whole records in one send call, so Nagle's
+algorithm only holds a record smaller than the MSS until the previous one
+is acknowledged, and a delayed ACK then stalls the connection ~40 ms.
 """
 
 from __future__ import annotations
@@ -271,6 +276,51 @@ class SessionView:
         raise ValueError(f"{cb_type!r} channel binding is not supported")
 
 
+class PlainBuffer:
+    """Decrypted bytes waiting for the application: the engine's bytes
+    object kept as it is with a read offset, so a read that takes all of
+    it gets that object back with no copy, and a partial read copies only
+    what it returns."""
+
+    __slots__ = ("_buf", "_pos")
+
+    def __init__(self) -> None:
+        self._buf = b""
+        self._pos = 0
+
+    def __len__(self) -> int:
+        return len(self._buf) - self._pos
+
+    def add(self, data: bytes) -> None:
+        if self._pos == len(self._buf):
+            self._buf = data
+        else:  # rare: data arrived before the last was all read
+            self._buf = self._buf[self._pos:] + data
+        self._pos = 0
+
+    def take(self, n: int) -> bytes:
+        """Up to ``n`` bytes (n > 0)."""
+        buf, pos = self._buf, self._pos
+        end = pos + n
+        if end >= len(buf):
+            self._buf, self._pos = b"", 0
+            return buf if pos == 0 else buf[pos:]
+        self._pos = end
+        return buf[pos:end]
+
+    def take_into(self, view: memoryview, n: int) -> int:
+        """Copy up to ``n`` bytes into ``view`` (a flat byte view); the count."""
+        buf, pos = self._buf, self._pos
+        n = min(n, len(buf) - pos)
+        with memoryview(buf) as src:
+            view[:n] = src[pos:pos + n]
+        if pos + n == len(buf):
+            self._buf, self._pos = b"", 0
+        else:
+            self._pos = pos + n
+        return n
+
+
 class TLSSocket(SessionView, socket.socket):
     """A TLS connection over a stream socket (the ssl.SSLSocket API)."""
 
@@ -278,7 +328,7 @@ class TLSSocket(SessionView, socket.socket):
     _tls: State | None
     _peek: HelloPeek | None
     _hello: bytes
-    _plain: bytearray
+    _plain: PlainBuffer
     _info: SessionInfo | None
     _peer_closed: bool
     _handshake_done: bool
@@ -326,6 +376,14 @@ class TLSSocket(SessionView, socket.socket):
         socket.socket.__init__(self, sock.family, sock.type, sock.proto, fileno=sock.fileno())
         sock.detach()
         self.settimeout(timeout)
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            # Each write is whole records in one send call, so Nagle's
+            # algorithm has nothing to merge; it only holds a record that
+            # is smaller than the MSS until the previous one is acked, and
+            # a delayed ACK then stalls the connection ~40 ms (as asyncio
+            # and Go, tlspy turns it off).
+            with contextlib.suppress(OSError):
+                self.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._context = context
         self.server_side = server_side
         self.server_hostname = server_hostname
@@ -334,7 +392,7 @@ class TLSSocket(SessionView, socket.socket):
         self._tls = None
         self._peek = None
         self._hello = b""
-        self._plain = bytearray()
+        self._plain = PlainBuffer()
         self._out = []
         self._lock = threading.RLock()
         self._send_lock = threading.Lock()
@@ -447,10 +505,11 @@ class TLSSocket(SessionView, socket.socket):
                 res = engine.handle_tls(self._state(), data)
             self._tls = res.state
             if res.data:
-                self._plain += res.data
-            self._note_events(res.events)
-            if any(isinstance(ev, Closed) for ev in res.events):
-                self._peer_closed = True
+                self._plain.add(res.data)
+            if res.events:  # none on the data path
+                self._note_events(res.events)
+                if any(isinstance(ev, Closed) for ev in res.events):
+                    self._peer_closed = True
             if res.out:
                 self._out.append(res.out)
         if res.out:
@@ -515,26 +574,17 @@ class TLSSocket(SessionView, socket.socket):
         """Up to ``len`` bytes (into ``buffer`` when given: the count)."""
         if self._unwrapped:
             raise ValueError("Read on closed or unwrapped SSL socket.")
-        self._ensure_handshake()
+        if not self._handshake_done:
+            self.do_handshake()
         if buffer is not None:
             view = memoryview(buffer).cast("B")
             n = min(len, view.nbytes) if len else view.nbytes
             if n == 0 or not self._fill():
                 return 0
-            n = min(n, self._plain.__len__())
-            with memoryview(self._plain) as src:
-                view[:n] = src[:n]  # one copy, straight into the caller's buffer
-            del self._plain[:n]
-            return n
+            return self._plain.take_into(view, n)  # one copy, into the caller's buffer
         if len <= 0 or not self._fill():
             return b""
-        if len >= self._plain.__len__():
-            out = bytes(self._plain)
-            self._plain.clear()
-            return out
-        out = bytes(self._plain[:len])
-        del self._plain[:len]
-        return out
+        return self._plain.take(len)
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if self._unwrapped or (self._tls is None and not self._connected):
@@ -567,7 +617,8 @@ class TLSSocket(SessionView, socket.socket):
     def write(self, data: Any) -> int:
         if self._unwrapped:
             raise ValueError("Write on closed or unwrapped SSL socket.")
-        self._ensure_handshake()
+        if not self._handshake_done:
+            self.do_handshake()
         if type(data) is bytes and len(data) <= _SEND_CHUNK:
             return self._write_chunk(data)
         # A slice of the caller's buffer goes to the engine as it is: the
@@ -576,6 +627,24 @@ class TLSSocket(SessionView, socket.socket):
             return self._write_chunk(flat[:_SEND_CHUNK])
 
     def _write_chunk(self, chunk: bytes | memoryview) -> int:
+        if self.gettimeout() != 0.0:
+            # Blocking: seal, then send what is queued and these records
+            # with one send call.  Holding _send_lock from before the seal
+            # keeps records in sequence order on the wire: whatever another
+            # thread sealed earlier is in _out and goes first; whatever it
+            # seals later waits for the lock.
+            with self._send_lock:
+                with self._lock:
+                    try:
+                        self._tls, out = engine.send_application_data(self._state(), chunk)
+                    except UsageError as e:
+                        raise SSLError(f"[SSL] cannot send: {e}",
+                                       "PROTOCOL_IS_SHUTDOWN") from None
+                    if self._out:
+                        out = b"".join([*self._out, out])
+                        self._out = []
+                socket.socket.sendall(self, out)
+            return len(chunk)
         self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
             try:
@@ -601,6 +670,9 @@ class TLSSocket(SessionView, socket.socket):
         if flags:
             raise ValueError(f"non-zero flags not allowed in calls to sendall() on "
                              f"{type(self)}")
+        if type(data) is bytes and len(data) <= _SEND_CHUNK and self._handshake_done:
+            self._write_chunk(data)  # the usual case: one seal, one send
+            return
         view = memoryview(data).cast("B")
         pos = 0
         while pos < view.nbytes:

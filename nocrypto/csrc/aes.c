@@ -1,6 +1,7 @@
 /* AES (FIPS 197) and the ECB, CTR and CBC modes (NIST SP 800-38A): the
- * API of aes.h.  Expands the key once (constant-time schedule shared by
- * both paths) and dispatches every call on the path recorded in the key. */
+ * API of aes.h.  Expands the key once (the constant-time schedule of the
+ * chosen path: AESKEYGENASSIST or the bitsliced S-box) and dispatches
+ * every call on the path recorded in the key. */
 #include "aes.h"
 
 #include "aes_impl.h"
@@ -9,12 +10,13 @@
 
 int nc_aes_init(nc_aes_key *k, const uint8_t *key, size_t keylen) {
     uint8_t rk[240];
-    unsigned rounds = nc_aes_ct_schedule(rk, key, keylen);
+    uint32_t need = NC_CPU_AESNI | NC_CPU_SSSE3 | NC_CPU_SSE41;
+    int ni = (nc_cpu_features() & need) == need;
+    unsigned rounds = ni ? nc_aes_ni_schedule(rk, key, keylen) : nc_aes_ct_schedule(rk, key, keylen);
     if (rounds == 0) {
         return -1;
     }
-    uint32_t need = NC_CPU_AESNI | NC_CPU_SSSE3 | NC_CPU_SSE41;
-    if ((nc_cpu_features() & need) == need) {
+    if (ni) {
         nc_aes_ni_setup(k, rk, rounds);
     } else {
         nc_aes_ct_setup(k, rk, rounds);

@@ -24,6 +24,8 @@ void nc_aes_ct_ctr32(const nc_aes_key *k, uint8_t ctr[16], const uint8_t *in, ui
 void nc_aes_ct_cbc_enc(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 void nc_aes_ct_cbc_dec(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
 
+/* nc_aes_ct_schedule's output computed with AESKEYGENASSIST. */
+unsigned nc_aes_ni_schedule(uint8_t rk[240], const uint8_t *key, size_t keylen);
 void nc_aes_ni_setup(nc_aes_key *k, const uint8_t *rk, unsigned rounds);
 void nc_aes_ni_ecb_enc(const nc_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks);
 void nc_aes_ni_ecb_dec(const nc_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks);

@@ -18,6 +18,46 @@
 static inline const __m128i *ekeys(const nc_aes_key *k) { return (const __m128i *)(const void *)k->rk; }
 static inline const __m128i *dkeys(const nc_aes_key *k) { return (const __m128i *)(const void *)(k->rk + 30); }
 
+/* FIPS 197 section 5.2 key expansion with AESKEYGENASSIST doing SubWord
+ * (and RotWord) on one word at a time: the word sits in lanes 1 and 3,
+ * lane 0 of the result is SubWord(w) and lane 1 is RotWord(SubWord(w)),
+ * with Rcon (public) added here.  Same output as nc_aes_ct_schedule, about
+ * twenty times faster (it runs on every Fortuna rekey). */
+NI static uint32_t ni_subword(uint32_t w, int rot) {
+    __m128i x = _mm_set_epi32((int)w, 0, (int)w, 0);
+    __m128i r = _mm_aeskeygenassist_si128(x, 0);
+    return (uint32_t)_mm_cvtsi128_si32(rot ? _mm_shuffle_epi32(r, 0x55) : r);
+}
+
+NI unsigned nc_aes_ni_schedule(uint8_t rk[240], const uint8_t *key, size_t keylen) {
+    unsigned nk, rounds;
+    if (keylen == 16) {
+        rounds = 10;
+    } else if (keylen == 24) {
+        rounds = 12;
+    } else if (keylen == 32) {
+        rounds = 14;
+    } else {
+        return 0;
+    }
+    nk = (unsigned)keylen / 4;
+    uint32_t w[60], rcon = 1;
+    for (unsigned i = 0; i < nk; i++) w[i] = nc_load_le32(key + 4 * i);
+    for (unsigned i = nk; i < 4 * (rounds + 1); i++) {
+        uint32_t t = w[i - 1];
+        if (i % nk == 0) {
+            t = ni_subword(t, 1) ^ rcon;
+            rcon = (rcon << 1) ^ (0x11b & (0u - (rcon >> 7)));
+        } else if (nk == 8 && i % 8 == 4) {
+            t = ni_subword(t, 0);
+        }
+        w[i] = w[i - nk] ^ t;
+    }
+    for (unsigned i = 0; i < 4 * (rounds + 1); i++) nc_store_le32(rk + 4 * i, w[i]);
+    nc_ct_wipe(w, sizeof w);
+    return rounds;
+}
+
 NI void nc_aes_ni_setup(nc_aes_key *k, const uint8_t *rk, unsigned rounds) {
     __m128i *ek = (__m128i *)(void *)k->rk;
     __m128i *dk = (__m128i *)(void *)(k->rk + 30);
@@ -214,6 +254,7 @@ NI void nc_aes_ni_cbc_dec(const nc_aes_key *k, uint8_t iv[16], const uint8_t *in
 
 #else /* no AES-NI on this architecture: never selected */
 
+unsigned nc_aes_ni_schedule(uint8_t rk[240], const uint8_t *key, size_t keylen) { return nc_aes_ct_schedule(rk, key, keylen); }
 void nc_aes_ni_setup(nc_aes_key *k, const uint8_t *rk, unsigned rounds) { nc_aes_ct_setup(k, rk, rounds); }
 void nc_aes_ni_ecb_enc(const nc_aes_key *k, const uint8_t *in, uint8_t *out, size_t n) { nc_aes_ct_ecb_enc(k, in, out, n); }
 void nc_aes_ni_ecb_dec(const nc_aes_key *k, const uint8_t *in, uint8_t *out, size_t n) { nc_aes_ct_ecb_dec(k, in, out, n); }

@@ -11,6 +11,7 @@
 
 #include "cpu.h"
 #include "ct.h"
+#include "mont64.h"
 
 /* Unrolling the size-specialised inner loops is worth about a quarter of
  * the running time of an exponentiation. */
@@ -292,19 +293,7 @@ static inline __attribute__((always_inline)) void mont_sqr_n(const nc_bn_mont *c
  * (c0, c1, c2) that lives in registers, so a product costs one mul and
  * three additions and no load or store of a partial result.  Plain
  * mul/add/adc, like the rows above: valgrind checks it.  Every loop bound
- * is a function of n only. */
-#define NC_MAC3(c0, c1, c2, x, y)                                             \
-    do {                                                                      \
-        uint64_t x_ = (x);                                                    \
-        __asm__("mulq %[yy]\n\t"                                              \
-                "addq %%rax, %[a0]\n\t"                                       \
-                "adcq %%rdx, %[a1]\n\t"                                       \
-                "adcq $0, %[a2]"                                              \
-                : [a0] "+r"(c0), [a1] "+r"(c1), [a2] "+r"(c2), "+a"(x_)       \
-                : [yy] "rm"(y)                                                \
-                : "rdx", "cc");                                               \
-    } while (0)
-
+ * is a function of n only.  NC_MAC3 is mont64.h's. */
 /* The product-scanning code is fully unrolled, and therefore only used
  * for moduli up to 24 limbs (1536 bits: the CRT halves of RSA-2048 and
  * RSA-3072); larger ones keep the CIOS rows. */

@@ -10,8 +10,10 @@
  *
  * Scalar multiplication by a secret: a 4-bit fixed window over a table of
  * 16 multiples read by scanning every entry with masks (variable base), or
- * a comb over precomputed tables j*16^i*G (fixed base).  Neither branches
- * on nor indexes by scalar bits.
+ * a comb over precomputed affine tables j*16^i*G (fixed base), added with
+ * RCB16's mixed Algorithm 5 (complete while the affine point is not the
+ * identity: a zero digit keeps the accumulator through a mask instead).
+ * Neither branches on nor indexes by scalar bits.
  *
  * Paths: every public entry point picks its curve record once from
  * nc_cpu_features(); on P-256 with BMI2 and ADX that record routes field
@@ -38,8 +40,8 @@ static const uint64_t p384_gx[6] = {0x3dd0756649c0b528ULL, 0x20e378e2a0d6ce38ULL
 static const uint64_t p384_gy[6] = {0x23043dad4b03a4feULL, 0xa1bfa8bf7bb4a9acULL, 0x8bade7562e83b050ULL, 0xc6c3521968f4ffd9ULL, 0xdd8002263969a840ULL, 0x2b78abc25a15c5e9ULL};
 
 
-static nc_ecp_point p256_gtab[64][16];
-static nc_ecp_point p384_gtab[96][16];
+static nc_ecp_affine_point p256_gtab[64][16];
+static nc_ecp_affine_point p384_gtab[96][16];
 
 /* Indexed by curve id, plus 2 for the hardware (MULX/ADX) path. */
 static const nc_ecp_curve curves[4] = {
@@ -253,6 +255,81 @@ MM_INLINE void pt_dbl_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_p
     mm_copy(F, r->z, Z3);
 }
 
+/* RCB16 Algorithm 5: r = p + q for an affine q (Z = 1) that is not the
+ * identity, complete otherwise, a = -3.  r may alias p.  It is Algorithm 4
+ * with Z2 = 1: Z1 Z2 is Z1, and (Y1 + Z1)(Y2 + Z2) - Y1 Y2 - Z1 Z2 and
+ * (X1 + Z1)(X2 + Z2) - X1 X2 - Z1 Z2 shrink to Y2 Z1 + Y1 and X2 Z1 + X1. */
+MM_INLINE void pt_add_mixed_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
+                              const nc_ecp_point *p, const nc_ecp_affine_point *q) {
+    uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
+    uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
+    const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
+    const uint64_t *X2 = q->x, *Y2 = q->y;
+    fmul(F, adx, t0, X1, X2);
+    fmul(F, adx, t1, Y1, Y2);
+    mm_copy(F, t2, Z1);
+    fadd(F, adx, t3, X1, Y1);
+    fadd(F, adx, t4, X2, Y2);
+    fmul(F, adx, t3, t3, t4);
+    fadd(F, adx, t4, t0, t1);
+    fsub(F, adx, t3, t3, t4);
+    fmul(F, adx, t4, Y2, Z1);
+    fadd(F, adx, t4, t4, Y1);
+    fmul(F, adx, Y3, X2, Z1);
+    fadd(F, adx, Y3, Y3, X1);
+    fmul(F, adx, Z3, b, t2);
+    fsub(F, adx, X3, Y3, Z3);
+    fadd(F, adx, Z3, X3, X3);
+    fadd(F, adx, X3, X3, Z3);
+    fsub(F, adx, Z3, t1, X3);
+    fadd(F, adx, X3, t1, X3);
+    fmul(F, adx, Y3, b, Y3);
+    fadd(F, adx, t1, t2, t2);
+    fadd(F, adx, t2, t1, t2);
+    fsub(F, adx, Y3, Y3, t2);
+    fsub(F, adx, Y3, Y3, t0);
+    fadd(F, adx, t1, Y3, Y3);
+    fadd(F, adx, Y3, t1, Y3);
+    fadd(F, adx, t1, t0, t0);
+    fadd(F, adx, t0, t1, t0);
+    fsub(F, adx, t0, t0, t2);
+    fmul(F, adx, t1, t4, Y3);
+    fmul(F, adx, t2, t0, Y3);
+    fmul(F, adx, Y3, X3, Z3);
+    fadd(F, adx, Y3, Y3, t2);
+    fmul(F, adx, X3, t3, X3);
+    fsub(F, adx, X3, X3, t1);
+    fmul(F, adx, Z3, t4, Z3);
+    fmul(F, adx, t1, t3, t0);
+    fadd(F, adx, Z3, Z3, t1);
+    mm_copy(F, r->x, X3);
+    mm_copy(F, r->y, Y3);
+    mm_copy(F, r->z, Z3);
+}
+
+static void p256_add_mixed(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_affine_point *q) {
+    pt_add_mixed_g(&p256_fp, p256_b, 0, r, p, q);
+}
+
+static void p256_add_mixed_adx(nc_ecp_point *r, const nc_ecp_point *p,
+                               const nc_ecp_affine_point *q) {
+    pt_add_mixed_g(&p256_fp, p256_b, 1, r, p, q);
+}
+
+static void p384_add_mixed(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_affine_point *q) {
+    pt_add_mixed_g(&p384_fp, p384_b, 0, r, p, q);
+}
+
+static void pt_add_mixed(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                         const nc_ecp_affine_point *q) {
+    if (C->size == 32) {
+        if (C->adx) p256_add_mixed_adx(r, p, q);
+        else p256_add_mixed(r, p, q);
+    } else {
+        p384_add_mixed(r, p, q);
+    }
+}
+
 static void p256_add(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_point *q) {
     pt_add_g(&p256_fp, p256_b, 0, r, p, q);
 }
@@ -303,19 +380,81 @@ static void pt_select(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point
     for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j, idx), r, &tab[j]);
 }
 
+/* r = tab[idx] for a secret idx in [0, 16): reads every limb of all 16
+ * entries; n (4 or 6) is a constant in each instance. */
+MM_INLINE void aff_select_g(int n, nc_ecp_affine_point *r, const nc_ecp_affine_point *tab,
+                            uint32_t idx) {
+    uint64_t x[MM_MAX] = {0}, y[MM_MAX] = {0};
+    for (uint32_t j = 0; j < 16; j++) {
+        uint64_t m = nc_ct_mask64(nc_ct_eq32(j, idx));
+        _Pragma("GCC unroll 6")
+        for (int i = 0; i < n; i++) {
+            x[i] |= m & tab[j].x[i];
+            y[i] |= m & tab[j].y[i];
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        r->x[i] = x[i];
+        r->y[i] = y[i];
+    }
+}
+
+static void aff_select(const nc_ecp_curve *C, nc_ecp_affine_point *r,
+                       const nc_ecp_affine_point *tab, uint32_t idx) {
+    if (C->size == 32) aff_select_g(4, r, tab, idx);
+    else aff_select_g(6, r, tab, idx);
+}
+
+static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
+
+/* gtab[i][j] = j 16^i G in affine form.  Rows are built projectively, 8
+ * at a time, and the 120 Z coordinates of such a group inverted together
+ * (Montgomery's trick: one inversion and three products per entry).
+ * Public values, built once. */
+#define NC_GROUP_ROWS 8
+static void table_mul(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    if (C->size == 32) p256_fmul(r, a, b);
+    else p384_fmul(r, a, b);
+}
+
 static void build_tables(void) {
     for (int c = 0; c < 2; c++) {
         const nc_ecp_curve *C = &curves[c];
-        nc_ecp_point base;
-        mm_copy(C->fp, base.x, C->gx);
-        mm_copy(C->fp, base.y, C->gy);
-        mm_copy(C->fp, base.z, C->fp->one);
-        for (int i = 0; i < 2 * C->size; i++) {
-            nc_ecp_point *row = C->gtab[i];
-            pt_identity(C, &row[0]);
-            row[1] = base;
-            for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
-            nc_ecp_add(C, &base, &row[15], &base);
+        const nc_mm_mod *F = C->fp;
+        nc_ecp_point base, rows[NC_GROUP_ROWS][16];
+        uint64_t pre[NC_GROUP_ROWS * 16][MM_MAX], inv[MM_MAX], zi[MM_MAX];
+        mm_copy(F, base.x, C->gx);
+        mm_copy(F, base.y, C->gy);
+        mm_copy(F, base.z, F->one);
+        for (int g = 0; g < 2 * C->size; g += NC_GROUP_ROWS) {
+            /* entries (r, j), j = 1..15, in the order e = 15 r + j - 1 */
+            int e = 0;
+            for (int r = 0; r < NC_GROUP_ROWS; r++) {
+                nc_ecp_point *row = rows[r];
+                row[1] = base;
+                for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
+                nc_ecp_add(C, &base, &row[15], &base);
+                for (int j = 1; j < 16; j++, e++) {
+                    if (e == 0) mm_copy(F, pre[0], row[j].z);
+                    else table_mul(C, pre[e], pre[e - 1], row[j].z);
+                }
+            }
+            field_inv(C, inv, pre[e - 1]); /* 1 / (product of every Z) */
+            for (int r = NC_GROUP_ROWS - 1; r >= 0; r--) {
+                nc_ecp_affine_point *out = C->gtab[g + r];
+                for (int j = 15; j >= 1; j--) {
+                    e--;
+                    if (e > 0) {
+                        table_mul(C, zi, inv, pre[e - 1]);   /* 1 / Z */
+                        table_mul(C, inv, inv, rows[r][j].z); /* drop Z from the product */
+                    } else {
+                        mm_copy(F, zi, inv);
+                    }
+                    table_mul(C, out[j].x, rows[r][j].x, zi);
+                    table_mul(C, out[j].y, rows[r][j].y, zi);
+                }
+                out[0] = out[1]; /* never used: a zero digit is masked out */
+            }
         }
     }
 }
@@ -346,14 +485,18 @@ static uint32_t nibble(const uint8_t *k, int size, int i) {
 }
 
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
-    nc_ecp_point acc, sel;
+    nc_ecp_point acc, sum;
+    nc_ecp_affine_point sel;
     pt_identity(C, &acc);
     for (int i = 0; i < 2 * C->size; i++) {
-        pt_select(C, &sel, C->gtab[i], nibble(k, C->size, i));
-        nc_ecp_add(C, &acc, &acc, &sel);
+        uint32_t nib = nibble(k, C->size, i);
+        aff_select(C, &sel, C->gtab[i], nib);
+        pt_add_mixed(C, &sum, &acc, &sel);
+        pt_cmov(C, nc_ct_nonzero32(nib), &acc, &sum);
     }
     *r = acc;
     nc_ct_wipe(&sel, sizeof sel);
+    nc_ct_wipe(&sum, sizeof sum);
 }
 
 void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k) {
@@ -405,28 +548,39 @@ static void p384n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     mm_mul_g(6, &p384_fn, r, a, b);
 }
 
-MM_INLINE void nmul(const nc_mm_mod *F, uint64_t *r, const uint64_t *a, const uint64_t *b) {
-    if (F == &p256_fn) p256n_mul(r, a, b);
+#ifdef NC_MM_PS
+static void p256n_mul_hw(uint64_t *r, const uint64_t *a, const uint64_t *b) {
+    mm_mul_ps_g(4, &p256_fn, r, a, b);
+}
+#else
+#define p256n_mul_hw p256n_mul
+#endif
+
+MM_INLINE void nmul(const nc_mm_mod *F, int hw, uint64_t *r, const uint64_t *a,
+                    const uint64_t *b) {
+    if (F == &p256_fn && hw) p256n_mul_hw(r, a, b);
+    else if (F == &p256_fn) p256n_mul(r, a, b);
     else p384n_mul(r, a, b);
 }
 
-MM_INLINE void ninv_g(const nc_mm_mod *F, uint64_t *r, const uint64_t *a) {
+MM_INLINE void ninv_g(const nc_mm_mod *F, int hw, uint64_t *r, const uint64_t *a) {
     uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
     int n = F->n;
     for (int j = 0; j < n; j++) e[j] = F->m[j];
     e[0] -= 2;
     for (int j = 0; j < n; j++) tab[0][j] = F->one[j];
-    for (int i = 1; i < 16; i++) nmul(F, tab[i], tab[i - 1], a);
+    for (int i = 1; i < 16; i++) nmul(F, hw, tab[i], tab[i - 1], a);
     for (int j = 0; j < n; j++) acc[j] = F->one[j];
     for (int i = 64 * n - 4; i >= 0; i -= 4) {
-        for (int k = 0; k < 4; k++) nmul(F, acc, acc, acc);
-        nmul(F, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
+        for (int k = 0; k < 4; k++) nmul(F, hw, acc, acc, acc);
+        nmul(F, hw, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
     }
     for (int j = 0; j < n; j++) r[j] = acc[j];
 }
 
-static void p256n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, r, a); }
-static void p384n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p384_fn, r, a); }
+static void p256n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, 0, r, a); }
+static void p256n_inv_hw(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, 1, r, a); }
+static void p384n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p384_fn, 0, r, a); }
 
 static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
     if (C->size == 32) {
@@ -438,8 +592,12 @@ static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
 }
 
 void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
-    if (C->size == 32) p256n_inv(r, a);
-    else p384n_inv(r, a);
+    if (C->size == 32) {
+        if (C->adx) p256n_inv_hw(r, a);
+        else p256n_inv(r, a);
+    } else {
+        p384n_inv(r, a);
+    }
 }
 
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p) {

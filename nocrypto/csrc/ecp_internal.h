@@ -13,13 +13,18 @@ typedef struct {
     uint64_t x[MM_MAX], y[MM_MAX], z[MM_MAX];
 } nc_ecp_point;
 
+/* An affine point (x, y), Montgomery form: the fixed-base tables. */
+typedef struct {
+    uint64_t x[MM_MAX], y[MM_MAX];
+} nc_ecp_affine_point;
+
 typedef struct {
     const nc_mm_mod *fp;   /* the base field */
     const nc_mm_mod *fn;   /* the group order */
     const uint64_t *b;   /* curve coefficient b, Montgomery form */
     const uint64_t *gx, *gy;
     int size;            /* bytes of a coordinate or scalar */
-    nc_ecp_point (*gtab)[16]; /* gtab[i][j] = j * 16^i * G */
+    nc_ecp_affine_point (*gtab)[16]; /* gtab[i][j] = j * 16^i * G, j >= 1 (j = 0: unused) */
     int adx;             /* 1: P-256 multiplies with MULX/ADX (ecp_adx.c) */
 } nc_ecp_curve;
 

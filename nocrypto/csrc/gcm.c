@@ -134,6 +134,52 @@ int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
     return 0;
 }
 
+int nc_gcm_seal_split(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
+                      const uint8_t *aad, size_t aad_len, const uint8_t *in1, size_t len1,
+                      const uint8_t *in2, size_t len2, uint8_t *out) {
+    size_t len = len1 + len2;
+    if (nonce_len == 0 || len < len1 || (uint64_t)len > GCM_MAX_LEN ||
+        (uint64_t)aad_len > GCM_MAX_AAD || (uint64_t)nonce_len > GCM_MAX_AAD) {
+        return -1;
+    }
+    uint8_t j0[16], ctr[16], y[16] = {0};
+    make_j0(g, j0, nonce, nonce_len);
+    ghash(g, y, aad, aad_len);
+    for (int i = 0; i < 16; i++) {
+        ctr[i] = j0[i];
+    }
+    nc_aes_ctr_inc32(ctr, 1);
+    size_t done = 0;
+    if (stitched(g)) {
+        /* whole batches straight from in1, then the rest of in1 and in2
+         * (a little data) joined in out and sealed in place */
+        if (g->ghash_path == NC_GHASH_PATH_VPCLMUL) {
+            done = nc_gcm_vaes_seal_batches(g, ctr, y, in1, out, len1);
+        }
+        done += nc_gcm_ni_seal_batches(g, ctr, y, in1 + done, out + done, len1 - done);
+    }
+    if (out + done != in1 + done) {
+        memmove(out + done, in1 + done, len1 - done);
+    }
+    memcpy(out + len1, in2, len2);
+    if (stitched(g)) {
+        size_t more = 0;
+        if (g->ghash_path == NC_GHASH_PATH_VPCLMUL) {
+            more = nc_gcm_vaes_seal_batches(g, ctr, y, out + done, out + done, len - done);
+        }
+        done += more;
+        done += nc_gcm_ni_seal_batches(g, ctr, y, out + done, out + done, len - done);
+        nc_gcm_ni_final(g, ctr, j0, y, out + done, out + done, len - done, aad_len, len, 0,
+                        out + len);
+    } else {
+        ctr32(g, ctr, out, out, len);
+        ghash(g, y, out, len);
+        finish(g, y, j0, aad_len, len, out + len);
+    }
+    nc_ct_wipe(y, sizeof y);
+    return 0;
+}
+
 int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
                 const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len_with_tag,
                 uint8_t *out) {

@@ -38,6 +38,14 @@ void nc_gcm_wipe(nc_gcm_key *g);
  * 2^36 - 32 bytes, or aad_len/nonce_len exceed 2^61 - 1 bytes. */
 int nc_gcm_seal(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
                 const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len, uint8_t *out);
+/* As nc_gcm_seal over in1 || in2 without the caller joining them: out
+ * receives len1 + len2 bytes of ciphertext then the tag.  in1 may equal
+ * out (no other overlap); in2 must not overlap out.  Whole 128-byte
+ * batches are read straight from in1; the rest is copied into out and
+ * sealed in place. */
+int nc_gcm_seal_split(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,
+                      const uint8_t *aad, size_t aad_len, const uint8_t *in1, size_t len1,
+                      const uint8_t *in2, size_t len2, uint8_t *out);
 /* in holds ciphertext||tag; out receives len_with_tag - 16 bytes.  0 when
  * the tag verifies; -1 otherwise (out is then all zero) or on bad sizes. */
 int nc_gcm_open(const nc_gcm_key *g, const uint8_t *nonce, size_t nonce_len,

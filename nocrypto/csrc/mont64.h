@@ -72,6 +72,73 @@ MM_INLINE void mm_mul_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *
     for (int j = 0; j < n; j++) r[j] = d[j] ^ (keep & (d[j] ^ t[j]));
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NC_MM_PS 1
+/* (c0, c1, c2) += x y in x86-64 assembly: mul, add, adc, adc.  Plain
+ * instructions valgrind checks; the three-word accumulator of a column
+ * stays in registers (compilers spill it when written with __int128). */
+#define NC_MAC3(c0, c1, c2, x, y)                                             \
+    do {                                                                      \
+        uint64_t x_ = (x);                                                    \
+        __asm__("mulq %[yy]\n\t"                                              \
+                "addq %%rax, %[a0]\n\t"                                       \
+                "adcq %%rdx, %[a1]\n\t"                                       \
+                "adcq $0, %[a2]"                                              \
+                : [a0] "+r"(c0), [a1] "+r"(c1), [a2] "+r"(c2), "+a"(x_)       \
+                : [yy] "rm"(y)                                                \
+                : "rdx", "cc");                                               \
+    } while (0)
+
+/* mm_mul_g by product scanning (column by column: a b and the quotient
+ * digits times m summed into NC_MAC3's accumulator), same contract.  Used
+ * by hardware paths only; the portable path keeps mm_mul_g. */
+MM_INLINE void mm_mul_ps_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
+                           const uint64_t *b) {
+    uint64_t u[MM_MAX], t[MM_MAX + 1];
+    uint64_t c0 = 0, c1 = 0, c2 = 0;
+    _Pragma("GCC unroll 6")
+    for (int k = 0; k < n; k++) {
+        _Pragma("GCC unroll 6")
+        for (int i = 0; i < k; i++) {
+            NC_MAC3(c0, c1, c2, a[i], b[k - i]);
+            NC_MAC3(c0, c1, c2, u[i], M->m[k - i]);
+        }
+        NC_MAC3(c0, c1, c2, a[k], b[0]);
+        u[k] = c0 * M->m0inv;
+        NC_MAC3(c0, c1, c2, u[k], M->m[0]); /* clears c0 */
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    _Pragma("GCC unroll 6")
+    for (int k = n; k < 2 * n - 1; k++) {
+        _Pragma("GCC unroll 6")
+        for (int i = k - n + 1; i < n; i++) {
+            NC_MAC3(c0, c1, c2, a[i], b[k - i]);
+            NC_MAC3(c0, c1, c2, u[i], M->m[k - i]);
+        }
+        t[k - n] = c0;
+        c0 = c1;
+        c1 = c2;
+        c2 = 0;
+    }
+    t[n - 1] = c0;
+    t[n] = c1;
+    /* t < 2m: subtract m unless that borrows past t[n]. */
+    uint64_t d[MM_MAX];
+    uint64_t borrow = 0;
+    _Pragma("GCC unroll 6")
+    for (int j = 0; j < n; j++) {
+        mm_u128 s = (mm_u128)t[j] - M->m[j] - borrow;
+        d[j] = (uint64_t)s;
+        borrow = (uint64_t)(s >> 64) & 1;
+    }
+    uint64_t keep = nc_ct_mask64(borrow & (1 ^ (t[n] & 1)));
+    _Pragma("GCC unroll 6")
+    for (int j = 0; j < n; j++) r[j] = d[j] ^ (keep & (d[j] ^ t[j]));
+}
+#endif
+
 /* r = a + b mod m */
 MM_INLINE void mm_add_g(int n, const nc_mm_mod *M, uint64_t *r, const uint64_t *a,
                         const uint64_t *b) {

@@ -85,15 +85,28 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
         return -1;
     }
     uint8_t *p = out + 5;
+    uint8_t header[5] = {23, 3, 3, (uint8_t)(body >> 8), (uint8_t)body};
+    uint8_t nonce[12];
+    make_nonce(a, seq, nonce);
+    int rc;
+    if (a->alg == NC_TLS_AEAD_AES_GCM && padding < 64 && len &&
+        (content + len <= out || content >= out + 5 + body)) {
+        /* sealed straight from content (no copy of it into out first);
+         * the type and padding follow from a small buffer */
+        uint8_t tail[64];
+        tail[0] = (uint8_t)content_type;
+        memset(tail + 1, 0, padding);
+        rc = nc_gcm_seal_split(&a->gcm, nonce, 12, header, 5, content, len, tail, 1 + padding,
+                               p);
+        nc_ct_wipe(tail, sizeof tail);
+        memcpy(out, header, 5);
+        return rc == 0 ? (int64_t)(5 + body) : -1;
+    }
     if (p != content && len) {
         memmove(p, content, len);
     }
     p[len] = (uint8_t)content_type;
     memset(p + len + 1, 0, padding);
-    uint8_t header[5] = {23, 3, 3, (uint8_t)(body >> 8), (uint8_t)body};
-    uint8_t nonce[12];
-    make_nonce(a, seq, nonce);
-    int rc;
     if (a->alg == NC_TLS_AEAD_AES_GCM) {
         rc = nc_gcm_seal(&a->gcm, nonce, 12, header, 5, p, inner, p);
     } else {

@@ -4,7 +4,8 @@ hostile client writing raw records: a padding oracle (MAC-then-encrypt and
 encrypt-then-MAC), an early ChangeCipherSpec (CVE-2014-0224) and a
 Bleichenbacher ClientKeyExchange.  Each gets exactly one fatal alert
 record, the same for every variant of the attack, then the connection is
-closed; the server keeps serving."""
+closed; the server keeps serving.  A renegotiation attempt gets a
+no_renegotiation warning and the connection goes on."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from tlspy.core.enums import AlertLevel, CipherSuite, ContentType
 from tlspy.core.keyschedule import key_block12
 from tlspy.core.record import parse_records
 from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake
 from tlspy.engine import Alert, Config, State
+from tlspy.engine._records import seal
 from tlspy.engine.state import Established12
 from tlspy.x509 import Certificate
 
@@ -209,3 +212,27 @@ def test_bleichenbacher_over_a_socket(port: int) -> None:
             _one_alert(c, answers[name], A.BAD_RECORD_MAC)
     assert set(answers.values()) == {b"\x15\x03\x03\x00\x02\x02\x14"}, answers
     _served(port)
+
+
+def test_renegotiation_refused_over_a_socket(port: int) -> None:
+    """A ClientHello after the TLS 1.2 handshake: a no_renegotiation
+    warning, and the request that follows is still answered."""
+    sock, c = _established(port, CBC, True)
+    with sock:
+        again, _ = engine.client(_config(CBC), "localhost")
+        c, rec = seal(c, ContentType.HANDSHAKE, assemble_handshake(again.hs.hello))  # type: ignore[union-attr]
+        sock.sendall(rec)
+        seen: list[Alert] = []
+        deadline = time.monotonic() + TIMEOUT
+        while not seen and time.monotonic() < deadline:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection"
+            r = engine.handle_tls(c, chunk)
+            c = r.state
+            seen += [e for e in r.events if isinstance(e, Alert)]
+        assert [(e.level, e.description) for e in seen] == [(AlertLevel.WARNING,
+                                                            A.NO_RENEGOTIATION)]
+        c, out = engine.send_application_data(c, b"GET / HTTP/1.0\r\n\r\n")
+        sock.sendall(out)
+        page = engine.handle_tls(c, _until_eof(sock)).data
+    assert page.startswith(b"HTTP/1.0 200 ok"), page[:100]

@@ -17,6 +17,7 @@ from pathlib import Path
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
@@ -48,7 +49,7 @@ def files(kind: str = "p256", usage: str = "server") -> Files:
 
 @functools.cache
 def _make(kind: str, usage: str) -> Files:
-    def key():  # type: ignore[no-untyped-def]
+    def key() -> CertificateIssuerPrivateKeyTypes:
         if kind == "rsa":
             return rsa.generate_private_key(public_exponent=65537, key_size=2048)
         if kind == "ed25519":

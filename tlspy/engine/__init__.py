@@ -61,6 +61,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import (
     AlertDescription,
     AlertLevel,
@@ -224,18 +225,15 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
 def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
     hs = state.hs
-    if type(hs) is Established and not state.pending and not state.read_closed and (
-        not state.hsbuf.pending
-    ):
-        # Data path: whole TLS 1.3 application-data records, opened by one
-        # C call into one buffer; anything else goes the general way.
+    if type(hs) is Established and not state.read_closed and not state.hsbuf.pending:
+        # Data path: TLS 1.3 application-data records, opened by one C call
+        # into one buffer, and a partial one at the end kept for the next
+        # call; anything else goes the general way.
         prot = state.read.protection
         if type(prot) is RecordProtection13 and (fast := prot.fast) is not None:
-            seq = state.read_seq
-            done, used, content = fast.open_application_data(seq, data, state.recv_limit)
-            if used == len(data):
-                return Result(state.evolve(read_seq=seq + done) if done else state, b"",
-                              content, ())
+            res = _fast_path(state, fast, data)
+            if res is not None:
+                return res
     elif type(hs) is Failed:
         return Result(state, b"", b"", ())
     progress = [state]
@@ -253,6 +251,31 @@ def handle_tls(state: State, data: bytes) -> Result:
     except Exception as e:  # a bug; still no exception escapes to the caller
         reason = f"internal error: {type(e).__name__}: {e}"
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
+
+
+def _fast_path(state: State, fast: TLS13AEAD, data: bytes) -> Result | None:
+    """The Result of ``data`` when it is application-data records and at
+    most a partial one at the end (with what ``state.pending`` holds in
+    front); None for anything else (the general path then starts over)."""
+    pending = state.pending
+    buf = pending + data if pending else data
+    seq = state.read_seq
+    done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
+    rest = len(buf) - used
+    if rest:
+        # what is left must be the start of one application-data record
+        if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
+            return None
+        if rest >= 5:
+            length = (buf[used + 3] << 8) | buf[used + 4]
+            if length > MAX_CIPHERTEXT_13 or rest >= 5 + length:
+                return None  # whole but not opened: the general path says why
+        tail = bytes(buf[used:])
+    else:
+        tail = b""
+    if not done and tail == pending:
+        return Result(state, b"", b"", ())
+    return Result(state.evolve(read_seq=seq + done, pending=tail), b"", content, ())
 
 
 def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
