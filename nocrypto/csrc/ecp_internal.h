@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "ct.h"
 #include "mont64.h"
 
 /* A point in projective coordinates (X:Y:Z), Montgomery form; the
@@ -50,19 +51,5 @@ uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc
 void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
 /* Loads X||Y bytes into a point; returns 1 when the point is valid. */
 int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy);
-
-/* Declassification: a value derived from secrets that is public by design
- * (a rejected nonce candidate in RFC 6979, a zero r or s) may steer a branch.
- * Under valgrind's memcheck (make ct) the value is marked defined so the
- * check sees the intent; elsewhere this is a no-op. */
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#define NC_DECLASSIFY(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
-#endif
-#endif
-#ifndef NC_DECLASSIFY
-#define NC_DECLASSIFY(p, n) ((void)(p), (void)(n))
-#endif
 
 #endif

@@ -16,17 +16,7 @@
 
 /* The batch opener steers its loop by each record's verdict and content
  * length, which are public by design (the one-record API returns them to
- * the caller).  Under valgrind's memcheck (make ct) they are marked
- * defined; elsewhere this is a no-op. */
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#define TLS_AEAD_PUBLIC(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
-#endif
-#endif
-#ifndef TLS_AEAD_PUBLIC
-#define TLS_AEAD_PUBLIC(p, n) ((void)(p), (void)(n))
-#endif
+ * the caller): NC_DECLASSIFY (ct.h) marks them so. */
 
 int nc_tls_aead_init(nc_tls_aead *a, uint32_t alg, const uint8_t *key, size_t keylen,
                      const uint8_t iv[12]) {
@@ -160,7 +150,7 @@ static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
     memcpy(tail, p + i, n - i);
     uint64_t m = nc_ct_mask64(block_nonzero(tail));
     kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-    TLS_AEAD_PUBLIC(&kept_end, sizeof kept_end);
+    NC_DECLASSIFY(&kept_end, sizeof kept_end);
     const uint8_t *kept = kept_end > i ? tail : p + (size_t)kept_end - 64;
     uint64_t pos = 0;
     uint32_t val = 0;
@@ -252,8 +242,8 @@ int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint
         int t = nc_tls13_open(a, seq + (uint64_t)done, data + pos, data + pos + 5, body,
                               out + w, out_len - w, &clen);
         /* the verdict (tag, inner type) is public: the caller reports it */
-        TLS_AEAD_PUBLIC(&t, sizeof t);
-        TLS_AEAD_PUBLIC(&clen, sizeof clen);
+        NC_DECLASSIFY(&t, sizeof t);
+        NC_DECLASSIFY(&clen, sizeof clen);
         if (t != 23) {
             break;
         }
