@@ -207,8 +207,8 @@ int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, siz
     mm_from(N, u2, t);                       /* u2 = r w */
     mm_tobytes(N, u1b, u1);
     mm_tobytes(N, u2b, u2);
-    nc_ecp_mul_base(C, &P1, u1b);
-    nc_ecp_mul(C, &P2, &Q, u2b);
+    nc_ecp_mul_base_vartime(C, &P1, u1b); /* u1, u2 and Q are public */
+    nc_ecp_mul_vartime(C, &P2, &Q, u2b);
     nc_ecp_add(C, &P1, &P1, &P2);
     if (!nc_ecp_affine(C, x, 0, &P1)) return 0;
     reduce_once(N, xr, x);

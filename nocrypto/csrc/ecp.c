@@ -13,7 +13,9 @@
  * a comb over precomputed affine tables j*16^i*G (fixed base), added with
  * RCB16's mixed Algorithm 5 (complete while the affine point is not the
  * identity: a zero digit keeps the accumulator through a mask instead).
- * Neither branches on nor indexes by scalar bits.
+ * Neither branches on nor indexes by scalar bits.  Verification, whose
+ * scalars are public, has variable-time twins (a comb that skips zero
+ * digits, width-5 NAF) that must never see a secret.
  *
  * Paths: every public entry point picks its curve record once from
  * nc_cpu_features(); on P-256 with BMI2 and ADX that record routes field
@@ -516,6 +518,75 @@ void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, c
     *r = acc;
     nc_ct_wipe(&sel, sizeof sel);
     nc_ct_wipe(tab, sizeof tab);
+}
+
+/* Variable time, for PUBLIC scalars only (ECDSA verification): the comb
+ * indexes its table by the digits and skips zero digits. */
+void nc_ecp_mul_base_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
+    nc_ecp_point acc;
+    pt_identity(C, &acc);
+    for (int i = 0; i < 2 * C->size; i++) {
+        uint32_t nib = nibble(k, C->size, i);
+        if (nib != 0) pt_add_mixed(C, &acc, &acc, &C->gtab[i][nib]);
+    }
+    *r = acc;
+}
+
+/* Variable time, for PUBLIC scalars only: width-5 NAF (digits odd, in
+ * [-15, 15], at least four zeros between nonzero ones) over the odd
+ * multiples P, 3P, ..., 15P; a negative digit adds the negated point. */
+void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                        const uint8_t *k) {
+    const nc_mm_mod *F = C->fp;
+    int8_t naf[8 * MM_MAX * 8 + 1];
+    uint64_t w[MM_MAX + 1] = {0}, zero[MM_MAX] = {0};
+    int n = F->n, len = 0;
+    for (int j = 0; j < n; j++) w[j] = nc_load_be64(k + 8 * (n - 1 - j));
+    for (;;) {
+        uint64_t any = 0;
+        for (int j = 0; j <= n; j++) any |= w[j];
+        if (!any) break;
+        int d = 0;
+        if (w[0] & 1) {
+            d = (int)(w[0] & 31);
+            if (d > 15) d -= 32;
+            /* w -= d (w stays >= 0: d < 0 adds) */
+            if (d > 0) {
+                uint64_t b = (uint64_t)d;
+                for (int j = 0; j <= n && b; j++) {
+                    uint64_t v = w[j];
+                    w[j] = v - b;
+                    b = v < b;
+                }
+            } else {
+                uint64_t c = (uint64_t)(-d);
+                for (int j = 0; j <= n && c; j++) {
+                    w[j] += c;
+                    c = w[j] < c;
+                }
+            }
+        }
+        naf[len++] = (int8_t)d;
+        for (int j = 0; j < n; j++) w[j] = (w[j] >> 1) | (w[j + 1] << 63);
+        w[n] >>= 1;
+    }
+    nc_ecp_point tab[8], p2, acc, neg;
+    tab[0] = *p;
+    pt_dbl(C, &p2, p);
+    for (int i = 1; i < 8; i++) nc_ecp_add(C, &tab[i], &tab[i - 1], &p2);
+    pt_identity(C, &acc);
+    for (int i = len - 1; i >= 0; i--) {
+        pt_dbl(C, &acc, &acc);
+        int d = naf[i];
+        if (d > 0) {
+            nc_ecp_add(C, &acc, &acc, &tab[(d - 1) / 2]);
+        } else if (d < 0) {
+            neg = tab[(-d - 1) / 2];
+            mm_sub(F, neg.y, zero, neg.y);
+            nc_ecp_add(C, &acc, &acc, &neg);
+        }
+    }
+    *r = acc;
 }
 
 /* r = a^(m-2) = 1/a for the field (F = p) or the order (F = n), with the

@@ -42,6 +42,10 @@ const nc_ecp_curve *nc_ecp_curve_get(int curve);
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
 /* r = k*P for a secret k. */
 void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k);
+/* The same two for PUBLIC scalars only, in variable time (verification). */
+void nc_ecp_mul_base_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
+void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
+                        const uint8_t *k);
 void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
                 const nc_ecp_point *q);
 /* Affine X (and Y when y != NULL) as plain (non-Montgomery) limbs; returns 1,
