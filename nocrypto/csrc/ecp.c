@@ -155,33 +155,13 @@ MM_INLINE void fsub(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a,
     else mm_sub(F, r, a, b);
 }
 
-/* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q.
- * Written once and instantiated per curve (below) so the field constants
- * fold into the inlined Montgomery arithmetic. */
-MM_INLINE void pt_add_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
-                        const nc_ecp_point *p, const nc_ecp_point *q) {
-    uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
-    uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
-    const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
-    const uint64_t *X2 = q->x, *Y2 = q->y, *Z2 = q->z;
-    fmul(F, adx, t0, X1, X2);
-    fmul(F, adx, t1, Y1, Y2);
-    fmul(F, adx, t2, Z1, Z2);
-    fadd(F, adx, t3, X1, Y1);
-    fadd(F, adx, t4, X2, Y2);
-    fmul(F, adx, t3, t3, t4);
-    fadd(F, adx, t4, t0, t1);
-    fsub(F, adx, t3, t3, t4);
-    fadd(F, adx, t4, Y1, Z1);
-    fadd(F, adx, X3, Y2, Z2);
-    fmul(F, adx, t4, t4, X3);
-    fadd(F, adx, X3, t1, t2);
-    fsub(F, adx, t4, t4, X3);
-    fadd(F, adx, X3, X1, Z1);
-    fadd(F, adx, Y3, X2, Z2);
-    fmul(F, adx, X3, X3, Y3);
-    fadd(F, adx, Y3, t0, t2);
-    fsub(F, adx, Y3, X3, Y3);
+/* The second half of RCB16 Algorithms 4 and 5, shared by both: from
+ * t0 = X1 X2, t1 = Y1 Y2, t2 = Z1 Z2, t3, t4 and Y3 as the first halves
+ * leave them, finish r = p + q.  The temporaries are overwritten. */
+MM_INLINE void pt_add_finish(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
+                             uint64_t *t0, uint64_t *t1, uint64_t *t2, uint64_t *t3,
+                             uint64_t *t4, uint64_t *Y3) {
+    uint64_t X3[MM_MAX], Z3[MM_MAX];
     fmul(F, adx, Z3, b, t2);
     fsub(F, adx, X3, Y3, Z3);
     fadd(F, adx, Z3, X3, X3);
@@ -210,6 +190,36 @@ MM_INLINE void pt_add_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_p
     mm_copy(F, r->x, X3);
     mm_copy(F, r->y, Y3);
     mm_copy(F, r->z, Z3);
+}
+
+/* RCB16 Algorithm 4: r = p + q, complete, a = -3.  r may alias p or q.
+ * Written once and instantiated per curve (below) so the field constants
+ * fold into the inlined Montgomery arithmetic. */
+MM_INLINE void pt_add_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
+                        const nc_ecp_point *p, const nc_ecp_point *q) {
+    uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
+    uint64_t X3[MM_MAX], Y3[MM_MAX];
+    const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
+    const uint64_t *X2 = q->x, *Y2 = q->y, *Z2 = q->z;
+    fmul(F, adx, t0, X1, X2);
+    fmul(F, adx, t1, Y1, Y2);
+    fmul(F, adx, t2, Z1, Z2);
+    fadd(F, adx, t3, X1, Y1);
+    fadd(F, adx, t4, X2, Y2);
+    fmul(F, adx, t3, t3, t4);
+    fadd(F, adx, t4, t0, t1);
+    fsub(F, adx, t3, t3, t4);
+    fadd(F, adx, t4, Y1, Z1);
+    fadd(F, adx, X3, Y2, Z2);
+    fmul(F, adx, t4, t4, X3);
+    fadd(F, adx, X3, t1, t2);
+    fsub(F, adx, t4, t4, X3);
+    fadd(F, adx, X3, X1, Z1);
+    fadd(F, adx, Y3, X2, Z2);
+    fmul(F, adx, X3, X3, Y3);
+    fadd(F, adx, Y3, t0, t2);
+    fsub(F, adx, Y3, X3, Y3);
+    pt_add_finish(F, b, adx, r, t0, t1, t2, t3, t4, Y3);
 }
 
 /* RCB16 Algorithm 6: r = 2p, complete, a = -3.  r may alias p. */
@@ -264,7 +274,7 @@ MM_INLINE void pt_dbl_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_p
 MM_INLINE void pt_add_mixed_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc_ecp_point *r,
                               const nc_ecp_point *p, const nc_ecp_affine_point *q) {
     uint64_t t0[MM_MAX], t1[MM_MAX], t2[MM_MAX], t3[MM_MAX], t4[MM_MAX];
-    uint64_t X3[MM_MAX], Y3[MM_MAX], Z3[MM_MAX];
+    uint64_t Y3[MM_MAX];
     const uint64_t *X1 = p->x, *Y1 = p->y, *Z1 = p->z;
     const uint64_t *X2 = q->x, *Y2 = q->y;
     fmul(F, adx, t0, X1, X2);
@@ -279,34 +289,7 @@ MM_INLINE void pt_add_mixed_g(const nc_mm_mod *F, const uint64_t *b, int adx, nc
     fadd(F, adx, t4, t4, Y1);
     fmul(F, adx, Y3, X2, Z1);
     fadd(F, adx, Y3, Y3, X1);
-    fmul(F, adx, Z3, b, t2);
-    fsub(F, adx, X3, Y3, Z3);
-    fadd(F, adx, Z3, X3, X3);
-    fadd(F, adx, X3, X3, Z3);
-    fsub(F, adx, Z3, t1, X3);
-    fadd(F, adx, X3, t1, X3);
-    fmul(F, adx, Y3, b, Y3);
-    fadd(F, adx, t1, t2, t2);
-    fadd(F, adx, t2, t1, t2);
-    fsub(F, adx, Y3, Y3, t2);
-    fsub(F, adx, Y3, Y3, t0);
-    fadd(F, adx, t1, Y3, Y3);
-    fadd(F, adx, Y3, t1, Y3);
-    fadd(F, adx, t1, t0, t0);
-    fadd(F, adx, t0, t1, t0);
-    fsub(F, adx, t0, t0, t2);
-    fmul(F, adx, t1, t4, Y3);
-    fmul(F, adx, t2, t0, Y3);
-    fmul(F, adx, Y3, X3, Z3);
-    fadd(F, adx, Y3, Y3, t2);
-    fmul(F, adx, X3, t3, X3);
-    fsub(F, adx, X3, X3, t1);
-    fmul(F, adx, Z3, t4, Z3);
-    fmul(F, adx, t1, t3, t0);
-    fadd(F, adx, Z3, Z3, t1);
-    mm_copy(F, r->x, X3);
-    mm_copy(F, r->y, Y3);
-    mm_copy(F, r->z, Z3);
+    pt_add_finish(F, b, adx, r, t0, t1, t2, t3, t4, Y3);
 }
 
 static void p256_add_mixed(nc_ecp_point *r, const nc_ecp_point *p, const nc_ecp_affine_point *q) {
