@@ -15,7 +15,7 @@ import pytest
 from tests.engine.certs import NOW_TS, pki
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup
-from tlspy.engine import Closed, State
+from tlspy.engine import Closed, Event, State
 
 OPENSSL = shutil.which("openssl")
 TIMEOUT = 15.0
@@ -44,6 +44,22 @@ def start_s_server(*args: str) -> tuple[subprocess.Popen[str], int]:
             break
     srv.kill()
     raise AssertionError("openssl s_server did not announce a port")
+
+
+def handshake_over(sock: socket.socket, st: State) -> tuple[State, tuple[Event, ...]]:
+    """Feed what ``sock`` brings into ``st`` (whose first flight has gone out)
+    and send what it answers, until established; the events seen on the way."""
+    events: tuple[Event, ...] = ()
+    while not st.established:
+        data = sock.recv(65536)
+        assert data, "the peer closed the connection"
+        r = engine.handle_tls(st, data)
+        assert not r.state.failed, r.events
+        events += r.events
+        st = r.state
+        if r.out:
+            sock.sendall(r.out)
+    return st, events
 
 
 def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
@@ -79,12 +95,7 @@ def test_client_against_openssl_s_server(tmp_path: Path, kind: str, suite: Ciphe
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                r = engine.handle_tls(st, sock.recv(65536))
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             assert st.info is not None
             assert st.info.cipher_suite == suite and st.info.group == group
             st, out = engine.send_application_data(st, b"hello from tlspy\n")
@@ -120,14 +131,7 @@ def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
             with conn:
                 conn.settimeout(TIMEOUT)
                 st = engine.server(cfg)
-                while not st.established:
-                    data = conn.recv(65536)
-                    assert data
-                    r = engine.handle_tls(st, data)
-                    assert not r.state.failed, r.events
-                    st = r.state
-                    if r.out:
-                        conn.sendall(r.out)
+                st, _ = handshake_over(conn, st)
                 assert st.info is not None
                 assert st.info.alpn == b"http/1.1" and st.info.server_name == "server.test"
                 cli.stdin.write(b"hello from openssl\n")  # type: ignore[union-attr]
@@ -168,12 +172,7 @@ def test_resumption_against_openssl_s_server(tmp_path: Path) -> None:
             st, out = engine.client(cfg, "server.test", ticket=ticket)
             with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
                 sock.sendall(out)
-                while not st.established:
-                    r = engine.handle_tls(st, sock.recv(65536))
-                    assert not r.state.failed, r.events
-                    st = r.state
-                    if r.out:
-                        sock.sendall(r.out)
+                st, _ = handshake_over(sock, st)
                 assert st.info is not None and st.info.resumed == (attempt == 1)
                 st, out = engine.send_application_data(st, b"abc\n")
                 sock.sendall(out)
@@ -266,12 +265,7 @@ def test_client_certificate_to_openssl_s_server(tmp_path: Path) -> None:
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                r = engine.handle_tls(st, sock.recv(65536))
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             st, out = engine.send_application_data(st, b"signed\n")
             sock.sendall(out)
             st, got = _pump(sock, st, b"\n")
@@ -292,12 +286,7 @@ def test_hello_retry_with_openssl_s_server(tmp_path: Path) -> None:
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                r = engine.handle_tls(st, sock.recv(65536))
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             assert st.info is not None and st.info.group == NamedGroup.SECP256R1
             st, out = engine.send_application_data(st, b"retry\n")
             sock.sendall(out)

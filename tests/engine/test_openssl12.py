@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.test_openssl import _files, _pump, start_s_server
+from tests.engine.test_openssl import _files, _pump, handshake_over, start_s_server
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
 from tlspy.engine import Closed
@@ -47,14 +47,7 @@ def test_client_against_openssl_s_server_tls12(
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                data = sock.recv(65536)
-                assert data, "openssl closed the connection"
-                r = engine.handle_tls(st, data)
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             assert st.info is not None
             assert st.info.version == ProtocolVersion.TLS_1_2
             assert st.info.cipher_suite == suite and st.info.group == group
@@ -97,14 +90,7 @@ def test_server_against_openssl_s_client_tls12(
             with conn:
                 conn.settimeout(TIMEOUT)
                 st = engine.server(cfg)
-                while not st.established:
-                    data = conn.recv(65536)
-                    assert data
-                    r = engine.handle_tls(st, data)
-                    assert not r.state.failed, r.events
-                    st = r.state
-                    if r.out:
-                        conn.sendall(r.out)
+                st, _ = handshake_over(conn, st)
                 assert st.info is not None
                 assert st.info.version == ProtocolVersion.TLS_1_2
                 assert st.info.cipher_suite == suite
@@ -185,14 +171,7 @@ def test_client_certificate_to_openssl_s_server_tls12(tmp_path: Path, kind: str)
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                data = sock.recv(65536)
-                assert data, "openssl closed the connection"
-                r = engine.handle_tls(st, data)
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             st, out = engine.send_application_data(st, b"signed\n")
             sock.sendall(out)
             st, got = _pump(sock, st, b"\n")
@@ -214,18 +193,10 @@ def test_ticket_resumption_against_openssl_s_server_tls12(tmp_path: Path) -> Non
             st, out = engine.client(cfg, "server.test", ticket=ticket)
             with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
                 sock.sendall(out)
-                while not st.established:
-                    data = sock.recv(65536)
-                    assert data, "openssl closed the connection"
-                    r = engine.handle_tls(st, data)
-                    assert not r.state.failed, r.events
-                    st = r.state
-                    if r.out:
-                        sock.sendall(r.out)
-                    tickets = [e.ticket for e in r.events
-                               if isinstance(e, engine.NewSessionTicket)]
-                    if tickets and ticket is None:
-                        ticket = tickets[0]
+                st, events = handshake_over(sock, st)
+                tickets = [e.ticket for e in events if isinstance(e, engine.NewSessionTicket)]
+                if tickets and ticket is None:
+                    ticket = tickets[0]
                 assert st.info is not None and st.info.resumed == (attempt == 1)
                 st, out = engine.send_application_data(st, b"abc\n")
                 sock.sendall(out)
@@ -294,14 +265,7 @@ def test_cbc_client_against_openssl_s_server_tls12(
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                data = sock.recv(65536)
-                assert data, "openssl closed the connection"
-                r = engine.handle_tls(st, data)
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             assert st.info is not None and st.info.cipher_suite == suite
             st, out = engine.send_application_data(st, b"abc" * 3000 + b"\n")
             sock.sendall(out)

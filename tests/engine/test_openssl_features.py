@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.test_openssl import _files, _pump, start_s_server
+from tests.engine.test_openssl import _files, _pump, handshake_over, start_s_server
 from tlspy import engine
 from tlspy.core.enums import AlertDescription, CipherSuite, ProtocolVersion
 from tlspy.engine import Alert, Event, KeyLog, SessionCache, State
@@ -31,18 +31,10 @@ def _connect(port: int, cfg: engine.Config, session: engine.Ticket | None = None
     """One tlspy client connection to s_server -rev: handshake, a line each
     way, close_notify."""
     st, out = engine.client(cfg, "server.test", session=session)
-    events: list[Event] = []
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
         sock.sendall(out)
-        while not st.established:
-            data = sock.recv(65536)
-            assert data, "openssl closed the connection"
-            r = engine.handle_tls(st, data)
-            events += r.events
-            assert not r.state.failed, r.events
-            st = r.state
-            if r.out:
-                sock.sendall(r.out)
+        st, seen = handshake_over(sock, st)
+        events = list(seen)
         st, out = engine.send_application_data(st, line)
         sock.sendall(out)
         st, got = _pump(sock, st, b"\n")

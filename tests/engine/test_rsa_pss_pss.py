@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from tests.engine.certs import NOW, pki
 from tests.engine.helpers import configs, handshake
 from tests.engine.test_handshake12 import _exchange, _failed_with
-from tests.engine.test_openssl import TIMEOUT, _pump, start_s_server
+from tests.engine.test_openssl import TIMEOUT, _pump, handshake_over, start_s_server
 from tlspy import asn1, engine
 from tlspy.core.enums import AlertDescription, ProtocolVersion, SignatureScheme
 from tlspy.engine import CertifiedKey, Config
@@ -251,12 +251,7 @@ def test_client_against_openssl_s_server_with_pss_certificate(
         st, out = engine.client(cfg, "server.test")
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
             sock.sendall(out)
-            while not st.established:
-                r = engine.handle_tls(st, sock.recv(65536))
-                assert not r.state.failed, r.events
-                st = r.state
-                if r.out:
-                    sock.sendall(r.out)
+            st, _ = handshake_over(sock, st)
             assert st.info is not None and st.info.signature_scheme in PSS_PSS
             st, out = engine.send_application_data(st, b"pss\n")
             sock.sendall(out)
