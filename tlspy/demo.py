@@ -177,5 +177,6 @@ def main(argv: list[str]) -> int:
         server.join(TIMEOUT)
     print("\nthe server saw:")
     print("\n".join(f"  {line}" for line in server.log))
-    print("\nMore: `python -m tlspy s_server --help`, `s_client`, `verify`, `cert`; `make test`, `make bench`, `make fuzz`.")
+    print("\nMore: `python -m tlspy s_server --help`, `s_client`, `verify`, `cert`;"
+          " `make test`, `make bench`, `make fuzz`.")
     return 0
