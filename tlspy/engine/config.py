@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from nocrypto.rng import random_bytes
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.core.suites import suite_info
 from tlspy.engine.sessions import SessionStore
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
@@ -169,6 +170,9 @@ class Config:
         for v in self.versions:
             if v not in (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2):
                 raise ValueError(f"protocol version {v!r} is not supported")
+        for c in self.cipher_suites:
+            if suite_info(c) is None:
+                raise ValueError(f"cipher suite {c!r} is not supported")
         for s in self.signature_schemes:
             if s in _SHA1_SCHEMES:
                 raise ValueError(f"{s.name}: SHA-1 signatures are refused")
