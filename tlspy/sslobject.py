@@ -26,7 +26,7 @@ from tlspy.errors import (
     closed_in_handshake,
     from_alert,
 )
-from tlspy.servername import HelloPeek, set_context, sni_step
+from tlspy.servername import HelloPeek, sni_step
 from tlspy.sslsocket import PlainBuffer, SessionView, TLSSession, session_ticket
 
 
@@ -83,14 +83,6 @@ class TLSObject(SessionView):
         except ValueError as e:
             raise SSLError(f"[SSL] cannot start a TLS connection: {e}", "BAD_CONFIG") from None
         return self
-
-    @property
-    def context(self) -> SSLContext:
-        return self._context
-
-    @context.setter
-    def context(self, ctx: SSLContext) -> None:
-        set_context(self, ctx)
 
     def _pump(self) -> None:
         """Feed what ``incoming`` holds to the engine, or raise: want-read

@@ -202,6 +202,15 @@ class SessionView:
     _offered: TLSSession | None
     server_side: bool
 
+    @property
+    def context(self) -> SSLContext:
+        return self._context
+
+    @context.setter
+    def context(self, ctx: SSLContext) -> None:
+        """Switch contexts (an sni_callback does, to pick certificates)."""
+        set_context(self, ctx)
+
     def _require_handshake(self) -> SessionInfo:
         if not self._handshake_done or self._info is None:
             raise ValueError("handshake not done yet")
@@ -456,14 +465,6 @@ class TLSSocket(SessionView, socket.socket):
                                                        ticket=self._ticket)
         except ValueError as e:
             raise SSLError(f"[SSL] cannot start a TLS connection: {e}", "BAD_CONFIG") from None
-
-    @property
-    def context(self) -> SSLContext:
-        return self._context
-
-    @context.setter
-    def context(self, ctx: SSLContext) -> None:
-        set_context(self, ctx)
 
     def _state(self) -> State:
         if self._tls is None:
