@@ -62,6 +62,23 @@ def handshake_over(sock: socket.socket, st: State) -> tuple[State, tuple[Event, 
     return st, events
 
 
+def close_both_ways(sock: socket.socket, st: State) -> bool:
+    """Send our close_notify and read until the peer's answers it (OpenSSL
+    does); whether it came before the timeout."""
+    st, out = engine.send_close_notify(st)
+    sock.sendall(out)
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        data = sock.recv(65536)
+        if not data:
+            return False
+        r = engine.handle_tls(st, data)
+        st = r.state
+        if any(isinstance(e, Closed) for e in r.events):
+            return True
+    return False
+
+
 def _pump(sock: socket.socket, st: State, until: bytes) -> tuple[State, bytes]:
     """Read from sock into the engine until ``until`` has arrived."""
     got = b""
@@ -140,18 +157,7 @@ def test_server_against_openssl_s_client(tmp_path: Path, kind: str) -> None:
                 assert got == b"hello from openssl\n"
                 st, out = engine.send_application_data(st, b"hello from tlspy\n")
                 conn.sendall(out)
-                st, out = engine.send_close_notify(st)
-                conn.sendall(out)
-                # openssl answers close_notify with its own.
-                deadline = time.monotonic() + TIMEOUT
-                closed = False
-                while not closed and time.monotonic() < deadline:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    r = engine.handle_tls(st, data)
-                    st = r.state
-                    closed = any(isinstance(e, Closed) for e in r.events)
+                assert close_both_ways(conn, st), "openssl did not answer close_notify"
             stdout, _ = cli.communicate(timeout=TIMEOUT)
         finally:
             cli.kill()

@@ -14,10 +14,15 @@ from pathlib import Path
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.test_openssl import _files, _pump, handshake_over, start_s_server
+from tests.engine.test_openssl import (
+    _files,
+    _pump,
+    close_both_ways,
+    handshake_over,
+    start_s_server,
+)
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion
-from tlspy.engine import Closed
 
 OPENSSL = shutil.which("openssl")
 TIMEOUT = 15.0
@@ -101,17 +106,7 @@ def test_server_against_openssl_s_client_tls12(
                 assert got == b"hello from openssl\n"
                 st, out = engine.send_application_data(st, b"hello from tlspy\n")
                 conn.sendall(out)
-                st, out = engine.send_close_notify(st)
-                conn.sendall(out)
-                deadline = time.monotonic() + TIMEOUT
-                closed = False
-                while not closed and time.monotonic() < deadline:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    r = engine.handle_tls(st, data)
-                    st = r.state
-                    closed = any(isinstance(e, Closed) for e in r.events)
+                assert close_both_ways(conn, st), "openssl did not answer close_notify"
             stdout, _ = cli.communicate(timeout=TIMEOUT)
         finally:
             cli.kill()
