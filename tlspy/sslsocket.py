@@ -652,11 +652,7 @@ class TLSSocket(SessionView, socket.socket):
             # seals later waits for the lock.
             with self._send_lock:
                 with self._lock:
-                    try:
-                        self._tls, out = engine.send_application_data(self._state(), chunk)
-                    except UsageError as e:
-                        raise SSLError(f"[SSL] cannot send: {e}",
-                                       "PROTOCOL_IS_SHUTDOWN") from None
+                    out = self._seal(chunk)
                     if self._out:
                         out = b"".join([*self._out, out])
                         self._out = []
@@ -664,14 +660,18 @@ class TLSSocket(SessionView, socket.socket):
             return len(chunk)
         self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
-            try:
-                self._tls, out = engine.send_application_data(self._state(), chunk)
-            except UsageError as e:
-                raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
-            self._out.append(out)
+            self._out.append(self._seal(chunk))
         with contextlib.suppress(SSLWantWriteError):
             self._flush()  # non-blocking: the rest goes out with the next call
         return len(chunk)
+
+    def _seal(self, chunk: bytes | memoryview) -> bytes:
+        """``chunk`` as records, the state moved on; the caller holds _lock."""
+        try:
+            self._tls, out = engine.send_application_data(self._state(), chunk)
+        except UsageError as e:
+            raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
+        return out
 
     def send(self, data: Any, flags: int = 0) -> int:
         if self._unwrapped or (self._tls is None and not self._connected):
