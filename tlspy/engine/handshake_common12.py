@@ -225,8 +225,7 @@ def choose_client12(
     ecdsa_sign 64) and a scheme both sides accept (RFC 5246 7.4.6)."""
     for ck in config.certificates:
         kind = ck.key.kind
-        if (kind in ("rsa", "rsa-pss") and 1 not in types) or (
-                kind in ("ec", "ed25519") and 64 not in types):
+        if (1 if auth_of(kind) is Auth.RSA else 64) not in types:
             continue
         pub = ck.chain[0].public_key
         for scheme in config.signature_schemes:
