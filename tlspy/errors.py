@@ -8,8 +8,10 @@ SSL_ERROR_* number; ``library`` and ``reason`` are set as ssl sets them.
 from __future__ import annotations
 
 import ssl as _ssl
+from collections.abc import Sequence
 
 from tlspy.core.enums import AlertDescription
+from tlspy.engine.events import Alert
 
 # OpenSSL's SSL_ERROR_* codes, which ssl puts in args[0].
 _SSL_ERROR_SSL = 1
@@ -105,6 +107,16 @@ def from_alert(description: int, sent: bool, reason: str) -> SSLError:
                         f"tlspy sent the fatal alert {name.lower()}", name)
     return SSLError(f"[SSL: TLSV1_ALERT_{name}] the peer sent the fatal alert "
                     f"{name.lower()}", f"TLSV1_ALERT_{name}")
+
+
+def from_failure(events: Sequence[object]) -> SSLError:
+    """The exception for an engine result that failed: from its last fatal
+    alert (sent or received), or a generic one when none is reported."""
+    alerts = [e for e in events if isinstance(e, Alert) and e.description != 0]
+    if alerts:
+        a = alerts[-1]
+        return from_alert(a.description, a.sent, a.reason)
+    return SSLError("[SSL] the TLS connection has failed", "FAILED")
 
 
 def closed_in_handshake(server_side: bool, hello_seen: bool) -> SSLError:

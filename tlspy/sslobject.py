@@ -17,14 +17,14 @@ from typing import Any
 
 from tlspy import engine
 from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
-from tlspy.engine import Alert, Closed, State, UsageError
+from tlspy.engine import Closed, State, UsageError
 from tlspy.engine.state import ServerWaitClientHello
 from tlspy.errors import (
     SSLEOFError,
     SSLError,
     SSLWantReadError,
     closed_in_handshake,
-    from_alert,
+    from_failure,
 )
 from tlspy.servername import HelloPeek, sni_step
 from tlspy.sslsocket import PlainBuffer, SessionView, TLSSession, session_ticket
@@ -109,11 +109,7 @@ class TLSObject(SessionView):
         if any(isinstance(ev, Closed) for ev in res.events):
             self._peer_closed = True
         if res.state.failed:
-            alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
-            if alerts:
-                a = alerts[-1]
-                raise from_alert(a.description, a.sent, a.reason)
-            raise SSLError("[SSL] the TLS connection has failed", "FAILED")
+            raise from_failure(res.events)
 
     def do_handshake(self) -> None:
         while not self._tls.established:

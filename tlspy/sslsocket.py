@@ -35,7 +35,6 @@ from tlspy.ciphers import SUITE_NAMES_12, cipher_protocol
 from tlspy.context import SSLContext
 from tlspy.core.enums import CipherSuite
 from tlspy.engine import (
-    Alert,
     Closed,
     Event,
     HandshakeComplete,
@@ -53,7 +52,7 @@ from tlspy.errors import (
     SSLWantReadError,
     SSLWantWriteError,
     closed_in_handshake,
-    from_alert,
+    from_failure,
 )
 from tlspy.servername import HelloPeek, set_context, sni_step
 from tlspy.x509 import Certificate, Name
@@ -536,11 +535,7 @@ class TLSSocket(SessionView, socket.socket):
                 if not res.state.failed:
                     raise
         if res.state.failed:
-            alerts = [e for e in res.events if isinstance(e, Alert) and e.description != 0]
-            if alerts:
-                a = alerts[-1]
-                raise from_alert(a.description, a.sent, a.reason)
-            raise SSLError("[SSL] the TLS connection has failed", "FAILED")
+            raise from_failure(res.events)
         return True
 
     def do_handshake(self, block: bool = False) -> None:
