@@ -10,35 +10,14 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.certs import NOW_TS
-from tests.engine.helpers import Pair, configs
+from tests.engine.helpers import Pair, configs, drive
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, ProtocolVersion
-from tlspy.engine import Config, NewSessionTicket, State, Ticket
+from tlspy.engine import Config, NewSessionTicket, Ticket
 from tlspy.engine.state import Established12
 
 V12 = ProtocolVersion.TLS_1_2
 KEY = bytes(range(32))
-
-
-def _run(c: State, out: bytes, s: State) -> Pair:
-    p = Pair(c, s)
-    to_server, to_client = out, b""
-    for _ in range(10):
-        if to_server:
-            p.wire.append(("c", to_server))
-            r = engine.handle_tls(p.server, to_server)
-            p.server, to_client = r.state, r.out
-            p.server_events += r.events
-            to_server = b""
-        if to_client:
-            p.wire.append(("s", to_client))
-            r = engine.handle_tls(p.client, to_client)
-            p.client, to_server = r.state, r.out
-            p.client_events += r.events
-            to_client = b""
-        if not to_server and not to_client:
-            break
-    return p
 
 
 def _tickets(p: Pair) -> list[Ticket]:
@@ -47,7 +26,7 @@ def _tickets(p: Pair) -> list[Ticket]:
 
 def _connect(ccfg: Config, scfg: Config, ticket: Ticket | None = None) -> Pair:
     c, out = engine.client(ccfg, "server.test", ticket=ticket)
-    return _run(c, out, engine.server(scfg))
+    return drive(c, out, engine.server(scfg))
 
 
 def _first(kind: str = "p256", client: dict | None = None,
