@@ -443,10 +443,19 @@ def tlspy_context(cell: Cell, server: Files, client: Files) -> tlspy.SSLContext:
     if cell.feature == "hrr":
         groups = [HRR_GROUP] if cell.role == "server" else ["x25519", HRR_GROUP]
     ctx.set_groups(":".join(OPENSSL_GROUPS[g] for g in groups))
-    if cell.role == "server":
+    _ends(ctx, cell, server, client, serving=cell.role == "server")
+    return ctx
+
+
+def _ends(ctx: tlspy.SSLContext | ssl.SSLContext, cell: Cell, server: Files, client: Files,
+          serving: bool) -> None:
+    """What tlspy's and the ssl peer's contexts share (the same ssl API):
+    certificates and trust for the side ``ctx`` plays, client
+    authentication and ALPN when the cell's feature asks for them."""
+    if serving:
         ctx.load_cert_chain(server.cert, server.key)
         if cell.feature == "client-auth":
-            ctx.verify_mode = tlspy.CERT_REQUIRED
+            ctx.verify_mode = ssl.CERT_REQUIRED
             ctx.load_verify_locations(client.ca)
         if cell.feature == "alpn":
             ctx.set_alpn_protocols(["http/1.1"])
@@ -456,7 +465,6 @@ def tlspy_context(cell: Cell, server: Files, client: Files) -> tlspy.SSLContext:
             ctx.load_cert_chain(client.cert, client.key)
         if cell.feature == "alpn":
             ctx.set_alpn_protocols(["h2", "http/1.1"])
-    return ctx
 
 
 def peer_groups(cell: Cell) -> list[str] | None:
@@ -490,25 +498,14 @@ def ssl_context(cell: Cell, server: Files, client: Files, tmp: Path) -> ssl.SSLC
     peer_server = cell.role == "client"
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER if peer_server else ssl.PROTOCOL_TLS_CLIENT)
     _versions(ctx, cell.version)
+    _ends(ctx, cell, server, client, serving=peer_server)
     if peer_server:
-        ctx.load_cert_chain(server.cert, server.key)
-        if cell.feature == "client-auth":
-            ctx.verify_mode = ssl.CERT_REQUIRED
-            ctx.load_verify_locations(client.ca)
-        if cell.feature == "alpn":
-            ctx.set_alpn_protocols(["http/1.1"])
         groups = peer_groups(cell)
         if groups and not groups[0].startswith("ffdhe"):
             # ssl takes one curve; the stdlib cannot name ffdhe groups.
             ctx.set_ecdh_curve(groups[0] if groups[0] != "secp256r1" else "prime256v1")
         if cell.version == "1.2" and cell.group.startswith("ffdhe"):
             ctx.load_dh_params(ffdhe_params(tmp, cell.group))
-    else:
-        ctx.load_verify_locations(server.ca)
-        if cell.feature == "client-auth":
-            ctx.load_cert_chain(client.cert, client.key)
-        if cell.feature == "alpn":
-            ctx.set_alpn_protocols(["h2", "http/1.1"])
     return ctx
 
 
