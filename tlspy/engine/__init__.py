@@ -544,12 +544,7 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
                                       KeyUpdateRequest.UPDATE_REQUESTED):
             raise fail(A.ILLEGAL_PARAMETER, "KeyUpdate request value")
         secret = next_traffic_secret(alg, st.read.secret)
-        if st.is_client:
-            hs = replace(hs, server_updates=hs.server_updates + 1)
-            label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
-        else:
-            hs = replace(hs, client_updates=hs.client_updates + 1)
-            label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+        hs, label = _next_generation(hs, client=not st.is_client)
         events += key_log(st.config.key_log, hs.client_random, (label, secret))
         st = replace(st, hs=hs, read_seq=0, read=keys13(hs.suite, secret))
         wrote = False
@@ -579,6 +574,16 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
     raise fail(A.UNEXPECTED_MESSAGE, f"{type(msg).__name__} after the handshake")
 
 
+def _next_generation(hs: Established, client: bool) -> tuple[Established, str]:
+    """``hs`` with the client's (or the server's) count of traffic key
+    updates moved on, and the key log label of its new secret."""
+    if client:
+        hs = replace(hs, client_updates=hs.client_updates + 1)
+        return hs, f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
+    hs = replace(hs, server_updates=hs.server_updates + 1)
+    return hs, f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+
+
 def _send_key_update(
     st: State, request: KeyUpdateRequest, events: list[Event] | None = None
 ) -> tuple[State, bytes]:
@@ -588,12 +593,7 @@ def _send_key_update(
     assert isinstance(hs, Established)
     st, out = seal_handshake(st, assemble_handshake(KeyUpdate(request)))
     secret = next_traffic_secret(hs.suite.prf_hash, st.write.secret)
-    if st.is_client:
-        hs = replace(hs, client_updates=hs.client_updates + 1)
-        label = f"CLIENT_TRAFFIC_SECRET_{hs.client_updates}"
-    else:
-        hs = replace(hs, server_updates=hs.server_updates + 1)
-        label = f"SERVER_TRAFFIC_SECRET_{hs.server_updates}"
+    hs, label = _next_generation(hs, client=st.is_client)
     if events is not None:
         events += key_log(st.config.key_log, hs.client_random, (label, secret))
     return replace(st, hs=hs, write_seq=0, write=keys13(hs.suite, secret)), out
