@@ -150,3 +150,28 @@ def test_a_non_data_record_after_data_goes_the_general_way() -> None:
     alert = engine.send_close_notify(p.client)[1]
     assert alert[0] == ContentType.APPLICATION_DATA  # the outer type hides the alert
     assert engine.handle_tls(p.server, alert).state.read_closed
+
+
+def test_data_records_before_another_record_are_opened_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Data records followed by something else in one read (the last read
+    of a stream ends with close_notify): the data path opens the data
+    records and the general path goes on after them, never opening them
+    again."""
+    from nocrypto.tls_aead import TLS13AEAD
+
+    p = _pair(SUITES[0])
+    c, data = engine.send_application_data(p.client, bytes(40000))  # three records
+    c, alert = engine.send_close_notify(c)
+    opened: list[int] = []
+    real = TLS13AEAD.open_application_data
+
+    def counting(self: TLS13AEAD, seq: int, buf: bytes, limit: int) -> tuple[int, int, bytes]:
+        r = real(self, seq, buf, limit)
+        opened.append(r[0])
+        return r
+
+    monkeypatch.setattr(TLS13AEAD, "open_application_data", counting)
+    r = engine.handle_tls(p.server, data + alert)
+    assert r.data == bytes(40000) and r.state.read_closed and not r.state.failed
+    assert sum(opened) == 3, opened

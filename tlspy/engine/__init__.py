@@ -226,19 +226,19 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
 def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
     hs = state.hs
+    app: list[bytes] = []
     if type(hs) is Established and not state.read_closed and not state.hsbuf.pending:
         # Data path: TLS 1.3 application-data records, opened by one C call
         # into one buffer, and a partial one at the end kept for the next
-        # call; anything else goes the general way.
+        # call; whatever else follows them goes the general way.
         prot = state.read.protection
         if type(prot) is RecordProtection13 and (fast := prot.fast) is not None:
-            res = _fast_path(state, fast, data)
-            if res is not None:
-                return res
+            state, data, finished = _data_records(state, fast, data, app)
+            if finished:
+                return Result(state, b"", app[0] if app else b"", ())
     elif type(hs) is Failed:
         return Result(state, b"", b"", ())
     progress = [state]
-    app: list[bytes] = []
     out: list[bytes] = []
     try:
         return _handle(state, bytes(data), progress, app, out)
@@ -254,58 +254,42 @@ def handle_tls(state: State, data: bytes) -> Result:
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
 
 
-def _fast_path(state: State, fast: TLS13AEAD, data: bytes) -> Result | None:
-    """The Result of ``data`` when it is application-data records and at
-    most a partial one at the end (with what ``state.pending`` holds in
-    front); None for anything else (the general path then starts over)."""
+def _data_records(state: State, fast: TLS13AEAD, data: bytes,
+                  app: list[bytes]) -> tuple[State, bytes, bool]:
+    """Open the application-data records at the front of ``state.pending``
+    + ``data`` (their content goes to ``app``).  When at most the start of
+    one more such record is left, it becomes the new state's pending bytes
+    and the call is finished; otherwise the state moves past the opened
+    records and the rest (another record type, a bad tag, padding beyond
+    the limit) is returned for the general path, so no record is opened
+    twice."""
     pending = state.pending
     buf = pending + data if pending else data
     seq = state.read_seq
     done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
-    rest = len(buf) - used
-    if rest:
-        # what is left must be the start of one application-data record
-        if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
-            return None
-        if rest >= 5:
-            length = (buf[used + 3] << 8) | buf[used + 4]
-            if length > MAX_CIPHERTEXT_13 or rest >= 5 + length:
-                return None  # whole but not opened: the general path says why
-        tail = bytes(buf[used:])
-    else:
-        tail = b""
-    if not done and tail == pending:
-        return Result(state, b"", b"", ())
-    return Result(state.evolve(read_seq=seq + done, pending=tail), b"", content, ())
-
-
-def _fast_application_data(st: State, data: bytes, app: list[bytes]) -> tuple[State, int]:
-    """Open the whole application-data records at the start of ``data``
-    into one buffer (one C call: nonces, headers and padding handled in
-    C); stop at anything else (another type, padding beyond the limit, a
-    partial record, a bad tag) and say how far it got.  The general path
-    takes over from there."""
-    prot = st.read.protection
-    fast = prot.fast if isinstance(prot, RecordProtection13) else None
-    if fast is None:
-        return st, 0
-    done, used, content = fast.open_application_data(st.read_seq, data, st.recv_limit)
     if done:
         app.append(content)
-        st = st.evolve(read_seq=st.read_seq + done)
-    return st, used
+    rest = len(buf) - used
+    finished = True
+    if rest:
+        # finished only if what is left is the start of one data record
+        if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
+            finished = False
+        elif rest >= 5:
+            length = (buf[used + 3] << 8) | buf[used + 4]
+            finished = length <= MAX_CIPHERTEXT_13 and rest < 5 + length
+    if not finished:
+        return state.evolve(read_seq=seq + done, pending=b""), buf[used:], False
+    tail = bytes(buf[used:]) if rest else b""
+    if not done and tail == pending:
+        return state, b"", True
+    return state.evolve(read_seq=seq + done, pending=tail), b"", True
 
 
 def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
             out: list[bytes]) -> Result:
     """``progress[0]`` is always the state that what is in ``out`` led to."""
     events: list[Event] = []
-    if not st.pending and st.established and not st.read_closed and st.hsbuf.empty:
-        st, used = _fast_application_data(st, data, app)
-        progress[0] = st
-        if used == len(data):
-            return Result(st, b"", b"".join(app), ())
-        data = data[used:]
     # TLS 1.2 protected records may carry up to 2048 bytes of expansion (CBC
     # padding up to 255 bytes, RFC 5246 6.2.3), TLS 1.3 ones 256.
     limit = MAX_CIPHERTEXT_12 if getattr(st.read.protection, "tls12", False) else (
