@@ -141,20 +141,9 @@ _SCHEME_CURVE = {
     SignatureScheme.ECDSA_SECP256R1_SHA256: "secp256r1",
     SignatureScheme.ECDSA_SECP384R1_SHA384: "secp384r1",
 }
-# Schemes TLS 1.3 allows in CertificateVerify that tlspy implements.
-SCHEMES_13 = frozenset(
-    {
-        SignatureScheme.ED25519,
-        SignatureScheme.ECDSA_SECP256R1_SHA256,
-        SignatureScheme.ECDSA_SECP384R1_SHA384,
-        SignatureScheme.RSA_PSS_RSAE_SHA256,
-        SignatureScheme.RSA_PSS_RSAE_SHA384,
-        SignatureScheme.RSA_PSS_RSAE_SHA512,
-        SignatureScheme.RSA_PSS_PSS_SHA256,
-        SignatureScheme.RSA_PSS_PSS_SHA384,
-        SignatureScheme.RSA_PSS_PSS_SHA512,
-    }
-)
+# Schemes TLS 1.3 allows in CertificateVerify that tlspy implements: every
+# scheme with a hash above, and Ed25519 (RSA PKCS#1 v1.5 is 1.2 only).
+SCHEMES_13 = frozenset({*_SCHEME_HASH, SignatureScheme.ED25519})
 
 
 def key_fits_scheme(kind: str, curve: str | None, bits: int, scheme: int) -> bool:
