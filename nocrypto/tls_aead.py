@@ -139,8 +139,8 @@ class TLS13AEAD:
             self._check_seal(seq, content_type, length, padding)
         out = _scratch(_BYTES, n)
         try:
-            lib.nc_tls13_seal(self._ctx, seq, content_type, ffi.from_buffer(content), length,
-                              padding, out, n)
+            lib.nc_tls13_seal(self._ctx, seq, content_type, content if type(content) is bytes
+                              else ffi.from_buffer(content), length, padding, out, n)
         except OverflowError:
             _check_seq(seq)
             raise
@@ -223,13 +223,14 @@ class TLS13AEAD:
             _check_seq(seq)
             return 0, 0, b""
         out = _scratch(_BYTES, n)
-        counts = ffi.new("uint64_t[2]")
         try:
-            done = lib.nc_tls13_open_app_records(self._ctx, seq, ffi.from_buffer(data), n,
-                                                 max(max_inner, 0), out, n, counts)
+            r = lib.nc_tls13_open_app_records(self._ctx, seq, data if type(data) is bytes
+                                              else ffi.from_buffer(data), n,
+                                              max(max_inner, 0), out, n)
         except OverflowError:
             _check_seq(seq)
             raise
+        done = r.records
         if not done:
             return 0, 0, b""
-        return int(done), int(counts[0]), ffi.buffer(out, counts[1])[:]
+        return done, r.used, ffi.buffer(out, r.written)[:]

@@ -223,24 +223,21 @@ int64_t nc_tls13_seal_records(const nc_tls_aead *a, uint64_t seq, uint32_t conte
     return (int64_t)o;
 }
 
-int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint8_t *data,
-                                  size_t len, size_t max_inner, uint8_t *out, size_t out_len,
-                                  uint64_t counts[2]) {
+nc_tls13_opened nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq,
+                                          const uint8_t *data, size_t len, size_t max_inner,
+                                          uint8_t *out, size_t out_len) {
     size_t pos = 0, w = 0;
-    int64_t done = 0;
-    counts[0] = 0;
-    counts[1] = 0;
+    uint64_t done = 0;
     /* record boundaries, types and lengths are public (they are on the wire) */
     while (len - pos >= 5 && data[pos] == 23 && data[pos + 1] == 3) {
         size_t body = ((size_t)data[pos + 3] << 8) | data[pos + 4];
         if (body > TLS13_MAX_CIPHERTEXT || body <= 16 || len - pos - 5 < body ||
-            body - 16 > max_inner || out_len - w < body - 16 ||
-            (done && seq + (uint64_t)done == 0)) {
+            body - 16 > max_inner || out_len - w < body - 16 || (done && seq + done == 0)) {
             break;
         }
         size_t clen;
-        int t = nc_tls13_open(a, seq + (uint64_t)done, data + pos, data + pos + 5, body,
-                              out + w, out_len - w, &clen);
+        int t = nc_tls13_open(a, seq + done, data + pos, data + pos + 5, body, out + w,
+                              out_len - w, &clen);
         /* the verdict (tag, inner type) is public: the caller reports it */
         NC_DECLASSIFY(&t, sizeof t);
         NC_DECLASSIFY(&clen, sizeof clen);
@@ -251,7 +248,6 @@ int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint
         pos += 5 + body;
         done++;
     }
-    counts[0] = pos;
-    counts[1] = w;
-    return done;
+    nc_tls13_opened r = {done, pos, w};
+    return r;
 }

@@ -64,17 +64,23 @@ int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
 int64_t nc_tls13_seal_records(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
                               const uint8_t *content, size_t len, size_t step,
                               uint8_t *out, size_t out_len);
+/* What nc_tls13_open_app_records did: records opened, bytes of data they
+ * took, content bytes written to out (returned by value: no out-pointer
+ * for the caller to allocate). */
+typedef struct {
+    uint64_t records;
+    uint64_t used;
+    uint64_t written;
+} nc_tls13_opened;
 /* Opens the whole application-data records at the start of data (outer
  * type 23, inner type 23, inner plaintext at most max_inner bytes), with
  * sequence numbers from seq, their contents one after another into out;
  * stops before anything else (a partial record, another type, a bad tag,
  * a record that would not fit in out, a sequence number that would wrap).
- * Returns the number of records opened; counts[0] is the bytes of data
- * they took, counts[1] the content bytes written to out.  out needs at
- * most len bytes. */
-int64_t nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq, const uint8_t *data,
-                                  size_t len, size_t max_inner, uint8_t *out, size_t out_len,
-                                  uint64_t counts[2]);
+ * out needs at most len bytes. */
+nc_tls13_opened nc_tls13_open_app_records(const nc_tls_aead *a, uint64_t seq,
+                                          const uint8_t *data, size_t len, size_t max_inner,
+                                          uint8_t *out, size_t out_len);
 /* cffi:end */
 
 #endif

@@ -97,6 +97,60 @@ def test_evolve_copies_every_field() -> None:
         new.write_seq = 1  # type: ignore[misc]
 
 
+def test_state_is_a_dataclass_value_stored_as_a_tuple() -> None:
+    """State keeps the dataclass interface (fields, replace, frozen, eq,
+    hash, repr) whatever its storage; a copy is an equal value."""
+    import copy
+
+    c = _pair(SUITES[0]).client
+    names = [f.name for f in dataclasses.fields(State)]
+    assert {"config", "is_client", "hs", "read", "write", "read_seq", "write_seq", "pending",
+            "hsbuf", "read_closed", "write_closed", "send_limit", "recv_limit"} <= set(names)
+    moved = dataclasses.replace(c, write_seq=c.write_seq + 9, read_closed=True)
+    assert (moved.write_seq, moved.read_closed) == (c.write_seq + 9, True)
+    for name in names:
+        if name not in ("write_seq", "read_closed"):
+            assert getattr(moved, name) is getattr(c, name), name
+    assert moved != c and dataclasses.replace(c) == c and hash(dataclasses.replace(c)) == hash(c)
+    assert copy.copy(c) == c and copy.copy(c).hs is c.hs
+    assert repr(c).startswith("State(config=")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.hs = None  # type: ignore[misc]
+    # keyword construction as the dataclass had it, defaults included
+    fresh = State(c.config, True, c.hs, bytes(32))
+    assert (fresh.read_seq, fresh.write_seq, fresh.pending, fresh.hsbuf.empty) == (0, 0, b"", True)
+    assert fresh.read.protection is None and not fresh.write_closed
+    assert copy.copy(fresh.evolve(read_seq=3)).read_seq == 3
+
+
+def test_result_is_a_named_tuple() -> None:
+    p = _pair(SUITES[1])
+    c, out = engine.send_application_data(p.client, b"named")
+    r = engine.handle_tls(p.server, out)
+    state, wire, data, events = r
+    assert (state, wire, data, events) == (r.state, r.out, r.data, r.events)
+    assert data == b"named" and wire == b"" and events == () and state.read_seq == 1
+    assert r == engine.Result(r.state, b"", b"named", ())
+
+
+@given(data=st.data())
+def test_every_intermediate_state_replays_the_same(data: st.DataObject) -> None:
+    """Data records cut anywhere (partial records kept in the state): each
+    intermediate state fed the same bytes again gives an equal Result."""
+    p = _pair(data.draw(st.sampled_from(SUITES)))
+    c, wire = engine.send_application_data(p.client, data.draw(st.binary(max_size=40000)))
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(wire)), max_size=5)))
+    s = p.server
+    got = b""
+    for a, b in zip([0, *cuts], [*cuts, len(wire)], strict=True):
+        r = engine.handle_tls(s, wire[a:b])
+        assert engine.handle_tls(s, wire[a:b]) == r and not r.state.failed
+        s = r.state
+        got += r.data
+    assert s.pending == b"" and s.read_seq == c.write_seq
+    assert got == engine.handle_tls(p.server, wire).data
+
+
 @given(data=st.data())
 def test_any_cut_of_application_data_gives_the_same_result(data: st.DataObject) -> None:
     suite = data.draw(st.sampled_from(SUITES))

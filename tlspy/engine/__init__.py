@@ -96,7 +96,6 @@ from tlspy.core.record import (
     MAX_CIPHERTEXT_13,
     MAX_PLAINTEXT,
     Record,
-    RecordProtection13,
     parse_records,
 )
 from tlspy.core.writer import assemble_alert, assemble_handshake
@@ -139,6 +138,8 @@ from tlspy.engine.state import (
     keys13,
 )
 from tlspy.engine.tickets import MAX_LIFETIME, Ticket
+
+_tuple_new = tuple.__new__
 
 A = AlertDescription
 
@@ -227,15 +228,17 @@ def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
     hs = state.hs
     app: list[bytes] = []
-    if type(hs) is Established and not state.read_closed and not state.hsbuf.pending:
+    if type(hs) is Established and not state.read_closed and state.hsbuf.empty and (
+        fast := state.read.fast
+    ) is not None:
         # Data path: TLS 1.3 application-data records, opened by one C call
         # into one buffer, and a partial one at the end kept for the next
         # call; whatever else follows them goes the general way.
-        prot = state.read.protection
-        if type(prot) is RecordProtection13 and (fast := prot.fast) is not None:
-            state, data, finished = _data_records(state, fast, data, app)
-            if finished:
-                return Result(state, b"", app[0] if app else b"", ())
+        state, data, content = _data_records(state, fast, data)
+        if not data:
+            return _tuple_new(Result, (state, b"", content, ()))
+        if content:
+            app.append(content)
     elif type(hs) is Failed:
         return Result(state, b"", b"", ())
     progress = [state]
@@ -254,36 +257,36 @@ def handle_tls(state: State, data: bytes) -> Result:
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
 
 
-def _data_records(state: State, fast: TLS13AEAD, data: bytes,
-                  app: list[bytes]) -> tuple[State, bytes, bool]:
+def _data_records(state: State, fast: TLS13AEAD, data: bytes) -> tuple[State, bytes, bytes]:
     """Open the application-data records at the front of ``state.pending``
-    + ``data`` (their content goes to ``app``).  When at most the start of
-    one more such record is left, it becomes the new state's pending bytes
-    and the call is finished; otherwise the state moves past the opened
-    records and the rest (another record type, a bad tag, padding beyond
-    the limit) is returned for the general path, so no record is opened
-    twice."""
+    + ``data``: (new state, bytes left for the general path, their
+    content).  When at most the start of one more such record is left, it
+    becomes the new state's pending bytes and nothing is left over;
+    otherwise the state moves past the opened records and the rest
+    (another record type, a bad tag, padding beyond the limit) is left for
+    the general path, so no record is opened twice."""
     pending = state.pending
     buf = pending + data if pending else data
     seq = state.read_seq
     done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
-    if done:
-        app.append(content)
     rest = len(buf) - used
+    if not rest:
+        if not done:  # no bytes at all
+            return state, b"", b""
+        return state.evolve(read_seq=seq + done, pending=b""), b"", content
+    # finished only if what is left is the start of one data record
     finished = True
-    if rest:
-        # finished only if what is left is the start of one data record
-        if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
-            finished = False
-        elif rest >= 5:
-            length = (buf[used + 3] << 8) | buf[used + 4]
-            finished = length <= MAX_CIPHERTEXT_13 and rest < 5 + length
+    if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
+        finished = False
+    elif rest >= 5:
+        length = (buf[used + 3] << 8) | buf[used + 4]
+        finished = length <= MAX_CIPHERTEXT_13 and rest < 5 + length
     if not finished:
-        return state.evolve(read_seq=seq + done, pending=b""), buf[used:], False
-    tail = bytes(buf[used:]) if rest else b""
+        return state.evolve(read_seq=seq + done, pending=b""), bytes(buf[used:]), content
+    tail = bytes(buf[used:])
     if not done and tail == pending:
-        return state, b"", True
-    return state.evolve(read_seq=seq + done, pending=tail), b"", True
+        return state, b"", b""
+    return state.evolve(read_seq=seq + done, pending=tail), b"", content
 
 
 def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
@@ -594,17 +597,16 @@ def send_application_data(
     state: State, payload: bytes | bytearray | memoryview
 ) -> tuple[State, bytes]:
     """``payload`` as protected records (at most the send limit each)."""
-    if type(state.hs) is Established and not state.write_closed:
+    if type(state.hs) is Established and not state.write_closed and (
+        fast := state.write.fast
+    ) is not None and (n := len(payload)):
         # Data path (TLS 1.3): one C call seals every record into one buffer.
-        prot = state.write.protection
-        n = len(payload)
-        if type(prot) is RecordProtection13 and (fast := prot.fast) is not None and n:
-            seq = state.write_seq
-            step = state.send_limit
-            if n <= step:
-                return state.evolve(write_seq=seq + 1), fast.seal(seq, 23, payload)
-            out = fast.seal_records(seq, 23, payload, step)
-            return state.evolve(write_seq=seq + -(-n // step)), out
+        seq = state.write_seq
+        step = state.send_limit
+        if n <= step:
+            return state.evolve(write_seq=seq + 1), fast.seal(seq, 23, payload)
+        out = fast.seal_records(seq, 23, payload, step)
+        return state.evolve(write_seq=seq + -(-n // step)), out
     _check_can_send(state)
     if not payload:
         return state, b""

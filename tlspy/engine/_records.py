@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tlspy.core.enums import ContentType
-from tlspy.core.record import RecordProtection13, fragment_records
+from tlspy.core.record import fragment_records
 from tlspy.engine.state import State
 
 CCS_RECORD = b"\x14\x03\x03\x00\x01\x01"
@@ -19,7 +19,7 @@ def seal(st: State, content_type: int, data: bytes | bytearray | memoryview) -> 
         return st, fragment_records(content_type, 0x0303, bytes(data))
     seq = st.write_seq
     step = st.send_limit
-    fast = w.protection.fast if isinstance(w.protection, RecordProtection13) else None
+    fast = w.fast
     if fast is not None:
         out = fast.seal_records(seq, content_type, data, step)
         return st.evolve(write_seq=seq + max(1, -(-len(data) // step))), out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from tlspy.core.enums import AlertDescription, AlertLevel
 from tlspy.engine.state import SessionInfo, State
@@ -80,8 +80,10 @@ def key_log(enabled: bool, client_random: bytes, *entries: tuple[str, bytes]) ->
     return [KeyLog(label, client_random, secret) for label, secret in entries]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
+    """What ``handle_tls`` gives back.  A named tuple, so the data path
+    builds one with a single ``tuple.__new__`` call."""
+
     state: State
     out: bytes
     data: bytes

@@ -12,9 +12,11 @@ needs from it (HKDF) and hands a fresh seed to the next state, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import itemgetter
 from typing import TypeAlias
 
+from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
 from tlspy.core.keyschedule import Transcript, traffic_key_iv
 from tlspy.core.messages import ClientHello
@@ -37,20 +39,22 @@ def keys13(suite: SuiteInfo, secret: bytes) -> Direction:
     aead: AEAD = (
         ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)
     )
-    return Direction(RecordProtection13(aead, iv), secret, aead, int.from_bytes(iv, "big"))
+    protection = RecordProtection13(aead, iv)
+    return Direction(protection, secret, protection.fast)
 
 
 @dataclass(frozen=True, slots=True)
 class Direction:
     """One direction's record protection: None until keys are installed.
-    ``aead`` and ``iv`` are the same key as ``protection``, kept for the
-    application-data fast path.  The sequence number lives in the State
-    (``read_seq``/``write_seq``; 0 whenever keys change)."""
+    ``fast`` is the same TLS 1.3 key as ``protection`` as a one-call
+    record sealer/opener (None for TLS 1.2 and for AEADs outside
+    nocrypto): the application-data path tests only it.  The sequence
+    number lives in the State (``read_seq``/``write_seq``; 0 whenever keys
+    change)."""
 
     protection: RecordProtection13 | Protection12 | None = None
     secret: bytes = b""  # the traffic secret (KeyUpdate derives the next)
-    aead: AEAD | None = None
-    iv: int = 0
+    fast: TLS13AEAD | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,31 +386,60 @@ HandshakeState: TypeAlias = (
 )
 
 
-@dataclass(frozen=True)
-class State:
+@dataclass(frozen=True, init=False)
+class State(tuple):  # type: ignore[type-arg]
     """A connection: its configuration, role, handshake state and record
     layer.  Never mutated; each engine call returns a new one.
 
-    Not slotted on purpose: the data path makes a new State per call with
-    only a sequence number changed, and copying the instance dict (one C
-    call) is several times cheaper than setting fifteen slots one by one
-    (see ``evolve``)."""
+    A frozen dataclass (``dataclasses.replace`` and ``fields`` work) stored
+    as a tuple, its fields read by C item getters as a namedtuple's are.
+    The data path makes a new State per record with only a sequence number
+    (and the partial record bytes) changed: the fields that change are the
+    last ones, so that is one slice and one tuple (``evolve``), not a
+    dict copy or fifteen attribute stores."""
+
+    __slots__ = ()
 
     config: Config
     is_client: bool
     hs: HandshakeState
     seed: bytes
-    read: Direction = _NO_KEYS
-    write: Direction = _NO_KEYS
-    read_seq: int = 0
-    write_seq: int = 0
-    send_limit: int = 1 << 14  # most content per protected record we send (RFC 8449)
-    recv_limit: int = (1 << 14) + 1  # largest inner plaintext we accept
-    pending: bytes = b""  # bytes of an incomplete record
-    hsbuf: HandshakeBuffer = _EMPTY_BUFFER
-    read_closed: bool = False  # close_notify received
-    write_closed: bool = False  # close_notify sent
-    ccs_received: bool = False
+    read: Direction
+    write: Direction
+    send_limit: int  # most content per protected record we send (RFC 8449)
+    recv_limit: int  # largest inner plaintext we accept
+    hsbuf: HandshakeBuffer
+    read_closed: bool  # close_notify received
+    write_closed: bool  # close_notify sent
+    ccs_received: bool
+    pending: bytes  # bytes of an incomplete record
+    read_seq: int
+    write_seq: int
+
+    def __new__(
+        cls,
+        config: Config,
+        is_client: bool,
+        hs: HandshakeState,
+        seed: bytes,
+        read: Direction = _NO_KEYS,
+        write: Direction = _NO_KEYS,
+        send_limit: int = 1 << 14,
+        recv_limit: int = (1 << 14) + 1,
+        hsbuf: HandshakeBuffer = _EMPTY_BUFFER,
+        read_closed: bool = False,
+        write_closed: bool = False,
+        ccs_received: bool = False,
+        pending: bytes = b"",
+        read_seq: int = 0,
+        write_seq: int = 0,
+    ) -> State:
+        return _tuple_new(cls, (config, is_client, hs, seed, read, write, send_limit, recv_limit,
+                                hsbuf, read_closed, write_closed, ccs_received, pending,
+                                read_seq, write_seq))
+
+    def __getnewargs__(self) -> tuple[object, ...]:  # copy and pickle
+        return tuple(self)
 
     def evolve(
         self,
@@ -415,19 +448,14 @@ class State:
         write_seq: int | None = None,
         pending: bytes | None = None,
     ) -> State:
-        """A copy with the record-layer counters changed: the data path's
-        fast alternative to dataclasses.replace (one dict copy, no
-        __init__, no per-field setattr; the old state is untouched)."""
-        d = self.__dict__.copy()
-        if read_seq is not None:
-            d["read_seq"] = read_seq
-        if write_seq is not None:
-            d["write_seq"] = write_seq
-        if pending is not None:
-            d["pending"] = pending
-        new = _new(State)
-        _set(new, "__dict__", d)
-        return new
+        """A copy with the record-layer counters changed (the old state is
+        untouched): the data path's cheap dataclasses.replace."""
+        return _tuple_new(State, (
+            *self[:12],
+            self[12] if pending is None else pending,
+            self[13] if read_seq is None else read_seq,
+            self[14] if write_seq is None else write_seq,
+        ))
 
     @property
     def established(self) -> bool:
@@ -447,8 +475,10 @@ class State:
         return self.hs.info if isinstance(self.hs, Established) else None
 
 
-_set = object.__setattr__
-_new = object.__new__
+_tuple_new = tuple.__new__
+for _i, _f in enumerate(fields(State)):
+    setattr(State, _f.name, property(itemgetter(_i), doc=f"field {_i}: {_f.name}"))
+del _i, _f
 
 
 __all__ = [
