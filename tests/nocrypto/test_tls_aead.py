@@ -264,3 +264,24 @@ def test_gcm_seal_split_is_seal_of_the_join(impl: str, key: bytes, nonce: bytes,
     assert lib.nc_gcm_seal_split(g._key, nonce, 12, aad, len(aad), in1, len(in1), buf2,
                                  len(in2), out) == 0
     assert ffi.buffer(out, n + 16)[:] == OsslGCM(key).encrypt(nonce, in1 + in2, aad)
+
+
+@pytest.mark.parametrize("alg", sorted(ALGS))
+def test_seal_around_keystream_block_boundaries(impl: str, alg: str) -> None:
+    """Content lengths either side of 64-byte multiples with small and
+    large padding (ChaCha20 seals whole blocks straight from the content
+    and the last partial block after placing it), from bytes and from a
+    memoryview, against pyca/cryptography."""
+    key, iv = bytes(range(32)), bytes(range(100, 112))
+    ours, oracle = TLS13AEAD(alg, key, iv), ALGS[alg][0](key)
+    for length in (63, 64, 65, 127, 128, 129, 1000, 16383, 16384):
+        for padding in (0, 1, 63, 200):
+            if length + 1 + padding > 16384 + 256 - 16:
+                continue
+            content = bytes((i * 7 + length) & 0xFF for i in range(length))
+            rec = ours.seal(length, 23, content, padding)
+            inner = content + b"\x17" + bytes(padding)
+            want = oracle.encrypt(_nonce(iv, length), inner, rec[:5])  # type: ignore[attr-defined]
+            assert rec[5:] == want, (length, padding)
+            assert ours.seal(length, 23, memoryview(bytearray(content)), padding) == rec
+            assert ours.open(length, rec) == (23, content)
