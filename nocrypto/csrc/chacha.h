@@ -59,7 +59,7 @@ typedef struct {
 } nc_poly1305_state;
 
 /* AVX2 bulk blocks (all with the 2^128 bit): processes the largest
- * multiple of eight blocks of nblocks and returns that count. */
+ * multiple of four blocks of nblocks and returns that count. */
 size_t nc_poly1305_blocks_avx2(nc_poly1305_state *st, const uint8_t *m, size_t nblocks);
 
 void nc_poly1305_init(nc_poly1305_state *st, const uint8_t key[32]);

@@ -96,10 +96,10 @@ void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32
         for (size_t i = 0; i < len; i++) {
             out[i] = in[i] ^ last[i];
         }
-        nc_ct_wipe(last, sizeof last);
+        nc_chacha_wipe(last, sizeof last);
     }
-    nc_ct_wipe(ks, sizeof ks);
-    nc_ct_wipe(st, sizeof st);
+    nc_chacha_wipe(ks, sizeof ks);
+    nc_chacha_wipe(st, sizeof st);
 }
 
 void nc_chacha20(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,

@@ -6,7 +6,8 @@
  * decrypted regardless, and the plaintext is then ANDed with the verdict
  * mask: a bad tag leaves zeros, with no branch on the verdict.
  * Short messages (up to 192 bytes) get the one-time key and their
- * keystream from a single four-block SSSE3 call.
+ * keystream from a single four-block SSSE3 call; longer ones get the key
+ * from one scalar block and the keystream from nc_chacha20 (AVX2).
  */
 #include "chacha.h"
 
@@ -26,16 +27,27 @@ static int short_path(size_t len) {
 #endif
 }
 
-/* buf = keystream block 0 || (in ^ keystream from block 1), len <= 192. */
-static void short_xor(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *in,
-                      size_t len, uint8_t buf[256]) {
-    for (size_t i = 0; i < 64; i++) {
-        buf[i] = 0;
+/* out = a ^ b, eight bytes at a time (the fixed-size copies compile to
+ * plain moves). */
+static void xor_bytes(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t len) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y;
+        __builtin_memcpy(&x, a + i, 8);
+        __builtin_memcpy(&y, b + i, 8);
+        x ^= y;
+        __builtin_memcpy(out + i, &x, 8);
     }
-    for (size_t i = 0; i < len; i++) {
-        buf[64 + i] = in[i];
+    for (; i < len; i++) {
+        out[i] = a[i] ^ b[i];
     }
-    nc_chacha20_ssse3(key, nonce, 0, buf, buf, 64 + len);
+}
+
+/* Keystream blocks 0..3: the one-time key, then up to 192 bytes for the
+ * message (SSSE3, for short messages). */
+static void short_keystream(const uint8_t key[32], const uint8_t nonce[12], uint8_t ks[256]) {
+    static const uint8_t zero[256];
+    nc_chacha20_ssse3(key, nonce, 0, zero, ks, 256);
 }
 
 /* The one-time key: the first half of keystream block 0 (section 2.6). */
@@ -59,7 +71,7 @@ static void aead_tag(const uint8_t otk[32], const uint8_t *aad, size_t aad_len,
     nc_poly1305_final(&st, tag);
 }
 
-/* out &= mask, eight bytes at a time (the copies compile to plain moves). */
+/* out &= mask, eight bytes at a time. */
 static void mask_out(uint8_t *out, size_t len, uint64_t mask) {
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
@@ -76,53 +88,43 @@ static void mask_out(uint8_t *out, size_t len, uint64_t mask) {
 int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len, uint8_t *out) {
+    uint8_t ks[256];
     if (short_path(len)) {
-        uint8_t buf[256];
-        short_xor(key, nonce, in, len, buf);
-        for (size_t i = 0; i < len; i++) {
-            out[i] = buf[64 + i];
-        }
-        aead_tag(buf, aad, aad_len, out, len, out + len);
-        nc_chacha_wipe(buf, sizeof buf);
-        return 0;
+        short_keystream(key, nonce, ks);
+        xor_bytes(out, in, ks + 64, len);
+    } else {
+        one_time_key(key, nonce, ks);
+        nc_chacha20(key, nonce, 1, in, out, len);
     }
-    uint8_t otk[64];
-    one_time_key(key, nonce, otk);
-    nc_chacha20(key, nonce, 1, in, out, len);
-    aead_tag(otk, aad, aad_len, out, len, out + len);
-    nc_chacha_wipe(otk, sizeof otk);
+    aead_tag(ks, aad, aad_len, out, len, out + len);
+    nc_chacha_wipe(ks, sizeof ks);
     return 0;
 }
 
 int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len_with_tag, uint8_t *out) {
-    uint8_t tag[16];
+    uint8_t ks[256], tag[16];
     if (len_with_tag < 16) {
         return -1;
     }
     size_t len = len_with_tag - 16;
-    uint32_t ok;
-    if (short_path(len)) {
-        /* the plaintext waits in buf until the tag over `in` is known */
-        uint8_t buf[256];
-        short_xor(key, nonce, in, len, buf);
-        aead_tag(buf, aad, aad_len, in, len, tag);
-        ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
-        for (size_t i = 0; i < len; i++) {
-            out[i] = buf[64 + i];
-        }
-        nc_chacha_wipe(buf, sizeof buf);
+    int short_msg = short_path(len);
+    if (short_msg) {
+        short_keystream(key, nonce, ks);
     } else {
-        uint8_t otk[64];
-        one_time_key(key, nonce, otk);
-        aead_tag(otk, aad, aad_len, in, len, tag);
-        ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
+        one_time_key(key, nonce, ks);
+    }
+    aead_tag(ks, aad, aad_len, in, len, tag);
+    uint32_t ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
+    if (short_msg) {
+        xor_bytes(out, in, ks + 64, len);
+    } else {
         nc_chacha20(key, nonce, 1, in, out, len);
-        nc_chacha_wipe(otk, sizeof otk);
     }
     mask_out(out, len, nc_ct_mask64(ok));
-    nc_ct_wipe(tag, sizeof tag);
+    nc_chacha_wipe(ks, sizeof ks);
+    nc_chacha_wipe(tag, sizeof tag);
     /* 0 when ok, -1 otherwise */
     return (int)ok - 1;
 }
