@@ -6,26 +6,17 @@
  * decrypted regardless, and the plaintext is then ANDed with the verdict
  * mask: a bad tag leaves zeros, with no branch on the verdict.
  * Short messages (up to 192 bytes) get the one-time key and their
- * keystream from a single four-block SSSE3 call; longer ones get the key
- * from one scalar block and the keystream from nc_chacha20 (AVX2).
+ * keystream from a single nc_chacha20 call from block 0 (four blocks at
+ * once on the AVX2 and SSSE3 paths); longer ones get the key from one
+ * block and the keystream from a second call.
  */
 #include "chacha.h"
 
-#include "cpu.h"
 #include "ct.h"
 
 /* Up to this many message bytes, block 0 (the one-time key) and the
- * message's blocks are made in one four-block SSSE3 call. */
+ * message's blocks come from one nc_chacha20 call. */
 #define SHORT_MAX 192
-
-static int short_path(size_t len) {
-#if defined(__x86_64__)
-    return len <= SHORT_MAX && (nc_cpu_features() & NC_CPU_SSSE3);
-#else
-    (void)len;
-    return 0;
-#endif
-}
 
 /* 16 bytes as one GCC/Clang generic vector: the compiler uses whatever
  * vector registers the target has (SSE2 at least on x86-64), no intrinsics
@@ -47,17 +38,13 @@ static void xor_bytes(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t l
     }
 }
 
-/* Keystream blocks 0..3: the one-time key, then up to 192 bytes for the
- * message (SSSE3, for short messages). */
-static void short_keystream(const uint8_t key[32], const uint8_t nonce[12], uint8_t ks[256]) {
+/* Keystream from block 0: the one-time key (section 2.6, the first half
+ * of block 0), then, for short messages, `len` bytes for the message from
+ * block 1 on. */
+static void keystream(const uint8_t key[32], const uint8_t nonce[12], uint8_t ks[256],
+                      size_t len) {
     static const uint8_t zero[256];
-    nc_chacha20_ssse3(key, nonce, 0, zero, ks, 256);
-}
-
-/* The one-time key: the first half of keystream block 0 (section 2.6). */
-static void one_time_key(const uint8_t key[32], const uint8_t nonce[12], uint8_t otk[64]) {
-    static const uint8_t zero[64];
-    nc_chacha20_portable(key, nonce, 0, zero, otk, 64);
+    nc_chacha20(key, nonce, 0, zero, ks, 64 + len);
 }
 
 static void aead_tag(const uint8_t otk[32], const uint8_t *aad, size_t aad_len,
@@ -94,11 +81,11 @@ int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len, uint8_t *out) {
     uint8_t ks[256];
-    if (short_path(len)) {
-        short_keystream(key, nonce, ks);
+    if (len <= SHORT_MAX) {
+        keystream(key, nonce, ks, len);
         xor_bytes(out, in, ks + 64, len);
     } else {
-        one_time_key(key, nonce, ks);
+        keystream(key, nonce, ks, 0);
         nc_chacha20(key, nonce, 1, in, out, len);
     }
     aead_tag(ks, aad, aad_len, out, len, out + len);
@@ -114,12 +101,8 @@ int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
         return -1;
     }
     size_t len = len_with_tag - 16;
-    int short_msg = short_path(len);
-    if (short_msg) {
-        short_keystream(key, nonce, ks);
-    } else {
-        one_time_key(key, nonce, ks);
-    }
+    int short_msg = len <= SHORT_MAX;
+    keystream(key, nonce, ks, short_msg ? len : 0);
     aead_tag(ks, aad, aad_len, in, len, tag);
     uint32_t ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
     if (short_msg) {
