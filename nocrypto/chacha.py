@@ -79,8 +79,10 @@ class ChaCha20Poly1305:
     def __repr__(self) -> str:
         return "ChaCha20Poly1305(<key hidden>)"
 
-    # Each method checks and calls C inline (one Python frame per call):
-    # bytes go to C as they are, other buffers through ffi.from_buffer.
+    # Each method checks and calls C inline (one Python frame per call).
+    # encrypt and decrypt first pass their arguments as they are, which cffi
+    # takes without a copy when they are bytes (the common case), and on the
+    # TypeError other buffers raise, again through ffi.from_buffer.
     def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """Ciphertext || tag of data, authenticating aad as well."""
         n = len(data)
@@ -91,9 +93,10 @@ class ChaCha20Poly1305:
         if aad is None:
             aad = b""
         out = _alloc(_CHARS, n + TAG_SIZE)
-        _seal(self._key, nonce if type(nonce) is bytes else _from(nonce),
-              aad if type(aad) is bytes else _from(aad), len(aad),
-              data if type(data) is bytes else _from(data), n, out)
+        try:
+            _seal(self._key, nonce, aad, len(aad), data, n, out)
+        except TypeError:  # C takes bytes as they are, other buffers by from_buffer
+            _seal(self._key, _from(nonce), _from(aad), len(aad), _from(data), n, out)
         return _unpack(out, n + TAG_SIZE)  # type: ignore[no-any-return]
 
     def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
@@ -106,9 +109,12 @@ class ChaCha20Poly1305:
         if aad is None:
             aad = b""
         out = _alloc(_CHARS, n or 1)
-        if _open(self._key, nonce if type(nonce) is bytes else _from(nonce),
-                 aad if type(aad) is bytes else _from(aad), len(aad),
-                 data if type(data) is bytes else _from(data), n + TAG_SIZE, out):
+        try:
+            bad = _open(self._key, nonce, aad, len(aad), data, n + TAG_SIZE, out)
+        except TypeError:  # as in encrypt
+            bad = _open(self._key, _from(nonce), _from(aad), len(aad), _from(data),
+                        n + TAG_SIZE, out)
+        if bad:
             raise AuthenticationError("ChaCha20-Poly1305 tag mismatch")
         return _unpack(out, n)  # type: ignore[no-any-return]
 

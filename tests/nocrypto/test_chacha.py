@@ -352,6 +352,24 @@ def test_sizes_are_checked_and_named() -> None:
         chacha20(bytes(32), bytes(12), 2**32, b"")
 
 
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_encrypt_and_decrypt_take_any_buffer(kind: Any) -> None:
+    # bytes go to C as they are; other buffers take the from_buffer retry,
+    # for every argument alone and all together.
+    key, nonce, aad, msg = _data(10, 32), _data(11, 12), _data(12, 20), _data(13, 300)
+    aead, oracle = ChaCha20Poly1305(key), OracleAEAD(key)
+    sealed = oracle.encrypt(nonce, msg, aad)
+    for which in ("nonce", "data", "aad", "all"):
+        def conv(name: str, value: bytes, which: str = which) -> Any:
+            return kind(bytearray(value)) if which in (name, "all") else value
+        assert aead.encrypt(conv("nonce", nonce), conv("data", msg), conv("aad", aad)) == sealed
+        assert aead.decrypt(conv("nonce", nonce), conv("data", sealed), conv("aad", aad)) == msg
+        forged = bytearray(sealed)
+        forged[0] ^= 1
+        with pytest.raises(nocrypto.AuthenticationError):
+            aead.decrypt(conv("nonce", nonce), conv("data", bytes(forged)), conv("aad", aad))
+
+
 def test_short_ciphertext_and_empty_message() -> None:
     aead = ChaCha20Poly1305(bytes(32))
     for n in range(16):
