@@ -8,7 +8,8 @@ length prefix raises (ValueError): semantic bounds are the engine's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import struct
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from tlspy.core.enums import HRR_RANDOM, ECCurveType, HandshakeType, NameType
@@ -90,8 +91,8 @@ def vector(width: int, data: bytes) -> bytes:
     return n.to_bytes(width, "big") + data
 
 
-def _u16s(values: Iterable[int]) -> bytes:
-    return b"".join(v.to_bytes(2, "big") for v in values)
+def _u16s(values: Sequence[int]) -> bytes:
+    return struct.pack(f">{len(values)}H", *values)
 
 
 def _vecs(width: int, items: Iterable[bytes]) -> bytes:
@@ -160,9 +161,19 @@ def assemble_extension(ext: Extension) -> bytes:
     return u16(ext.extension_type) + vector(2, _EXTENSION_WRITERS[type(ext)](ext))
 
 
-def assemble_extensions(extensions: Iterable[Extension]) -> bytes:
+def assemble_extensions(extensions: Sequence[Extension]) -> bytes:
     """An extension block with its uint16 length."""
-    return vector(2, b"".join(assemble_extension(e) for e in extensions))
+    if not extensions:
+        return b"\x00\x00"
+    parts = []
+    for ext in extensions:
+        body = _EXTENSION_WRITERS[type(ext)](ext)
+        n = len(body)
+        if n > 0xFFFF:
+            raise ValueError(f"{n} bytes do not fit a 2-byte length")
+        parts.append((ext.extension_type << 16 | n).to_bytes(4, "big"))
+        parts.append(body)
+    return vector(2, b"".join(parts))
 
 
 # ------------------------------------------------------- handshake messages
@@ -181,30 +192,24 @@ def assemble_client_hello(m: ClientHello) -> bytes:
     )
 
 
-def assemble_server_hello(m: ServerHello) -> bytes:
+def _server_hello(m: ServerHello | HelloRetryRequest, random: bytes) -> bytes:
     return b"".join(
         (
             u16(m.legacy_version),
-            m.random,
+            random,
             vector(1, m.legacy_session_id_echo),
-            u16(m.cipher_suite),
-            u8(m.legacy_compression_method),
+            (m.cipher_suite << 8 | m.legacy_compression_method).to_bytes(3, "big"),
             assemble_extensions(m.extensions),
         )
     )
+
+
+def assemble_server_hello(m: ServerHello) -> bytes:
+    return _server_hello(m, m.random)
 
 
 def assemble_hello_retry_request(m: HelloRetryRequest) -> bytes:
-    return b"".join(
-        (
-            u16(m.legacy_version),
-            HRR_RANDOM,
-            vector(1, m.legacy_session_id_echo),
-            u16(m.cipher_suite),
-            u8(m.legacy_compression_method),
-            assemble_extensions(m.extensions),
-        )
-    )
+    return _server_hello(m, HRR_RANDOM)
 
 
 def assemble_certificate13(m: Certificate13) -> bytes:
@@ -286,7 +291,10 @@ def assemble_handshake_body(msg: HandshakeMessage) -> bytes:
 def assemble_handshake(msg: HandshakeMessage) -> bytes:
     """A framed handshake message: msg_type, uint24 length, body."""
     body = _BODY_WRITERS[type(msg)](msg)
-    return u8(msg.msg_type) + vector(3, body)
+    n = len(body)
+    if n >> 24:
+        raise ValueError(f"{n} bytes do not fit a 3-byte length")
+    return (msg.msg_type << 24 | n).to_bytes(4, "big") + body
 
 
 def assemble_message_hash(digest: bytes) -> bytes:
