@@ -513,6 +513,9 @@ def parse_extension(ext_type: int, data: bytes, context: ExtensionContext) -> Ex
     return parse(data, context)
 
 
+_EXTENSION_HEADER = struct.Struct(">HH")  # extension_type, extension_data length
+
+
 def parse_extensions(
     r: Reader, context: ExtensionContext, lo: int = 0, hi: int = 0xFFFF
 ) -> tuple[Extension, ...]:
@@ -522,11 +525,12 @@ def parse_extensions(
     seen: set[int] = set()
     out: list[Extension] = []
     while pos < end:
-        # Each extension's type and length in one test (a header cut short
-        # also ends past the block); the cursor only names what is wrong.
-        ext_type = int.from_bytes(raw[pos : pos + 2], "big")
+        # Each extension's header and length in one test (a header cut
+        # short counts as ending past the block); the cursor only names
+        # what is wrong.
         start = pos + 4
-        stop = start + int.from_bytes(raw[pos + 2 : start], "big")
+        ext_type, n = _EXTENSION_HEADER.unpack_from(raw, pos) if start <= end else (0, end)
+        stop = start + n
         if stop > end:
             block.pos = pos
             block.u16("extension_type")

@@ -85,10 +85,10 @@ def u32(v: int) -> bytes:
 
 def vector(width: int, data: bytes) -> bytes:
     """``data`` with a ``width``-byte big-endian length prefix."""
-    n = len(data)
-    if n >> (8 * width):
-        raise ValueError(f"{n} bytes do not fit a {width}-byte length")
-    return n.to_bytes(width, "big") + data
+    try:
+        return len(data).to_bytes(width, "big") + data
+    except OverflowError:
+        raise ValueError(f"{len(data)} bytes do not fit a {width}-byte length") from None
 
 
 def _u16s(values: Sequence[int]) -> bytes:
@@ -214,7 +214,7 @@ def assemble_hello_retry_request(m: HelloRetryRequest) -> bytes:
 
 def assemble_certificate13(m: Certificate13) -> bytes:
     entries = b"".join(
-        vector(3, e.cert_data) + assemble_extensions(e.extensions) for e in m.certificate_list
+        [vector(3, e.cert_data) + assemble_extensions(e.extensions) for e in m.certificate_list]
     )
     return vector(1, m.certificate_request_context) + vector(3, entries)
 
@@ -250,8 +250,7 @@ def assemble_server_key_exchange(m: ServerKeyExchangeECDHE | ServerKeyExchangeDH
 def assemble_new_session_ticket13(m: NewSessionTicket13) -> bytes:
     return b"".join(
         (
-            u32(m.ticket_lifetime),
-            u32(m.ticket_age_add),
+            struct.pack(">II", m.ticket_lifetime, m.ticket_age_add),
             vector(1, m.ticket_nonce),
             vector(2, m.ticket),
             assemble_extensions(m.extensions),
@@ -268,7 +267,7 @@ _BODY_WRITERS: dict[type, Callable[[Any], bytes]] = {
     Certificate12: assemble_certificate12,
     CertificateRequest13: assemble_certificate_request13,
     CertificateRequest12: assemble_certificate_request12,
-    CertificateVerify: lambda m: u16(m.algorithm) + vector(2, m.signature),
+    CertificateVerify: lambda m: m.algorithm.to_bytes(2, "big") + vector(2, m.signature),
     ServerKeyExchangeECDHE: assemble_server_key_exchange,
     ServerKeyExchangeDHE: assemble_server_key_exchange,
     ServerHelloDone: lambda m: b"",
