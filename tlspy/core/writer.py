@@ -96,7 +96,7 @@ def _u16s(values: Sequence[int]) -> bytes:
 
 
 def _vecs(width: int, items: Iterable[bytes]) -> bytes:
-    return b"".join(vector(width, i) for i in items)
+    return b"".join([vector(width, i) for i in items])
 
 
 # ---------------------------------------------------------------- extensions
@@ -113,7 +113,7 @@ def _key_share_entry(e: KeyShareEntry) -> bytes:
 
 
 def _psk_ch(e: PreSharedKeyClientHello) -> bytes:
-    ids = b"".join(vector(2, i.identity) + u32(i.obfuscated_ticket_age) for i in e.identities)
+    ids = b"".join([vector(2, i.identity) + u32(i.obfuscated_ticket_age) for i in e.identities])
     return vector(2, ids) + vector(2, _vecs(1, e.binders))
 
 
@@ -134,7 +134,7 @@ _EXTENSION_WRITERS: dict[type, Callable[[Any], bytes]] = {
     ECPointFormats: lambda e: vector(1, bytes(e.formats)),
     SignatureAlgorithms: lambda e: vector(2, _u16s(e.schemes)),
     SignatureAlgorithmsCert: lambda e: vector(2, _u16s(e.schemes)),
-    KeyShareClientHello: lambda e: vector(2, b"".join(_key_share_entry(s) for s in e.shares)),
+    KeyShareClientHello: lambda e: vector(2, b"".join([_key_share_entry(s) for s in e.shares])),
     KeyShareServerHello: lambda e: _key_share_entry(e.share),
     KeyShareHelloRetryRequest: lambda e: u16(e.selected_group),
     SupportedVersionsClientHello: lambda e: vector(1, _u16s(e.versions)),
