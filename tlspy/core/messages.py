@@ -4,7 +4,10 @@ One dataclass per wire structure (RFC 8446 section 4, RFC 5246 section 7.4 and
 the extension RFCs).  Fields carrying registry codepoints are typed
 ``Enum | int``: the reader gives the enum member when it knows the value and
 the plain int otherwise.  Variable-length opaque fields are ``bytes``, lists
-are tuples, so every value is hashable and immutable.
+are tuples, so every value is hashable and immutable.  A value carrying an
+extension block looks an extension up with ``find(cls)``: a dict lookup in a
+map made with the value (duplicates never get that far: the reader refuses
+them).
 
 ``tlspy.core.reader`` turns bytes into these values, ``tlspy.core.writer``
 turns them back; ``assemble(parse(b)) == b`` for every valid encoding the
