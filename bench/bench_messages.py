@@ -1,9 +1,9 @@
 """Handshake messages in and out of tlspy.core, without the engine around
 them: microseconds to parse a ClientHello (OpenSSL's, from the stdlib ssl
 module, and tlspy's resuming one with key_share, PSK, SNI and ALPN), to
-write a TLS 1.3 server flight (ServerHello, EncryptedExtensions,
-Certificate, CertificateVerify, Finished, NewSessionTicket) and to parse
-that flight back as a client does."""
+write tlspy's again, to write a TLS 1.3 server flight (ServerHello,
+EncryptedExtensions, Certificate, CertificateVerify, Finished,
+NewSessionTicket) and to parse that flight back as a client does."""
 
 from __future__ import annotations
 
@@ -84,6 +84,8 @@ def run() -> None:
 
     ops = {f"parse CH: {name}": (lambda raw=raw: parse_handshake(raw, version=TLS13))
            for name, raw in hellos.items()}
+    hello = parse_handshake(hellos["tlspy resuming"], version=TLS13)
+    ops["write CH: tlspy resuming"] = lambda: assemble_handshake(hello)
     ops["write server flight (6 messages)"] = write_flight
     ops["parse server flight (6 messages)"] = parse_flight
     rates = alternate(ops, rounds=5, min_time=0.2)
