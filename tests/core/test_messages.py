@@ -22,7 +22,7 @@ from tlspy.core.reader import (
     parse_extensions,
     split_handshake,
 )
-from tlspy.core.writer import assemble_extensions
+from tlspy.core.writer import assemble_extensions, assemble_handshake
 
 EXTENSION_CLASSES = (
     m.ServerName, m.ALPN, m.SupportedGroups, m.SignatureAlgorithms, m.KeyShareClientHello,
@@ -124,3 +124,14 @@ def test_split_handshake_check_is_the_cursors(data: bytes) -> None:
     except TLSDecodeError:
         got = TLSDecodeError
     assert got == want
+
+
+@pytest.mark.parametrize("msg", [
+    m.EncryptedExtensions((m.ALPN((bytes(256),)),)),  # a protocol name over 255 bytes
+    m.EncryptedExtensions((m.RawExtension(0x2A2A, bytes(0x10000)),)),  # extension body
+    m.Certificate12((bytes(0x1000000),)),  # a certificate over 2^24 - 1 bytes
+    m.Finished(bytes(0x1000000)),  # a handshake body over 2^24 - 1 bytes
+])
+def test_writer_refuses_what_a_length_cannot_hold(msg: m.HandshakeMessage) -> None:
+    with pytest.raises(ValueError, match=r"(do|does) not fit"):
+        assemble_handshake(msg)

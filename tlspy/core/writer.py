@@ -96,7 +96,11 @@ def _u16s(values: Sequence[int]) -> bytes:
 
 
 def _vecs(width: int, items: Iterable[bytes]) -> bytes:
-    return b"".join([vector(width, i) for i in items])
+    """Each of ``items`` as a vector (as :func:`vector`), concatenated."""
+    try:
+        return b"".join([len(i).to_bytes(width, "big") + i for i in items])
+    except OverflowError:
+        raise ValueError(f"an item does not fit a {width}-byte length") from None
 
 
 # ---------------------------------------------------------------- extensions
