@@ -15,7 +15,7 @@
 #include "ct.h"
 
 #ifndef POLY_AVX2_MIN
-#define POLY_AVX2_MIN 16
+#define POLY_AVX2_MIN 32
 #endif
 
 typedef unsigned __int128 u128;

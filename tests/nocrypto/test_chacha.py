@@ -189,7 +189,7 @@ def test_aead_matches_openssl(key: bytes, nonce: bytes, aad: bytes, n: int, seed
 
 # Where the code changes strategy: one block (scalar), the short AEAD path
 # (<= 192), SSSE3 (<= 256), AVX2 batches of 512 with their tails, and the
-# AVX2 Poly1305 (from 16 blocks, in groups of four).
+# AVX2 Poly1305 (from 32 blocks, in groups of four).
 BOUNDARIES = [0, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 319, 320, 321,
               383, 384, 511, 512, 513, 767, 768, 769, 895, 896, 1023, 1024, 1025, 1279, 1280,
               4096, 16383, 16384, 16385]
@@ -279,9 +279,10 @@ def test_poly1305_matches_openssl(key: bytes, n: int, seed: int, impl: str) -> N
 
 def test_poly1305_extreme_values(impl: str) -> None:
     # All-ones r and s, all-ones messages: the largest intermediate values,
-    # on the scalar code and (from 256 bytes) the AVX2 lanes.
+    # on the scalar code and (from 512 bytes) the AVX2 lanes.
     for key in (b"\xff" * 32, b"\xff" * 16 + bytes(16), bytes(16) + b"\xff" * 16):
-        for n in (0, 1, 15, 16, 17, 31, 32, 33, 64, 255, 256, 320, 767, 768, 1000, 4096, 4111):
+        for n in (0, 1, 15, 16, 17, 31, 32, 33, 64, 255, 256, 511, 512, 576, 767, 768, 1000,
+                  4096, 4111):
             msg = b"\xff" * n
             assert poly1305(key, msg) == Poly1305.generate_tag(key, msg)
 
