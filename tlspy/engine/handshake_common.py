@@ -227,16 +227,16 @@ def ecdsa_der_to_raw(der: bytes, size: int) -> bytes | None:
 
 
 def sign(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
-    key = ck.key
-    if scheme == SignatureScheme.ED25519:
-        return ed25519.sign(key.scalar, message)
-    if scheme in _SCHEME_CURVE:
-        curve = ec.P256 if key.curve == "secp256r1" else ec.P384
-        raw = ec.ECPrivateKey.from_bytes(curve, key.scalar).sign(message, _SCHEME_HASH[scheme])
-        return ecdsa_raw_to_der(raw)
-    h = _SCHEME_HASH[scheme]
-    rsa = RSAPrivateKey.from_numbers(*key.rsa[:5])
-    return rsa.sign_pss(h, message, rng=DrawRng(seed, b"pss"))
+    """A TLS 1.3 CertificateVerify signature with ``ck``'s loaded key (the
+    PSS salt drawn from ``seed``; ECDSA is RFC 6979 deterministic)."""
+    key = ck.private
+    if scheme == SignatureScheme.ED25519 and isinstance(key, ed25519.Ed25519PrivateKey):
+        return key.sign(message)
+    if scheme in _SCHEME_CURVE and isinstance(key, ec.ECPrivateKey):
+        return ecdsa_raw_to_der(key.sign(message, _SCHEME_HASH[scheme]))
+    if scheme in _SCHEME_HASH and isinstance(key, RSAPrivateKey):
+        return key.sign_pss(_SCHEME_HASH[scheme], message, rng=DrawRng(seed, b"pss"))
+    raise fail(A.INTERNAL_ERROR, f"a {ck.key.kind} key cannot sign {scheme!r}")
 
 
 def scheme_fits_key(pub: PublicKey, scheme: int) -> bool:

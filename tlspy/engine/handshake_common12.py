@@ -169,7 +169,8 @@ def rsa_premaster_decrypt(ck: CertifiedKey, encrypted: bytes, client_version: in
     constant-time entry point: a bad ciphertext (padding, length, version
     bytes) gives 48 random bytes instead, with no difference the peer can
     see before its Finished fails to decrypt (RFC 5246 7.4.7.1, ROBOT)."""
-    key = RSAPrivateKey.from_numbers(*ck.key.rsa[:5])
+    key = ck.private
+    assert isinstance(key, RSAPrivateKey)  # choose_rsa_kex picks RSA keys only
     return key.tls_premaster_decrypt(encrypted, client_version, rng=counter_rng(seed))
 
 
@@ -243,13 +244,11 @@ def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
 
 
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
-    key = ck.key
-    if scheme in _ECDSA:
-        assert key.curve is not None
-        priv = ec.ECPrivateKey.from_bytes(_CURVES[key.curve], key.scalar)
-        return ecdsa_raw_to_der(priv.sign(message, _ECDSA[scheme]))
-    if scheme in _PKCS1:
-        return RSAPrivateKey.from_numbers(*key.rsa[:5]).sign_pkcs1v15(_PKCS1[scheme], message)
+    key = ck.private
+    if scheme in _ECDSA and isinstance(key, ec.ECPrivateKey):
+        return ecdsa_raw_to_der(key.sign(message, _ECDSA[scheme]))
+    if scheme in _PKCS1 and isinstance(key, RSAPrivateKey):
+        return key.sign_pkcs1v15(_PKCS1[scheme], message)
     return sign13(ck, scheme, message, seed)
 
 
