@@ -1,5 +1,8 @@
 """Key derivation: HKDF (RFC 5869), TLS 1.3's HKDF-Expand-Label (RFC 8446
-section 7.1) and the TLS 1.2 PRF (RFC 5246 section 5), each one C call.
+section 7.1) and the TLS 1.2 PRF (RFC 5246 section 5), each one C call;
+and TLS 1.3 key schedule steps that fuse several of them into one C call
+(a whole stage with the secrets drawn from it, the Finished MAC, a traffic
+key and IV).
 
 Algorithms are hash names as in nocrypto.hash ("sha256", "sha384", ...).
 """
@@ -7,9 +10,12 @@ Algorithms are hash names as in nocrypto.hash ("sha256", "sha384", ...).
 from __future__ import annotations
 
 from nocrypto._ffi import ffi, lib
-from nocrypto.hash import Buffer, algorithm_id
+from nocrypto.hash import Buffer, algorithm_id, spec
 
-__all__ = ["hkdf", "hkdf_expand", "hkdf_expand_label", "hkdf_extract", "tls12_prf"]
+__all__ = [
+    "hkdf", "hkdf_expand", "hkdf_expand_label", "hkdf_extract", "tls12_prf",
+    "tls13_finished", "tls13_key_iv", "tls13_stage",
+]
 
 
 def _limit(a: int, length: int) -> None:
@@ -56,18 +62,20 @@ def hkdf_expand_label(alg: str, secret: Buffer, label: Buffer, context: Buffer,
                       length: int) -> bytes:
     """TLS 1.3 HKDF-Expand-Label(secret, label, context, length); the
     "tls13 " prefix is added here, so pass e.g. b"key"."""
-    a = algorithm_id(alg)
-    _limit(a, length)
+    a, hl, _ = spec(alg)
+    if not 0 <= length <= 255 * hl:
+        raise ValueError(f"HKDF output length must be 0..{255 * hl} (255 * HashLen), got {length}")
     if len(label) > 249:
         raise ValueError(f"label is at most 249 bytes (255 with 'tls13 '), got {len(label)}")
     if len(context) > 255:
         raise ValueError(f"context is at most 255 bytes, got {len(context)}")
     out = ffi.new("uint8_t[]", max(length, 1))
     s = ffi.from_buffer(secret)
-    lab = ffi.from_buffer(label)
     c = ffi.from_buffer(context)
-    lib.nc_hkdf_expand_label(a, s, len(s), lab, len(lab), c, len(c), out, length)
-    return bytes(ffi.buffer(out, length))
+    lib.nc_hkdf_expand_label(a, s, len(s), ffi.from_buffer(label), len(label), c, len(c), out,
+                             length)
+    result: bytes = ffi.buffer(out, length)[:]
+    return result
 
 
 def tls12_prf(alg: str, secret: Buffer, label: Buffer, seed: Buffer, length: int) -> bytes:
@@ -81,3 +89,53 @@ def tls12_prf(alg: str, secret: Buffer, label: Buffer, seed: Buffer, length: int
     sd = ffi.from_buffer(seed)
     lib.nc_tls12_prf(a, s, len(s), lab, len(lab), sd, len(sd), out, length)
     return bytes(ffi.buffer(out, length))
+
+
+# ------------------------------------------------- TLS 1.3 key schedule steps
+
+
+def tls13_stage(alg: str, prev: Buffer | None, ikm: Buffer | None, transcript_hash: Buffer,
+                labels: tuple[bytes, ...] = ()) -> tuple[bytes, ...]:
+    """One stage of the TLS 1.3 key schedule (RFC 8446 7.1) in one C call:
+    ``(next, Derive-Secret(next, label, transcript_hash) for each label)``
+    where next = HKDF-Extract(Derive-Secret(prev, "derived", ""), ikm).
+    ``prev`` None: no salt (the early secret); ``ikm`` None: HashLen zeros.
+    Labels without the "tls13 " prefix, each at most 249 bytes."""
+    a, hl, _ = spec(alg)
+    packed = b"".join([bytes((len(label),)) + label for label in labels])
+    if len(transcript_hash) > 255 or any(len(label) > 249 for label in labels):
+        raise ValueError("labels are at most 249 bytes and the transcript hash 255")
+    out = ffi.new("uint8_t[]", hl * (1 + len(labels)))
+    p = ffi.from_buffer(prev if prev is not None else b"")
+    k = ffi.from_buffer(ikm if ikm is not None else bytes(hl))
+    t = ffi.from_buffer(transcript_hash)
+    lib.nc_tls13_stage(a, p, len(p), k, len(k), t, len(t), packed, len(packed), out, out + hl)
+    raw = ffi.buffer(out)[:]
+    return tuple(raw[i : i + hl] for i in range(0, len(raw), hl))
+
+
+def tls13_finished(alg: str, base_key: Buffer, transcript_hash: Buffer) -> bytes:
+    """HMAC(HKDF-Expand-Label(base_key, "finished", "", HashLen),
+    transcript_hash): Finished.verify_data (RFC 8446 4.4.4) and the PSK
+    binder (4.2.11.2)."""
+    a, _, ctype = spec(alg)
+    out = ffi.new(ctype)
+    b = ffi.from_buffer(base_key)
+    t = ffi.from_buffer(transcript_hash)
+    lib.nc_tls13_finished(a, b, len(b), t, len(t), out)
+    result: bytes = ffi.buffer(out)[:]
+    return result
+
+
+def tls13_key_iv(alg: str, secret: Buffer, key_length: int,
+                 iv_length: int = 12) -> tuple[bytes, bytes]:
+    """(HKDF-Expand-Label(secret, "key", "", key_length), the same for "iv"):
+    a traffic secret's record key and IV (RFC 8446 7.3)."""
+    a, hl, _ = spec(alg)
+    if not 0 < key_length <= 255 * hl or not 0 < iv_length <= 255 * hl:
+        raise ValueError(f"key and iv lengths must be 1..{255 * hl}")
+    out = ffi.new("uint8_t[]", key_length + iv_length)
+    s = ffi.from_buffer(secret)
+    lib.nc_tls13_key_iv(a, s, len(s), out, key_length, out + key_length, iv_length)
+    raw = ffi.buffer(out)[:]
+    return raw[:key_length], raw[key_length:]

@@ -290,8 +290,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
             raise fail(A.ILLEGAL_PARAMETER, "resumption with a suite of another hash")
         resumed = ticket
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
-    hs_secret = ks.handshake_secret(alg, early, shared)
-    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, transcript.hash(alg))
     secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
     st2 = replace(
         st,
@@ -394,8 +393,8 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
-    master = ks.master_secret(alg, sec.handshake_secret)
-    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret,
+                                                   transcript.hash(alg))
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD

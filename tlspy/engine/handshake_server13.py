@@ -252,8 +252,8 @@ def _client_hello(
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
-    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
-    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
+                                               transcript.hash(alg))
     st = replace(st, write_seq=0, write=keys13(info, s_hs))
     peer_limit = find_extension(m.extensions, RecordSizeLimit)
     if peer_limit is not None:
@@ -296,8 +296,7 @@ def _client_hello(
     st, records = seal_handshake(st, flight + cv + fin)
     out += records
 
-    master = ks.master_secret(alg, hs_secret)
-    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)

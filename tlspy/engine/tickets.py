@@ -118,7 +118,7 @@ def open_ticket(keys: tuple[bytes, ...], ticket: bytes) -> TicketState | None:
 def binder(alg: str, psk: bytes, prefix: Transcript, truncated_hello: bytes) -> bytes:
     """The PSK binder (RFC 8446 4.2.11.2) over the transcript so far plus the
     ClientHello truncated before the binders list."""
-    bk = ks.binder_key(alg, ks.early_secret(alg, psk), external=False)
+    bk = ks.resumption_binder_key(alg, psk)
     return ks.finished_verify_data(alg, bk, nchash.digest(alg, prefix.data + truncated_hello))
 
 
