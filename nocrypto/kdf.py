@@ -18,53 +18,54 @@ __all__ = [
 ]
 
 
-def _limit(a: int, length: int) -> None:
-    size = int(lib.nc_hash_size(a))
-    if length < 0 or length > 255 * size:
-        raise ValueError(f"HKDF output length must be 0..{255 * size} (255 * HashLen), got {length}")
+def _spec(alg: str, length: int) -> tuple[int, int]:
+    """(C algorithm id, HashLen), checking an output length against HKDF's
+    255 * HashLen."""
+    a, hl, _ = spec(alg)
+    if not 0 <= length <= 255 * hl:
+        raise ValueError(f"HKDF output length must be 0..{255 * hl} (255 * HashLen), got {length}")
+    return a, hl
 
 
 def hkdf_extract(alg: str, salt: Buffer | None, ikm: Buffer) -> bytes:
     """PRK = HMAC-Hash(salt, IKM); no salt means HashLen zero bytes."""
-    a = algorithm_id(alg)
-    size = int(lib.nc_hash_size(a))
-    out = ffi.new("uint8_t[]", size)
+    a, _, ctype = spec(alg)
+    out = ffi.new(ctype)
     s = ffi.from_buffer(salt if salt is not None else b"")
     k = ffi.from_buffer(ikm)
     lib.nc_hkdf_extract(a, s, len(s), k, len(k), out)
-    return bytes(ffi.buffer(out, size))
+    result: bytes = ffi.buffer(out)[:]
+    return result
 
 
 def hkdf_expand(alg: str, prk: Buffer, info: Buffer, length: int) -> bytes:
     """OKM = T(1) || T(2) || ... truncated to length (at most 255 * HashLen)."""
-    a = algorithm_id(alg)
-    _limit(a, length)
+    a, _ = _spec(alg, length)
     out = ffi.new("uint8_t[]", max(length, 1))
     p = ffi.from_buffer(prk)
     i = ffi.from_buffer(info)
     lib.nc_hkdf_expand(a, p, len(p), i, len(i), out, length)
-    return bytes(ffi.buffer(out, length))
+    result: bytes = ffi.buffer(out, length)[:]
+    return result
 
 
 def hkdf(alg: str, ikm: Buffer, salt: Buffer | None, info: Buffer, length: int) -> bytes:
     """HKDF-Expand(HKDF-Extract(salt, ikm), info, length)."""
-    a = algorithm_id(alg)
-    _limit(a, length)
+    a, _ = _spec(alg, length)
     out = ffi.new("uint8_t[]", max(length, 1))
     s = ffi.from_buffer(salt if salt is not None else b"")
     k = ffi.from_buffer(ikm)
     i = ffi.from_buffer(info)
     lib.nc_hkdf(a, s, len(s), k, len(k), i, len(i), out, length)
-    return bytes(ffi.buffer(out, length))
+    result: bytes = ffi.buffer(out, length)[:]
+    return result
 
 
 def hkdf_expand_label(alg: str, secret: Buffer, label: Buffer, context: Buffer,
                       length: int) -> bytes:
     """TLS 1.3 HKDF-Expand-Label(secret, label, context, length); the
     "tls13 " prefix is added here, so pass e.g. b"key"."""
-    a, hl, _ = spec(alg)
-    if not 0 <= length <= 255 * hl:
-        raise ValueError(f"HKDF output length must be 0..{255 * hl} (255 * HashLen), got {length}")
+    a, _ = _spec(alg, length)
     if len(label) > 249:
         raise ValueError(f"label is at most 249 bytes (255 with 'tls13 '), got {len(label)}")
     if len(context) > 255:

@@ -28,6 +28,7 @@ from nocrypto.rsa import RSAPrivateKey
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
 from tlspy.core.suites import suite_info
 from tlspy.engine.sessions import SessionStore
+from tlspy.engine.tickets import TicketKey
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
@@ -189,6 +190,8 @@ class Config:
     fallback_scsv: bool = False
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
+    # ticket_keys loaded once (the first seals, all open).
+    ticket_sealers: tuple[TicketKey, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -212,6 +215,7 @@ class Config:
         for k in self.ticket_keys:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
+        object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:

@@ -295,7 +295,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
 def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
     """The session inside a TLS 1.2 ticket we sealed, or None (then a full
     handshake follows, RFC 5077 3.4)."""
-    ts = open_ticket(cfg.ticket_keys, ticket)
+    ts = open_ticket(cfg.ticket_sealers, ticket)
     if ts is None or len(ts.psk) != 48:
         return None
     return Session12(ts.suite, ts.psk, ts.issued_at, ts.lifetime, ts.server_name)
@@ -315,7 +315,7 @@ def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | Non
 def _new_ticket(st: State, suite: CipherSuite, master: bytes, server_name: str | None) -> bytes:
     cfg = st.config
     state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master, server_name)
-    sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
+    sealed = seal_ticket(cfg.ticket_sealers[0], draw(st.seed, b"ticket nonce", 12), state)
     return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
 
 

@@ -189,7 +189,6 @@ def _client_hello(
     info = suite_info(suite)
     assert info is not None
     alg = info.prf_hash
-    chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
     mutual = [g for g in cfg.groups if g in groups_ext.groups]
     if not mutual:
         raise fail(A.HANDSHAKE_FAILURE, "no group in common")
@@ -222,6 +221,7 @@ def _client_hello(
         return replace(st2, hs=new, seed=draw(seed, b"next", 32)), records, []
 
     psk = _accept_psk(st, m, raw, alg, retry)
+    chosen = choose_certificate(cfg, server_name, sigalgs.schemes) if psk is None else None
     if psk is None and chosen is None:
         raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
     group = NamedGroup(share.group)
@@ -254,11 +254,13 @@ def _client_hello(
 
     hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
                                                transcript.hash(alg))
-    st = replace(st, write_seq=0, write=keys13(info, s_hs))
     peer_limit = find_extension(m.extensions, RecordSizeLimit)
-    if peer_limit is not None:
+    if peer_limit is None:
+        st = replace(st, write_seq=0, write=keys13(info, s_hs))
+    else:
         # RFC 8449 4: protected records from EncryptedExtensions on obey it.
-        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+        st = replace(st, write_seq=0, write=keys13(info, s_hs),
+                     send_limit=plaintext_limit(peer_limit.limit, tls13=True),
                      recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
@@ -346,7 +348,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
             age_add = int.from_bytes(draw(st.seed, b"age add" + nonce, 4), "big")
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
-                cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
+                cfg.ticket_sealers[0], draw(st.seed, b"ticket nonce" + nonce, 12),
                 TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
                             hs.info.server_name),
             )
@@ -372,7 +374,7 @@ def _accept_psk(
         raise fail(A.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes")
     if not cfg.ticket_keys or PskKeyExchangeMode.PSK_DHE_KE not in modes.modes:
         return None
-    ts = open_ticket(cfg.ticket_keys, offer.identities[0].identity)
+    ts = open_ticket(cfg.ticket_sealers, offer.identities[0].identity)
     if ts is None:
         return None
     tinfo = suite_info(ts.suite)
