@@ -103,6 +103,13 @@ def application_stage(alg: str, handshake: bytes,
     return master, c, s, exp
 
 
+def resumption_stage(alg: str, handshake: bytes, ch_cf_hash: bytes) -> bytes:
+    """The resumption master secret straight from the handshake secret (the
+    master secret in between), over ClientHello..client Finished, in one C
+    call."""
+    return tls13_stage(alg, handshake, None, ch_cf_hash, (b"res master",))[1]
+
+
 def binder_key(alg: str, early: bytes, *, external: bool) -> bytes:
     return derive_secret(alg, early, b"ext binder" if external else b"res binder", empty_hash(alg))
 
@@ -287,5 +294,6 @@ __all__ = [
     "resumption_binder_key",
     "resumption_master_secret",
     "resumption_psk",
+    "resumption_stage",
     "traffic_key_iv",
 ]

@@ -63,6 +63,7 @@ from tlspy.engine.handshake_common import (
     KeySharePrivate,
     choose_certificate,
     draw,
+    draws,
     fail,
     key_agreement,
     make_key_share,
@@ -99,10 +100,9 @@ def client_hello(
 ) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
     """The first ClientHello (with ``ticket`` offered for resumption when
     given; the caller checked it is usable) and our key shares."""
-    shares = tuple(
-        make_key_share(g, draw(seed, b"share" + bytes([i]), 32))
-        for i, g in enumerate(config.groups[: config.key_shares])
-    )
+    groups = config.groups[: config.key_shares]
+    session_seed, client_random, *share_seeds = draws(seed, b"client hello", 2 + len(groups))
+    shares = tuple(make_key_share(g, s) for g, s in zip(groups, share_seeds, strict=True))
     exts: list[Extension] = []
     if server_name is not None and _ip(server_name) is None:
         # IP literals are not sent in server_name (RFC 6066 3).
@@ -118,11 +118,10 @@ def client_hello(
     if ticket is not None:
         exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
         exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
-    session_id = draw(seed, b"session id", 32) if config.middlebox_compat else b""
     hello = ClientHello(
         ProtocolVersion.TLS_1_2,
-        draw(seed, b"client random", 32),
-        session_id,
+        client_random,
+        session_seed if config.middlebox_compat else b"",
         tuple(config.suites_13),
         b"\x00",
         tuple(exts),

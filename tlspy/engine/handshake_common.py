@@ -44,6 +44,12 @@ def draw(seed: bytes, label: bytes, n: int) -> bytes:
     return hkdf_expand("sha256", seed, b"tlspy engine " + label, n)
 
 
+def draws(seed: bytes, label: bytes, count: int) -> list[bytes]:
+    """``count`` independent 32-byte values from one :func:`draw`."""
+    material = draw(seed, label, 32 * count)
+    return [material[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
 @dataclass(frozen=True, slots=True)
 class DrawRng:
     """A callable rng over :func:`draw` (for nocrypto APIs taking one)."""
@@ -77,9 +83,8 @@ class KeySharePrivate:
 
 
 def make_key_share(group: NamedGroup, seed: bytes) -> KeySharePrivate:
-    if group == NamedGroup.X25519:
-        scalar = draw(seed, b"x25519", 32)
-        return KeySharePrivate(group, scalar, ec.x25519_base(scalar))
+    if group == NamedGroup.X25519:  # the seed is a fresh draw: it serves as the scalar
+        return KeySharePrivate(group, seed, ec.x25519_base(seed))
     ff = _FFDHE.get(group)
     if ff is not None:
         key = ff.generate_private(DrawRng(seed, b"ffdhe"))
@@ -310,7 +315,7 @@ def prefer_server_name(fits: Sequence[tuple[CertifiedKey, T]],
                        server_name: str | None) -> tuple[CertifiedKey, T] | None:
     """The first of ``fits`` whose leaf matches ``server_name`` (SNI), else
     the first; None when there is none."""
-    if server_name is not None:
+    if server_name is not None and len(fits) > 1:
         for ck, extra in fits:
             san = ck.chain[0].subject_alt_name or ()
             try:

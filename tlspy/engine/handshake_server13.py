@@ -57,6 +57,7 @@ from tlspy.engine.handshake_common import (
     SCHEMES_13,
     choose_certificate,
     draw,
+    draws,
     fail,
     key_agreement,
     make_key_share,
@@ -225,7 +226,8 @@ def _client_hello(
     if psk is None and chosen is None:
         raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
     group = NamedGroup(share.group)
-    mine = make_key_share(group, draw(seed, b"server share", 32))
+    share_seed, server_random, sign_seed, next_seed = draws(seed, b"server hello", 4)
+    mine = make_key_share(group, share_seed)
     shared = key_agreement(mine, share.key_exchange)
 
     alpn_sel: bytes | None = None
@@ -237,7 +239,7 @@ def _client_hello(
 
     sh = ServerHello(
         ProtocolVersion.TLS_1_2,
-        draw(seed, b"server random", 32),
+        server_random,
         m.legacy_session_id,
         suite,
         0,
@@ -286,8 +288,7 @@ def _client_hello(
         )
         transcript = transcript.add(flight)
         content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
-        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
-                                                               draw(seed, b"sign", 32))))
+        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content, sign_seed)))
         transcript = transcript.add(cv)
     else:
         transcript = transcript.add(flight)
@@ -311,7 +312,7 @@ def _client_hello(
     st = replace(
         st,
         hs=waiting,
-        seed=draw(seed, b"next", 32),
+        seed=next_seed,
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
@@ -329,26 +330,25 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
-    master = ks.master_secret(alg, sec.handshake_secret)
-    exp = hs.exporter_master
-    res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
+    res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
+    next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + st.config.tickets)
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
+        hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
-        seed=draw(st.seed, b"next", 32),
+        seed=next_seed,
     )
     out = b""
     cfg = st.config
     if cfg.ticket_keys and cfg.tickets:
         now = cfg.clock()
         nsts = b""
-        for i in range(cfg.tickets):
+        for i, ticket_seed in enumerate(ticket_seeds):
             nonce = bytes([i])
-            age_add = int.from_bytes(draw(st.seed, b"age add" + nonce, 4), "big")
+            age_add = int.from_bytes(ticket_seed[:4], "big")
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
-                cfg.ticket_sealers[0], draw(st.seed, b"ticket nonce" + nonce, 12),
+                cfg.ticket_sealers[0], ticket_seed[4:16],
                 TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
                             hs.info.server_name),
             )
