@@ -222,7 +222,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
-                            iv_seed=draw(st.seed, b"cbc iv", 32))
+                            seed=st.seed)
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
         return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
@@ -339,7 +339,7 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         flight += cv
         transcript = transcript.add(cv)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
-                        iv_seed=draw(st.seed, b"cbc iv", 32))
+                        seed=st.seed)
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD
     st = replace(st, write=cw, write_seq=0)

@@ -17,6 +17,7 @@ from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import (
     KeySharePrivate,
+    draw,
     ecdsa_der_to_raw,
     ecdsa_raw_to_der,
     fail,
@@ -275,16 +276,17 @@ def verify12(auth: Auth, pub: PublicKey, scheme: int, message: bytes, signature:
 
 def directions(
     info: SuiteInfo, master: bytes, client_random: bytes, server_random: bytes,
-    *, etm: bool = False, iv_seed: bytes = b"",
+    *, etm: bool = False, seed: bytes = b"",
 ) -> tuple[Direction, Direction]:
     """(client write, server write) record protection from the key block;
     CBC suites use encrypt-then-MAC when ``etm`` (RFC 7366) and draw their
-    IVs from ``iv_seed`` (32 secret bytes from the state's seed)."""
+    IVs from 32 secret bytes drawn from the state's ``seed``."""
     block = ks.key_block12(info, master, client_random, server_random)
     c = protection12(info, block, client_write=True, encrypt_then_mac=etm)
     s = protection12(info, block, client_write=False, encrypt_then_mac=etm)
     if info.aead:
         return Direction(Protection12(c)), Direction(Protection12(s))
+    iv_seed = draw(seed, b"cbc iv", 32)
     return Direction(Protection12(c, iv_seed)), Direction(Protection12(s, iv_seed))
 
 
