@@ -9,6 +9,8 @@ Algorithms are hash names as in nocrypto.hash ("sha256", "sha384", ...).
 
 from __future__ import annotations
 
+from typing import Any
+
 from nocrypto._ffi import ffi, lib
 from nocrypto.hash import Buffer, algorithm_id, spec
 
@@ -95,6 +97,15 @@ def tls12_prf(alg: str, secret: Buffer, label: Buffer, seed: Buffer, length: int
 # ------------------------------------------------- TLS 1.3 key schedule steps
 
 
+def _in(b: Buffer) -> tuple[Any, int]:
+    """A C (pointer, length) argument pair: bytes pass as they are, other
+    buffers through ffi.from_buffer (length in bytes)."""
+    if type(b) is bytes:
+        return b, len(b)
+    c = ffi.from_buffer(b)
+    return c, len(c)
+
+
 def tls13_stage(alg: str, prev: Buffer | None, ikm: Buffer | None, transcript_hash: Buffer,
                 labels: tuple[bytes, ...] = ()) -> tuple[bytes, ...]:
     """One stage of the TLS 1.3 key schedule (RFC 8446 7.1) in one C call:
@@ -104,15 +115,14 @@ def tls13_stage(alg: str, prev: Buffer | None, ikm: Buffer | None, transcript_ha
     Labels without the "tls13 " prefix, each at most 249 bytes."""
     a, hl, _ = spec(alg)
     packed = b"".join([bytes((len(label),)) + label for label in labels])
-    if len(transcript_hash) > 255 or any(len(label) > 249 for label in labels):
-        raise ValueError("labels are at most 249 bytes and the transcript hash 255")
     out = ffi.new("uint8_t[]", hl * (1 + len(labels)))
-    p = ffi.from_buffer(prev if prev is not None else b"")
-    k = ffi.from_buffer(ikm if ikm is not None else bytes(hl))
-    t = ffi.from_buffer(transcript_hash)
-    lib.nc_tls13_stage(a, p, len(p), k, len(k), t, len(t), packed, len(packed), out, out + hl)
-    raw = ffi.buffer(out)[:]
-    return tuple(raw[i : i + hl] for i in range(0, len(raw), hl))
+    p = b"" if prev is None else prev
+    k = bytes(hl) if ikm is None else ikm
+    if lib.nc_tls13_stage(a, *_in(p), *_in(k), *_in(transcript_hash), packed, len(packed), out,
+                          out + hl):
+        raise ValueError("labels are at most 249 bytes and the transcript hash 255")
+    raw: bytes = ffi.buffer(out)[:]
+    return tuple([raw[i : i + hl] for i in range(0, len(raw), hl)])
 
 
 def tls13_finished(alg: str, base_key: Buffer, transcript_hash: Buffer) -> bytes:
@@ -121,9 +131,7 @@ def tls13_finished(alg: str, base_key: Buffer, transcript_hash: Buffer) -> bytes
     binder (4.2.11.2)."""
     a, _, ctype = spec(alg)
     out = ffi.new(ctype)
-    b = ffi.from_buffer(base_key)
-    t = ffi.from_buffer(transcript_hash)
-    lib.nc_tls13_finished(a, b, len(b), t, len(t), out)
+    lib.nc_tls13_finished(a, *_in(base_key), *_in(transcript_hash), out)
     result: bytes = ffi.buffer(out)[:]
     return result
 
@@ -136,7 +144,6 @@ def tls13_key_iv(alg: str, secret: Buffer, key_length: int,
     if not 0 < key_length <= 255 * hl or not 0 < iv_length <= 255 * hl:
         raise ValueError(f"key and iv lengths must be 1..{255 * hl}")
     out = ffi.new("uint8_t[]", key_length + iv_length)
-    s = ffi.from_buffer(secret)
-    lib.nc_tls13_key_iv(a, s, len(s), out, key_length, out + key_length, iv_length)
-    raw = ffi.buffer(out)[:]
+    lib.nc_tls13_key_iv(a, *_in(secret), out, key_length, out + key_length, iv_length)
+    raw: bytes = ffi.buffer(out)[:]
     return raw[:key_length], raw[key_length:]
