@@ -7,7 +7,6 @@ Finished -> ChangeCipherSpec, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -62,8 +61,10 @@ from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket, key_log
 from tlspy.engine.handshake_common import (
+    IPAddress,
     draw,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -141,7 +142,7 @@ def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHell
 def client_hello(config: Config, server_name: str | None, seed: bytes) -> ClientHello:
     """A TLS 1.2-only ClientHello."""
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
@@ -154,13 +155,6 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     if config.fallback_scsv:
         suites += (CipherSuite.TLS_FALLBACK_SCSV,)
     return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
-
-
-def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
 
 
 def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
@@ -258,9 +252,9 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
     cfg = st.config
     ctx = hs.ctx
     if cfg.verify_peer:
-        name: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+        name: str | IPAddress | None = None
         if cfg.check_name and ctx.server_name is not None:
-            name = _ip(ctx.server_name) or ctx.server_name
+            name = ip_literal(ctx.server_name) or ctx.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:

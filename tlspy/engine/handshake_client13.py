@@ -3,7 +3,6 @@ ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -60,11 +59,13 @@ from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
+    IPAddress,
     KeySharePrivate,
     choose_certificate,
     draw,
     draws,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -104,7 +105,7 @@ def client_hello(
     session_seed, client_random, *share_seeds = draws(seed, b"client hello", 2 + len(groups))
     shares = tuple(make_key_share(g, s) for g, s in zip(groups, share_seeds, strict=True))
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         # IP literals are not sent in server_name (RFC 6066 3).
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
@@ -137,16 +138,6 @@ def client_hello(
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
-
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _ip(name: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
 
 
 def _offered_types(hello: ClientHello) -> set[int]:
@@ -347,7 +338,7 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     if cfg.verify_peer:
         name: str | IPAddress | None = None
         if cfg.check_name and hs.server_name is not None:
-            name = _ip(hs.server_name) or hs.server_name
+            name = ip_literal(hs.server_name) or hs.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:

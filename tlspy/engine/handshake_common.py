@@ -4,6 +4,7 @@ validation failures to alerts."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -286,6 +287,22 @@ def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> boo
 
 
 # ------------------------------------------------------------ certificates
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_IPV4_CHARS = frozenset("0123456789.")
+
+
+def ip_literal(name: str) -> IPAddress | None:
+    """The address when ``name`` is an IP literal, else None (a DNS name).
+    Only a name of digits and dots, or one with a colon, can be an address:
+    anything else skips ipaddress's slow failing parse."""
+    if ":" not in name and not _IPV4_CHARS.issuperset(name):
+        return None
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
 
 
 def choose_certificate(
