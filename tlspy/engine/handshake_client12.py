@@ -52,7 +52,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import suite_info
@@ -162,7 +161,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     cfg = st.config
     offered13 = ProtocolVersion.TLS_1_3 in cfg.versions and any(
         isinstance(e, SupportedVersionsClientHello) for e in hs.hello.extensions)
-    if find_extension(m.extensions, SupportedVersionsServerHello) is not None:
+    if m.find(SupportedVersionsServerHello) is not None:
         raise fail(A.UNSUPPORTED_EXTENSION, "supported_versions was not offered")
     if m.legacy_version != V12:
         raise fail(A.PROTOCOL_VERSION, f"server selected version {m.legacy_version!r}")
@@ -180,30 +179,30 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     for e in m.extensions:
         if e.extension_type not in offered:
             raise fail(A.UNSUPPORTED_EXTENSION, f"extension {e.extension_type} was not offered")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    if m.find(ExtendedMasterSecret) is None:
         raise fail(A.HANDSHAKE_FAILURE, "server does not support Extended Master Secret")
-    reneg = find_extension(m.extensions, RenegotiationInfo)
+    reneg = m.find(RenegotiationInfo)
     if reneg is None or reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the server")
-    pf = find_extension(m.extensions, ECPointFormats)
+    pf = m.find(ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is not None and sni.host_name is not None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None:
         if len(alpn.protocols) != 1 or alpn.protocols[0] not in cfg.alpn_protocols:
             raise fail(A.ILLEGAL_PARAMETER, "server selected an ALPN protocol not offered")
         alpn_sel = alpn.protocols[0]
     info = suite_info(m.cipher_suite)
     assert info is not None
-    etm = find_extension(m.extensions, EncryptThenMac) is not None
+    etm = m.find(EncryptThenMac) is not None
     if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
         raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
-    expect_ticket = find_extension(m.extensions, SessionTicket) is not None
-    limit = find_extension(m.extensions, RecordSizeLimit)
+    expect_ticket = m.find(SessionTicket) is not None
+    limit = m.find(RecordSizeLimit)
     if limit is not None:
         # RFC 8449: what we send obeys the server's limit (plaintext bytes in
         # TLS 1.2); ours (offered) bounds what we read.

@@ -48,7 +48,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.reader import check_tls13_extensions
 from tlspy.core.record import plaintext_limit
@@ -163,7 +162,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
         case ClientWaitCertificate(), CertificateRequest13() if hs.cert_request_context is None:
             if msg.certificate_request_context:
                 raise fail(A.ILLEGAL_PARAMETER, "CertificateRequest context must be empty")
-            sigalgs = find_extension(msg.extensions, SignatureAlgorithms)
+            sigalgs = msg.find(SignatureAlgorithms)
             if sigalgs is None:
                 raise fail(A.MISSING_EXTENSION, "CertificateRequest without signature_algorithms")
             return replace(st, hs=replace(hs, transcript=hs.transcript.add(raw),
@@ -181,7 +180,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
 def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetryRequest) -> Step:
     if hs.retry_suite is not None:
         raise fail(A.UNEXPECTED_MESSAGE, "a second HelloRetryRequest")
-    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    sv = m.find(SupportedVersionsServerHello)
     if sv is None or sv.selected_version != ProtocolVersion.TLS_1_3:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest without TLS 1.3 supported_versions")
     if m.legacy_version != ProtocolVersion.TLS_1_2:
@@ -192,8 +191,8 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
             or m.legacy_compression_method != 0):
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest cipher suite was not offered")
     _check_offered(m.extensions, hs.hello, {ExtensionType.COOKIE})
-    ksr = find_extension(m.extensions, KeyShareHelloRetryRequest)
-    cookie = find_extension(m.extensions, Cookie)
+    ksr = m.find(KeyShareHelloRetryRequest)
+    cookie = m.find(Cookie)
     if ksr is None and cookie is None:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello")
     shares = hs.shares
@@ -238,7 +237,7 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
 
 
 def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
-    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    sv = m.find(SupportedVersionsServerHello)
     if sv is None:
         # The server chose TLS 1.2 or below, which this client does not offer.
         if m.random[-8:] in (DOWNGRADE_TLS12, DOWNGRADE_TLS11):
@@ -258,7 +257,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
     check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
     _check_offered(m.extensions, hs.hello, set())
-    ksh = find_extension(m.extensions, KeyShareServerHello)
+    ksh = m.find(KeyShareServerHello)
     if ksh is None:
         raise fail(A.MISSING_EXTENSION, "ServerHello without key_share")
     share = next((s for s in hs.shares if s.group == ksh.share.group), None)
@@ -269,7 +268,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     assert info is not None
     alg = info.prf_hash
     transcript = hs.transcript.add(raw)
-    psk_sh = find_extension(m.extensions, PreSharedKeyServerHello)
+    psk_sh = m.find(PreSharedKeyServerHello)
     resumed: Ticket | None = None
     if psk_sh is not None:
         ticket = hs.ticket
@@ -299,10 +298,10 @@ def _encrypted_extensions(
     st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
 ) -> Step:
     _check_offered(m.extensions, hs.hello, set())
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is not None and sni.host_name is not None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     selected: bytes | None = None
     if alpn is not None:
         if len(alpn.protocols) != 1 or alpn.protocols[0] not in st.config.alpn_protocols:
@@ -311,7 +310,7 @@ def _encrypted_extensions(
     if any(e.extension_type == ExtensionType.EARLY_DATA for e in m.extensions):
         raise fail(A.UNSUPPORTED_EXTENSION, "early_data accepted but not offered")
     transcript = hs.transcript.add(raw)
-    limit = find_extension(m.extensions, RecordSizeLimit)
+    limit = m.find(RecordSizeLimit)
     if limit is not None:
         # Applies to what we send from now on; ours (offered) to what we read.
         st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=True))

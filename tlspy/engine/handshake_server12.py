@@ -52,7 +52,6 @@ from tlspy.core.messages import (
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
-    find_extension,
 )
 from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import SuiteInfo, suite_info
@@ -111,7 +110,7 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     4.2.1: supported_versions rules over legacy_version)."""
     if V12 not in config.versions or not suites_12(config):
         return False
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     if sv is not None:
         if ProtocolVersion.TLS_1_3 in sv.versions and config.tls13 and config.suites_13:
             return False
@@ -131,7 +130,7 @@ def check_fallback(config: Config, m: ClientHello) -> None:
         ours = ProtocolVersion.TLS_1_3
     elif V12 in config.versions and suites_12(config):
         ours = V12
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     # Without supported_versions a client offers TLS 1.2 at most, whatever
     # its legacy_version says (RFC 8446 4.2.1).
     theirs = min(m.legacy_version, V12)
@@ -145,10 +144,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    ems = m.find(ExtendedMasterSecret) is not None
     if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
-    reneg = find_extension(m.extensions, RenegotiationInfo)
+    reneg = m.find(RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
@@ -156,14 +155,14 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     # legacy one; tlspy never renegotiates, so it is served all the same
     # (without the extension in the ServerHello).
     secure_reneg = reneg is not None or scsv
-    pf = find_extension(m.extensions, ECPointFormats)
+    pf = m.find(ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
     # Without signature_algorithms the client accepts only SHA-1 signatures
     # (RFC 5246 7.4.1.4.1), which tlspy refuses: only the RSA key exchange
     # (no ServerKeyExchange signature) remains possible.
-    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    groups_ext = find_extension(m.extensions, SupportedGroups)
+    sigalgs = m.find(SignatureAlgorithms)
+    groups_ext = m.find(SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
     # RFC 7919 4: FFDHE groups the client lists (any codepoint 256..511, even
@@ -204,7 +203,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
     info, ck, scheme, group = chosen
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None and cfg.alpn_protocols:
         alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
         if alpn_sel is None:
@@ -212,7 +211,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     random, session_seed, share_seed, sig_seed, next_seed = draws(st.seed, b"server hello", 5)
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
-    ticket_ext = find_extension(m.extensions, SessionTicket)
+    ticket_ext = m.find(SessionTicket)
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
     exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
@@ -224,14 +223,14 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
-    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    peer_limit = m.find(RecordSizeLimit)
     if peer_limit is not None:
         # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
         ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
         exts.append(RecordSizeLimit(ours))
         st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
                      recv_limit=ours + 1)
-    etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
+    etm = not info.aead and m.find(EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
         # A ticket first (RFC 5077 3.4), then the session cache (RFC 5246
@@ -253,7 +252,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if resumed is not None:
         rinfo = suite_info(resumed.suite)
         assert rinfo is not None
-        if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+        if not rinfo.aead and m.find(EncryptThenMac) is not None:
             exts.append(EncryptThenMac())
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
@@ -307,7 +306,7 @@ def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | Non
     made for the same server name (RFC 6066 3)."""
     return (s.suite in suites_12(cfg) and s.suite in m.cipher_suites
             and s.usable(cfg.clock()) and s.extended_master_secret
-            and find_extension(m.extensions, ExtendedMasterSecret) is not None
+            and m.find(ExtendedMasterSecret) is not None
             and s.server_name == server_name)
 
 

@@ -46,7 +46,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
@@ -106,7 +105,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
 
 
 def _server_name(m: ClientHello) -> str | None:
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is None or sni.host_name is None:
         return None
     try:
@@ -138,17 +137,17 @@ def _client_hello(
     st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
 ) -> Step:
     cfg = st.config
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     if sv is None or ProtocolVersion.TLS_1_3 not in sv.versions:
         raise fail(A.PROTOCOL_VERSION, "client does not offer TLS 1.3")
     if m.legacy_version < ProtocolVersion.TLS_1_0:
         raise fail(A.PROTOCOL_VERSION, "ClientHello legacy_version below TLS 1.0")
     if m.legacy_compression_methods != b"\x00":
         raise fail(A.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello compression methods must be null")
-    groups_ext = find_extension(m.extensions, SupportedGroups)
-    shares_ext = find_extension(m.extensions, KeyShareClientHello)
-    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    if find_extension(m.extensions, PreSharedKeyClientHello) is None:
+    groups_ext = m.find(SupportedGroups)
+    shares_ext = m.find(KeyShareClientHello)
+    sigalgs = m.find(SignatureAlgorithms)
+    if m.find(PreSharedKeyClientHello) is None:
         if groups_ext is None or shares_ext is None:
             raise fail(A.MISSING_EXTENSION, "ClientHello without supported_groups/key_share")
         if sigalgs is None:
@@ -160,7 +159,7 @@ def _client_hello(
         if entry.group in seen or entry.group not in groups_ext.groups:
             raise fail(A.ILLEGAL_PARAMETER, f"key share for group {entry.group!r}")
         seen.add(entry.group)
-    skip_early = find_extension(m.extensions, EarlyData) is not None
+    skip_early = m.find(EarlyData) is not None
     server_name = _server_name(m)
 
     if retry is not None:
@@ -170,7 +169,7 @@ def _client_hello(
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
         if len(shares_ext.shares) != 1 or shares_ext.shares[0].group != retry.group:
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello lacks the requested key share")
-        cookie = find_extension(m.extensions, Cookie)
+        cookie = m.find(Cookie)
         if retry.cookie is not None and (cookie is None or cookie.cookie != retry.cookie):
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello does not echo the cookie")
         if skip_early:
@@ -231,7 +230,7 @@ def _client_hello(
     shared = key_agreement(mine, share.key_exchange)
 
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None and cfg.alpn_protocols:
         alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
         if alpn_sel is None:
@@ -256,7 +255,7 @@ def _client_hello(
 
     hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
                                                transcript.hash(alg))
-    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    peer_limit = m.find(RecordSizeLimit)
     if peer_limit is None:
         st = replace(st, write_seq=0, write=keys13(info, s_hs))
     else:
@@ -366,10 +365,10 @@ def _accept_psk(
     chosen suite's hash and not expired, with a valid binder; else None (a
     full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
     cfg = st.config
-    offer = find_extension(m.extensions, PreSharedKeyClientHello)
+    offer = m.find(PreSharedKeyClientHello)
     if offer is None:
         return None
-    modes = find_extension(m.extensions, PskKeyExchangeModes)
+    modes = m.find(PskKeyExchangeModes)
     if modes is None:
         raise fail(A.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes")
     if not cfg.ticket_keys or PskKeyExchangeMode.PSK_DHE_KE not in modes.modes:
