@@ -7,7 +7,6 @@ Finished -> ChangeCipherSpec, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -61,8 +60,10 @@ from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket, key_log
 from tlspy.engine.handshake_common import (
+    IPAddress,
     draw,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -140,7 +141,7 @@ def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHell
 def client_hello(config: Config, server_name: str | None, seed: bytes) -> ClientHello:
     """A TLS 1.2-only ClientHello."""
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
@@ -153,13 +154,6 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     if config.fallback_scsv:
         suites += (CipherSuite.TLS_FALLBACK_SCSV,)
     return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
-
-
-def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
 
 
 def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
@@ -221,7 +215,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
-                            iv_seed=draw(st.seed, b"cbc iv", 32))
+                            seed=st.seed)
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
         return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
@@ -257,9 +251,9 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
     cfg = st.config
     ctx = hs.ctx
     if cfg.verify_peer:
-        name: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+        name: str | IPAddress | None = None
         if cfg.check_name and ctx.server_name is not None:
-            name = _ip(ctx.server_name) or ctx.server_name
+            name = ip_literal(ctx.server_name) or ctx.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
@@ -338,7 +332,7 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         flight += cv
         transcript = transcript.add(cv)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
-                        iv_seed=draw(st.seed, b"cbc iv", 32))
+                        seed=st.seed)
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD
     st = replace(st, write=cw, write_seq=0)

@@ -3,7 +3,6 @@ ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -59,10 +58,13 @@ from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
+    IPAddress,
     KeySharePrivate,
     choose_certificate,
     draw,
+    draws,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -98,12 +100,11 @@ def client_hello(
 ) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
     """The first ClientHello (with ``ticket`` offered for resumption when
     given; the caller checked it is usable) and our key shares."""
-    shares = tuple(
-        make_key_share(g, draw(seed, b"share" + bytes([i]), 32))
-        for i, g in enumerate(config.groups[: config.key_shares])
-    )
+    groups = config.groups[: config.key_shares]
+    session_seed, client_random, *share_seeds = draws(seed, b"client hello", 2 + len(groups))
+    shares = tuple(make_key_share(g, s) for g, s in zip(groups, share_seeds, strict=True))
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         # IP literals are not sent in server_name (RFC 6066 3).
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
@@ -117,11 +118,10 @@ def client_hello(
     if ticket is not None:
         exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
         exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
-    session_id = draw(seed, b"session id", 32) if config.middlebox_compat else b""
     hello = ClientHello(
         ProtocolVersion.TLS_1_2,
-        draw(seed, b"client random", 32),
-        session_id,
+        client_random,
+        session_seed if config.middlebox_compat else b"",
         tuple(config.suites_13),
         b"\x00",
         tuple(exts),
@@ -137,16 +137,6 @@ def client_hello(
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
-
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _ip(name: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
 
 
 def _offered_types(hello: ClientHello) -> set[int]:
@@ -289,8 +279,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
             raise fail(A.ILLEGAL_PARAMETER, "resumption with a suite of another hash")
         resumed = ticket
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
-    hs_secret = ks.handshake_secret(alg, early, shared)
-    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, transcript.hash(alg))
     secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
     st2 = replace(
         st,
@@ -348,7 +337,7 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     if cfg.verify_peer:
         name: str | IPAddress | None = None
         if cfg.check_name and hs.server_name is not None:
-            name = _ip(hs.server_name) or hs.server_name
+            name = ip_literal(hs.server_name) or hs.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
@@ -393,8 +382,8 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
-    master = ks.master_secret(alg, sec.handshake_secret)
-    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret,
+                                                   transcript.hash(alg))
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD

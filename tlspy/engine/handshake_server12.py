@@ -61,6 +61,7 @@ from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     draw,
+    draws,
     fail,
     key_agreement,
     make_key_share,
@@ -207,8 +208,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
         if alpn_sel is None:
             raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
-    seed = st.seed
-    random = draw(seed, b"server random", 32)
+    random, session_seed, share_seed, sig_seed, next_seed = draws(st.seed, b"server hello", 5)
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
     ticket_ext = m.find(SessionTicket)
@@ -260,12 +260,12 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
         exts.append(ServerName(None))
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
-    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
+    session_id = session_seed if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
     share = None
     if group is not None and scheme is not None:
-        share = make_key_share(group, draw(seed, b"share12", 32))
+        share = make_key_share(group, share_seed)
         params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
         if info.kex is KeyExchange.DHE:
             p, g = ffdhe_params(group)
@@ -273,8 +273,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         else:
             params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
         signed = m.random + random + assemble_server_key_exchange_params(params)
-        messages.append(replace(params, signature=sign12(ck, scheme, signed,
-                                                         draw(seed, b"sig", 32))))
+        messages.append(replace(params, signature=sign12(ck, scheme, signed, sig_seed)))
     want_cert = cfg.client_auth != "none"
     if want_cert:
         messages.append(CertificateRequest12(
@@ -288,13 +287,13 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
                 server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
-    return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
+    return replace(st, hs=nxt, seed=next_seed), out, []
 
 
 def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
     """The session inside a TLS 1.2 ticket we sealed, or None (then a full
     handshake follows, RFC 5077 3.4)."""
-    ts = open_ticket(cfg.ticket_keys, ticket)
+    ts = open_ticket(cfg.ticket_sealers, ticket)
     if ts is None or len(ts.psk) != 48:
         return None
     return Session12(ts.suite, ts.psk, ts.issued_at, ts.lifetime, ts.server_name)
@@ -314,7 +313,7 @@ def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | Non
 def _new_ticket(st: State, suite: CipherSuite, master: bytes, server_name: str | None) -> bytes:
     cfg = st.config
     state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master, server_name)
-    sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
+    sealed = seal_ticket(cfg.ticket_sealers[0], draw(st.seed, b"ticket nonce", 12), state)
     return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
 
 
@@ -337,7 +336,7 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: Session12, random: bytes,
     seed = st.seed
     etm = any(isinstance(e, EncryptThenMac) for e in exts)
     cw, sw = directions(info, master, m.random, random, etm=etm,
-                        iv_seed=draw(seed, b"cbc iv", 32))
+                        seed=seed)
     st, out = seal_handshake(st, flight)
     st = replace(st, write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
@@ -421,7 +420,7 @@ def _key_exchange(
     else:
         master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
-                        iv_seed=draw(st.seed, b"cbc iv", 32))
+                        seed=st.seed)
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
                   pending_write=sw, server_key=None)
     events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
