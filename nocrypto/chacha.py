@@ -79,30 +79,60 @@ class ChaCha20Poly1305:
     def __repr__(self) -> str:
         return "ChaCha20Poly1305(<key hidden>)"
 
+    # Each method checks and calls C inline (one Python frame per call).
+    # encrypt and decrypt first pass their arguments as they are, which cffi
+    # takes without a copy when they are bytes (the common case), and on the
+    # TypeError other buffers raise, again through ffi.from_buffer.
     def encrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """Ciphertext || tag of data, authenticating aad as well."""
         n = len(data)
+        if len(nonce) != NONCE_SIZE:
+            _check("nonce", nonce, NONCE_SIZE)
         if n > MAX_PLAINTEXT:
             raise ValueError(f"data is limited to {MAX_PLAINTEXT} bytes")
-        out = _alloc("uint8_t[]", n + TAG_SIZE)
-        self._seal(nonce, data, aad, out, n)
-        return _buffer(out, n + TAG_SIZE)[:]  # type: ignore[no-any-return]
+        if aad is None:
+            aad = b""
+        out = _alloc(_CHARS, n + TAG_SIZE)
+        try:
+            _seal(self._key, nonce, aad, len(aad), data, n, out)
+        except TypeError:  # C takes bytes as they are, other buffers by from_buffer
+            _seal(self._key, _from(nonce), _from(aad), len(aad), _from(data), n, out)
+        return _unpack(out, n + TAG_SIZE)  # type: ignore[no-any-return]
 
     def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         """The plaintext of ciphertext || tag; AuthenticationError if forged."""
         n = len(data) - TAG_SIZE
-        out = _alloc("uint8_t[]", n if n > 0 else 1)
-        self._open(nonce, data, aad, out, n)
-        return _buffer(out, n)[:]  # type: ignore[no-any-return]
+        if len(nonce) != NONCE_SIZE:
+            _check("nonce", nonce, NONCE_SIZE)
+        if n < 0:
+            raise AuthenticationError("ciphertext shorter than the 16-byte tag")
+        if aad is None:
+            aad = b""
+        out = _alloc(_CHARS, n or 1)
+        try:
+            bad = _open(self._key, nonce, aad, len(aad), data, n + TAG_SIZE, out)
+        except TypeError:  # as in encrypt
+            bad = _open(self._key, _from(nonce), _from(aad), len(aad), _from(data),
+                        n + TAG_SIZE, out)
+        if bad:
+            raise AuthenticationError("ChaCha20-Poly1305 tag mismatch")
+        return _unpack(out, n)  # type: ignore[no-any-return]
 
     def encrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
                      out: bytearray | memoryview) -> int:
         """Write ciphertext || tag into out (at least len(data) + 16 bytes,
         may be the same memory as data); returns the bytes written."""
         n = len(data)
+        if len(nonce) != NONCE_SIZE:
+            _check("nonce", nonce, NONCE_SIZE)
+        if n > MAX_PLAINTEXT:
+            raise ValueError(f"data is limited to {MAX_PLAINTEXT} bytes")
         if len(out) < n + TAG_SIZE:
             raise ValueError(f"out must hold at least {n + TAG_SIZE} bytes, has {len(out)}")
-        self._seal(nonce, data, aad, ffi.from_buffer(out, require_writable=True), n)
+        if aad is None:
+            aad = b""
+        _seal(self._key, _from(nonce), _from(aad), len(aad), _from(data), n,
+              _from(out, require_writable=True))
         return n + TAG_SIZE
 
     def decrypt_into(self, nonce: Buffer, data: Buffer, aad: Buffer | None,
@@ -111,39 +141,26 @@ class ChaCha20Poly1305:
         len(data) - 16 bytes, may alias data); returns its length.  On a bad
         tag raises AuthenticationError and out's plaintext span is zeroed."""
         n = len(data) - TAG_SIZE
-        if len(out) < n:
-            raise ValueError(f"out must hold at least {n} bytes, has {len(out)}")
-        self._open(nonce, data, aad, ffi.from_buffer(out, require_writable=True), n)
-        return n
-
-    # bytes go to C as they are; other buffers through ffi.from_buffer.
-    def _seal(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any, n: int) -> None:
-        if len(nonce) != NONCE_SIZE:
-            _check("nonce", nonce, NONCE_SIZE)
-        if n > MAX_PLAINTEXT:
-            raise ValueError(f"data is limited to {MAX_PLAINTEXT} bytes")
-        if aad is None:
-            aad = b""
-        _seal(self._key, nonce if type(nonce) is bytes else _from(nonce),
-              aad if type(aad) is bytes else _from(aad), len(aad),
-              data if type(data) is bytes else _from(data), n, out)
-
-    def _open(self, nonce: Buffer, data: Buffer, aad: Buffer | None, out: Any, n: int) -> None:
         if len(nonce) != NONCE_SIZE:
             _check("nonce", nonce, NONCE_SIZE)
         if n < 0:
             raise AuthenticationError("ciphertext shorter than the 16-byte tag")
+        if len(out) < n:
+            raise ValueError(f"out must hold at least {n} bytes, has {len(out)}")
         if aad is None:
             aad = b""
-        if _open(self._key, nonce if type(nonce) is bytes else _from(nonce),
-                 aad if type(aad) is bytes else _from(aad), len(aad),
-                 data if type(data) is bytes else _from(data), n + TAG_SIZE, out):
+        if _open(self._key, _from(nonce), _from(aad), len(aad), _from(data), n + TAG_SIZE,
+                 _from(out, require_writable=True)):
             raise AuthenticationError("ChaCha20-Poly1305 tag mismatch")
+        return n
 
 
 # Hot-path helpers, bound once.  Output buffers need no zeroing: C fills them.
+# They are char arrays (which C takes as uint8_t *) because ffi.unpack turns
+# those into bytes in one step.
 _alloc = ffi.new_allocator(should_clear_after_alloc=False)
-_buffer = ffi.buffer
+_CHARS = ffi.typeof("char[]")
+_unpack = ffi.unpack
 _from = ffi.from_buffer
 _seal = lib.nc_chacha20poly1305_seal
 _open = lib.nc_chacha20poly1305_open

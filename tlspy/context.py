@@ -3,8 +3,9 @@
 The constants are ssl's own objects (``tlspy.CERT_REQUIRED is
 ssl.CERT_REQUIRED``), so stdlib code that compares a context's settings
 with ssl's constants (http.client, urllib.request) works unchanged.  Each
-connection gets an immutable :class:`tlspy.engine.Config` built from the
-context as it is when the connection is wrapped.
+connection gets the immutable :class:`tlspy.engine.Config` of the context
+as it is when the connection is wrapped: one Config per side, made for
+the first connection and kept until a setting changes.
 
 Added to ssl's API: ``set_ciphersuites`` (TLS 1.3 suite names, ``:``
 separated) and ``set_groups`` (OpenSSL 3 group lists).  Not supported:
@@ -111,6 +112,16 @@ def _split_der(data: bytes) -> list[bytes]:
 
 class SSLContext:
     """The ``ssl.SSLContext`` interface; see the module docstring."""
+
+    # The engine Config per side (True: server), made by engine_config.
+    _configs: dict[bool, Config]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Every setting is an attribute, and lists are replaced, never
+        # changed in place: so any assignment drops the Configs made so
+        # far, and the next connection gets one with the new settings.
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "_configs", {})
 
     def __init__(self, protocol: int | None = None) -> None:
         if protocol is None:
@@ -219,7 +230,7 @@ class SSLContext:
             certified = CertifiedKey(tuple(chain), key)
         except (X509Error, ValueError) as e:
             raise SSLError(f"[SSL] {keyfile or certfile}: {e}", "PEM_LIB") from None
-        self._chains.append(certified)
+        self._chains = [*self._chains, certified]
 
     def load_verify_locations(self, cafile: str | os.PathLike[str] | None = None,
                               capath: str | os.PathLike[str] | None = None,
@@ -248,9 +259,7 @@ class SSLContext:
                 found += [Certificate.from_der(d) for d in _split_der(bytes(cadata))]
         except X509Error as e:
             raise SSLError(f"[X509] {e}", "PEM_LIB") from None
-        for c in found:
-            if c not in self._anchors:
-                self._anchors.append(c)
+        self._add_anchors(found)
 
     def load_default_certs(self, purpose: object = Purpose.SERVER_AUTH) -> None:
         self.set_default_verify_paths()
@@ -261,9 +270,14 @@ class SSLContext:
             store = TrustStore.system()
         except FileNotFoundError:
             return  # as OpenSSL: no bundle is not an error here
-        for c in store:
-            if c not in self._anchors:
-                self._anchors.append(c)
+        self._add_anchors(store)
+
+    def _add_anchors(self, certs: Iterable[Certificate]) -> None:
+        anchors = list(self._anchors)
+        for c in certs:
+            if c not in anchors:
+                anchors.append(c)
+        self._anchors = anchors
 
     def get_ca_certs(self, binary_form: bool = False) -> list[Any]:
         if binary_form:
@@ -455,7 +469,15 @@ class SSLContext:
         return tuple(versions)
 
     def engine_config(self, server_side: bool) -> Config:
-        """The immutable engine Config for one new connection."""
+        """The immutable engine Config for a connection starting now (the
+        same object for every connection until a setting changes)."""
+        cfg = self._configs.get(server_side)
+        if cfg is None:
+            cfg = self._make_config(server_side)
+            self._configs[server_side] = cfg
+        return cfg
+
+    def _make_config(self, server_side: bool) -> Config:
         verify = self._verify_mode != CERT_NONE
         client_auth = "none"
         if server_side and self._verify_mode == CERT_OPTIONAL:

@@ -105,9 +105,10 @@ class TLSObject(SessionView):
             self._plain.add(res.data)
         if res.out:
             self._outgoing.write(res.out)
-        self._note_events(res.events)
-        if any(isinstance(ev, Closed) for ev in res.events):
-            self._peer_closed = True
+        if res.events:  # none on the data path
+            self._note_events(res.events)
+            if any(isinstance(ev, Closed) for ev in res.events):
+                self._peer_closed = True
         if res.state.failed:
             raise from_failure(res.events)
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from tlspy import engine
 from tlspy.ciphers import SUITE_NAMES_12, cipher_protocol
-from tlspy.context import SSLContext
+from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext
 from tlspy.core.enums import CipherSuite
 from tlspy.engine import (
     Closed,
@@ -376,7 +376,12 @@ class TLSSocket(SessionView, socket.socket):
                 do_handshake_on_connect: bool, suppress_ragged_eofs: bool,
                 server_hostname: str | bytes | None, session: object = None) -> TLSSocket:
         ticket = session_ticket(session)
-        if sock.type != socket.SOCK_STREAM:
+        # The plain numbers, from the _socket base class (socket.socket's
+        # properties make an enum of each, on every read).
+        family = super(socket.socket, sock).family
+        kind = super(socket.socket, sock).type
+        proto = super(socket.socket, sock).proto
+        if kind != socket.SOCK_STREAM:
             raise NotImplementedError("only stream sockets are supported")
         if server_side:
             if server_hostname:
@@ -389,18 +394,16 @@ class TLSSocket(SessionView, socket.socket):
             if server_hostname.startswith("."):
                 raise ValueError("server_hostname cannot start with a dot")
             server_hostname = server_hostname.encode("idna").decode("ascii")
-        from tlspy.context import PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER
-
         if server_side and context.protocol == PROTOCOL_TLS_CLIENT:
             raise ValueError("cannot create a server socket from a PROTOCOL_TLS_CLIENT context")
         if not server_side and context.protocol == PROTOCOL_TLS_SERVER:
             raise ValueError("cannot create a client socket from a PROTOCOL_TLS_SERVER context")
         timeout = sock.gettimeout()
         self: TLSSocket = socket.socket.__new__(cls)
-        socket.socket.__init__(self, sock.family, sock.type, sock.proto, fileno=sock.fileno())
+        socket.socket.__init__(self, family, kind, proto, fileno=sock.fileno())
         sock.detach()
         self.settimeout(timeout)
-        if self.family in (socket.AF_INET, socket.AF_INET6):
+        if family == socket.AF_INET or family == socket.AF_INET6:
             # Each write is whole records in one send call, so Nagle's
             # algorithm has nothing to merge; it only holds a record that
             # is smaller than the MSS until the previous one is acked, and
@@ -478,6 +481,8 @@ class TLSSocket(SessionView, socket.socket):
     def _flush(self) -> None:
         """Send what is queued; a non-blocking socket that cannot take it
         all raises SSLWantWriteError (the rest stays queued, in order)."""
+        if not self._out:  # whoever queues next flushes it
+            return
         with self._send_lock:
             while True:
                 with self._lock:

@@ -1,7 +1,7 @@
 /* ChaCha20, Poly1305 and the ChaCha20-Poly1305 AEAD (RFC 8439).
  *
- * nc_chacha20 and Poly1305 pick their path per call: the AVX2 (or, for
- * short inputs, SSSE3) code when nc_cpu_features() offers it, else portable
+ * nc_chacha20 and Poly1305 pick their path per call: the AVX2 (or, without
+ * AVX2, SSSE3) code when nc_cpu_features() offers it, else portable
  * C; nc_cpu_force_portable(1) or NOCRYPTO_PORTABLE=1 therefore takes effect
  * at once.  There is no expanded key, so nothing is recorded between calls.
  *
@@ -33,13 +33,16 @@ void nc_chacha20_state(uint32_t st[16], const uint8_t key[32], const uint8_t non
                        uint32_t counter);
 /* Portable, SSSE3 (four blocks) and AVX2 (eight blocks) keystream XOR;
  * `len` may be anything, a partial last block uses the first bytes of its
- * keystream block. */
+ * keystream block.  nc_chacha20_avx2_short takes len <= 256 (four blocks
+ * computed row-wise, for short inputs and the eight-block loop's tail). */
 void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                           const uint8_t *in, uint8_t *out, size_t len);
 void nc_chacha20_ssse3(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                        const uint8_t *in, uint8_t *out, size_t len);
 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                       const uint8_t *in, uint8_t *out, size_t len);
+void nc_chacha20_avx2_short(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                            const uint8_t *in, uint8_t *out, size_t len);
 
 /* Wipe key-derived stack data: a plain memset the optimiser may not drop,
  * since the empty asm claims to read the memory afterwards.  (ct.h's byte
@@ -59,7 +62,7 @@ typedef struct {
 } nc_poly1305_state;
 
 /* AVX2 bulk blocks (all with the 2^128 bit): processes the largest
- * multiple of eight blocks of nblocks and returns that count. */
+ * multiple of four blocks of nblocks and returns that count. */
 size_t nc_poly1305_blocks_avx2(nc_poly1305_state *st, const uint8_t *m, size_t nblocks);
 
 void nc_poly1305_init(nc_poly1305_state *st, const uint8_t key[32]);

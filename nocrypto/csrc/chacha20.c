@@ -96,20 +96,25 @@ void nc_chacha20_portable(const uint8_t key[32], const uint8_t nonce[12], uint32
         for (size_t i = 0; i < len; i++) {
             out[i] = in[i] ^ last[i];
         }
-        nc_ct_wipe(last, sizeof last);
+        nc_chacha_wipe(last, sizeof last);
     }
-    nc_ct_wipe(ks, sizeof ks);
-    nc_ct_wipe(st, sizeof st);
+    nc_chacha_wipe(ks, sizeof ks);
+    nc_chacha_wipe(st, sizeof st);
 }
 
 void nc_chacha20(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                  const uint8_t *in, uint8_t *out, size_t len) {
 #if defined(__x86_64__)
-    /* Eight-way AVX2 above four blocks, four-way SSSE3 for two to four,
-     * scalar for one (measured: each is the fastest in its range). */
+    /* AVX2: eight blocks column-wise above four, four row-wise up to four.
+     * Without AVX2, four-way SSSE3 for two to four blocks, scalar for one
+     * (measured: each is the fastest in its range). */
     uint32_t f = nc_cpu_features();
-    if (len > 256 && (f & NC_CPU_AVX2)) {
-        nc_chacha20_avx2(key, nonce, counter, in, out, len);
+    if (f & NC_CPU_AVX2) {
+        if (len > 256) {
+            nc_chacha20_avx2(key, nonce, counter, in, out, len);
+        } else {
+            nc_chacha20_avx2_short(key, nonce, counter, in, out, len);
+        }
         return;
     }
     if (len > NC_CHACHA_SSSE3_MIN && (f & NC_CPU_SSSE3)) {

@@ -6,42 +6,45 @@
  * decrypted regardless, and the plaintext is then ANDed with the verdict
  * mask: a bad tag leaves zeros, with no branch on the verdict.
  * Short messages (up to 192 bytes) get the one-time key and their
- * keystream from a single four-block SSSE3 call.
+ * keystream from a single nc_chacha20 call from block 0 (four blocks at
+ * once on the AVX2 and SSSE3 paths); longer ones get the key from one
+ * block and the keystream from a second call.
  */
 #include "chacha.h"
 
-#include "cpu.h"
 #include "ct.h"
 
 /* Up to this many message bytes, block 0 (the one-time key) and the
- * message's blocks are made in one four-block SSSE3 call. */
+ * message's blocks come from one nc_chacha20 call. */
 #define SHORT_MAX 192
 
-static int short_path(size_t len) {
-#if defined(__x86_64__)
-    return len <= SHORT_MAX && (nc_cpu_features() & NC_CPU_SSSE3);
-#else
-    (void)len;
-    return 0;
-#endif
+/* 16 bytes as one GCC/Clang generic vector: the compiler uses whatever
+ * vector registers the target has (SSE2 at least on x86-64), no intrinsics
+ * and no CPU dispatch; the fixed-size copies compile to plain moves. */
+typedef uint64_t nc_v16 __attribute__((vector_size(16)));
+
+/* out = a ^ b. */
+static void xor_bytes(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t len) {
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        nc_v16 x, y;
+        __builtin_memcpy(&x, a + i, 16);
+        __builtin_memcpy(&y, b + i, 16);
+        x ^= y;
+        __builtin_memcpy(out + i, &x, 16);
+    }
+    for (; i < len; i++) {
+        out[i] = a[i] ^ b[i];
+    }
 }
 
-/* buf = keystream block 0 || (in ^ keystream from block 1), len <= 192. */
-static void short_xor(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *in,
-                      size_t len, uint8_t buf[256]) {
-    for (size_t i = 0; i < 64; i++) {
-        buf[i] = 0;
-    }
-    for (size_t i = 0; i < len; i++) {
-        buf[64 + i] = in[i];
-    }
-    nc_chacha20_ssse3(key, nonce, 0, buf, buf, 64 + len);
-}
-
-/* The one-time key: the first half of keystream block 0 (section 2.6). */
-static void one_time_key(const uint8_t key[32], const uint8_t nonce[12], uint8_t otk[64]) {
-    static const uint8_t zero[64];
-    nc_chacha20_portable(key, nonce, 0, zero, otk, 64);
+/* Keystream from block 0: the one-time key (section 2.6, the first half
+ * of block 0), then, for short messages, `len` bytes for the message from
+ * block 1 on. */
+static void keystream(const uint8_t key[32], const uint8_t nonce[12], uint8_t ks[256],
+                      size_t len) {
+    static const uint8_t zero[256];
+    nc_chacha20(key, nonce, 0, zero, ks, 64 + len);
 }
 
 static void aead_tag(const uint8_t otk[32], const uint8_t *aad, size_t aad_len,
@@ -59,14 +62,15 @@ static void aead_tag(const uint8_t otk[32], const uint8_t *aad, size_t aad_len,
     nc_poly1305_final(&st, tag);
 }
 
-/* out &= mask, eight bytes at a time (the copies compile to plain moves). */
+/* out &= mask. */
 static void mask_out(uint8_t *out, size_t len, uint64_t mask) {
+    const nc_v16 m = {mask, mask};
     size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        __builtin_memcpy(&w, out + i, 8);
-        w &= mask;
-        __builtin_memcpy(out + i, &w, 8);
+    for (; i + 16 <= len; i += 16) {
+        nc_v16 w;
+        __builtin_memcpy(&w, out + i, 16);
+        w &= m;
+        __builtin_memcpy(out + i, &w, 16);
     }
     for (; i < len; i++) {
         out[i] &= (uint8_t)mask;
@@ -76,53 +80,39 @@ static void mask_out(uint8_t *out, size_t len, uint64_t mask) {
 int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len, uint8_t *out) {
-    if (short_path(len)) {
-        uint8_t buf[256];
-        short_xor(key, nonce, in, len, buf);
-        for (size_t i = 0; i < len; i++) {
-            out[i] = buf[64 + i];
-        }
-        aead_tag(buf, aad, aad_len, out, len, out + len);
-        nc_chacha_wipe(buf, sizeof buf);
-        return 0;
+    uint8_t ks[256];
+    if (len <= SHORT_MAX) {
+        keystream(key, nonce, ks, len);
+        xor_bytes(out, in, ks + 64, len);
+    } else {
+        keystream(key, nonce, ks, 0);
+        nc_chacha20(key, nonce, 1, in, out, len);
     }
-    uint8_t otk[64];
-    one_time_key(key, nonce, otk);
-    nc_chacha20(key, nonce, 1, in, out, len);
-    aead_tag(otk, aad, aad_len, out, len, out + len);
-    nc_chacha_wipe(otk, sizeof otk);
+    aead_tag(ks, aad, aad_len, out, len, out + len);
+    nc_chacha_wipe(ks, sizeof ks);
     return 0;
 }
 
 int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len_with_tag, uint8_t *out) {
-    uint8_t tag[16];
+    uint8_t ks[256], tag[16];
     if (len_with_tag < 16) {
         return -1;
     }
     size_t len = len_with_tag - 16;
-    uint32_t ok;
-    if (short_path(len)) {
-        /* the plaintext waits in buf until the tag over `in` is known */
-        uint8_t buf[256];
-        short_xor(key, nonce, in, len, buf);
-        aead_tag(buf, aad, aad_len, in, len, tag);
-        ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
-        for (size_t i = 0; i < len; i++) {
-            out[i] = buf[64 + i];
-        }
-        nc_chacha_wipe(buf, sizeof buf);
+    int short_msg = len <= SHORT_MAX;
+    keystream(key, nonce, ks, short_msg ? len : 0);
+    aead_tag(ks, aad, aad_len, in, len, tag);
+    uint32_t ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
+    if (short_msg) {
+        xor_bytes(out, in, ks + 64, len);
     } else {
-        uint8_t otk[64];
-        one_time_key(key, nonce, otk);
-        aead_tag(otk, aad, aad_len, in, len, tag);
-        ok = 1 ^ nc_ct_nonzero32(nc_ct_diff(tag, in + len, 16));
         nc_chacha20(key, nonce, 1, in, out, len);
-        nc_chacha_wipe(otk, sizeof otk);
     }
     mask_out(out, len, nc_ct_mask64(ok));
-    nc_ct_wipe(tag, sizeof tag);
+    nc_chacha_wipe(ks, sizeof ks);
+    nc_chacha_wipe(tag, sizeof tag);
     /* 0 when ok, -1 otherwise */
     return (int)ok - 1;
 }

@@ -7,12 +7,16 @@
  * s1 (2^130 = 5 mod p).  All products are 64x64->128 multiplications, and
  * the final reduction chooses between h and h - p with a mask: no branch
  * or index depends on the key or the message.  Long inputs go to the AVX2
- * eight-block code (poly1305_avx2.c) when the CPU has it, checked per call.
+ * four-block code (poly1305_avx2.c) when the CPU has it, checked per call.
  */
 #include "chacha.h"
 
 #include "cpu.h"
 #include "ct.h"
+
+#ifndef POLY_AVX2_MIN
+#define POLY_AVX2_MIN 32
+#endif
 
 typedef unsigned __int128 u128;
 
@@ -83,9 +87,9 @@ void nc_poly1305_update(nc_poly1305_state *st, const uint8_t *msg, size_t len) {
     if (len >= 16) {
         size_t n = len / 16;
 #if defined(__x86_64__)
-        /* From 48 blocks on, the AVX2 lanes pay for their setup (powers
-         * of r up to r^8); measured. */
-        if (n >= 48 && (nc_cpu_features() & NC_CPU_AVX2)) {
+        /* From POLY_AVX2_MIN blocks on, the AVX2 lanes pay for their
+         * setup (powers of r up to r^4); measured. */
+        if (n >= POLY_AVX2_MIN && (nc_cpu_features() & NC_CPU_AVX2)) {
             size_t done = nc_poly1305_blocks_avx2(st, msg, n);
             msg += 16 * done;
             len -= 16 * done;
@@ -138,7 +142,7 @@ void nc_poly1305_final(nc_poly1305_state *st, uint8_t tag[16]) {
     h1 = h1 + st->k1 + (uint64_t)(t >> 64);
     nc_store_le64(tag, h0);
     nc_store_le64(tag + 8, h1);
-    nc_ct_wipe(st, sizeof *st);
+    nc_chacha_wipe(st, sizeof *st);
 }
 
 void nc_poly1305(const uint8_t key[32], const uint8_t *msg, size_t len, uint8_t tag[16]) {

@@ -72,6 +72,22 @@ def test_rfc8448_secrets() -> None:
     assert ks.resumption_psk(ALG, res, b"\x00\x00") == S["resumption_psk_nonce_0000"]
 
 
+def test_rfc8448_fused_stages() -> None:
+    # The engine's one-call stages give the secrets RFC 8448 lists.
+    early = ks.early_secret(ALG, None)
+    assert ks.handshake_stage(ALG, early, S["ecdhe_shared"], TH["ch_sh"]) == (
+        S["handshake_secret"], S["client_handshake_traffic_secret"],
+        S["server_handshake_traffic_secret"])
+    assert ks.application_stage(ALG, S["handshake_secret"], TH["ch_to_server_finished"]) == (
+        S["master_secret"], S["client_application_traffic_secret_0"],
+        S["server_application_traffic_secret_0"], S["exporter_master_secret"])
+    assert ks.resumption_stage(ALG, S["handshake_secret"], TH["ch_to_client_finished"]) == (
+        S["resumption_master_secret"])
+    psk = S["resumption_psk_nonce_0000"]
+    assert ks.resumption_binder_key(ALG, psk) == ks.binder_key(
+        ALG, ks.early_secret(ALG, psk), external=False)
+
+
 def test_rfc8448_traffic_keys_and_finished() -> None:
     for side, phase, secret in (
         ("server", "handshake", "server_handshake_traffic_secret"),

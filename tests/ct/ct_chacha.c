@@ -1,14 +1,49 @@
 /* Constant-time check of ChaCha20, Poly1305 and the RFC 8439 AEAD
- * (chacha20.c, chacha20_avx2.c, poly1305.c, chacha20poly1305.c).
+ * (chacha20.c, chacha20_avx2.c, chacha20_ssse3.c, poly1305.c,
+ * poly1305_avx2.c, chacha20poly1305.c).
  *
  * Key, plaintext and Poly1305 key are secret; the ciphertext, the tag and
  * open's verdict are public.  Lengths cover the AVX2 bulk loop, its batch
- * tail and the portable tail, on both paths.
+ * tail, the four-block row-wise code, the AVX2 Poly1305 lanes and the
+ * portable tail, on both paths.  The SSSE3 code, which the dispatcher only
+ * picks on CPUs without AVX2, is called directly and its output compared
+ * with the portable code's (as is the row-wise AVX2 code's).
  */
 #include "chacha.h"
 #include "ct_harness.h"
 
-static const size_t LENS[] = {0, 1, 63, 64, 65, 200, 300, 512, 777, 1100};
+static const size_t LENS[] = {0, 1, 63, 64, 65, 200, 256, 300, 512, 777, 1100};
+
+/* The SSSE3 and row-wise AVX2 code against portable C, every length to
+ * 600 (the SSSE3 loop's batches of four blocks and its tails). */
+static int direct_paths_agree(void) {
+    static uint8_t key[32], nonce[12], pt[600], a[600], b[600];
+    int bad = 0;
+    ct_fill(nonce, sizeof nonce, 4);
+    for (size_t n = 0; n <= sizeof pt; n++) {
+        ct_fill(key, sizeof key, 30 + (uint32_t)n);
+        ct_fill(pt, sizeof pt, 40 + (uint32_t)n);
+        SECRET(key, sizeof key);
+        SECRET(pt, sizeof pt);
+        uint32_t counter = (uint32_t)0 - (uint32_t)(n % 5); /* wraps for some n */
+        nc_chacha20_portable(key, nonce, counter, pt, b, n);
+        PUBLIC(b, n);
+        if (nc_cpu_detected() & NC_CPU_SSSE3) {
+            nc_chacha20_ssse3(key, nonce, counter, pt, a, n);
+            PUBLIC(a, n);
+            for (size_t i = 0; i < n; i++) bad |= a[i] != b[i];
+        }
+        if (n <= 256 && (nc_cpu_detected() & NC_CPU_AVX2)) {
+            nc_chacha20_avx2_short(key, nonce, counter, pt, a, n);
+            PUBLIC(a, n);
+            for (size_t i = 0; i < n; i++) bad |= a[i] != b[i];
+        }
+    }
+    if (bad) {
+        printf("ct_chacha: SSSE3 or row-wise AVX2 output differs from portable\n");
+    }
+    return bad;
+}
 
 int main(void) {
     static uint8_t key[32], nonce[12], aad[40], pt[1100], ct[1100 + 16], back[1100 + 16];
@@ -49,5 +84,5 @@ int main(void) {
     if (bad) {
         printf("ct_chacha: wrong open verdicts\n");
     }
-    return bad;
+    return bad | direct_paths_agree();
 }

@@ -60,7 +60,7 @@ def test_cbc_records(etm: bool, suite: CipherSuite) -> None:
     info = suite_info(suite)
     assert info is not None
     cw, sw = directions(info, bytes(48), bytes(32), bytes(range(32)), etm=etm,
-                        iv_seed=b"k" * 32)
+                        seed=b"k" * 32)
     assert cw.protection is not None and sw.protection is not None
     assert cw.protection is not sw.protection
     recs = [cw.protection.encrypt(i, ContentType.APPLICATION_DATA, bytes([i]) * (i * 7))
@@ -69,7 +69,7 @@ def test_cbc_records(etm: bool, suite: CipherSuite) -> None:
     assert len({r[5:21] for r in recs}) == 40
     # The peer's view of our write direction opens them, in order.
     peer, _ = directions(info, bytes(48), bytes(32), bytes(range(32)), etm=etm,
-                         iv_seed=b"z" * 32)
+                         seed=b"z" * 32)
     assert peer.protection is not None
     for i, raw in enumerate(recs):
         (rec,), _ = parse_records(raw, 1 << 15)

@@ -4,12 +4,22 @@ required, SHA-1 signatures refused."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
 import pytest
 
+from nocrypto.ec import ECPrivateKey
+from nocrypto.ed25519 import Ed25519PrivateKey
+from nocrypto.rsa import RSAPrivateKey
+from tests.engine.certs import KINDS, pki
+from tests.engine.helpers import configs
+from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
 from tlspy.core.messages import KeyExchange
 from tlspy.core.suites import BulkCipher, suite_info
-from tlspy.engine import Config
+from tlspy.engine import CertifiedKey, Config
+from tlspy.engine.tickets import TicketKey
 
 
 def test_defaults_are_the_secure_ones() -> None:
@@ -42,3 +52,50 @@ def test_config_refuses_what_the_engine_cannot_do(kw: dict[str, object], words: 
 def test_ffdhe_groups_are_accepted_when_asked_for() -> None:
     c = Config(groups=(NamedGroup.FFDHE2048, NamedGroup.X25519))
     assert c.groups[0] == NamedGroup.FFDHE2048
+
+
+# ------------------------------------------- keys loaded once, at config time
+
+_LOADED = {"ed25519": Ed25519PrivateKey, "p256": ECPrivateKey, "p384": ECPrivateKey,
+           "rsa": RSAPrivateKey}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_certified_key_loads_its_key_once(kind: str) -> None:
+    ck = pki(kind).key
+    assert isinstance(ck.private, _LOADED[kind])
+    # The loaded key is part of neither equality nor the repr.
+    assert CertifiedKey(ck.chain, ck.key) == ck
+    assert "private" not in repr(ck)
+
+
+def test_certified_key_refuses_an_unusable_key() -> None:
+    ck = pki("rsa").key
+    n, e, d, p, q, *_ = ck.key.rsa
+    bad = replace(ck.key, rsa=(n, e, d, p, q + 2, 0, 0, 0))
+    with pytest.raises(ValueError):
+        CertifiedKey(ck.chain, bad)
+
+
+def test_ticket_keys_loaded_once() -> None:
+    keys = (bytes(range(32)), bytes(32))
+    cfg = Config(ticket_keys=keys)
+    assert [k.key_id for k in cfg.ticket_sealers] == [TicketKey.load(k).key_id for k in keys]
+    assert replace(cfg, ticket_keys=keys[1:]).ticket_sealers[0].key_id == TicketKey.load(
+        keys[1]).key_id
+    assert Config().ticket_sealers == ()
+
+
+@pytest.mark.parametrize("kind", ["rsa", "p256", "ed25519"])
+def test_one_server_state_answers_alike_across_threads(kind: str) -> None:
+    """The kept key's mutable part (RSA blinding, under a lock) changes no
+    output: the same state and ClientHello give the same flight from
+    several threads at once, and again afterwards."""
+    ccfg, scfg = configs(kind)
+    _c, hello = engine.client(ccfg, "server.test")
+    s0 = engine.server(scfg)
+    first = engine.handle_tls(s0, hello).out
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda _: engine.handle_tls(s0, hello).out, range(40)))
+    assert first and set(outs) == {first}
+    assert engine.handle_tls(s0, hello).out == first

@@ -4,6 +4,7 @@ ALPN, SNI-based certificate choice."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -164,7 +165,7 @@ def test_certificate_chosen_by_sni_and_signature_algorithms() -> None:
 
 
 def _fields(cfg: engine.Config) -> dict[str, object]:
-    return {f: getattr(cfg, f) for f in cfg.__dataclass_fields__}
+    return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg) if f.init}
 
 
 def test_key_update_both_directions() -> None:

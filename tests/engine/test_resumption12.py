@@ -121,9 +121,9 @@ def test_tls13_ticket_not_accepted_as_tls12() -> None:
 
 def test_tls12_ticket_not_usable_as_tls13_psk() -> None:
     ccfg, scfg, t12, _ = _first()
-    from tlspy.engine.tickets import open_ticket
+    from tlspy.engine.tickets import TicketKey, open_ticket
 
-    assert open_ticket((KEY,), t12.identity) is not None
+    assert open_ticket((TicketKey.load(KEY),), t12.identity) is not None
     # Forge a TLS 1.3 offer carrying the TLS 1.2 ticket: the 1.3 server
     # ignores it and runs a full handshake.
     t13 = replace(t12, cipher_suite=CipherSuite.TLS_AES_128_GCM_SHA256, psk=bytes(32))

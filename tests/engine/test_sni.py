@@ -6,9 +6,12 @@ handshake follows."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nocrypto.cipher import AESGCM
 from tests.engine.certs import NOW_TS, pki
@@ -28,6 +31,7 @@ from tlspy.core.reader import parse_handshake
 from tlspy.core.record import RecordProtection13, parse_records
 from tlspy.core.writer import assemble_handshake
 from tlspy.engine import Config, KeyLog, NewSessionTicket, Ticket
+from tlspy.engine.handshake_common import ip_literal
 from tlspy.engine.state import ClientWaitServerHello
 
 V12, V13 = ProtocolVersion.TLS_1_2, ProtocolVersion.TLS_1_3
@@ -158,3 +162,22 @@ def test_certificate_chosen_by_name(version: ProtocolVersion, kind: str,
         assert p.client.established, p.client_events
         assert p.client.info is not None
         assert p.client.info.peer_certificates == want.key.chain
+
+
+def _stdlib_ip(name: str) -> object:
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
+@given(st.one_of(
+    st.text(alphabet="0123456789.:abcdefABCDEF%xz-", max_size=45),
+    st.ip_addresses().map(str),
+    st.from_regex(r"[a-z0-9-]{1,12}(\.[a-z0-9-]{1,12}){0,3}", fullmatch=True),
+))
+def test_ip_literal_agrees_with_ipaddress(name: str) -> None:
+    # Names that are IP literals are not sent as server_name (RFC 6066 3)
+    # and are checked against iPAddress SANs; the quick pre-check must not
+    # change which names those are.
+    assert ip_literal(name) == _stdlib_ip(name)

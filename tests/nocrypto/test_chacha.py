@@ -189,9 +189,10 @@ def test_aead_matches_openssl(key: bytes, nonce: bytes, aad: bytes, n: int, seed
 
 # Where the code changes strategy: one block (scalar), the short AEAD path
 # (<= 192), SSSE3 (<= 256), AVX2 batches of 512 with their tails, and the
-# AVX2 Poly1305 (from 48 blocks, in groups of eight).
-BOUNDARIES = [0, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 511, 512, 513,
-              767, 768, 769, 895, 896, 1023, 1024, 1025, 1279, 1280, 4096, 16383, 16384, 16385]
+# AVX2 Poly1305 (from 32 blocks, in groups of four).
+BOUNDARIES = [0, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 319, 320, 321,
+              383, 384, 511, 512, 513, 767, 768, 769, 895, 896, 1023, 1024, 1025, 1279, 1280,
+              4096, 16383, 16384, 16385]
 
 
 @pytest.mark.parametrize("n", BOUNDARIES)
@@ -202,6 +203,36 @@ def test_aead_at_strategy_boundaries(n: int, impl: str) -> None:
         assert sealed == OracleAEAD(key).encrypt(nonce, data, aad)
         assert ChaCha20Poly1305(key).decrypt(nonce, sealed, aad) == data
     assert poly1305(key, data) == Poly1305.generate_tag(key, data)
+
+
+def test_every_length_to_1100_matches_openssl(impl: str) -> None:
+    # Every message length across the scalar, SSSE3 and AVX2 ChaCha20 paths
+    # and the AVX2 Poly1305 threshold and its four-block groups, with the
+    # aad length moving the message's Poly1305 block alignment too.
+    key, nonce, data = _data(7, 32), _data(8, 12), _data(9, 1_100)
+    ours, oracle = ChaCha20Poly1305(key), OracleAEAD(key)
+    for n in range(1_101):
+        aad = data[:n % 37]
+        sealed = ours.encrypt(nonce, data[:n], aad)
+        assert sealed == oracle.encrypt(nonce, data[:n], aad), n
+        assert ours.decrypt(nonce, sealed, aad) == data[:n]
+        assert poly1305(key, data[:n]) == Poly1305.generate_tag(key, data[:n]), n
+
+
+@both_paths
+@given(key=st.binary(min_size=32, max_size=32), nonce=st.binary(min_size=12, max_size=12),
+       aad=st.binary(max_size=80),
+       n=st.one_of(st.integers(0, 1_100),
+                   st.sampled_from([4_095, 4_096, 4_097, 16_383, 16_384, 16_385, 16_401,
+                                    65_549])),
+       seed=st.integers(0, 2**32))
+def test_aead_small_and_record_lengths_match_openssl(key: bytes, nonce: bytes, aad: bytes,
+                                                     n: int, seed: int, impl: str) -> None:
+    data = _data(seed, n)
+    ours = ChaCha20Poly1305(key).encrypt(nonce, data, aad)
+    assert ours == OracleAEAD(key).encrypt(nonce, data, aad)
+    assert ChaCha20Poly1305(key).decrypt(nonce, ours, aad) == data
+    assert poly1305(key, aad + data) == Poly1305.generate_tag(key, aad + data)
 
 
 @both_paths
@@ -248,9 +279,10 @@ def test_poly1305_matches_openssl(key: bytes, n: int, seed: int, impl: str) -> N
 
 def test_poly1305_extreme_values(impl: str) -> None:
     # All-ones r and s, all-ones messages: the largest intermediate values,
-    # on the scalar code and (from 768 bytes) the AVX2 lanes.
+    # on the scalar code and (from 512 bytes) the AVX2 lanes.
     for key in (b"\xff" * 32, b"\xff" * 16 + bytes(16), bytes(16) + b"\xff" * 16):
-        for n in (0, 1, 15, 16, 17, 31, 32, 33, 64, 767, 768, 1000, 4096, 4111):
+        for n in (0, 1, 15, 16, 17, 31, 32, 33, 64, 255, 256, 511, 512, 576, 767, 768, 1000,
+                  4096, 4111):
             msg = b"\xff" * n
             assert poly1305(key, msg) == Poly1305.generate_tag(key, msg)
 
@@ -319,6 +351,24 @@ def test_sizes_are_checked_and_named() -> None:
             chacha20(bytes(32), bytes(bad), 0, b"")
     with pytest.raises(ValueError, match="counter"):
         chacha20(bytes(32), bytes(12), 2**32, b"")
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_encrypt_and_decrypt_take_any_buffer(kind: Any) -> None:
+    # bytes go to C as they are; other buffers take the from_buffer retry,
+    # for every argument alone and all together.
+    key, nonce, aad, msg = _data(10, 32), _data(11, 12), _data(12, 20), _data(13, 300)
+    aead, oracle = ChaCha20Poly1305(key), OracleAEAD(key)
+    sealed = oracle.encrypt(nonce, msg, aad)
+    for which in ("nonce", "data", "aad", "all"):
+        def conv(name: str, value: bytes, which: str = which) -> Any:
+            return kind(bytearray(value)) if which in (name, "all") else value
+        assert aead.encrypt(conv("nonce", nonce), conv("data", msg), conv("aad", aad)) == sealed
+        assert aead.decrypt(conv("nonce", nonce), conv("data", sealed), conv("aad", aad)) == msg
+        forged = bytearray(sealed)
+        forged[0] ^= 1
+        with pytest.raises(nocrypto.AuthenticationError):
+            aead.decrypt(conv("nonce", nonce), conv("data", bytes(forged)), conv("aad", aad))
 
 
 def test_short_ciphertext_and_empty_message() -> None:

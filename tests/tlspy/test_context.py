@@ -85,6 +85,33 @@ def test_tickets_follow_op_no_ticket() -> None:
     assert ctx.engine_config(True).tickets == 0
 
 
+def test_config_is_made_once_and_follows_every_change() -> None:
+    """One Config per side serves every connection; any setting changed
+    after a connection (attribute, method, plain attribute, the certificate
+    and trust lists) is in the Config of the next."""
+    ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS)
+    ctx.load_cert_chain(files().cert, files().key)
+    server, client = ctx.engine_config(True), ctx.engine_config(False)
+    assert ctx.engine_config(True) is server and ctx.engine_config(False) is client
+    assert server is not client and not client.ticket_keys and server.ticket_keys
+    ctx.num_tickets = 5
+    assert ctx.engine_config(True).tickets == 5
+    ctx.set_alpn_protocols(["h2"])
+    assert ctx.engine_config(False).alpn_protocols == (b"h2",)
+    before = ctx.engine_config(False).trust_anchors
+    ctx.load_verify_locations(files().ca)
+    assert len(ctx.engine_config(False).trust_anchors) == len(before) + 1
+    ctx.load_cert_chain(files("rsa").cert, files("rsa").key)
+    assert len(ctx.engine_config(True).certificates) == 2
+    ctx.keylog_filename = None
+    ctx.require_extended_master_secret = False
+    again = ctx.engine_config(True)
+    assert not again.require_ems and ctx.engine_config(True) is again
+    # the ticket key and session cache stay the context's across Configs
+    assert again.ticket_keys == server.ticket_keys
+    assert again.session_cache is server.session_cache
+
+
 def test_set_ciphersuites_and_set_ciphers() -> None:
     ctx = tlspy.SSLContext(tlspy.PROTOCOL_TLS_CLIENT)
     ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256")

@@ -1,14 +1,16 @@
 """The TLS wire vocabulary as IntEnums (RFC 8446, RFC 5246 and the IANA TLS
 registries).
 
-Every value read off the wire goes through :func:`to_enum`, which returns the
-enum member when the codepoint is known and the plain ``int`` otherwise, so an
-unknown (or GREASE) codepoint survives a parse/assemble round trip unchanged.
+Every value read off the wire goes through :func:`to_enum` (or :func:`to_enums`
+for a list), which returns the enum member when the codepoint is known and the
+plain ``int`` otherwise, so an unknown (or GREASE) codepoint survives a
+parse/assemble round trip unchanged.
 Fields that carry such values are typed ``Enum | int``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import TypeVar
 
@@ -17,8 +19,13 @@ E = TypeVar("E", bound=IntEnum)
 
 def to_enum(cls: type[E], value: int) -> E | int:
     """The member of ``cls`` whose value is ``value``, or ``value`` itself."""
-    member = cls._value2member_map_.get(value)
-    return member if member is not None else value  # type: ignore[return-value]
+    return cls._value2member_map_.get(value, value)  # type: ignore[return-value]
+
+
+def to_enums(cls: type[E], values: Sequence[int]) -> tuple[E | int, ...]:
+    """:func:`to_enum` of each of ``values``, in one pass of C-level lookups."""
+    get = cls._value2member_map_.get
+    return tuple(map(get, values, values))  # type: ignore[arg-type]
 
 
 class ProtocolVersion(IntEnum):
@@ -292,4 +299,5 @@ __all__ = [
     "PskKeyExchangeMode",
     "SignatureScheme",
     "to_enum",
+    "to_enums",
 ]

@@ -2,8 +2,9 @@
 section 5 and 6.3, RFC 7627 Extended Master Secret, RFC 5705 exporters).
 
 Pure functions over bytes, with the hash named as in nocrypto.hash
-("sha256", "sha384"); every HKDF/PRF/HMAC runs in nocrypto's C.  The
-transcript is an immutable value of the handshake bytes so far.
+("sha256", "sha384"); every HKDF/PRF/HMAC runs in nocrypto's C, a TLS 1.3
+stage with the secrets drawn from it in one call (nocrypto.kdf.tls13_stage).
+The transcript is an immutable value of the handshake bytes so far.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import dataclass
 
 from nocrypto import hash as nchash
 from nocrypto.kdf import hkdf_expand_label as _expand_label
-from nocrypto.kdf import hkdf_extract, tls12_prf
-from nocrypto.mac import hmac
+from nocrypto.kdf import tls12_prf, tls13_finished, tls13_key_iv, tls13_stage
 from tlspy.core.suites import SuiteInfo
 from tlspy.core.writer import assemble_message_hash
 
@@ -57,33 +57,67 @@ def derive_secret(alg: str, secret: bytes, label: bytes, transcript_hash: bytes)
     return _expand_label(alg, secret, label, transcript_hash, len(transcript_hash))
 
 
+# Transcript-Hash("") per hash (the context of the "derived" and binder
+# secrets): constants.
+_EMPTY_HASH = {alg: nchash.digest(alg, b"") for alg in ("sha256", "sha384")}
+
+
 def empty_hash(alg: str) -> bytes:
-    return nchash.digest(alg, b"")
+    h = _EMPTY_HASH.get(alg)
+    return h if h is not None else nchash.digest(alg, b"")
 
 
 def early_secret(alg: str, psk: bytes | None = None) -> bytes:
     """HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK."""
-    size = nchash.digest_size(alg)
-    return hkdf_extract(alg, bytes(size), psk if psk is not None else bytes(size))
-
-
-def _next_stage(alg: str, previous: bytes, ikm: bytes | None) -> bytes:
-    salt = derive_secret(alg, previous, b"derived", empty_hash(alg))
-    return hkdf_extract(alg, salt, ikm if ikm is not None else bytes(nchash.digest_size(alg)))
+    return tls13_stage(alg, None, psk, b"")[0]
 
 
 def handshake_secret(alg: str, early: bytes, shared_secret: bytes | None) -> bytes:
     """HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE); None for
     psk_ke (no key exchange: zeros)."""
-    return _next_stage(alg, early, shared_secret)
+    return tls13_stage(alg, early, shared_secret, b"")[0]
 
 
 def master_secret(alg: str, handshake: bytes) -> bytes:
-    return _next_stage(alg, handshake, None)
+    return tls13_stage(alg, handshake, None, b"")[0]
+
+
+_HS_LABELS = (b"c hs traffic", b"s hs traffic")
+_AP_LABELS = (b"c ap traffic", b"s ap traffic", b"exp master")
+
+
+def handshake_stage(alg: str, early: bytes, shared_secret: bytes | None,
+                    ch_sh_hash: bytes) -> tuple[bytes, bytes, bytes]:
+    """(handshake secret, client and server handshake traffic secrets) over
+    ClientHello..ServerHello, in one C call."""
+    hs, c, s = tls13_stage(alg, early, shared_secret, ch_sh_hash, _HS_LABELS)
+    return hs, c, s
+
+
+def application_stage(alg: str, handshake: bytes,
+                      ch_sf_hash: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """(master secret, client and server application traffic secrets 0,
+    exporter master secret) over ClientHello..server Finished, in one C
+    call."""
+    master, c, s, exp = tls13_stage(alg, handshake, None, ch_sf_hash, _AP_LABELS)
+    return master, c, s, exp
+
+
+def resumption_stage(alg: str, handshake: bytes, ch_cf_hash: bytes) -> bytes:
+    """The resumption master secret straight from the handshake secret (the
+    master secret in between), over ClientHello..client Finished, in one C
+    call."""
+    return tls13_stage(alg, handshake, None, ch_cf_hash, (b"res master",))[1]
 
 
 def binder_key(alg: str, early: bytes, *, external: bool) -> bytes:
     return derive_secret(alg, early, b"ext binder" if external else b"res binder", empty_hash(alg))
+
+
+def resumption_binder_key(alg: str, psk: bytes) -> bytes:
+    """The binder key of a resumption PSK: the early secret and
+    Derive-Secret(., "res binder", "") in one C call."""
+    return tls13_stage(alg, None, psk, empty_hash(alg), (b"res binder",))[1]
 
 
 def client_early_traffic_secret(alg: str, early: bytes, ch_hash: bytes) -> bytes:
@@ -130,10 +164,7 @@ def traffic_key_iv(
     alg: str, secret: bytes, key_length: int, iv_length: int = 12
 ) -> tuple[bytes, bytes]:
     """[sender]_write_key and [sender]_write_iv from a traffic secret."""
-    return (
-        _expand_label(alg, secret, b"key", b"", key_length),
-        _expand_label(alg, secret, b"iv", b"", iv_length),
-    )
+    return tls13_key_iv(alg, secret, key_length, iv_length)
 
 
 def next_traffic_secret(alg: str, secret: bytes) -> bytes:
@@ -148,7 +179,7 @@ def finished_key(alg: str, base_key: bytes) -> bytes:
 def finished_verify_data(alg: str, base_key: bytes, transcript_hash: bytes) -> bytes:
     """Finished.verify_data = HMAC(finished_key, Transcript-Hash); also the
     PSK binder with the binder key as ``base_key``."""
-    return hmac(alg, finished_key(alg, base_key), transcript_hash)
+    return tls13_finished(alg, base_key, transcript_hash)
 
 
 def exporter(alg: str, exporter_master: bytes, label: bytes, context: bytes, length: int) -> bytes:
@@ -237,6 +268,7 @@ __all__ = [
     "VERIFY_DATA_LENGTH",
     "KeyBlock12",
     "Transcript",
+    "application_stage",
     "application_traffic_secrets",
     "binder_key",
     "client_early_traffic_secret",
@@ -251,6 +283,7 @@ __all__ = [
     "finished_verify_data",
     "finished_verify_data12",
     "handshake_secret",
+    "handshake_stage",
     "handshake_traffic_secrets",
     "hkdf_expand_label",
     "key_block12",
@@ -258,7 +291,9 @@ __all__ = [
     "master_secret12",
     "next_traffic_secret",
     "prf",
+    "resumption_binder_key",
     "resumption_master_secret",
     "resumption_psk",
+    "resumption_stage",
     "traffic_key_iv",
 ]

@@ -4,7 +4,10 @@ One dataclass per wire structure (RFC 8446 section 4, RFC 5246 section 7.4 and
 the extension RFCs).  Fields carrying registry codepoints are typed
 ``Enum | int``: the reader gives the enum member when it knows the value and
 the plain int otherwise.  Variable-length opaque fields are ``bytes``, lists
-are tuples, so every value is hashable and immutable.
+are tuples, so every value is hashable and immutable.  A value carrying an
+extension block looks an extension up with ``find(cls)``: a dict lookup in a
+map made with the value (duplicates never get that far: the reader refuses
+them).
 
 ``tlspy.core.reader`` turns bytes into these values, ``tlspy.core.writer``
 turns them back; ``assemble(parse(b)) == b`` for every valid encoding the
@@ -13,9 +16,9 @@ writer produces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import TypeAlias, TypeVar
+from typing import ClassVar, TypeAlias, TypeVar
 
 from tlspy.core.enums import (
     AlertDescription,
@@ -66,9 +69,7 @@ class ServerName:
 
     host_name: bytes | None = None
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SERVER_NAME
+    extension_type: ClassVar[int] = ExtensionType.SERVER_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,45 +78,35 @@ class ALPN:
 
     protocols: tuple[bytes, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION
+    extension_type: ClassVar[int] = ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION
 
 
 @dataclass(frozen=True, slots=True)
 class SupportedGroups:
     groups: tuple[NamedGroup | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SUPPORTED_GROUPS
+    extension_type: ClassVar[int] = ExtensionType.SUPPORTED_GROUPS
 
 
 @dataclass(frozen=True, slots=True)
 class ECPointFormats:
     formats: tuple[ECPointFormat | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.EC_POINT_FORMATS
+    extension_type: ClassVar[int] = ExtensionType.EC_POINT_FORMATS
 
 
 @dataclass(frozen=True, slots=True)
 class SignatureAlgorithms:
     schemes: tuple[SignatureScheme | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SIGNATURE_ALGORITHMS
+    extension_type: ClassVar[int] = ExtensionType.SIGNATURE_ALGORITHMS
 
 
 @dataclass(frozen=True, slots=True)
 class SignatureAlgorithmsCert:
     schemes: tuple[SignatureScheme | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SIGNATURE_ALGORITHMS_CERT
+    extension_type: ClassVar[int] = ExtensionType.SIGNATURE_ALGORITHMS_CERT
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,54 +119,42 @@ class KeyShareEntry:
 class KeyShareClientHello:
     shares: tuple[KeyShareEntry, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.KEY_SHARE
+    extension_type: ClassVar[int] = ExtensionType.KEY_SHARE
 
 
 @dataclass(frozen=True, slots=True)
 class KeyShareServerHello:
     share: KeyShareEntry
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.KEY_SHARE
+    extension_type: ClassVar[int] = ExtensionType.KEY_SHARE
 
 
 @dataclass(frozen=True, slots=True)
 class KeyShareHelloRetryRequest:
     selected_group: NamedGroup | int
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.KEY_SHARE
+    extension_type: ClassVar[int] = ExtensionType.KEY_SHARE
 
 
 @dataclass(frozen=True, slots=True)
 class SupportedVersionsClientHello:
     versions: tuple[ProtocolVersion | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SUPPORTED_VERSIONS
+    extension_type: ClassVar[int] = ExtensionType.SUPPORTED_VERSIONS
 
 
 @dataclass(frozen=True, slots=True)
 class SupportedVersionsServerHello:
     selected_version: ProtocolVersion | int
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SUPPORTED_VERSIONS
+    extension_type: ClassVar[int] = ExtensionType.SUPPORTED_VERSIONS
 
 
 @dataclass(frozen=True, slots=True)
 class PskKeyExchangeModes:
     modes: tuple[PskKeyExchangeMode | int, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.PSK_KEY_EXCHANGE_MODES
+    extension_type: ClassVar[int] = ExtensionType.PSK_KEY_EXCHANGE_MODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +171,7 @@ class PreSharedKeyClientHello:
     identities: tuple[PskIdentity, ...]
     binders: tuple[bytes, ...]
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.PRE_SHARED_KEY
+    extension_type: ClassVar[int] = ExtensionType.PRE_SHARED_KEY
 
     def binders_length(self) -> int:
         """Bytes the binders list takes on the wire (with its length prefix):
@@ -206,18 +183,14 @@ class PreSharedKeyClientHello:
 class PreSharedKeyServerHello:
     selected_identity: int
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.PRE_SHARED_KEY
+    extension_type: ClassVar[int] = ExtensionType.PRE_SHARED_KEY
 
 
 @dataclass(frozen=True, slots=True)
 class Cookie:
     cookie: bytes
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.COOKIE
+    extension_type: ClassVar[int] = ExtensionType.COOKIE
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,25 +200,19 @@ class EarlyData:
 
     max_early_data_size: int | None = None
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.EARLY_DATA
+    extension_type: ClassVar[int] = ExtensionType.EARLY_DATA
 
 
 @dataclass(frozen=True, slots=True)
 class ExtendedMasterSecret:
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.EXTENDED_MASTER_SECRET
+    extension_type: ClassVar[int] = ExtensionType.EXTENDED_MASTER_SECRET
 
 
 @dataclass(frozen=True, slots=True)
 class RenegotiationInfo:
     renegotiated_connection: bytes = b""
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.RENEGOTIATION_INFO
+    extension_type: ClassVar[int] = ExtensionType.RENEGOTIATION_INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,16 +221,12 @@ class SessionTicket:
 
     ticket: bytes = b""
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.SESSION_TICKET
+    extension_type: ClassVar[int] = ExtensionType.SESSION_TICKET
 
 
 @dataclass(frozen=True, slots=True)
 class EncryptThenMac:
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.ENCRYPT_THEN_MAC
+    extension_type: ClassVar[int] = ExtensionType.ENCRYPT_THEN_MAC
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,9 +235,7 @@ class RecordSizeLimit:
 
     limit: int
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.RECORD_SIZE_LIMIT
+    extension_type: ClassVar[int] = ExtensionType.RECORD_SIZE_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,18 +247,14 @@ class StatusRequest:
     responder_ids: tuple[bytes, ...] = ()
     request_extensions: bytes = b""
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.STATUS_REQUEST
+    extension_type: ClassVar[int] = ExtensionType.STATUS_REQUEST
 
 
 @dataclass(frozen=True, slots=True)
 class StatusRequestAck:
     """The empty status_request a TLS 1.2 server sends back."""
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.STATUS_REQUEST
+    extension_type: ClassVar[int] = ExtensionType.STATUS_REQUEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,9 +264,7 @@ class CertificateStatus:
     status_type: CertificateStatusType | int
     response: bytes
 
-    @property
-    def extension_type(self) -> int:
-        return ExtensionType.STATUS_REQUEST
+    extension_type: ClassVar[int] = ExtensionType.STATUS_REQUEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,42 +307,66 @@ X = TypeVar("X")
 
 
 def find_extension(extensions: tuple[Extension, ...], cls: type[X]) -> X | None:
-    """The extension of class ``cls`` in ``extensions``, or None."""
+    """The extension of class ``cls`` in ``extensions``, or None (a scan:
+    a message's own ``find`` is a lookup)."""
     for ext in extensions:
         if isinstance(ext, cls):
             return ext
     return None
 
 
+class _ExtensionBlock:
+    """What the values carrying an extension block share: ``find``, a
+    lookup by class in a map made once, with the value.  Each such
+    dataclass declares the map as an ``init=False`` field, so ``replace``
+    remakes it from the new extensions."""
+
+    __slots__ = ()
+    extensions: tuple[Extension, ...]
+    _by_class: dict[type, Extension]
+
+    def __post_init__(self) -> None:
+        # Reversed, so that the first extension of a class wins (a block
+        # the reader accepts has each extension type once anyway).
+        by_class = {type(ext): ext for ext in reversed(self.extensions)}
+        object.__setattr__(self, "_by_class", by_class)
+
+    def find(self, cls: type[X]) -> X | None:
+        """The extension of class ``cls`` in ``extensions``, or None."""
+        return self._by_class.get(cls)  # type: ignore[return-value]
+
+
 # ------------------------------------------------------- handshake messages
 
 
 @dataclass(frozen=True, slots=True)
-class ClientHello:
+class ClientHello(_ExtensionBlock):
     legacy_version: ProtocolVersion | int
     random: bytes
     legacy_session_id: bytes
     cipher_suites: tuple[CipherSuite | int, ...]
     legacy_compression_methods: bytes = b"\x00"
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.CLIENT_HELLO
 
 
 @dataclass(frozen=True, slots=True)
-class ServerHello:
+class ServerHello(_ExtensionBlock):
     legacy_version: ProtocolVersion | int
     random: bytes
     legacy_session_id_echo: bytes
     cipher_suite: CipherSuite | int
     legacy_compression_method: CompressionMethod | int = CompressionMethod.NULL
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.SERVER_HELLO
 
 
 @dataclass(frozen=True, slots=True)
-class HelloRetryRequest:
+class HelloRetryRequest(_ExtensionBlock):
     """A ServerHello whose random is HRR_RANDOM (RFC 8446 4.1.4)."""
 
     legacy_version: ProtocolVersion | int
@@ -395,21 +374,24 @@ class HelloRetryRequest:
     cipher_suite: CipherSuite | int
     legacy_compression_method: CompressionMethod | int = CompressionMethod.NULL
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.SERVER_HELLO
 
 
 @dataclass(frozen=True, slots=True)
-class EncryptedExtensions:
+class EncryptedExtensions(_ExtensionBlock):
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.ENCRYPTED_EXTENSIONS
 
 
 @dataclass(frozen=True, slots=True)
-class CertificateEntry:
+class CertificateEntry(_ExtensionBlock):
     cert_data: bytes
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,9 +410,10 @@ class Certificate12:
 
 
 @dataclass(frozen=True, slots=True)
-class CertificateRequest13:
+class CertificateRequest13(_ExtensionBlock):
     certificate_request_context: bytes
     extensions: tuple[Extension, ...]
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.CERTIFICATE_REQUEST
 
@@ -513,12 +496,13 @@ class Finished:
 
 
 @dataclass(frozen=True, slots=True)
-class NewSessionTicket13:
+class NewSessionTicket13(_ExtensionBlock):
     ticket_lifetime: int
     ticket_age_add: int
     ticket_nonce: bytes
     ticket: bytes
     extensions: tuple[Extension, ...] = ()
+    _by_class: dict[type, Extension] = field(init=False, repr=False, compare=False)
 
     msg_type = HandshakeType.NEW_SESSION_TICKET
 

@@ -11,6 +11,7 @@ alert to send; nothing else escapes a ``parse_*`` function.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 
 from tlspy.core.enums import (
@@ -32,6 +33,7 @@ from tlspy.core.enums import (
     PskKeyExchangeMode,
     SignatureScheme,
     to_enum,
+    to_enums,
 )
 from tlspy.core.errors import TLSDecodeError
 from tlspy.core.messages import (
@@ -117,19 +119,29 @@ class Reader:
     def fail(self, field: str, message: str, alert: AlertDescription = DECODE) -> TLSDecodeError:
         return TLSDecodeError(f"{self.what}.{field}", message, alert)
 
+    def _short(self, n: int, at: int, field: str) -> TLSDecodeError:
+        return self.fail(field, f"needs {n} bytes at offset {at}, {self.end - at} left")
+
     def _take(self, n: int, field: str) -> int:
         pos = self.pos
         if self.end - pos < n:
-            raise self.fail(field, f"needs {n} bytes at offset {pos}, {self.end - pos} left")
+            raise self._short(n, pos, field)
         self.pos = pos + n
         return pos
 
     def u8(self, field: str) -> int:
-        return self.data[self._take(1, field)]
+        pos = self.pos
+        if pos >= self.end:
+            raise self._short(1, pos, field)
+        self.pos = pos + 1
+        return self.data[pos]
 
     def u16(self, field: str) -> int:
-        p = self._take(2, field)
-        return int.from_bytes(self.data[p : p + 2], "big")
+        pos, data = self.pos, self.data
+        if self.end - pos < 2:
+            raise self._short(2, pos, field)
+        self.pos = pos + 2
+        return data[pos] << 8 | data[pos + 1]
 
     def u24(self, field: str) -> int:
         p = self._take(3, field)
@@ -149,7 +161,7 @@ class Reader:
         pos, data = self.pos, self.data
         start = pos + width
         if start > self.end:
-            raise self.fail(field, f"needs {width} bytes at offset {pos}, {self.end - pos} left")
+            raise self._short(width, pos, field)
         n = int.from_bytes(data[pos:start], "big")
         if n < lo or n > hi:
             raise self.fail(field, f"length {n} outside [{lo}, {hi}]")
@@ -157,9 +169,19 @@ class Reader:
             raise self.fail(field, f"length {n} not a multiple of {unit}")
         stop = start + n
         if stop > self.end:
-            raise self.fail(field, f"needs {n} bytes at offset {start}, {self.end - start} left")
+            raise self._short(n, start, field)
         self.pos = stop
         return data[start:stop]
+
+    def only(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> bytes:
+        """A vector (as :meth:`vector`) that must end the structure."""
+        v = self.vector(width, lo, hi, field, unit)
+        self.done()
+        return v
+
+    def u16s(self, width: int, lo: int, hi: int, field: str) -> tuple[int, ...]:
+        """A vector of uint16 values (``lo`` and ``hi`` count bytes)."""
+        return _u16s(self.vector(width, lo, hi, field, 2))
 
     def sub(self, width: int, lo: int, hi: int, field: str, unit: int = 1) -> Reader:
         return Reader(self.vector(width, lo, hi, field, unit), f"{self.what}.{field}")
@@ -175,15 +197,6 @@ class Reader:
         if self.pos != self.end:
             raise TLSDecodeError(self.what, f"{self.end - self.pos} trailing bytes at {self.pos}")
 
-    def u16_list(self, field: str) -> list[int]:
-        d = self.data[self.pos : self.end]
-        self.pos = self.end
-        return [int.from_bytes(d[i : i + 2], "big") for i in range(0, len(d), 2)]
-
-
-def _u16s(r: Reader, lo: int, hi: int, field: str) -> list[int]:
-    return r.sub(2, lo, hi, field, unit=2).u16_list(field)
-
 
 # ---------------------------------------------------------------- extensions
 
@@ -196,37 +209,38 @@ CR = ExtensionContext.CERTIFICATE_REQUEST
 NST = ExtensionContext.NEW_SESSION_TICKET
 
 # Where TLS 1.3 allows each extension it knows (RFC 8446 4.2, RFC 8449,
-# RFC 8879); TLS 1.2-only extensions are allowed in a ClientHello only.
-TLS13_ALLOWED: dict[int, frozenset[ExtensionContext]] = {
-    ExtensionType.SERVER_NAME: frozenset({CH, EE}),
-    ExtensionType.MAX_FRAGMENT_LENGTH: frozenset({CH, EE}),
-    ExtensionType.STATUS_REQUEST: frozenset({CH, CR, CT}),
-    ExtensionType.SUPPORTED_GROUPS: frozenset({CH, EE}),
-    ExtensionType.SIGNATURE_ALGORITHMS: frozenset({CH, CR}),
-    ExtensionType.USE_SRTP: frozenset({CH, EE}),
-    ExtensionType.HEARTBEAT: frozenset({CH, EE}),
-    ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION: frozenset({CH, EE}),
-    ExtensionType.SIGNED_CERTIFICATE_TIMESTAMP: frozenset({CH, CR, CT}),
-    ExtensionType.CLIENT_CERTIFICATE_TYPE: frozenset({CH, EE}),
-    ExtensionType.SERVER_CERTIFICATE_TYPE: frozenset({CH, EE}),
-    ExtensionType.PADDING: frozenset({CH}),
-    ExtensionType.KEY_SHARE: frozenset({CH, SH, HRR}),
-    ExtensionType.PRE_SHARED_KEY: frozenset({CH, SH}),
-    ExtensionType.PSK_KEY_EXCHANGE_MODES: frozenset({CH}),
-    ExtensionType.EARLY_DATA: frozenset({CH, EE, NST}),
-    ExtensionType.COOKIE: frozenset({CH, HRR}),
-    ExtensionType.SUPPORTED_VERSIONS: frozenset({CH, SH, HRR}),
-    ExtensionType.CERTIFICATE_AUTHORITIES: frozenset({CH, CR}),
-    ExtensionType.OID_FILTERS: frozenset({CR}),
-    ExtensionType.POST_HANDSHAKE_AUTH: frozenset({CH}),
-    ExtensionType.SIGNATURE_ALGORITHMS_CERT: frozenset({CH, CR}),
-    ExtensionType.RECORD_SIZE_LIMIT: frozenset({CH, EE}),
-    ExtensionType.COMPRESS_CERTIFICATE: frozenset({CH, CR}),
-    ExtensionType.EC_POINT_FORMATS: frozenset({CH}),
-    ExtensionType.EXTENDED_MASTER_SECRET: frozenset({CH}),
-    ExtensionType.ENCRYPT_THEN_MAC: frozenset({CH}),
-    ExtensionType.SESSION_TICKET: frozenset({CH}),
-    ExtensionType.RENEGOTIATION_INFO: frozenset({CH}),
+# RFC 8879); TLS 1.2-only extensions are allowed in a ClientHello only.  (Tuples:
+# an ExtensionContext compares by identity, but hashes in Python.)
+TLS13_ALLOWED: dict[int, tuple[ExtensionContext, ...]] = {
+    ExtensionType.SERVER_NAME: (CH, EE),
+    ExtensionType.MAX_FRAGMENT_LENGTH: (CH, EE),
+    ExtensionType.STATUS_REQUEST: (CH, CR, CT),
+    ExtensionType.SUPPORTED_GROUPS: (CH, EE),
+    ExtensionType.SIGNATURE_ALGORITHMS: (CH, CR),
+    ExtensionType.USE_SRTP: (CH, EE),
+    ExtensionType.HEARTBEAT: (CH, EE),
+    ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION: (CH, EE),
+    ExtensionType.SIGNED_CERTIFICATE_TIMESTAMP: (CH, CR, CT),
+    ExtensionType.CLIENT_CERTIFICATE_TYPE: (CH, EE),
+    ExtensionType.SERVER_CERTIFICATE_TYPE: (CH, EE),
+    ExtensionType.PADDING: (CH,),
+    ExtensionType.KEY_SHARE: (CH, SH, HRR),
+    ExtensionType.PRE_SHARED_KEY: (CH, SH),
+    ExtensionType.PSK_KEY_EXCHANGE_MODES: (CH,),
+    ExtensionType.EARLY_DATA: (CH, EE, NST),
+    ExtensionType.COOKIE: (CH, HRR),
+    ExtensionType.SUPPORTED_VERSIONS: (CH, SH, HRR),
+    ExtensionType.CERTIFICATE_AUTHORITIES: (CH, CR),
+    ExtensionType.OID_FILTERS: (CR,),
+    ExtensionType.POST_HANDSHAKE_AUTH: (CH,),
+    ExtensionType.SIGNATURE_ALGORITHMS_CERT: (CH, CR),
+    ExtensionType.RECORD_SIZE_LIMIT: (CH, EE),
+    ExtensionType.COMPRESS_CERTIFICATE: (CH, CR),
+    ExtensionType.EC_POINT_FORMATS: (CH,),
+    ExtensionType.EXTENDED_MASTER_SECRET: (CH,),
+    ExtensionType.ENCRYPT_THEN_MAC: (CH,),
+    ExtensionType.SESSION_TICKET: (CH,),
+    ExtensionType.RENEGOTIATION_INFO: (CH,),
 }
 
 
@@ -244,14 +258,34 @@ def check_tls13_extensions(extensions: tuple[Extension, ...], context: Extension
             )
 
 
-def _empty(r: Reader) -> None:
-    r.done()
+def _whole(
+    data: bytes, what: str, width: int, lo: int, hi: int, field: str, unit: int = 1
+) -> bytes:
+    """The contents of ``data`` when it is exactly one vector (as
+    :meth:`Reader.only` reads it): checked in one test, the cursor only
+    naming what is wrong."""
+    n = int.from_bytes(data[:width], "big")
+    if len(data) != width + n or n < lo or n > hi or n % unit:
+        Reader(data, what).only(width, lo, hi, field, unit)  # raises
+    return data[width:]
 
 
-def _ext_server_name(r: Reader, ctx: ExtensionContext) -> Extension:
-    if r.left() == 0 and ctx is not CH:
+def _empty(data: bytes, what: str) -> None:
+    if data:
+        raise TLSDecodeError(what, f"{len(data)} trailing bytes at 0")
+
+
+def _u16s(v: bytes) -> tuple[int, ...]:
+    return struct.unpack(f">{len(v) >> 1}H", v)
+
+
+def _ext_server_name(data: bytes, ctx: ExtensionContext) -> Extension:
+    if not data and ctx is not CH:
         return ServerName(None)
-    names = r.sub(2, 1, 0xFFFF, "server_name_list")
+    names = Reader(
+        _whole(data, "server_name", 2, 1, 0xFFFF, "server_name_list"),
+        "server_name.server_name_list",
+    )
     host: bytes | None = None
     while names.left():
         name_type = names.u8("name_type")
@@ -261,41 +295,42 @@ def _ext_server_name(r: Reader, ctx: ExtensionContext) -> Extension:
         if host is not None:
             raise names.fail("host_name", "more than one host_name", ILLEGAL)
         host = name
-    r.done()
     return ServerName(host)
 
 
-def _ext_alpn(r: Reader, ctx: ExtensionContext) -> Extension:
-    lst = r.sub(2, 2, 0xFFFF, "protocol_name_list")
+def _ext_alpn(data: bytes, ctx: ExtensionContext) -> Extension:
+    lst = Reader(
+        _whole(data, "application_layer_protocol_negotiation", 2, 2, 0xFFFF, "protocol_name_list"),
+        "application_layer_protocol_negotiation.protocol_name_list",
+    )
     protocols = []
     while lst.left():
         protocols.append(lst.vector(1, 1, 0xFF, "protocol_name"))
-    r.done()
     return ALPN(tuple(protocols))
 
 
-def _ext_groups(r: Reader, ctx: ExtensionContext) -> Extension:
-    groups = _u16s(r, 2, 0xFFFE, "named_group_list")
-    r.done()
-    return SupportedGroups(tuple(to_enum(NamedGroup, g) for g in groups))
+def _ext_groups(data: bytes, ctx: ExtensionContext) -> Extension:
+    groups = _whole(data, "supported_groups", 2, 2, 0xFFFE, "named_group_list", 2)
+    return SupportedGroups(to_enums(NamedGroup, _u16s(groups)))
 
 
-def _ext_point_formats(r: Reader, ctx: ExtensionContext) -> Extension:
-    formats = r.vector(1, 1, 0xFF, "ec_point_format_list")
-    r.done()
-    return ECPointFormats(tuple(to_enum(ECPointFormat, f) for f in formats))
+def _ext_point_formats(data: bytes, ctx: ExtensionContext) -> Extension:
+    formats = _whole(data, "ec_point_formats", 1, 1, 0xFF, "ec_point_format_list")
+    return ECPointFormats(to_enums(ECPointFormat, formats))
 
 
-def _ext_sigalgs(r: Reader, ctx: ExtensionContext) -> Extension:
-    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
-    r.done()
-    return SignatureAlgorithms(tuple(to_enum(SignatureScheme, s) for s in schemes))
+def _ext_sigalgs(data: bytes, ctx: ExtensionContext) -> Extension:
+    schemes = _whole(
+        data, "signature_algorithms", 2, 2, 0xFFFE, "supported_signature_algorithms", 2
+    )
+    return SignatureAlgorithms(to_enums(SignatureScheme, _u16s(schemes)))
 
 
-def _ext_sigalgs_cert(r: Reader, ctx: ExtensionContext) -> Extension:
-    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
-    r.done()
-    return SignatureAlgorithmsCert(tuple(to_enum(SignatureScheme, s) for s in schemes))
+def _ext_sigalgs_cert(data: bytes, ctx: ExtensionContext) -> Extension:
+    schemes = _whole(
+        data, "signature_algorithms_cert", 2, 2, 0xFFFE, "supported_signature_algorithms", 2
+    )
+    return SignatureAlgorithmsCert(to_enums(SignatureScheme, _u16s(schemes)))
 
 
 def _key_share_entry(r: Reader) -> KeyShareEntry:
@@ -303,10 +338,12 @@ def _key_share_entry(r: Reader) -> KeyShareEntry:
     return KeyShareEntry(group, r.vector(2, 1, 0xFFFF, "key_exchange"))
 
 
-def _ext_key_share(r: Reader, ctx: ExtensionContext) -> Extension:
+def _ext_key_share(data: bytes, ctx: ExtensionContext) -> Extension:
     ext: Extension
     if ctx is CH:
-        lst = r.sub(2, 0, 0xFFFF, "client_shares")
+        lst = Reader(
+            _whole(data, "key_share", 2, 0, 0xFFFF, "client_shares"), "key_share.client_shares"
+        )
         shares = []
         seen: set[int] = set()
         while lst.left():
@@ -315,38 +352,38 @@ def _ext_key_share(r: Reader, ctx: ExtensionContext) -> Extension:
                 raise lst.fail("group", f"duplicate key share for {entry.group!r}", ILLEGAL)
             seen.add(entry.group)
             shares.append(entry)
-        ext = KeyShareClientHello(tuple(shares))
-    elif ctx is SH:
+        return KeyShareClientHello(tuple(shares))
+    r = Reader(data, "key_share")
+    if ctx is SH:
         ext = KeyShareServerHello(_key_share_entry(r))
     elif ctx is HRR:
         ext = KeyShareHelloRetryRequest(to_enum(NamedGroup, r.u16("selected_group")))
     else:
-        return RawExtension(ExtensionType.KEY_SHARE, r.rest())
+        return RawExtension(ExtensionType.KEY_SHARE, data)
     r.done()
     return ext
 
 
-def _ext_versions(r: Reader, ctx: ExtensionContext) -> Extension:
-    ext: Extension
+def _ext_versions(data: bytes, ctx: ExtensionContext) -> Extension:
     if ctx is CH:
-        versions = r.sub(1, 2, 254, "versions", unit=2).u16_list("versions")
-        ext = SupportedVersionsClientHello(tuple(to_enum(ProtocolVersion, v) for v in versions))
-    elif ctx in (SH, HRR):
+        versions = _whole(data, "supported_versions", 1, 2, 254, "versions", 2)
+        return SupportedVersionsClientHello(to_enums(ProtocolVersion, _u16s(versions)))
+    if ctx in (SH, HRR):
+        r = Reader(data, "supported_versions")
         ext = SupportedVersionsServerHello(to_enum(ProtocolVersion, r.u16("selected_version")))
-    else:
-        return RawExtension(ExtensionType.SUPPORTED_VERSIONS, r.rest())
-    r.done()
-    return ext
+        r.done()
+        return ext
+    return RawExtension(ExtensionType.SUPPORTED_VERSIONS, data)
 
 
-def _ext_psk_modes(r: Reader, ctx: ExtensionContext) -> Extension:
-    modes = r.vector(1, 1, 0xFF, "ke_modes")
-    r.done()
-    return PskKeyExchangeModes(tuple(to_enum(PskKeyExchangeMode, m) for m in modes))
+def _ext_psk_modes(data: bytes, ctx: ExtensionContext) -> Extension:
+    modes = _whole(data, "psk_key_exchange_modes", 1, 1, 0xFF, "ke_modes")
+    return PskKeyExchangeModes(to_enums(PskKeyExchangeMode, modes))
 
 
-def _ext_psk(r: Reader, ctx: ExtensionContext) -> Extension:
+def _ext_psk(data: bytes, ctx: ExtensionContext) -> Extension:
     ext: Extension
+    r = Reader(data, "pre_shared_key")
     if ctx is CH:
         ids = r.sub(2, 7, 0xFFFF, "identities")
         identities = []
@@ -363,47 +400,53 @@ def _ext_psk(r: Reader, ctx: ExtensionContext) -> Extension:
     elif ctx is SH:
         ext = PreSharedKeyServerHello(r.u16("selected_identity"))
     else:
-        return RawExtension(ExtensionType.PRE_SHARED_KEY, r.rest())
+        return RawExtension(ExtensionType.PRE_SHARED_KEY, data)
     r.done()
     return ext
 
 
-def _ext_cookie(r: Reader, ctx: ExtensionContext) -> Extension:
-    cookie = r.vector(2, 1, 0xFFFF, "cookie")
-    r.done()
-    return Cookie(cookie)
+def _ext_cookie(data: bytes, ctx: ExtensionContext) -> Extension:
+    return Cookie(_whole(data, "cookie", 2, 1, 0xFFFF, "cookie"))
 
 
-def _ext_early_data(r: Reader, ctx: ExtensionContext) -> Extension:
+# The extensions with no body are values without fields: one of each will do.
+_EARLY_DATA = EarlyData(None)
+_EXTENDED_MASTER_SECRET = ExtendedMasterSecret()
+_ENCRYPT_THEN_MAC = EncryptThenMac()
+_STATUS_REQUEST_ACK = StatusRequestAck()
+
+
+def _ext_early_data(data: bytes, ctx: ExtensionContext) -> Extension:
     if ctx is NST:
+        r = Reader(data, "early_data")
         ext = EarlyData(r.u32("max_early_data_size"))
         r.done()
         return ext
-    r.done()
-    return EarlyData(None)
+    _empty(data, "early_data")
+    return _EARLY_DATA
 
 
-def _ext_ems(r: Reader, ctx: ExtensionContext) -> Extension:
-    r.done()
-    return ExtendedMasterSecret()
+def _ext_ems(data: bytes, ctx: ExtensionContext) -> Extension:
+    _empty(data, "extended_master_secret")
+    return _EXTENDED_MASTER_SECRET
 
 
-def _ext_etm(r: Reader, ctx: ExtensionContext) -> Extension:
-    r.done()
-    return EncryptThenMac()
+def _ext_etm(data: bytes, ctx: ExtensionContext) -> Extension:
+    _empty(data, "encrypt_then_mac")
+    return _ENCRYPT_THEN_MAC
 
 
-def _ext_reneg(r: Reader, ctx: ExtensionContext) -> Extension:
-    value = r.vector(1, 0, 255, "renegotiated_connection")
-    r.done()
+def _ext_reneg(data: bytes, ctx: ExtensionContext) -> Extension:
+    value = _whole(data, "renegotiation_info", 1, 0, 255, "renegotiated_connection")
     return RenegotiationInfo(value)
 
 
-def _ext_ticket(r: Reader, ctx: ExtensionContext) -> Extension:
-    return SessionTicket(r.rest())
+def _ext_ticket(data: bytes, ctx: ExtensionContext) -> Extension:
+    return SessionTicket(data)
 
 
-def _ext_record_size_limit(r: Reader, ctx: ExtensionContext) -> Extension:
+def _ext_record_size_limit(data: bytes, ctx: ExtensionContext) -> Extension:
+    r = Reader(data, "record_size_limit")
     limit = r.u16("limit")
     r.done()
     if limit < 64:
@@ -411,17 +454,18 @@ def _ext_record_size_limit(r: Reader, ctx: ExtensionContext) -> Extension:
     return RecordSizeLimit(limit)
 
 
-def _ext_status_request(r: Reader, ctx: ExtensionContext) -> Extension:
+def _ext_status_request(data: bytes, ctx: ExtensionContext) -> Extension:
     ext: Extension
-    if ctx is CR and not r.left():
+    r = Reader(data, "status_request")
+    if ctx is CR and not data:
         # RFC 8446 4.4.2.1: a TLS 1.3 server asks for the client's OCSP
         # response with an *empty* status_request (GnuTLS sends it so).
-        ext = StatusRequestAck()
-    elif ctx in (CH, CR):
+        return _STATUS_REQUEST_ACK
+    if ctx in (CH, CR):
         status_type = to_enum(CertificateStatusType, r.u8("status_type"))
         if status_type != CertificateStatusType.OCSP:
             # Another request form (e.g. RFC 6961 ocsp_multi): keep it raw.
-            return RawExtension(ExtensionType.STATUS_REQUEST, r.data)
+            return RawExtension(ExtensionType.STATUS_REQUEST, data)
         ids = r.sub(2, 0, 0xFFFF, "responder_id_list")
         responder_ids = []
         while ids.left():
@@ -434,12 +478,12 @@ def _ext_status_request(r: Reader, ctx: ExtensionContext) -> Extension:
             raise r.fail("status_type", f"unknown status type {status_type}")
         ext = CertificateStatus(status_type, r.vector(3, 1, 0xFFFFFF, "response"))
     else:
-        ext = StatusRequestAck()
+        ext = _STATUS_REQUEST_ACK
     r.done()
     return ext
 
 
-_EXTENSION_PARSERS: dict[int, Callable[[Reader, ExtensionContext], Extension]] = {
+_EXTENSION_PARSERS: dict[int, Callable[[bytes, ExtensionContext], Extension]] = {
     ExtensionType.SERVER_NAME: _ext_server_name,
     ExtensionType.APPLICATION_LAYER_PROTOCOL_NEGOTIATION: _ext_alpn,
     ExtensionType.SUPPORTED_GROUPS: _ext_groups,
@@ -461,15 +505,15 @@ _EXTENSION_PARSERS: dict[int, Callable[[Reader, ExtensionContext], Extension]] =
 }
 
 
-_LABELS = {int(t): t.name.lower() for t in ExtensionType}
-
-
 def parse_extension(ext_type: int, data: bytes, context: ExtensionContext) -> Extension:
     """One extension's body, read in the form ``context`` gives it."""
     parse = _EXTENSION_PARSERS.get(ext_type)
     if parse is None:
         return RawExtension(ext_type, data)
-    return parse(Reader(data, _LABELS[ext_type]), context)
+    return parse(data, context)
+
+
+_EXTENSION_HEADER = struct.Struct(">HH")  # extension_type, extension_data length
 
 
 def parse_extensions(
@@ -477,15 +521,27 @@ def parse_extensions(
 ) -> tuple[Extension, ...]:
     """An extension block (``Extension extensions<lo..hi>``) at ``r``."""
     block = r.sub(2, lo, hi, "extensions")
+    raw, pos, end = block.data, 0, block.end
     seen: set[int] = set()
     out: list[Extension] = []
-    while block.left():
-        ext_type = block.u16("extension_type")
-        data = block.vector(2, 0, 0xFFFF, "extension_data")
+    while pos < end:
+        # Each extension's header and length in one test (a header cut
+        # short counts as ending past the block); the cursor only names
+        # what is wrong.
+        start = pos + 4
+        ext_type, n = _EXTENSION_HEADER.unpack_from(raw, pos) if start <= end else (0, end)
+        stop = start + n
+        if stop > end:
+            block.pos = pos
+            block.u16("extension_type")
+            block.vector(2, 0, 0xFFFF, "extension_data")  # raises
         if ext_type in seen:
             raise block.fail("extension_type", f"duplicate extension {ext_type}", ILLEGAL)
         seen.add(ext_type)
-        out.append(parse_extension(ext_type, data, context))
+        data = raw[start:stop]
+        parse = _EXTENSION_PARSERS.get(ext_type)
+        out.append(RawExtension(ext_type, data) if parse is None else parse(data, context))
+        pos = stop
     return tuple(out)
 
 
@@ -504,21 +560,15 @@ def parse_client_hello(body: bytes) -> ClientHello:
     version = to_enum(ProtocolVersion, r.u16("legacy_version"))
     random = r.fixed(32, "random")
     session_id = r.vector(1, 0, 32, "legacy_session_id")
-    suites = _u16s(r, 2, 0xFFFE, "cipher_suites")
+    suites = to_enums(CipherSuite, r.u16s(2, 2, 0xFFFE, "cipher_suites"))
     compression = r.vector(1, 1, 0xFF, "legacy_compression_methods")
     extensions = _optional_extensions(r, CH)
     r.done()
-    for ext in extensions[:-1]:
-        if isinstance(ext, PreSharedKeyClientHello):
-            raise r.fail("extensions", "pre_shared_key is not the last extension", ILLEGAL)
-    return ClientHello(
-        version,
-        random,
-        session_id,
-        tuple(to_enum(CipherSuite, s) for s in suites),
-        compression,
-        extensions,
-    )
+    hello = ClientHello(version, random, session_id, suites, compression, extensions)
+    psk = hello.find(PreSharedKeyClientHello)
+    if psk is not None and extensions[-1] is not psk:
+        raise r.fail("extensions", "pre_shared_key is not the last extension", ILLEGAL)
+    return hello
 
 
 def parse_server_hello(body: bytes) -> ServerHello | HelloRetryRequest:
@@ -588,16 +638,14 @@ def parse_certificate_request13(body: bytes) -> CertificateRequest13:
 def parse_certificate_request12(body: bytes) -> CertificateRequest12:
     r = Reader(body, "CertificateRequest")
     types = r.vector(1, 1, 0xFF, "certificate_types")
-    schemes = _u16s(r, 2, 0xFFFE, "supported_signature_algorithms")
+    schemes = r.u16s(2, 2, 0xFFFE, "supported_signature_algorithms")
     cas = r.sub(2, 0, 0xFFFF, "certificate_authorities")
     names = []
     while cas.left():
         names.append(cas.vector(2, 1, 0xFFFF, "DistinguishedName"))
     r.done()
     return CertificateRequest12(
-        tuple(to_enum(ClientCertificateType, t) for t in types),
-        tuple(to_enum(SignatureScheme, s) for s in schemes),
-        tuple(names),
+        to_enums(ClientCertificateType, types), to_enums(SignatureScheme, schemes), tuple(names)
     )
 
 
@@ -753,11 +801,14 @@ def parse_handshake_body(
 
 def split_handshake(data: bytes) -> tuple[int, bytes]:
     """(msg_type, body) of exactly one framed handshake message."""
-    r = Reader(data, "Handshake")
-    msg_type = r.u8("msg_type")
-    body = r.vector(3, 0, MAX_HANDSHAKE_LENGTH, "length")
-    r.done()
-    return msg_type, body
+    n = int.from_bytes(data[1:4], "big")
+    if len(data) != 4 + n or n > MAX_HANDSHAKE_LENGTH:
+        # The cursor names what is wrong.
+        r = Reader(data, "Handshake")
+        r.u8("msg_type")
+        r.vector(3, 0, MAX_HANDSHAKE_LENGTH, "length")
+        r.done()
+    return data[0], data[4:]
 
 
 def parse_handshake(

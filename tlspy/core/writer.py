@@ -8,7 +8,8 @@ length prefix raises (ValueError): semantic bounds are the engine's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import struct
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from tlspy.core.enums import HRR_RANDOM, ECCurveType, HandshakeType, NameType
@@ -84,18 +85,22 @@ def u32(v: int) -> bytes:
 
 def vector(width: int, data: bytes) -> bytes:
     """``data`` with a ``width``-byte big-endian length prefix."""
-    n = len(data)
-    if n >> (8 * width):
-        raise ValueError(f"{n} bytes do not fit a {width}-byte length")
-    return n.to_bytes(width, "big") + data
+    try:
+        return len(data).to_bytes(width, "big") + data
+    except OverflowError:
+        raise ValueError(f"{len(data)} bytes do not fit a {width}-byte length") from None
 
 
-def _u16s(values: Iterable[int]) -> bytes:
-    return b"".join(v.to_bytes(2, "big") for v in values)
+def _u16s(values: Sequence[int]) -> bytes:
+    return struct.pack(f">{len(values)}H", *values)
 
 
 def _vecs(width: int, items: Iterable[bytes]) -> bytes:
-    return b"".join(vector(width, i) for i in items)
+    """Each of ``items`` as a vector (as :func:`vector`), concatenated."""
+    try:
+        return b"".join([len(i).to_bytes(width, "big") + i for i in items])
+    except OverflowError:
+        raise ValueError(f"an item does not fit a {width}-byte length") from None
 
 
 # ---------------------------------------------------------------- extensions
@@ -112,7 +117,7 @@ def _key_share_entry(e: KeyShareEntry) -> bytes:
 
 
 def _psk_ch(e: PreSharedKeyClientHello) -> bytes:
-    ids = b"".join(vector(2, i.identity) + u32(i.obfuscated_ticket_age) for i in e.identities)
+    ids = b"".join([vector(2, i.identity) + u32(i.obfuscated_ticket_age) for i in e.identities])
     return vector(2, ids) + vector(2, _vecs(1, e.binders))
 
 
@@ -133,7 +138,7 @@ _EXTENSION_WRITERS: dict[type, Callable[[Any], bytes]] = {
     ECPointFormats: lambda e: vector(1, bytes(e.formats)),
     SignatureAlgorithms: lambda e: vector(2, _u16s(e.schemes)),
     SignatureAlgorithmsCert: lambda e: vector(2, _u16s(e.schemes)),
-    KeyShareClientHello: lambda e: vector(2, b"".join(_key_share_entry(s) for s in e.shares)),
+    KeyShareClientHello: lambda e: vector(2, b"".join([_key_share_entry(s) for s in e.shares])),
     KeyShareServerHello: lambda e: _key_share_entry(e.share),
     KeyShareHelloRetryRequest: lambda e: u16(e.selected_group),
     SupportedVersionsClientHello: lambda e: vector(1, _u16s(e.versions)),
@@ -160,9 +165,19 @@ def assemble_extension(ext: Extension) -> bytes:
     return u16(ext.extension_type) + vector(2, _EXTENSION_WRITERS[type(ext)](ext))
 
 
-def assemble_extensions(extensions: Iterable[Extension]) -> bytes:
+def assemble_extensions(extensions: Sequence[Extension]) -> bytes:
     """An extension block with its uint16 length."""
-    return vector(2, b"".join(assemble_extension(e) for e in extensions))
+    if not extensions:
+        return b"\x00\x00"
+    parts = []
+    for ext in extensions:
+        body = _EXTENSION_WRITERS[type(ext)](ext)
+        n = len(body)
+        if n > 0xFFFF:
+            raise ValueError(f"{n} bytes do not fit a 2-byte length")
+        parts.append((ext.extension_type << 16 | n).to_bytes(4, "big"))
+        parts.append(body)
+    return vector(2, b"".join(parts))
 
 
 # ------------------------------------------------------- handshake messages
@@ -181,35 +196,29 @@ def assemble_client_hello(m: ClientHello) -> bytes:
     )
 
 
-def assemble_server_hello(m: ServerHello) -> bytes:
+def _server_hello(m: ServerHello | HelloRetryRequest, random: bytes) -> bytes:
     return b"".join(
         (
             u16(m.legacy_version),
-            m.random,
+            random,
             vector(1, m.legacy_session_id_echo),
-            u16(m.cipher_suite),
-            u8(m.legacy_compression_method),
+            (m.cipher_suite << 8 | m.legacy_compression_method).to_bytes(3, "big"),
             assemble_extensions(m.extensions),
         )
     )
+
+
+def assemble_server_hello(m: ServerHello) -> bytes:
+    return _server_hello(m, m.random)
 
 
 def assemble_hello_retry_request(m: HelloRetryRequest) -> bytes:
-    return b"".join(
-        (
-            u16(m.legacy_version),
-            HRR_RANDOM,
-            vector(1, m.legacy_session_id_echo),
-            u16(m.cipher_suite),
-            u8(m.legacy_compression_method),
-            assemble_extensions(m.extensions),
-        )
-    )
+    return _server_hello(m, HRR_RANDOM)
 
 
 def assemble_certificate13(m: Certificate13) -> bytes:
     entries = b"".join(
-        vector(3, e.cert_data) + assemble_extensions(e.extensions) for e in m.certificate_list
+        [vector(3, e.cert_data) + assemble_extensions(e.extensions) for e in m.certificate_list]
     )
     return vector(1, m.certificate_request_context) + vector(3, entries)
 
@@ -245,8 +254,7 @@ def assemble_server_key_exchange(m: ServerKeyExchangeECDHE | ServerKeyExchangeDH
 def assemble_new_session_ticket13(m: NewSessionTicket13) -> bytes:
     return b"".join(
         (
-            u32(m.ticket_lifetime),
-            u32(m.ticket_age_add),
+            struct.pack(">II", m.ticket_lifetime, m.ticket_age_add),
             vector(1, m.ticket_nonce),
             vector(2, m.ticket),
             assemble_extensions(m.extensions),
@@ -263,7 +271,7 @@ _BODY_WRITERS: dict[type, Callable[[Any], bytes]] = {
     Certificate12: assemble_certificate12,
     CertificateRequest13: assemble_certificate_request13,
     CertificateRequest12: assemble_certificate_request12,
-    CertificateVerify: lambda m: u16(m.algorithm) + vector(2, m.signature),
+    CertificateVerify: lambda m: m.algorithm.to_bytes(2, "big") + vector(2, m.signature),
     ServerKeyExchangeECDHE: assemble_server_key_exchange,
     ServerKeyExchangeDHE: assemble_server_key_exchange,
     ServerHelloDone: lambda m: b"",
@@ -286,7 +294,10 @@ def assemble_handshake_body(msg: HandshakeMessage) -> bytes:
 def assemble_handshake(msg: HandshakeMessage) -> bytes:
     """A framed handshake message: msg_type, uint24 length, body."""
     body = _BODY_WRITERS[type(msg)](msg)
-    return u8(msg.msg_type) + vector(3, body)
+    n = len(body)
+    if n >> 24:
+        raise ValueError(f"{n} bytes do not fit a 3-byte length")
+    return (msg.msg_type << 24 | n).to_bytes(4, "big") + body
 
 
 def assemble_message_hash(digest: bytes) -> bytes:

@@ -87,7 +87,6 @@ from tlspy.core.messages import (
     NewSessionTicket13,
     ServerHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.reader import parse_alert, parse_handshake
 from tlspy.core.record import (
@@ -475,7 +474,7 @@ def _handshake_fragment(
             events.extend(ev)
         elif (isinstance(hs, ClientWaitServerHello) and isinstance(msg, ServerHello)
               and tls12(st.config) and (
-                  find_extension(msg.extensions, SupportedVersionsServerHello) is None
+                  msg.find(SupportedVersionsServerHello) is None
                   or not (st.config.tls13 and st.config.suites_13))):
             # TLS 1.2 chosen, or a TLS 1.2-only client (which then refuses
             # the supported_versions it did not offer).

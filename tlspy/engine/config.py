@@ -21,10 +21,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from nocrypto.ec import P256, P384, ECPrivateKey
+from nocrypto.ed25519 import Ed25519PrivateKey
 from nocrypto.rng import random_bytes
+from nocrypto.rsa import RSAPrivateKey
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
 from tlspy.core.suites import suite_info
 from tlspy.engine.sessions import SessionStore
+from tlspy.engine.tickets import TicketKey
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
 
 Rng = Callable[[int], bytes]
@@ -92,18 +96,41 @@ def _system_clock() -> float:
     return time.time()
 
 
+SigningKey = RSAPrivateKey | ECPrivateKey | Ed25519PrivateKey
+_EC_CURVES = {"secp256r1": P256, "secp384r1": P384}
+
+
+def load_key(key: PrivateKey) -> SigningKey:
+    """``key`` loaded into nocrypto (checked, expanded, in C memory)."""
+    if key.kind == "ed25519":
+        return Ed25519PrivateKey.from_seed(key.scalar)
+    if key.kind == "ec":
+        curve = _EC_CURVES.get(key.curve or "")
+        if curve is None:
+            raise ValueError(f"unsupported curve {key.curve!r}")
+        return ECPrivateKey.from_bytes(curve, key.scalar)
+    if key.kind in ("rsa", "rsa-pss"):
+        return RSAPrivateKey.from_numbers(*key.rsa[:5])
+    raise ValueError(f"unsupported private key kind {key.kind!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class CertifiedKey:
-    """A certificate chain (leaf first) and the leaf's private key."""
+    """A certificate chain (leaf first) and the leaf's private key.
+
+    ``private`` is the key loaded into nocrypto once, here, and used for
+    every signature (and TLS 1.2 RSA decryption).  An RSA key keeps its
+    blinding pair in C and updates it under a lock per use; that changes no
+    output, so a handshake stays a pure function of (state, bytes)."""
 
     chain: tuple[Certificate, ...]
     key: PrivateKey
+    private: SigningKey = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.chain:
             raise ValueError("CertifiedKey.chain must hold at least the leaf")
-        if self.key.kind not in ("rsa", "rsa-pss", "ec", "ed25519"):
-            raise ValueError(f"unsupported private key kind {self.key.kind!r}")
+        object.__setattr__(self, "private", load_key(self.key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +190,8 @@ class Config:
     fallback_scsv: bool = False
     rng: Rng = field(default=random_bytes)
     clock: Clock = field(default=_system_clock)
+    # ticket_keys loaded once (the first seals, all open).
+    ticket_sealers: tuple[TicketKey, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -186,6 +215,7 @@ class Config:
         for k in self.ticket_keys:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
+        object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:

@@ -7,7 +7,6 @@ Finished -> ChangeCipherSpec, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -53,7 +52,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import suite_info
@@ -62,8 +60,10 @@ from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, NewSessionTicket, key_log
 from tlspy.engine.handshake_common import (
+    IPAddress,
     draw,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -141,7 +141,7 @@ def with_ticket12(hello: ClientHello, ticket: Ticket, seed: bytes) -> ClientHell
 def client_hello(config: Config, server_name: str | None, seed: bytes) -> ClientHello:
     """A TLS 1.2-only ClientHello."""
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
     exts.append(SignatureAlgorithms(tuple(config.signature_schemes)))
@@ -156,19 +156,12 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
     return ClientHello(V12, draw(seed, b"client random", 32), b"", suites, b"\x00", tuple(exts))
 
 
-def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
-
-
 def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
     """A ServerHello selecting TLS 1.2 (no supported_versions)."""
     cfg = st.config
     offered13 = ProtocolVersion.TLS_1_3 in cfg.versions and any(
         isinstance(e, SupportedVersionsClientHello) for e in hs.hello.extensions)
-    if find_extension(m.extensions, SupportedVersionsServerHello) is not None:
+    if m.find(SupportedVersionsServerHello) is not None:
         raise fail(A.UNSUPPORTED_EXTENSION, "supported_versions was not offered")
     if m.legacy_version != V12:
         raise fail(A.PROTOCOL_VERSION, f"server selected version {m.legacy_version!r}")
@@ -186,30 +179,30 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     for e in m.extensions:
         if e.extension_type not in offered:
             raise fail(A.UNSUPPORTED_EXTENSION, f"extension {e.extension_type} was not offered")
-    if find_extension(m.extensions, ExtendedMasterSecret) is None:
+    if m.find(ExtendedMasterSecret) is None:
         raise fail(A.HANDSHAKE_FAILURE, "server does not support Extended Master Secret")
-    reneg = find_extension(m.extensions, RenegotiationInfo)
+    reneg = m.find(RenegotiationInfo)
     if reneg is None or reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "no secure renegotiation indication from the server")
-    pf = find_extension(m.extensions, ECPointFormats)
+    pf = m.find(ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "server ec_point_formats lacks uncompressed")
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is not None and sni.host_name is not None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None:
         if len(alpn.protocols) != 1 or alpn.protocols[0] not in cfg.alpn_protocols:
             raise fail(A.ILLEGAL_PARAMETER, "server selected an ALPN protocol not offered")
         alpn_sel = alpn.protocols[0]
     info = suite_info(m.cipher_suite)
     assert info is not None
-    etm = find_extension(m.extensions, EncryptThenMac) is not None
+    etm = m.find(EncryptThenMac) is not None
     if etm and info.aead:  # RFC 7366 2: never with an AEAD suite
         raise fail(A.ILLEGAL_PARAMETER, "encrypt_then_mac with an AEAD suite")
-    expect_ticket = find_extension(m.extensions, SessionTicket) is not None
-    limit = find_extension(m.extensions, RecordSizeLimit)
+    expect_ticket = m.find(SessionTicket) is not None
+    limit = m.find(RecordSizeLimit)
     if limit is not None:
         # RFC 8449: what we send obeys the server's limit (plaintext bytes in
         # TLS 1.2); ours (offered) bounds what we read.
@@ -222,7 +215,7 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if resuming and hs.ticket12 is not None:  # abbreviated handshake (RFC 5077 3.1)
         t = hs.ticket12
         cw, sw = directions(info, t.psk, ctx.client_random, ctx.server_random, etm=etm,
-                            iv_seed=draw(st.seed, b"cbc iv", 32))
+                            seed=st.seed)
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
         return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
@@ -258,9 +251,9 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
     cfg = st.config
     ctx = hs.ctx
     if cfg.verify_peer:
-        name: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+        name: str | IPAddress | None = None
         if cfg.check_name and ctx.server_name is not None:
-            name = _ip(ctx.server_name) or ctx.server_name
+            name = ip_literal(ctx.server_name) or ctx.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
@@ -339,7 +332,7 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
         flight += cv
         transcript = transcript.add(cv)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
-                        iv_seed=draw(st.seed, b"cbc iv", 32))
+                        seed=st.seed)
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD
     st = replace(st, write=cw, write_seq=0)

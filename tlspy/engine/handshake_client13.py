@@ -3,7 +3,6 @@ ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import replace
 
 from nocrypto.util import compare_digest
@@ -49,7 +48,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.reader import check_tls13_extensions
 from tlspy.core.record import plaintext_limit
@@ -60,10 +58,13 @@ from tlspy.engine.config import Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
+    IPAddress,
     KeySharePrivate,
     choose_certificate,
     draw,
+    draws,
     fail,
+    ip_literal,
     key_agreement,
     make_key_share,
     parse_chain,
@@ -99,12 +100,11 @@ def client_hello(
 ) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
     """The first ClientHello (with ``ticket`` offered for resumption when
     given; the caller checked it is usable) and our key shares."""
-    shares = tuple(
-        make_key_share(g, draw(seed, b"share" + bytes([i]), 32))
-        for i, g in enumerate(config.groups[: config.key_shares])
-    )
+    groups = config.groups[: config.key_shares]
+    session_seed, client_random, *share_seeds = draws(seed, b"client hello", 2 + len(groups))
+    shares = tuple(make_key_share(g, s) for g, s in zip(groups, share_seeds, strict=True))
     exts: list[Extension] = []
-    if server_name is not None and _ip(server_name) is None:
+    if server_name is not None and ip_literal(server_name) is None:
         # IP literals are not sent in server_name (RFC 6066 3).
         exts.append(ServerName(server_name.encode("ascii")))
     exts.append(SupportedGroups(tuple(config.groups)))
@@ -118,11 +118,10 @@ def client_hello(
     if ticket is not None:
         exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
         exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
-    session_id = draw(seed, b"session id", 32) if config.middlebox_compat else b""
     hello = ClientHello(
         ProtocolVersion.TLS_1_2,
-        draw(seed, b"client random", 32),
-        session_id,
+        client_random,
+        session_seed if config.middlebox_compat else b"",
         tuple(config.suites_13),
         b"\x00",
         tuple(exts),
@@ -138,16 +137,6 @@ def client_hello(
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
-
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _ip(name: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(name)
-    except ValueError:
-        return None
 
 
 def _offered_types(hello: ClientHello) -> set[int]:
@@ -173,7 +162,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
         case ClientWaitCertificate(), CertificateRequest13() if hs.cert_request_context is None:
             if msg.certificate_request_context:
                 raise fail(A.ILLEGAL_PARAMETER, "CertificateRequest context must be empty")
-            sigalgs = find_extension(msg.extensions, SignatureAlgorithms)
+            sigalgs = msg.find(SignatureAlgorithms)
             if sigalgs is None:
                 raise fail(A.MISSING_EXTENSION, "CertificateRequest without signature_algorithms")
             return replace(st, hs=replace(hs, transcript=hs.transcript.add(raw),
@@ -191,7 +180,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
 def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetryRequest) -> Step:
     if hs.retry_suite is not None:
         raise fail(A.UNEXPECTED_MESSAGE, "a second HelloRetryRequest")
-    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    sv = m.find(SupportedVersionsServerHello)
     if sv is None or sv.selected_version != ProtocolVersion.TLS_1_3:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest without TLS 1.3 supported_versions")
     if m.legacy_version != ProtocolVersion.TLS_1_2:
@@ -202,8 +191,8 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
             or m.legacy_compression_method != 0):
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest cipher suite was not offered")
     _check_offered(m.extensions, hs.hello, {ExtensionType.COOKIE})
-    ksr = find_extension(m.extensions, KeyShareHelloRetryRequest)
-    cookie = find_extension(m.extensions, Cookie)
+    ksr = m.find(KeyShareHelloRetryRequest)
+    cookie = m.find(Cookie)
     if ksr is None and cookie is None:
         raise fail(A.ILLEGAL_PARAMETER, "HelloRetryRequest would not change the ClientHello")
     shares = hs.shares
@@ -248,7 +237,7 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
 
 
 def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
-    sv = find_extension(m.extensions, SupportedVersionsServerHello)
+    sv = m.find(SupportedVersionsServerHello)
     if sv is None:
         # The server chose TLS 1.2 or below, which this client does not offer.
         if m.random[-8:] in (DOWNGRADE_TLS12, DOWNGRADE_TLS11):
@@ -268,7 +257,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
         raise fail(A.ILLEGAL_PARAMETER, "ServerHello cipher suite differs from the retry's")
     check_tls13_extensions(m.extensions, ExtensionContext.SERVER_HELLO)
     _check_offered(m.extensions, hs.hello, set())
-    ksh = find_extension(m.extensions, KeyShareServerHello)
+    ksh = m.find(KeyShareServerHello)
     if ksh is None:
         raise fail(A.MISSING_EXTENSION, "ServerHello without key_share")
     share = next((s for s in hs.shares if s.group == ksh.share.group), None)
@@ -279,7 +268,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     assert info is not None
     alg = info.prf_hash
     transcript = hs.transcript.add(raw)
-    psk_sh = find_extension(m.extensions, PreSharedKeyServerHello)
+    psk_sh = m.find(PreSharedKeyServerHello)
     resumed: Ticket | None = None
     if psk_sh is not None:
         ticket = hs.ticket
@@ -290,8 +279,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
             raise fail(A.ILLEGAL_PARAMETER, "resumption with a suite of another hash")
         resumed = ticket
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
-    hs_secret = ks.handshake_secret(alg, early, shared)
-    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, transcript.hash(alg))
     secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
     st2 = replace(
         st,
@@ -310,10 +298,10 @@ def _encrypted_extensions(
     st: State, hs: ClientWaitEncryptedExtensions, raw: bytes, m: EncryptedExtensions
 ) -> Step:
     _check_offered(m.extensions, hs.hello, set())
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is not None and sni.host_name is not None:
         raise fail(A.ILLEGAL_PARAMETER, "server_name from the server must be empty")
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     selected: bytes | None = None
     if alpn is not None:
         if len(alpn.protocols) != 1 or alpn.protocols[0] not in st.config.alpn_protocols:
@@ -322,7 +310,7 @@ def _encrypted_extensions(
     if any(e.extension_type == ExtensionType.EARLY_DATA for e in m.extensions):
         raise fail(A.UNSUPPORTED_EXTENSION, "early_data accepted but not offered")
     transcript = hs.transcript.add(raw)
-    limit = find_extension(m.extensions, RecordSizeLimit)
+    limit = m.find(RecordSizeLimit)
     if limit is not None:
         # Applies to what we send from now on; ours (offered) to what we read.
         st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=True))
@@ -349,7 +337,7 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     if cfg.verify_peer:
         name: str | IPAddress | None = None
         if cfg.check_name and hs.server_name is not None:
-            name = _ip(hs.server_name) or hs.server_name
+            name = ip_literal(hs.server_name) or hs.server_name
         try:
             cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
         except ValidationError as e:
@@ -394,8 +382,8 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
-    master = ks.master_secret(alg, sec.handshake_secret)
-    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret,
+                                                   transcript.hash(alg))
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD

@@ -4,6 +4,7 @@ validation failures to alerts."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -44,6 +45,12 @@ def draw(seed: bytes, label: bytes, n: int) -> bytes:
     return hkdf_expand("sha256", seed, b"tlspy engine " + label, n)
 
 
+def draws(seed: bytes, label: bytes, count: int) -> list[bytes]:
+    """``count`` independent 32-byte values from one :func:`draw`."""
+    material = draw(seed, label, 32 * count)
+    return [material[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
 @dataclass(frozen=True, slots=True)
 class DrawRng:
     """A callable rng over :func:`draw` (for nocrypto APIs taking one)."""
@@ -77,9 +84,8 @@ class KeySharePrivate:
 
 
 def make_key_share(group: NamedGroup, seed: bytes) -> KeySharePrivate:
-    if group == NamedGroup.X25519:
-        scalar = draw(seed, b"x25519", 32)
-        return KeySharePrivate(group, scalar, ec.x25519_base(scalar))
+    if group == NamedGroup.X25519:  # the seed is a fresh draw: it serves as the scalar
+        return KeySharePrivate(group, seed, ec.x25519_base(seed))
     ff = _FFDHE.get(group)
     if ff is not None:
         key = ff.generate_private(DrawRng(seed, b"ffdhe"))
@@ -227,16 +233,16 @@ def ecdsa_der_to_raw(der: bytes, size: int) -> bytes | None:
 
 
 def sign(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
-    key = ck.key
-    if scheme == SignatureScheme.ED25519:
-        return ed25519.sign(key.scalar, message)
-    if scheme in _SCHEME_CURVE:
-        curve = ec.P256 if key.curve == "secp256r1" else ec.P384
-        raw = ec.ECPrivateKey.from_bytes(curve, key.scalar).sign(message, _SCHEME_HASH[scheme])
-        return ecdsa_raw_to_der(raw)
-    h = _SCHEME_HASH[scheme]
-    rsa = RSAPrivateKey.from_numbers(*key.rsa[:5])
-    return rsa.sign_pss(h, message, rng=DrawRng(seed, b"pss"))
+    """A TLS 1.3 CertificateVerify signature with ``ck``'s loaded key (the
+    PSS salt drawn from ``seed``; ECDSA is RFC 6979 deterministic)."""
+    key = ck.private
+    if scheme == SignatureScheme.ED25519 and isinstance(key, ed25519.Ed25519PrivateKey):
+        return key.sign(message)
+    if scheme in _SCHEME_CURVE and isinstance(key, ec.ECPrivateKey):
+        return ecdsa_raw_to_der(key.sign(message, _SCHEME_HASH[scheme]))
+    if scheme in _SCHEME_HASH and isinstance(key, RSAPrivateKey):
+        return key.sign_pss(_SCHEME_HASH[scheme], message, rng=DrawRng(seed, b"pss"))
+    raise fail(A.INTERNAL_ERROR, f"a {ck.key.kind} key cannot sign {scheme!r}")
 
 
 def scheme_fits_key(pub: PublicKey, scheme: int) -> bool:
@@ -282,6 +288,22 @@ def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> boo
 
 # ------------------------------------------------------------ certificates
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_IPV4_CHARS = frozenset("0123456789.")
+
+
+def ip_literal(name: str) -> IPAddress | None:
+    """The address when ``name`` is an IP literal, else None (a DNS name).
+    Only a name of digits and dots, or one with a colon, can be an address:
+    anything else skips ipaddress's slow failing parse."""
+    if ":" not in name and not _IPV4_CHARS.issuperset(name):
+        return None
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
 
 def choose_certificate(
     config: Config, server_name: str | None, peer_schemes: Sequence[int]
@@ -310,7 +332,7 @@ def prefer_server_name(fits: Sequence[tuple[CertifiedKey, T]],
                        server_name: str | None) -> tuple[CertifiedKey, T] | None:
     """The first of ``fits`` whose leaf matches ``server_name`` (SNI), else
     the first; None when there is none."""
-    if server_name is not None:
+    if server_name is not None and len(fits) > 1:
         for ck, extra in fits:
             san = ck.chain[0].subject_alt_name or ()
             try:

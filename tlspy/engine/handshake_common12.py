@@ -17,6 +17,7 @@ from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import (
     KeySharePrivate,
+    draw,
     ecdsa_der_to_raw,
     ecdsa_raw_to_der,
     fail,
@@ -169,7 +170,8 @@ def rsa_premaster_decrypt(ck: CertifiedKey, encrypted: bytes, client_version: in
     constant-time entry point: a bad ciphertext (padding, length, version
     bytes) gives 48 random bytes instead, with no difference the peer can
     see before its Finished fails to decrypt (RFC 5246 7.4.7.1, ROBOT)."""
-    key = RSAPrivateKey.from_numbers(*ck.key.rsa[:5])
+    key = ck.private
+    assert isinstance(key, RSAPrivateKey)  # choose_rsa_kex picks RSA keys only
     return key.tls_premaster_decrypt(encrypted, client_version, rng=counter_rng(seed))
 
 
@@ -243,13 +245,11 @@ def schemes12(config: Config) -> tuple[SignatureScheme, ...]:
 
 
 def sign12(ck: CertifiedKey, scheme: SignatureScheme, message: bytes, seed: bytes) -> bytes:
-    key = ck.key
-    if scheme in _ECDSA:
-        assert key.curve is not None
-        priv = ec.ECPrivateKey.from_bytes(_CURVES[key.curve], key.scalar)
-        return ecdsa_raw_to_der(priv.sign(message, _ECDSA[scheme]))
-    if scheme in _PKCS1:
-        return RSAPrivateKey.from_numbers(*key.rsa[:5]).sign_pkcs1v15(_PKCS1[scheme], message)
+    key = ck.private
+    if scheme in _ECDSA and isinstance(key, ec.ECPrivateKey):
+        return ecdsa_raw_to_der(key.sign(message, _ECDSA[scheme]))
+    if scheme in _PKCS1 and isinstance(key, RSAPrivateKey):
+        return key.sign_pkcs1v15(_PKCS1[scheme], message)
     return sign13(ck, scheme, message, seed)
 
 
@@ -276,16 +276,17 @@ def verify12(auth: Auth, pub: PublicKey, scheme: int, message: bytes, signature:
 
 def directions(
     info: SuiteInfo, master: bytes, client_random: bytes, server_random: bytes,
-    *, etm: bool = False, iv_seed: bytes = b"",
+    *, etm: bool = False, seed: bytes = b"",
 ) -> tuple[Direction, Direction]:
     """(client write, server write) record protection from the key block;
     CBC suites use encrypt-then-MAC when ``etm`` (RFC 7366) and draw their
-    IVs from ``iv_seed`` (32 secret bytes from the state's seed)."""
+    IVs from 32 secret bytes drawn from the state's ``seed``."""
     block = ks.key_block12(info, master, client_random, server_random)
     c = protection12(info, block, client_write=True, encrypt_then_mac=etm)
     s = protection12(info, block, client_write=False, encrypt_then_mac=etm)
     if info.aead:
         return Direction(Protection12(c)), Direction(Protection12(s))
+    iv_seed = draw(seed, b"cbc iv", 32)
     return Direction(Protection12(c, iv_seed)), Direction(Protection12(s, iv_seed))
 
 

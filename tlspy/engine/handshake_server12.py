@@ -52,7 +52,6 @@ from tlspy.core.messages import (
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
-    find_extension,
 )
 from tlspy.core.record import MAX_PLAINTEXT, plaintext_limit
 from tlspy.core.suites import SuiteInfo, suite_info
@@ -62,6 +61,7 @@ from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
     draw,
+    draws,
     fail,
     key_agreement,
     make_key_share,
@@ -110,7 +110,7 @@ def wants_12(config: Config, m: ClientHello) -> bool:
     4.2.1: supported_versions rules over legacy_version)."""
     if V12 not in config.versions or not suites_12(config):
         return False
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     if sv is not None:
         if ProtocolVersion.TLS_1_3 in sv.versions and config.tls13 and config.suites_13:
             return False
@@ -130,7 +130,7 @@ def check_fallback(config: Config, m: ClientHello) -> None:
         ours = ProtocolVersion.TLS_1_3
     elif V12 in config.versions and suites_12(config):
         ours = V12
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     # Without supported_versions a client offers TLS 1.2 at most, whatever
     # its legacy_version says (RFC 8446 4.2.1).
     theirs = min(m.legacy_version, V12)
@@ -144,10 +144,10 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     cfg = st.config
     if b"\x00" not in m.legacy_compression_methods:
         raise fail(A.ILLEGAL_PARAMETER, "ClientHello compression methods lack null")
-    ems = find_extension(m.extensions, ExtendedMasterSecret) is not None
+    ems = m.find(ExtendedMasterSecret) is not None
     if not ems and cfg.require_ems:
         raise fail(A.HANDSHAKE_FAILURE, "client does not offer Extended Master Secret")
-    reneg = find_extension(m.extensions, RenegotiationInfo)
+    reneg = m.find(RenegotiationInfo)
     scsv = CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV in m.cipher_suites
     if reneg is not None and reneg.renegotiated_connection:
         raise fail(A.HANDSHAKE_FAILURE, "renegotiation_info not empty in a first handshake")
@@ -155,14 +155,14 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     # legacy one; tlspy never renegotiates, so it is served all the same
     # (without the extension in the ServerHello).
     secure_reneg = reneg is not None or scsv
-    pf = find_extension(m.extensions, ECPointFormats)
+    pf = m.find(ECPointFormats)
     if pf is not None and ECPointFormat.UNCOMPRESSED not in pf.formats:
         raise fail(A.ILLEGAL_PARAMETER, "client ec_point_formats lacks uncompressed")
     # Without signature_algorithms the client accepts only SHA-1 signatures
     # (RFC 5246 7.4.1.4.1), which tlspy refuses: only the RSA key exchange
     # (no ServerKeyExchange signature) remains possible.
-    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    groups_ext = find_extension(m.extensions, SupportedGroups)
+    sigalgs = m.find(SignatureAlgorithms)
+    groups_ext = m.find(SupportedGroups)
     client_groups = groups_ext.groups if groups_ext is not None else (NamedGroup.SECP256R1,)
     mutual = [g for g in cfg.groups if g in EC_GROUPS and g in client_groups]
     # RFC 7919 4: FFDHE groups the client lists (any codepoint 256..511, even
@@ -203,16 +203,15 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         raise fail(A.HANDSHAKE_FAILURE, "no cipher suite, group and certificate in common")
     info, ck, scheme, group = chosen
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None and cfg.alpn_protocols:
         alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
         if alpn_sel is None:
             raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
-    seed = st.seed
-    random = draw(seed, b"server random", 32)
+    random, session_seed, share_seed, sig_seed, next_seed = draws(st.seed, b"server hello", 5)
     if cfg.tls13 and cfg.suites_13:  # RFC 8446 4.1.3: we could have done TLS 1.3
         random = random[:24] + DOWNGRADE_TLS12
-    ticket_ext = find_extension(m.extensions, SessionTicket)
+    ticket_ext = m.find(SessionTicket)
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
     issue = ticket_ext is not None and bool(cfg.ticket_keys) and cfg.tickets > 0 and ems
     exts: list[Extension] = [RenegotiationInfo(b"")] if secure_reneg else []
@@ -224,14 +223,14 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         exts.append(ALPN((alpn_sel,)))
     if issue:
         exts.append(SessionTicket(b""))
-    peer_limit = find_extension(m.extensions, RecordSizeLimit)
+    peer_limit = m.find(RecordSizeLimit)
     if peer_limit is not None:
         # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
         ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
         exts.append(RecordSizeLimit(ours))
         st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
                      recv_limit=ours + 1)
-    etm = not info.aead and find_extension(m.extensions, EncryptThenMac) is not None
+    etm = not info.aead and m.find(EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
         # A ticket first (RFC 5077 3.4), then the session cache (RFC 5246
@@ -253,7 +252,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if resumed is not None:
         rinfo = suite_info(resumed.suite)
         assert rinfo is not None
-        if not rinfo.aead and find_extension(m.extensions, EncryptThenMac) is not None:
+        if not rinfo.aead and m.find(EncryptThenMac) is not None:
             exts.append(EncryptThenMac())
         return _resume(st, raw, m, resumed, random, tuple(exts), server_name, alpn_sel, issue)
     if etm:
@@ -261,12 +260,12 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
     if server_name is not None:  # acknowledged, in full handshakes only (RFC 6066 3)
         exts.append(ServerName(None))
     # Only extended-master-secret sessions are resumable (RFC 7627 5.3).
-    session_id = draw(seed, b"session id", 32) if cfg.session_cache is not None and ems else b""
+    session_id = session_seed if cfg.session_cache is not None and ems else b""
     sh = ServerHello(V12, random, session_id, info.suite, 0, tuple(exts))
     messages: list[HandshakeMessage] = [sh, Certificate12(tuple(c.to_der() for c in ck.chain))]
     share = None
     if group is not None and scheme is not None:
-        share = make_key_share(group, draw(seed, b"share12", 32))
+        share = make_key_share(group, share_seed)
         params: ServerKeyExchangeECDHE | ServerKeyExchangeDHE
         if info.kex is KeyExchange.DHE:
             p, g = ffdhe_params(group)
@@ -274,8 +273,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         else:
             params = ServerKeyExchangeECDHE(group, share.public, scheme, b"")
         signed = m.random + random + assemble_server_key_exchange_params(params)
-        messages.append(replace(params, signature=sign12(ck, scheme, signed,
-                                                         draw(seed, b"sig", 32))))
+        messages.append(replace(params, signature=sign12(ck, scheme, signed, sig_seed)))
     want_cert = cfg.client_auth != "none"
     if want_cert:
         messages.append(CertificateRequest12(
@@ -289,13 +287,13 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
                 server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
-    return replace(st, hs=nxt, seed=draw(seed, b"next", 32)), out, []
+    return replace(st, hs=nxt, seed=next_seed), out, []
 
 
 def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
     """The session inside a TLS 1.2 ticket we sealed, or None (then a full
     handshake follows, RFC 5077 3.4)."""
-    ts = open_ticket(cfg.ticket_keys, ticket)
+    ts = open_ticket(cfg.ticket_sealers, ticket)
     if ts is None or len(ts.psk) != 48:
         return None
     return Session12(ts.suite, ts.psk, ts.issued_at, ts.lifetime, ts.server_name)
@@ -308,14 +306,14 @@ def _resumable(cfg: Config, s: Session12, m: ClientHello, server_name: str | Non
     made for the same server name (RFC 6066 3)."""
     return (s.suite in suites_12(cfg) and s.suite in m.cipher_suites
             and s.usable(cfg.clock()) and s.extended_master_secret
-            and find_extension(m.extensions, ExtendedMasterSecret) is not None
+            and m.find(ExtendedMasterSecret) is not None
             and s.server_name == server_name)
 
 
 def _new_ticket(st: State, suite: CipherSuite, master: bytes, server_name: str | None) -> bytes:
     cfg = st.config
     state = TicketState(suite, cfg.clock(), 0, cfg.ticket_lifetime, master, server_name)
-    sealed = seal_ticket(cfg.ticket_keys[0], draw(st.seed, b"ticket nonce", 12), state)
+    sealed = seal_ticket(cfg.ticket_sealers[0], draw(st.seed, b"ticket nonce", 12), state)
     return assemble_handshake(NewSessionTicket12(cfg.ticket_lifetime, sealed))
 
 
@@ -338,7 +336,7 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: Session12, random: bytes,
     seed = st.seed
     etm = any(isinstance(e, EncryptThenMac) for e in exts)
     cw, sw = directions(info, master, m.random, random, etm=etm,
-                        iv_seed=draw(seed, b"cbc iv", 32))
+                        seed=seed)
     st, out = seal_handshake(st, flight)
     st = replace(st, write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
@@ -422,7 +420,7 @@ def _key_exchange(
     else:
         master = ks.master_secret12(alg, premaster, ctx.client_random, ctx.server_random)
     cw, sw = directions(ctx.suite, master, ctx.client_random, ctx.server_random, etm=ctx.etm,
-                        iv_seed=draw(st.seed, b"cbc iv", 32))
+                        seed=st.seed)
     new = replace(ctx, transcript=transcript, master=master, share=None, pending_read=cw,
                   pending_write=sw, server_key=None)
     events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))

@@ -46,7 +46,6 @@ from tlspy.core.messages import (
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
-    find_extension,
 )
 from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
@@ -57,6 +56,7 @@ from tlspy.engine.handshake_common import (
     SCHEMES_13,
     choose_certificate,
     draw,
+    draws,
     fail,
     key_agreement,
     make_key_share,
@@ -105,7 +105,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
 
 
 def _server_name(m: ClientHello) -> str | None:
-    sni = find_extension(m.extensions, ServerName)
+    sni = m.find(ServerName)
     if sni is None or sni.host_name is None:
         return None
     try:
@@ -137,17 +137,17 @@ def _client_hello(
     st: State, raw: bytes, m: ClientHello, retry: ServerWaitClientHello2 | None
 ) -> Step:
     cfg = st.config
-    sv = find_extension(m.extensions, SupportedVersionsClientHello)
+    sv = m.find(SupportedVersionsClientHello)
     if sv is None or ProtocolVersion.TLS_1_3 not in sv.versions:
         raise fail(A.PROTOCOL_VERSION, "client does not offer TLS 1.3")
     if m.legacy_version < ProtocolVersion.TLS_1_0:
         raise fail(A.PROTOCOL_VERSION, "ClientHello legacy_version below TLS 1.0")
     if m.legacy_compression_methods != b"\x00":
         raise fail(A.ILLEGAL_PARAMETER, "TLS 1.3 ClientHello compression methods must be null")
-    groups_ext = find_extension(m.extensions, SupportedGroups)
-    shares_ext = find_extension(m.extensions, KeyShareClientHello)
-    sigalgs = find_extension(m.extensions, SignatureAlgorithms)
-    if find_extension(m.extensions, PreSharedKeyClientHello) is None:
+    groups_ext = m.find(SupportedGroups)
+    shares_ext = m.find(KeyShareClientHello)
+    sigalgs = m.find(SignatureAlgorithms)
+    if m.find(PreSharedKeyClientHello) is None:
         if groups_ext is None or shares_ext is None:
             raise fail(A.MISSING_EXTENSION, "ClientHello without supported_groups/key_share")
         if sigalgs is None:
@@ -159,7 +159,7 @@ def _client_hello(
         if entry.group in seen or entry.group not in groups_ext.groups:
             raise fail(A.ILLEGAL_PARAMETER, f"key share for group {entry.group!r}")
         seen.add(entry.group)
-    skip_early = find_extension(m.extensions, EarlyData) is not None
+    skip_early = m.find(EarlyData) is not None
     server_name = _server_name(m)
 
     if retry is not None:
@@ -169,7 +169,7 @@ def _client_hello(
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello drops the selected suite")
         if len(shares_ext.shares) != 1 or shares_ext.shares[0].group != retry.group:
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello lacks the requested key share")
-        cookie = find_extension(m.extensions, Cookie)
+        cookie = m.find(Cookie)
         if retry.cookie is not None and (cookie is None or cookie.cookie != retry.cookie):
             raise fail(A.ILLEGAL_PARAMETER, "second ClientHello does not echo the cookie")
         if skip_early:
@@ -189,7 +189,6 @@ def _client_hello(
     info = suite_info(suite)
     assert info is not None
     alg = info.prf_hash
-    chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
     mutual = [g for g in cfg.groups if g in groups_ext.groups]
     if not mutual:
         raise fail(A.HANDSHAKE_FAILURE, "no group in common")
@@ -222,14 +221,16 @@ def _client_hello(
         return replace(st2, hs=new, seed=draw(seed, b"next", 32)), records, []
 
     psk = _accept_psk(st, m, raw, alg, retry)
+    chosen = choose_certificate(cfg, server_name, sigalgs.schemes) if psk is None else None
     if psk is None and chosen is None:
         raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
     group = NamedGroup(share.group)
-    mine = make_key_share(group, draw(seed, b"server share", 32))
+    share_seed, server_random, sign_seed, next_seed = draws(seed, b"server hello", 4)
+    mine = make_key_share(group, share_seed)
     shared = key_agreement(mine, share.key_exchange)
 
     alpn_sel: bytes | None = None
-    alpn = find_extension(m.extensions, ALPN)
+    alpn = m.find(ALPN)
     if alpn is not None and cfg.alpn_protocols:
         alpn_sel = next((p for p in cfg.alpn_protocols if p in alpn.protocols), None)
         if alpn_sel is None:
@@ -237,7 +238,7 @@ def _client_hello(
 
     sh = ServerHello(
         ProtocolVersion.TLS_1_2,
-        draw(seed, b"server random", 32),
+        server_random,
         m.legacy_session_id,
         suite,
         0,
@@ -252,13 +253,15 @@ def _client_hello(
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
-    hs_secret = ks.handshake_secret(alg, ks.early_secret(alg, psk), shared)
-    c_hs, s_hs = ks.handshake_traffic_secrets(alg, hs_secret, transcript.hash(alg))
-    st = replace(st, write_seq=0, write=keys13(info, s_hs))
-    peer_limit = find_extension(m.extensions, RecordSizeLimit)
-    if peer_limit is not None:
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
+                                               transcript.hash(alg))
+    peer_limit = m.find(RecordSizeLimit)
+    if peer_limit is None:
+        st = replace(st, write_seq=0, write=keys13(info, s_hs))
+    else:
         # RFC 8449 4: protected records from EncryptedExtensions on obey it.
-        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+        st = replace(st, write_seq=0, write=keys13(info, s_hs),
+                     send_limit=plaintext_limit(peer_limit.limit, tls13=True),
                      recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
@@ -284,8 +287,7 @@ def _client_hello(
         )
         transcript = transcript.add(flight)
         content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
-        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content,
-                                                               draw(seed, b"sign", 32))))
+        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content, sign_seed)))
         transcript = transcript.add(cv)
     else:
         transcript = transcript.add(flight)
@@ -296,8 +298,7 @@ def _client_hello(
     st, records = seal_handshake(st, flight + cv + fin)
     out += records
 
-    master = ks.master_secret(alg, hs_secret)
-    c_ap, s_ap, exp = ks.application_traffic_secrets(alg, master, transcript.hash(alg))
+    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, transcript.hash(alg))
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
                           (), server_name, psk is not None)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
@@ -310,7 +311,7 @@ def _client_hello(
     st = replace(
         st,
         hs=waiting,
-        seed=draw(seed, b"next", 32),
+        seed=next_seed,
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
@@ -328,26 +329,25 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
-    master = ks.master_secret(alg, sec.handshake_secret)
-    exp = hs.exporter_master
-    res_master = ks.resumption_master_secret(alg, master, hs.transcript.add(raw).hash(alg))
+    res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
+    next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + st.config.tickets)
     st2 = replace(
         st,
-        hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
+        hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
-        seed=draw(st.seed, b"next", 32),
+        seed=next_seed,
     )
     out = b""
     cfg = st.config
     if cfg.ticket_keys and cfg.tickets:
         now = cfg.clock()
         nsts = b""
-        for i in range(cfg.tickets):
+        for i, ticket_seed in enumerate(ticket_seeds):
             nonce = bytes([i])
-            age_add = int.from_bytes(draw(st.seed, b"age add" + nonce, 4), "big")
+            age_add = int.from_bytes(ticket_seed[:4], "big")
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
-                cfg.ticket_keys[0], draw(st.seed, b"ticket nonce" + nonce, 12),
+                cfg.ticket_sealers[0], ticket_seed[4:16],
                 TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
                             hs.info.server_name),
             )
@@ -365,15 +365,15 @@ def _accept_psk(
     chosen suite's hash and not expired, with a valid binder; else None (a
     full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
     cfg = st.config
-    offer = find_extension(m.extensions, PreSharedKeyClientHello)
+    offer = m.find(PreSharedKeyClientHello)
     if offer is None:
         return None
-    modes = find_extension(m.extensions, PskKeyExchangeModes)
+    modes = m.find(PskKeyExchangeModes)
     if modes is None:
         raise fail(A.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes")
     if not cfg.ticket_keys or PskKeyExchangeMode.PSK_DHE_KE not in modes.modes:
         return None
-    ts = open_ticket(cfg.ticket_keys, offer.identities[0].identity)
+    ts = open_ticket(cfg.ticket_sealers, offer.identities[0].identity)
     if ts is None:
         return None
     tinfo = suite_info(ts.suite)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields
 from operator import itemgetter
 from typing import TypeAlias
 
+from nocrypto.chacha import ChaCha20Poly1305
+from nocrypto.cipher import AESGCM
 from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
 from tlspy.core.keyschedule import Transcript, traffic_key_iv
@@ -32,9 +34,6 @@ from tlspy.x509 import Certificate
 def keys13(suite: SuiteInfo, secret: bytes) -> Direction:
     """One direction's record protection from a TLS 1.3 traffic secret,
     sequence number 0."""
-    from nocrypto.chacha import ChaCha20Poly1305
-    from nocrypto.cipher import AESGCM
-
     key, iv = traffic_key_iv(suite.prf_hash, secret, suite.key_length)
     aead: AEAD = (
         ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)

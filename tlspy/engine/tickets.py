@@ -66,11 +66,20 @@ class TicketState:
     server_name: str | None = None  # the SNI of the original handshake
 
 
-def _key_id(key: bytes) -> bytes:
-    return nchash.digest("sha256", b"tlspy ticket key" + key)[:4]
+@dataclass(frozen=True, slots=True)
+class TicketKey:
+    """A ticket key loaded once (Config.ticket_keys, in Config.ticket_sealers):
+    its 4-byte id and its AES-256-GCM key, expanded in C."""
+
+    key_id: bytes
+    aead: AESGCM
+
+    @classmethod
+    def load(cls, key: bytes) -> TicketKey:
+        return cls(nchash.digest("sha256", b"tlspy ticket key" + key)[:4], AESGCM(key))
 
 
-def seal_ticket(key: bytes, nonce: bytes, st: TicketState) -> bytes:
+def seal_ticket(key: TicketKey, nonce: bytes, st: TicketState) -> bytes:
     body = (
         int(st.suite).to_bytes(2, "big")
         + int(st.issued_at * 1000).to_bytes(8, "big")
@@ -81,20 +90,19 @@ def seal_ticket(key: bytes, nonce: bytes, st: TicketState) -> bytes:
     )
     name = (st.server_name or "").encode("ascii")
     body += bytes([len(name)]) + name
-    kid = _key_id(key)
-    return kid + nonce + AESGCM(key).encrypt(nonce, body, kid)
+    return key.key_id + nonce + key.aead.encrypt(nonce, body, key.key_id)
 
 
-def open_ticket(keys: tuple[bytes, ...], ticket: bytes) -> TicketState | None:
+def open_ticket(keys: tuple[TicketKey, ...], ticket: bytes) -> TicketState | None:
     """The state inside ``ticket``, or None when no key opens it."""
     if len(ticket) < 4 + 12 + 16 + 19:
         return None
     kid, nonce, sealed = ticket[:4], ticket[4:16], ticket[16:]
     for key in keys:
-        if _key_id(key) != kid:
+        if key.key_id != kid:
             continue
         try:
-            body = AESGCM(key).decrypt(nonce, sealed, kid)
+            body = key.aead.decrypt(nonce, sealed, kid)
         except (AuthenticationError, ValueError):
             return None
         suite = int.from_bytes(body[:2], "big")
@@ -118,7 +126,7 @@ def open_ticket(keys: tuple[bytes, ...], ticket: bytes) -> TicketState | None:
 def binder(alg: str, psk: bytes, prefix: Transcript, truncated_hello: bytes) -> bytes:
     """The PSK binder (RFC 8446 4.2.11.2) over the transcript so far plus the
     ClientHello truncated before the binders list."""
-    bk = ks.binder_key(alg, ks.early_secret(alg, psk), external=False)
+    bk = ks.resumption_binder_key(alg, psk)
     return ks.finished_verify_data(alg, bk, nchash.digest(alg, prefix.data + truncated_hello))
 
 
@@ -141,4 +149,4 @@ def with_binder(hello: ClientHello, ticket: Ticket, prefix: Transcript, now: flo
                        (*hello.extensions[:-1], final))
 
 
-__all__ = ["Ticket", "TicketState", "binder", "open_ticket", "seal_ticket", "with_binder"]
+__all__ = ["Ticket", "TicketKey", "TicketState", "binder", "open_ticket", "seal_ticket", "with_binder"]
