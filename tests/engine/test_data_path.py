@@ -125,7 +125,7 @@ def test_state_is_a_dataclass_value_stored_as_a_tuple() -> None:
 
 def test_result_is_a_named_tuple() -> None:
     p = _pair(SUITES[1])
-    c, out = engine.send_application_data(p.client, b"named")
+    _, out = engine.send_application_data(p.client, b"named")
     r = engine.handle_tls(p.server, out)
     state, wire, data, events = r
     assert (state, wire, data, events) == (r.state, r.out, r.data, r.events)
