@@ -22,6 +22,7 @@ from nocrypto._ffi import ffi, lib
 from nocrypto.chacha import ChaCha20Poly1305
 from nocrypto.cipher import AESGCM
 from nocrypto.errors import AuthenticationError
+from nocrypto.hash import algorithm_id
 
 __all__ = ["ALGORITHMS", "TLS13AEAD"]
 
@@ -94,6 +95,24 @@ class TLS13AEAD:
             alg = "chacha20-poly1305"
         else:
             raise TypeError(f"not a nocrypto AEAD: {type(aead).__name__}")
+        self = object.__new__(cls)
+        object.__setattr__(self, "_ctx", ffi.gc(ctx, lib.nc_tls_aead_wipe))
+        object.__setattr__(self, "algorithm", alg)
+        return self
+
+    @classmethod
+    def from_secret(cls, alg: str, hash_name: str, secret: Buffer, key_length: int) -> TLS13AEAD:
+        """The record key of a TLS 1.3 traffic secret (RFC 8446 7.3): key
+        and iv are derived in C by HKDF-Expand-Label under ``hash_name``
+        and never reach Python."""
+        code = ALGORITHMS.get(alg)
+        if code is None:
+            raise ValueError(f"algorithm must be one of {sorted(ALGORITHMS)}, got {alg!r}")
+        ctx = ffi.new("nc_tls_aead *")
+        secret_c = ffi.from_buffer(secret)
+        if lib.nc_tls_aead_from_secret(ctx, code, algorithm_id(hash_name), secret_c,
+                                       len(secret_c), key_length):
+            raise ValueError(f"bad {alg} key length {key_length} or hash {hash_name!r}")
         self = object.__new__(cls)
         object.__setattr__(self, "_ctx", ffi.gc(ctx, lib.nc_tls_aead_wipe))
         object.__setattr__(self, "algorithm", alg)

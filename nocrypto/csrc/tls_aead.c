@@ -11,6 +11,7 @@
 
 #include "chacha.h"
 #include "ct.h"
+#include "tls13_ks.h"
 
 #define TLS13_MAX_CIPHERTEXT ((1u << 14) + 256u)
 
@@ -50,6 +51,22 @@ void nc_tls_aead_from_chacha(nc_tls_aead *a, const uint8_t key[32], const uint8_
     memcpy(a->chacha_key, key, 32);
     memcpy(a->iv, iv, 12);
     a->alg = NC_TLS_AEAD_CHACHA20_POLY1305;
+}
+
+int nc_tls_aead_from_secret(nc_tls_aead *a, uint32_t alg, int hash_alg, const uint8_t *secret,
+                            size_t secretlen, size_t keylen) {
+    uint8_t key[32], iv[12];
+    int r = -1;
+    if (keylen <= sizeof key &&
+        nc_tls13_key_iv(hash_alg, secret, secretlen, key, keylen, iv, sizeof iv) == 0) {
+        r = nc_tls_aead_init(a, alg, key, keylen, iv);
+    }
+    nc_ct_wipe(key, sizeof key);
+    nc_ct_wipe(iv, sizeof iv);
+    if (r != 0) {
+        nc_ct_wipe(a, sizeof *a);
+    }
+    return r;
 }
 
 void nc_tls_aead_wipe(nc_tls_aead *a) {

@@ -33,6 +33,12 @@ int nc_tls_aead_init(nc_tls_aead *a, uint32_t alg, const uint8_t *key, size_t ke
  * implementation it chose is kept) or a ChaCha20-Poly1305 key. */
 void nc_tls_aead_from_gcm(nc_tls_aead *a, const nc_gcm_key *g, const uint8_t iv[12]);
 void nc_tls_aead_from_chacha(nc_tls_aead *a, const uint8_t key[32], const uint8_t iv[12]);
+/* The same from a TLS 1.3 traffic secret (RFC 8446 7.3): the key and the
+ * iv are derived here (HKDF-Expand-Label "key" and "iv" under hash_alg, a
+ * nocrypto hash id) and never leave C.  0 ok, -1 on a bad algorithm, hash
+ * or key length. */
+int nc_tls_aead_from_secret(nc_tls_aead *a, uint32_t alg, int hash_alg, const uint8_t *secret,
+                            size_t secretlen, size_t keylen);
 void nc_tls_aead_wipe(nc_tls_aead *a);
 /* Writes the whole protected record to out: the header 23 03 03 len, then
  * AEAD(content || content_type || padding zero bytes) and the tag, i.e.

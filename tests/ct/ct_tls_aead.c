@@ -7,8 +7,10 @@
  * to 64 before reading that one block again).
  * Lengths cover the 64-byte scan blocks, tails and an empty content.
  * The batch calls (seal_records, open_app_records) too: only their
- * returned counts are declassified. */
+ * returned counts are declassified; and a key made from a secret traffic
+ * secret (nc_tls_aead_from_secret). */
 #include "ct_harness.h"
+#include "hash.h"
 #include "tls_aead.h"
 
 #define MAXC 300
@@ -79,6 +81,19 @@ int main(void) {
                                                           plain, sizeof plain);
             PUBLIC(&r, sizeof r);
             if (r.records != 4 || r.used != sizeof batch || r.written != 200) return 9;
+            nc_tls_aead_wipe(&a);
+            /* from a traffic secret: key and iv derived inside, then a seal */
+            uint8_t secret[48];
+            ct_fill(secret, sizeof secret, 11);
+            SECRET(secret, sizeof secret);
+            SECRET(content, sizeof content);
+            if (nc_tls_aead_from_secret(&a, algs[i], NC_SHA256, secret, 32, keylens[i]) != 0 ||
+                nc_tls_aead_from_secret(&a, algs[i], NC_SHA384, secret, 48, keylens[i]) != 0) {
+                return 10;
+            }
+            n = nc_tls13_seal(&a, 3, 23, content, 100, 0, rec, sizeof rec);
+            PUBLIC(&n, sizeof n);
+            if (n != 5 + 100 + 1 + 16) return 11;
             nc_tls_aead_wipe(&a);
         }
     }

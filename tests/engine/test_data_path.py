@@ -97,6 +97,23 @@ def test_evolve_copies_every_field() -> None:
         new.write_seq = 1  # type: ignore[misc]
 
 
+def test_replace_is_dataclasses_replace() -> None:
+    """State.replace (the handshake's copy with changes) gives what
+    dataclasses.replace gives, for every field, and leaves the old state
+    as it was."""
+    c = _pair(SUITES[0]).client
+    before = tuple(c)
+    for i, f in enumerate(dataclasses.fields(State)):
+        value = object()
+        moved = c.replace(**{f.name: value})
+        assert moved == dataclasses.replace(c, **{f.name: value})
+        assert getattr(moved, f.name) is value
+        assert [x for j, x in enumerate(moved) if j != i] == [x for j, x in enumerate(c) if j != i]
+    assert tuple(c) == before and type(c.replace()) is State and c.replace() == c
+    with pytest.raises(TypeError, match="no field 'nope'"):
+        c.replace(nope=1)
+
+
 def test_state_is_a_dataclass_value_stored_as_a_tuple() -> None:
     """State keeps the dataclass interface (fields, replace, frozen, eq,
     hash, repr) whatever its storage; a copy is an equal value."""

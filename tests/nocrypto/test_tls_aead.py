@@ -27,6 +27,7 @@ ALGS = {"aes-gcm": (OsslGCM, (16, 32)), "chacha20-poly1305": (OsslChaCha, (32,))
 V = json.loads((Path(__file__).parents[1] / "vectors" / "rfc8448" / "simple_1rtt.json").read_text())
 K = {k: bytes.fromhex(v) for k, v in V["traffic_keys"].items()}
 R = {k: bytes.fromhex(v) for k, v in V["records"].items()}
+S = {k: bytes.fromhex(v) for k, v in V["secrets"].items()}
 
 with_impl = settings(suppress_health_check=[*settings().suppress_health_check,
                                             HealthCheck.function_scoped_fixture])
@@ -170,6 +171,39 @@ def test_rfc8448_records(impl: str) -> None:
         assert a.open(seq, R[name]) == (ctype, content)
         b = TLS13AEAD.from_aead(AESGCM(K[f"{side}_application_key"]), K[f"{side}_application_iv"])
         assert b.seal(seq, ctype, content) == R[name]
+
+
+@pytest.mark.parametrize(("alg", "hash_name", "key_length"), [
+    ("aes-gcm", "sha256", 16), ("aes-gcm", "sha384", 32), ("chacha20-poly1305", "sha256", 32)])
+def test_from_secret_is_the_key_and_iv_of_the_secret(impl: str, alg: str, hash_name: str,
+                                                      key_length: int) -> None:
+    from nocrypto.kdf import tls13_key_iv
+
+    secret = bytes(range(48 if hash_name == "sha384" else 32))
+    key, iv = tls13_key_iv(hash_name, secret, key_length)
+    a = TLS13AEAD.from_secret(alg, hash_name, secret, key_length)
+    b = TLS13AEAD(alg, key, iv)
+    assert a.algorithm == alg
+    assert a.seal(5, 23, b"x" * 300, 3) == b.seal(5, 23, b"x" * 300, 3)
+    assert a.open(5, b.seal(5, 22, b"hs")) == (22, b"hs")
+
+
+def test_from_secret_rfc8448(impl: str) -> None:
+    for side in ("client", "server"):
+        a = TLS13AEAD.from_secret("aes-gcm", "sha256",
+                                  S[f"{side}_application_traffic_secret_0"], 16)
+        b = TLS13AEAD("aes-gcm", K[f"{side}_application_key"], K[f"{side}_application_iv"])
+        assert a.seal(0, 23, b"data") == b.seal(0, 23, b"data")
+
+
+def test_from_secret_refuses_bad_parameters() -> None:
+    with pytest.raises(ValueError, match="algorithm"):
+        TLS13AEAD.from_secret("aes-cbc", "sha256", bytes(32), 16)
+    for alg, n in (("aes-gcm", 24), ("aes-gcm", 0), ("chacha20-poly1305", 16)):
+        with pytest.raises(ValueError, match="key length"):
+            TLS13AEAD.from_secret(alg, "sha256", bytes(32), n)
+    with pytest.raises(ValueError):
+        TLS13AEAD.from_secret("aes-gcm", "md5", bytes(32), 16)
 
 
 def test_from_chacha_matches_direct(impl: str) -> None:

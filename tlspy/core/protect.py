@@ -5,7 +5,8 @@ protection (AEAD or CBC) from the key block."""
 from __future__ import annotations
 
 from nocrypto.cipher import AESGCM, ChaCha20Poly1305
-from tlspy.core.keyschedule import KeyBlock12, traffic_key_iv
+from nocrypto.tls_aead import TLS13AEAD
+from tlspy.core.keyschedule import KeyBlock12
 from tlspy.core.record import AEAD, RecordProtection12, RecordProtection13
 from tlspy.core.record_cbc import RecordProtection12CBC
 from tlspy.core.suites import BulkCipher, SuiteInfo
@@ -23,9 +24,11 @@ def new_aead(cipher: BulkCipher, key: bytes) -> AEAD:
 
 
 def protection13(info: SuiteInfo, traffic_secret: bytes) -> RecordProtection13:
-    """TLS 1.3 record protection for one direction's traffic secret."""
-    key, iv = traffic_key_iv(info.prf_hash, traffic_secret, info.key_length)
-    return RecordProtection13(new_aead(info.cipher, key), iv)
+    """TLS 1.3 record protection for one direction's traffic secret (the
+    key and iv are derived and expanded in C, one call)."""
+    alg = "chacha20-poly1305" if info.cipher is BulkCipher.CHACHA20_POLY1305 else "aes-gcm"
+    return RecordProtection13(
+        TLS13AEAD.from_secret(alg, info.prf_hash, traffic_secret, info.key_length))
 
 
 def protection12(

@@ -271,32 +271,42 @@ class RecordProtection13:
     or opened by one C call that also builds the nonce, the header and the
     inner plaintext (``fast``, a :class:`nocrypto.tls_aead.TLS13AEAD` on
     the same expanded key); any other AEAD goes through ``encrypt`` /
-    ``decrypt`` in Python.
+    ``decrypt`` in Python.  The engine passes a TLS13AEAD made from the
+    traffic secret (its key and iv never leave C) and no ``iv``.
     """
 
-    __slots__ = ("_aead", "_iv", "_iv_int", "fast")
+    __slots__ = ("_aead", "_iv_int", "fast")
 
-    _aead: AEAD
-    _iv: bytes
-    _iv_int: int
+    _aead: AEAD | None  # only for AEADs outside nocrypto (``fast`` is None)
+    _iv_int: int | None  # None: the iv is only inside ``fast``
     fast: TLS13AEAD | None
 
-    def __init__(self, aead: AEAD, iv: bytes) -> None:
-        if len(iv) != 12:
-            raise ValueError(f"iv must be 12 bytes, got {len(iv)}")
-        object.__setattr__(self, "_aead", aead)
-        object.__setattr__(self, "_iv", bytes(iv))
-        object.__setattr__(self, "_iv_int", int.from_bytes(iv, "big"))
-        fast = (
-            TLS13AEAD.from_aead(aead, iv) if isinstance(aead, (AESGCM, ChaCha20Poly1305)) else None
-        )
+    def __init__(self, aead: AEAD | TLS13AEAD, iv: bytes | None = None) -> None:
+        slow: AEAD | None = None
+        if isinstance(aead, TLS13AEAD):
+            fast: TLS13AEAD | None = aead
+        elif iv is None or len(iv) != 12:
+            raise ValueError(f"iv must be 12 bytes, got {None if iv is None else len(iv)}")
+        elif isinstance(aead, (AESGCM, ChaCha20Poly1305)):
+            fast = TLS13AEAD.from_aead(aead, iv)
+        else:
+            fast, slow = None, aead
+        object.__setattr__(self, "_aead", slow)
+        object.__setattr__(self, "_iv_int", None if iv is None else int.from_bytes(iv, "big"))
         object.__setattr__(self, "fast", fast)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("RecordProtection13 is immutable")
 
+    def _slow(self) -> AEAD:
+        assert self._aead is not None  # set whenever ``fast`` is None
+        return self._aead
+
     def nonce(self, seq: int) -> bytes:
-        """The per-record nonce: iv XOR the 64-bit sequence number."""
+        """The per-record nonce: iv XOR the 64-bit sequence number (when
+        the iv was given)."""
+        if self._iv_int is None:
+            raise ValueError("the iv is inside the TLS13AEAD this was made from")
         if seq < 0 or seq >> 64:
             raise ValueError(f"sequence number {seq} outside 0..2^64-1")
         return (self._iv_int ^ seq).to_bytes(12, "big")
@@ -313,8 +323,7 @@ class RecordProtection13:
             return self.fast.seal(seq, content_type, content, padding)
         header = _APP_HEADER + (inner + TAG_LENGTH).to_bytes(2, "big")
         tail = _TYPE_BYTE[content_type] if not padding else bytes((content_type,)) + bytes(padding)
-        nonce = (self._iv_int ^ seq).to_bytes(12, "big")
-        return header + self._aead.encrypt(nonce, content + tail, header)
+        return header + self._slow().encrypt(self.nonce(seq), content + tail, header)
 
     def decrypt(
         self, seq: int, record: Record, max_inner: int = MAX_INNER_PLAINTEXT_13
@@ -346,7 +355,7 @@ class RecordProtection13:
                 raise TLSRecordError("inner plaintext has no non-zero content type", _UNEXPECTED)
             return _INNER_TYPES.get(t, t), content
         try:
-            inner = self._aead.decrypt((self._iv_int ^ seq).to_bytes(12, "big"), fragment, header)
+            inner = self._slow().decrypt(self.nonce(seq), fragment, header)
         except (AuthenticationError, ValueError) as e:
             raise TLSRecordError("record authentication failed", _BAD_MAC) from e
         if len(inner) > max_inner:

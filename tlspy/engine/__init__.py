@@ -219,7 +219,7 @@ def _failed(st: State, alert: AlertDescription | int, reason: str, data: bytes =
             _, out = seal(st, ContentType.ALERT, body)
         except Exception:  # pragma: no cover - sealing two bytes does not fail
             out = b""
-    new = replace(st, hs=Failed(alert, True, reason), pending=b"")
+    new = st.replace(hs=Failed(alert, True, reason), pending=b"")
     return Result(new, sent + out, data, (Alert(AlertLevel.FATAL, alert, True, reason),))
 
 
@@ -313,7 +313,7 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
             if (rec.fragment != b"\x01" or st.established or st.ccs_received
                     or isinstance(st.hs, ServerWaitClientHello)):
                 raise fail(A.UNEXPECTED_MESSAGE, "change_cipher_spec")
-            st = replace(st, ccs_received=True)
+            st = st.replace(ccs_received=True)
             continue
         if st.read.protection is None:
             if ctype == ContentType.APPLICATION_DATA:
@@ -346,12 +346,12 @@ def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],
                     rec.fragment
                 ):
                     budget = hs.early_data_budget - len(rec.fragment)
-                    st = replace(st, hs=replace(hs, early_data_budget=budget))
+                    st = st.replace(hs=replace(hs, early_data_budget=budget))
                     continue  # rejected 0-RTT data (RFC 8446 4.2.10)
                 raise
             st = st.evolve(read_seq=st.read_seq + 1)
             if isinstance(hs, SERVER_READING_CLIENT_FLIGHT) and hs.early_data_budget:
-                st = replace(st, hs=replace(hs, early_data_budget=0))
+                st = st.replace(hs=replace(hs, early_data_budget=0))
         progress[0] = st
         if not content and ctype in (ContentType.HANDSHAKE, ContentType.ALERT):
             # RFC 8446 5.4 (RFC 5246 6.2.1 forbids sending them too).
@@ -423,7 +423,7 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
     events.append(Alert(alert.level, alert.description))
     if alert.description == A.CLOSE_NOTIFY:
         events.append(Closed())
-        return replace(st, read_closed=True)
+        return st.replace(read_closed=True)
     if alert.description == A.USER_CANCELED:
         return st
     if (alert.description == A.NO_RENEGOTIATION and alert.level == AlertLevel.WARNING
@@ -431,7 +431,7 @@ def _alert(st: State, content: bytes, events: list[Event]) -> State:
         return st  # we never ask to renegotiate; a refusal changes nothing
     # Every other alert is fatal in TLS 1.3 (RFC 8446 6).
     _forget_session(st)
-    return replace(st, hs=Failed(alert.description, False, "alert received"), pending=b"")
+    return st.replace(hs=Failed(alert.description, False, "alert received"), pending=b"")
 
 
 def _key_changes(st_before: State, st_after: State) -> bool:
@@ -442,7 +442,7 @@ def _handshake_fragment(
     st: State, fragment: bytes, out: list[bytes], events: list[Event], progress: list[State]
 ) -> State:
     hsbuf, messages = st.hsbuf.feed(fragment)
-    st = replace(st, hsbuf=hsbuf)
+    st = st.replace(hsbuf=hsbuf)
     for i, raw in enumerate(messages):
         progress[0] = st
         hs = st.hs
@@ -532,7 +532,7 @@ def _post_handshake(st: State, msg: object, out: list[bytes], events: list[Event
         secret = next_traffic_secret(alg, st.read.secret)
         hs, label = _next_generation(hs, client=not st.is_client)
         events += key_log(st.config.key_log, hs.client_random, (label, secret))
-        st = replace(st, hs=hs, read_seq=0, read=keys13(hs.suite, secret))
+        st = st.replace(hs=hs, read_seq=0, read=keys13(hs.suite, secret))
         wrote = False
         if msg.request_update == KeyUpdateRequest.UPDATE_REQUESTED and not st.write_closed:
             st, o = _send_key_update(st, KeyUpdateRequest.UPDATE_NOT_REQUESTED, events)
@@ -582,7 +582,7 @@ def _send_key_update(
     hs, label = _next_generation(hs, client=st.is_client)
     if events is not None:
         events += key_log(st.config.key_log, hs.client_random, (label, secret))
-    return replace(st, hs=hs, write_seq=0, write=keys13(hs.suite, secret)), out
+    return st.replace(hs=hs, write_seq=0, write=keys13(hs.suite, secret)), out
 
 
 def _check_can_send(state: State) -> None:
@@ -656,7 +656,7 @@ def send_close_notify(state: State) -> tuple[State, bytes]:
         return state, b""
     body = assemble_alert(AlertMessage(AlertLevel.WARNING, A.CLOSE_NOTIFY))
     st, out = seal(state, ContentType.ALERT, body)
-    return replace(st, write_closed=True), out
+    return st.replace(write_closed=True), out
 
 
 __all__ = [

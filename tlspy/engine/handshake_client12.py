@@ -206,9 +206,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
     if limit is not None:
         # RFC 8449: what we send obeys the server's limit (plaintext bytes in
         # TLS 1.2); ours (offered) bounds what we read.
-        st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=False))
+        st = st.replace(send_limit=plaintext_limit(limit.limit, tls13=False))
         if cfg.record_size_limit is not None:
-            st = replace(st, recv_limit=min(cfg.record_size_limit, MAX_PLAINTEXT) + 1)
+            st = st.replace(recv_limit=min(cfg.record_size_limit, MAX_PLAINTEXT) + 1)
     ctx = Ctx12(info, hs.hello.random, m.random, hs.transcript.add(raw), hs.server_name,
                 alpn_sel, offered13, ticket_expected=expect_ticket, etm=etm,
                 client_version=hs.hello.legacy_version, session_id=m.legacy_session_id_echo)
@@ -218,9 +218,9 @@ def server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHell
                             seed=st.seed)
         ctx = replace(ctx, master=t.psk, peer_chain=t.peer_certificates, abbreviated=True,
                       pending_read=sw, pending_write=cw)
-        return replace(st, hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
-            cfg.key_log, ctx.client_random, ("CLIENT_RANDOM", t.psk))
-    return replace(st, hs=ClientWaitCertificate12(ctx)), b"", []
+        return st.replace(hs=ClientWaitChangeCipherSpec12(ctx)), b"", key_log(
+           cfg.key_log, ctx.client_random, ("CLIENT_RANDOM", t.psk))
+    return st.replace(hs=ClientWaitCertificate12(ctx)), b"", []
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
@@ -234,7 +234,7 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
             ctx = replace(hs.ctx, transcript=hs.ctx.transcript.add(raw), cert_requested=True,
                           cert_request_schemes=tuple(msg.supported_signature_algorithms),
                           cert_request_types=tuple(msg.certificate_types))
-            return replace(st, hs=ClientWaitHelloDone12(ctx)), b"", []
+            return st.replace(hs=ClientWaitHelloDone12(ctx)), b"", []
         case ClientWaitHelloDone12(), ServerHelloDone():
             return _hello_done(st, hs, raw)
         case ClientWaitChangeCipherSpec12(), NewSessionTicket12() if hs.ctx.ticket_expected:
@@ -267,8 +267,8 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
             raise fail(A.UNSUPPORTED_CERTIFICATE, "RSA key exchange needs an RSA key")
         if not rsa_kex_allowed(chain[0]):
             raise fail(A.UNSUPPORTED_CERTIFICATE, "certificate keyUsage forbids keyEncipherment")
-        return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
-    return replace(st, hs=ClientWaitKeyExchange12(new)), b"", []
+        return st.replace(hs=ClientWaitHelloDone12(new)), b"", []
+    return st.replace(hs=ClientWaitKeyExchange12(new)), b"", []
 
 
 def _key_exchange(
@@ -294,7 +294,7 @@ def _key_exchange(
         raise fail(A.DECRYPT_ERROR, "ServerKeyExchange signature is invalid")
     new = replace(ctx, transcript=ctx.transcript.add(raw), group=group,
                   scheme=SignatureScheme(m.algorithm), peer_public=public)
-    return replace(st, hs=ClientWaitHelloDone12(new)), b"", []
+    return st.replace(hs=ClientWaitHelloDone12(new)), b"", []
 
 
 def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
@@ -335,14 +335,14 @@ def _hello_done(st: State, hs: ClientWaitHelloDone12, raw: bytes) -> Step:
                         seed=st.seed)
     st, out = seal_handshake(st, flight)
     out += CCS_RECORD
-    st = replace(st, write=cw, write_seq=0)
+    st = st.replace(write=cw, write_seq=0)
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, master, client=True, handshake_hash=transcript.hash(alg))))
     st, records = seal_handshake(st, fin)
     new = replace(ctx, transcript=transcript.add(fin), master=master, pending_read=sw)
-    return replace(st, hs=ClientWaitChangeCipherSpec12(new),
-                   seed=draw(st.seed, b"next", 32)), out + records, key_log(
-        st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
+    return st.replace(hs=ClientWaitChangeCipherSpec12(new),
+                  seed=draw(st.seed, b"next", 32)), out + records, key_log(
+       st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
 
 
 def _new_session_ticket(
@@ -357,15 +357,15 @@ def _new_session_ticket(
         events.append(NewSessionTicket(Ticket(
             m.ticket, ctx.master, CipherSuite(ctx.suite.suite), 0, lifetime,
             st.config.clock(), ctx.server_name, ctx.alpn, ctx.peer_chain, ctx.session_id)))
-    return replace(st, hs=ClientWaitChangeCipherSpec12(new)), b"", events
+    return st.replace(hs=ClientWaitChangeCipherSpec12(new)), b"", events
 
 
 def change_cipher_spec(st: State, hs: ClientWaitChangeCipherSpec12) -> State:
     assert hs.ctx.pending_read is not None
     if hs.ctx.ticket_expected:
         raise fail(A.UNEXPECTED_MESSAGE, "ChangeCipherSpec instead of NewSessionTicket")
-    return replace(st, read=hs.ctx.pending_read, read_seq=0,
-                   hs=ClientWaitFinished12(replace(hs.ctx, pending_read=None)))
+    return st.replace(read=hs.ctx.pending_read, read_seq=0,
+                  hs=ClientWaitFinished12(replace(hs.ctx, pending_read=None)))
 
 
 def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> Step:
@@ -393,9 +393,9 @@ def _finished(st: State, hs: ClientWaitFinished12, raw: bytes, m: Finished) -> S
         fin = assemble_handshake(Finished(ks.finished_verify_data12(
             alg, ctx.master, client=True, handshake_hash=transcript.hash(alg))))
         assert ctx.pending_write is not None
-        st = replace(st, write=ctx.pending_write, write_seq=0)
+        st = st.replace(write=ctx.pending_write, write_seq=0)
         st, records = seal_handshake(st, fin)
         out = CCS_RECORD + records
-    return replace(st, hs=est), out, [HandshakeComplete(info), *events]
+    return st.replace(hs=est), out, [HandshakeComplete(info), *events]
 
 

@@ -165,9 +165,9 @@ def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
             sigalgs = msg.find(SignatureAlgorithms)
             if sigalgs is None:
                 raise fail(A.MISSING_EXTENSION, "CertificateRequest without signature_algorithms")
-            return replace(st, hs=replace(hs, transcript=hs.transcript.add(raw),
-                                          cert_request_context=b"",
-                                          cert_request_schemes=tuple(sigalgs.schemes))), b"", []
+            return st.replace(hs=replace(hs, transcript=hs.transcript.add(raw),
+                                         cert_request_context=b"",
+                                         cert_request_schemes=tuple(sigalgs.schemes))), b"", []
         case ClientWaitCertificate(), Certificate13():
             return _certificate(st, hs, raw, msg)
         case ClientWaitCertificateVerify(), CertificateVerify():
@@ -233,7 +233,7 @@ def _hello_retry(st: State, hs: ClientWaitServerHello, raw: bytes, m: HelloRetry
     new = ClientWaitServerHello(hello2, shares, transcript, hs.server_name,
                                 CipherSuite(m.cipher_suite), True if out else hs.ccs_sent,
                                 ticket)
-    return replace(st2, hs=new, seed=draw(st.seed, b"next", 32)), out + records, []
+    return st2.replace(hs=new, seed=draw(st.seed, b"next", 32)), out + records, []
 
 
 def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHello) -> Step:
@@ -281,8 +281,7 @@ def _server_hello(st: State, hs: ClientWaitServerHello, raw: bytes, m: ServerHel
     early = ks.early_secret(alg, resumed.psk if resumed is not None else None)
     hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, transcript.hash(alg))
     secrets = Secrets13(info, NamedGroup(share.group), hs_secret, c_hs, s_hs, hs.hello.random)
-    st2 = replace(
-        st,
+    st2 = st.replace(
         hs=ClientWaitEncryptedExtensions(secrets, transcript, hs.hello, hs.server_name,
                                          hs.ccs_sent, resumed),
         read_seq=0, read=keys13(info, s_hs),
@@ -313,18 +312,18 @@ def _encrypted_extensions(
     limit = m.find(RecordSizeLimit)
     if limit is not None:
         # Applies to what we send from now on; ours (offered) to what we read.
-        st = replace(st, send_limit=plaintext_limit(limit.limit, tls13=True))
+        st = st.replace(send_limit=plaintext_limit(limit.limit, tls13=True))
         if st.config.record_size_limit is not None:
-            st = replace(st, recv_limit=st.config.record_size_limit)
+            st = st.replace(recv_limit=st.config.record_size_limit)
     t = hs.resumed
     if t is not None:
         info = SessionInfo(ProtocolVersion.TLS_1_3, hs.secrets.suite.suite, hs.secrets.group,
                            None, selected, t.peer_certificates, hs.server_name, True)
-        return replace(st, hs=ClientWaitFinished(hs.secrets, transcript, hs.ccs_sent, info,
-                                                 None, ())), b"", []
+        return st.replace(hs=ClientWaitFinished(hs.secrets, transcript, hs.ccs_sent, info,
+                                                None, ())), b"", []
     new = ClientWaitCertificate(hs.secrets, transcript, hs.hello, hs.server_name,
                                 hs.ccs_sent, selected)
-    return replace(st, hs=new), b"", []
+    return st.replace(hs=new), b"", []
 
 
 def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificate13) -> Step:
@@ -347,7 +346,7 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
     new = ClientWaitCertificateVerify(hs.secrets, hs.transcript.add(raw), hs.hello,
                                       hs.server_name, hs.ccs_sent, hs.alpn,
                                       hs.cert_request_context, hs.cert_request_schemes, chain)
-    return replace(st, hs=new), b"", []
+    return st.replace(hs=new), b"", []
 
 
 def _certificate_verify(
@@ -370,7 +369,7 @@ def _certificate_verify(
     )
     new = ClientWaitFinished(hs.secrets, hs.transcript.add(raw), hs.ccs_sent, info,
                              hs.cert_request_context, hs.cert_request_schemes)
-    return replace(st, hs=new), b"", []
+    return st.replace(hs=new), b"", []
 
 
 def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Step:
@@ -409,8 +408,7 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     flight += fin
     res_master = ks.resumption_master_secret(alg, master, transcript.add(fin).hash(alg))
     st2, records = seal_handshake(st, flight)
-    st3 = replace(
-        st2,
+    st3 = st2.replace(
         hs=Established(sec.suite, hs.info, exp, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, s_ap),
         write_seq=0, write=keys13(sec.suite, c_ap),

@@ -228,8 +228,8 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
         # RFC 8449: in TLS 1.2 the limit counts plaintext, at most 2^14.
         ours = min(cfg.record_size_limit or MAX_PLAINTEXT, MAX_PLAINTEXT)
         exts.append(RecordSizeLimit(ours))
-        st = replace(st, send_limit=plaintext_limit(peer_limit.limit, tls13=False),
-                     recv_limit=ours + 1)
+        st = st.replace(send_limit=plaintext_limit(peer_limit.limit, tls13=False),
+                    recv_limit=ours + 1)
     etm = not info.aead and m.find(EncryptThenMac) is not None
     resumed: Session12 | None = None
     if m.legacy_session_id:
@@ -287,7 +287,7 @@ def client_hello(st: State, raw: bytes, m: ClientHello) -> Step:
                 server_key=ck if share is None else None, session_id=session_id)
     st, out = seal_handshake(st, flight)
     nxt = ServerWaitClientCertificate12(ctx) if want_cert else ServerWaitKeyExchange12(ctx)
-    return replace(st, hs=nxt, seed=next_seed), out, []
+    return st.replace(hs=nxt, seed=next_seed), out, []
 
 
 def _open12(cfg: Config, ticket: bytes) -> Session12 | None:
@@ -338,14 +338,14 @@ def _resume(st: State, raw: bytes, m: ClientHello, ts: Session12, random: bytes,
     cw, sw = directions(info, master, m.random, random, etm=etm,
                         seed=seed)
     st, out = seal_handshake(st, flight)
-    st = replace(st, write=sw, write_seq=0)
+    st = st.replace(write=sw, write_seq=0)
     st, records = seal_handshake(st, fin)
     ctx = Ctx12(info, m.random, random, transcript.add(fin), server_name, alpn, master=master,
                 abbreviated=True, pending_read=cw, peer_chain=ts.peer_certificates,
                 session_id=m.legacy_session_id)
-    return (replace(st, hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
-            out + CCS_RECORD + records,
-            key_log(st.config.key_log, m.random, ("CLIENT_RANDOM", master)))
+    return (st.replace(hs=ServerWaitChangeCipherSpec12(ctx), seed=draw(seed, b"next", 32)),
+           out + CCS_RECORD + records,
+           key_log(st.config.key_log, m.random, ("CLIENT_RANDOM", master)))
 
 
 def handle(st: State, raw: bytes, msg: HandshakeMessage) -> Step:
@@ -372,7 +372,7 @@ def _client_certificate(
     if not m.certificate_list:
         if cfg.client_auth == "required":
             raise fail(A.HANDSHAKE_FAILURE, "client sent no certificate")
-        return replace(st, hs=ServerWaitKeyExchange12(ctx)), b"", []
+        return st.replace(hs=ServerWaitKeyExchange12(ctx)), b"", []
     chain = parse_chain(m.certificate_list)
     try:
         cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
@@ -380,7 +380,7 @@ def _client_certificate(
         raise fail(validation_alert(e), f"client certificate: {e}") from None
     except (X509Error, ValueError) as e:
         raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
-    return replace(st, hs=ServerWaitKeyExchange12(replace(ctx, peer_chain=chain))), b"", []
+    return st.replace(hs=ServerWaitKeyExchange12(replace(ctx, peer_chain=chain))), b"", []
 
 
 def _certificate_verify(
@@ -393,7 +393,7 @@ def _certificate_verify(
     if not verify12(auth_of(pub.kind), pub, m.algorithm, ctx.transcript.data, m.signature):
         raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
     new = replace(ctx, transcript=ctx.transcript.add(raw))
-    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", []
+    return st.replace(hs=ServerWaitChangeCipherSpec12(new)), b"", []
 
 
 def _key_exchange(
@@ -425,14 +425,14 @@ def _key_exchange(
                   pending_write=sw, server_key=None)
     events = key_log(st.config.key_log, ctx.client_random, ("CLIENT_RANDOM", master))
     if ctx.peer_chain:  # a client certificate: its CertificateVerify comes next
-        return replace(st, hs=ServerWaitCertificateVerify12(new)), b"", events
-    return replace(st, hs=ServerWaitChangeCipherSpec12(new)), b"", events
+        return st.replace(hs=ServerWaitCertificateVerify12(new)), b"", events
+    return st.replace(hs=ServerWaitChangeCipherSpec12(new)), b"", events
 
 
 def change_cipher_spec(st: State, hs: ServerWaitChangeCipherSpec12) -> State:
     assert hs.ctx.pending_read is not None
-    return replace(st, read=hs.ctx.pending_read, read_seq=0,
-                   hs=ServerWaitFinished12(replace(hs.ctx, pending_read=None)))
+    return st.replace(read=hs.ctx.pending_read, read_seq=0,
+                  hs=ServerWaitFinished12(replace(hs.ctx, pending_read=None)))
 
 
 def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> Step:
@@ -449,7 +449,7 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     est = Established12(ctx.suite, info, b"", b"", ctx.client_random, master=ctx.master,
                         server_random=ctx.server_random, session_id=ctx.session_id)
     if ctx.abbreviated:  # our Finished went first
-        return replace(st, hs=est), b"", [HandshakeComplete(info)]
+        return st.replace(hs=est), b"", [HandshakeComplete(info)]
     transcript = ctx.transcript.add(raw)
     out = b""
     cfg = st.config
@@ -464,6 +464,6 @@ def _finished(st: State, hs: ServerWaitFinished12, raw: bytes, m: Finished) -> S
     fin = assemble_handshake(Finished(ks.finished_verify_data12(
         alg, ctx.master, client=False, handshake_hash=transcript.hash(alg))))
     assert ctx.pending_write is not None
-    st = replace(st, write=ctx.pending_write, write_seq=0)
+    st = st.replace(write=ctx.pending_write, write_seq=0)
     st, records = seal_handshake(st, fin)
-    return replace(st, hs=est), out + CCS_RECORD + records, [HandshakeComplete(info)]
+    return st.replace(hs=est), out + CCS_RECORD + records, [HandshakeComplete(info)]

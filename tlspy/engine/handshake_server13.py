@@ -218,7 +218,7 @@ def _client_hello(
         if m.legacy_session_id and cfg.middlebox_compat:
             records += CCS_RECORD
         new = ServerWaitClientHello2(t, m, suite, group, cookie_value, skip_early)
-        return replace(st2, hs=new, seed=draw(seed, b"next", 32)), records, []
+        return st2.replace(hs=new, seed=draw(seed, b"next", 32)), records, []
 
     psk = _accept_psk(st, m, raw, alg, retry)
     chosen = choose_certificate(cfg, server_name, sigalgs.schemes) if psk is None else None
@@ -257,12 +257,12 @@ def _client_hello(
                                                transcript.hash(alg))
     peer_limit = m.find(RecordSizeLimit)
     if peer_limit is None:
-        st = replace(st, write_seq=0, write=keys13(info, s_hs))
+        st = st.replace(write_seq=0, write=keys13(info, s_hs))
     else:
         # RFC 8449 4: protected records from EncryptedExtensions on obey it.
-        st = replace(st, write_seq=0, write=keys13(info, s_hs),
-                     send_limit=plaintext_limit(peer_limit.limit, tls13=True),
-                     recv_limit=cfg.record_size_limit or (1 << 14) + 1)
+        st = st.replace(write_seq=0, write=keys13(info, s_hs),
+                    send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+                    recv_limit=cfg.record_size_limit or (1 << 14) + 1)
 
     ee_exts: list[Extension] = []
     if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
@@ -308,8 +308,7 @@ def _client_hello(
         if want_cert
         else ServerWaitFinished(secrets, transcript, c_ap, s_ap, exp, session, budget)
     )
-    st = replace(
-        st,
+    st = st.replace(
         hs=waiting,
         seed=next_seed,
         read_seq=0, read=keys13(info, c_hs),
@@ -331,8 +330,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
     next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + st.config.tickets)
-    st2 = replace(
-        st,
+    st2 = st.replace(
         hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=next_seed,
@@ -399,9 +397,9 @@ def _client_certificate(
     if not m.certificate_list:
         if cfg.client_auth == "required":
             raise fail(A.CERTIFICATE_REQUIRED, "client sent no certificate")
-        return replace(st, hs=ServerWaitFinished(hs.secrets, transcript, hs.client_app,
-                                                 hs.server_app, hs.exporter_master, hs.info,
-                                                 hs.early_data_budget)), b"", []
+        return st.replace(hs=ServerWaitFinished(hs.secrets, transcript, hs.client_app,
+                                                hs.server_app, hs.exporter_master, hs.info,
+                                                hs.early_data_budget)), b"", []
     chain = parse_chain([e.cert_data for e in m.certificate_list])
     try:
         cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
@@ -410,9 +408,9 @@ def _client_certificate(
     except (X509Error, ValueError) as e:
         raise fail(A.BAD_CERTIFICATE, f"client certificate: {e}") from None
     info = replace(hs.info, peer_certificates=chain)
-    return replace(st, hs=ServerWaitClientCertificateVerify(
-        hs.secrets, transcript, hs.client_app, hs.server_app, hs.exporter_master, info,
-        hs.early_data_budget)), b"", []
+    return st.replace(hs=ServerWaitClientCertificateVerify(
+       hs.secrets, transcript, hs.client_app, hs.server_app, hs.exporter_master, info,
+       hs.early_data_budget)), b"", []
 
 
 def _client_certificate_verify(
@@ -428,6 +426,6 @@ def _client_certificate_verify(
     content = certificate_verify_content(server=False, transcript_hash=hs.transcript.hash(alg))
     if not verify(pub, m.algorithm, content, m.signature):
         raise fail(A.DECRYPT_ERROR, "client CertificateVerify signature is invalid")
-    return replace(st, hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
-                                             hs.server_app, hs.exporter_master, hs.info,
-                                             hs.early_data_budget)), b"", []
+    return st.replace(hs=ServerWaitFinished(hs.secrets, hs.transcript.add(raw), hs.client_app,
+                                            hs.server_app, hs.exporter_master, hs.info,
+                                            hs.early_data_budget)), b"", []

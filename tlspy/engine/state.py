@@ -16,14 +16,13 @@ from dataclasses import dataclass, fields
 from operator import itemgetter
 from typing import TypeAlias
 
-from nocrypto.chacha import ChaCha20Poly1305
-from nocrypto.cipher import AESGCM
 from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
-from tlspy.core.keyschedule import Transcript, traffic_key_iv
+from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import ClientHello
-from tlspy.core.record import AEAD, HandshakeBuffer, RecordProtection13
-from tlspy.core.suites import BulkCipher, SuiteInfo
+from tlspy.core.protect import protection13
+from tlspy.core.record import HandshakeBuffer, RecordProtection13
+from tlspy.core.suites import SuiteInfo
 from tlspy.engine._protect12 import Protection12
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.engine.handshake_common import KeySharePrivate
@@ -34,11 +33,7 @@ from tlspy.x509 import Certificate
 def keys13(suite: SuiteInfo, secret: bytes) -> Direction:
     """One direction's record protection from a TLS 1.3 traffic secret,
     sequence number 0."""
-    key, iv = traffic_key_iv(suite.prf_hash, secret, suite.key_length)
-    aead: AEAD = (
-        ChaCha20Poly1305(key) if suite.cipher is BulkCipher.CHACHA20_POLY1305 else AESGCM(key)
-    )
-    protection = RecordProtection13(aead, iv)
+    protection = protection13(suite, secret)
     return Direction(protection, secret, protection.fast)
 
 
@@ -456,6 +451,17 @@ class State(tuple):  # type: ignore[type-arg]
             self[14] if write_seq is None else write_seq,
         ))
 
+    def replace(self, **changes: object) -> State:
+        """``dataclasses.replace`` for a State in one tuple build (several
+        times cheaper: the handshake makes a handful per message)."""
+        values = list(self)
+        for name, value in changes.items():
+            index = _FIELD_INDEX.get(name)
+            if index is None:
+                raise TypeError(f"State has no field {name!r}")
+            values[index] = value
+        return _tuple_new(State, values)
+
     @property
     def established(self) -> bool:
         return isinstance(self.hs, Established)
@@ -475,9 +481,10 @@ class State(tuple):  # type: ignore[type-arg]
 
 
 _tuple_new = tuple.__new__
-for _i, _f in enumerate(fields(State)):
-    setattr(State, _f.name, property(itemgetter(_i), doc=f"field {_i}: {_f.name}"))
-del _i, _f
+_FIELD_INDEX = {f.name: i for i, f in enumerate(fields(State))}
+for _name, _i in _FIELD_INDEX.items():
+    setattr(State, _name, property(itemgetter(_i), doc=f"field {_i}: {_name}"))
+del _name, _i
 
 
 __all__ = [
