@@ -4,6 +4,7 @@ validation failures to alerts."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -358,10 +359,18 @@ def validation_alert(e: ValidationError) -> AlertDescription:
     return _VALIDATION_ALERTS.get(e.reason, A.BAD_CERTIFICATE)
 
 
+@functools.lru_cache(maxsize=128)
+def _certificate(der: bytes) -> Certificate:
+    """A certificate parsed once per distinct DER: a client meets the same
+    server chains again and again, and a Certificate is an immutable value
+    (so sharing it keeps handle_tls a pure function)."""
+    return Certificate.from_der(der)
+
+
 def parse_chain(ders: Sequence[bytes]) -> tuple[Certificate, ...]:
     from tlspy.x509 import X509Error
 
     try:
-        return tuple(Certificate.from_der(d) for d in ders)
+        return tuple(_certificate(bytes(d)) for d in ders)
     except (X509Error, ValueError) as e:
         raise fail(A.BAD_CERTIFICATE, f"unparseable certificate: {e}") from None
