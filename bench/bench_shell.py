@@ -201,7 +201,7 @@ def _connection(ctx: Any, port: int, nbytes: int, nodelay: bool = True,
         return str(tls.cipher()[0]), tls.session, bool(tls.session_reused), elapsed
 
 
-def _bulk_mbps(contexts: dict[str, tuple[Any, int]], rounds: int = 3,
+def _bulk_mbps(contexts: dict[str, tuple[Any, int]], rounds: int = 9,
                **kw: Any) -> dict[str, float]:
     """Best MB/s of each (client context, port) over one connection per
     round, rounds alternating, timing only the data (see _connection)."""
