@@ -60,15 +60,22 @@ def test_tickets_issued_and_resumed() -> None:
         assert engine.handle_tls(s, out).data == b"resumed"
 
 
-def test_resumed_session_issues_new_tickets() -> None:
+@pytest.mark.parametrize(("configured", "issued"), [(2, 1), (1, 1), (0, 0)])
+def test_resumed_session_issues_one_new_ticket(configured: int, issued: int) -> None:
+    """After a resumption one ticket replaces the one the client spent,
+    whatever the full-handshake count (OpenSSL's rule); none when off."""
     ccfg, scfg, tickets = _first()
     c, out = engine.client(ccfg, "server.test", ticket=tickets[0])
-    s = engine.server(scfg)
+    s = engine.server(replace(scfg, tickets=configured))
     r = engine.handle_tls(s, out)
     rc = engine.handle_tls(c, r.out)
     r2 = engine.handle_tls(r.state, rc.out)
+    assert r2.state.info is not None and r2.state.info.resumed
     got = engine.handle_tls(rc.state, r2.out)
-    assert any(isinstance(e, NewSessionTicket) for e in got.events)
+    new = [e.ticket for e in got.events if isinstance(e, NewSessionTicket)]
+    assert len(new) == issued
+    if new:  # and it resumes in turn
+        assert _resume(ccfg, scfg, new[0])[1].info.resumed
 
 
 def test_key_rotation() -> None:

@@ -178,6 +178,9 @@ class Config:
     # the legacy master secret, and never make such a session resumable.
     # The client always requires it.
     require_ems: bool = True
+    # Server, TLS 1.3: NewSessionTickets after a full handshake (with
+    # ticket_keys); after a resumed one at most one, replacing the ticket
+    # the client spent (OpenSSL's rule, which ssl's num_tickets follows).
     tickets: int = 1
     # Report every derived secret as a KeyLog event (NSS key log labels),
     # for SSLKEYLOGFILE-style debugging.  Off by default.

@@ -329,15 +329,17 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
     res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
-    next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + st.config.tickets)
+    cfg = st.config
+    # A resumed client spent one ticket: one replaces it (as OpenSSL does).
+    count = min(cfg.tickets, 1) if hs.info.resumed else cfg.tickets
+    next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + count)
     st2 = st.replace(
         hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=next_seed,
     )
     out = b""
-    cfg = st.config
-    if cfg.ticket_keys and cfg.tickets:
+    if cfg.ticket_keys and count:
         now = cfg.clock()
         nsts = b""
         for i, ticket_seed in enumerate(ticket_seeds):
