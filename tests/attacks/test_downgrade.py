@@ -15,26 +15,16 @@ from dataclasses import replace
 import pytest
 
 from tests.attacks.common import V12, A, alert_of, handshake_record
-from tests.engine.helpers import configs
+from tests.engine.helpers import configs, plaintext_messages
 from tlspy import engine
 from tlspy.core.enums import DOWNGRADE_TLS11, DOWNGRADE_TLS12, CipherSuite, ProtocolVersion
 from tlspy.core.messages import ClientHello, ServerHello
 from tlspy.core.reader import parse_handshake
-from tlspy.core.record import parse_records
 from tlspy.core.writer import assemble_handshake
 
 V13 = ProtocolVersion.TLS_1_3
 
 
-def _messages(flight: bytes) -> list[bytes]:
-    records, _ = parse_records(flight, 1 << 15)
-    data = b"".join(r.fragment for r in records if r.content_type == 22)
-    out = []
-    while data:
-        n = 4 + int.from_bytes(data[1:4], "big")
-        out.append(data[:n])
-        data = data[n:]
-    return out
 
 
 def _tls12_flight_to(client_versions: tuple[ProtocolVersion, ...], server_versions: tuple[
@@ -47,13 +37,13 @@ def _tls12_flight_to(client_versions: tuple[ProtocolVersion, ...], server_versio
     cst, _ = engine.client(c, "server.test")
     _, ch12 = engine.client(c12, "server.test")
     # The server answers a TLS 1.2 hello carrying our client's random.
-    hello = parse_handshake(_messages(ch12)[0], version=V12)
+    hello = parse_handshake(plaintext_messages(ch12)[0], version=V12)
     assert isinstance(hello, ClientHello)
     ours = cst.hs.hello  # type: ignore[union-attr]
     hello = replace(hello, random=ours.random, legacy_session_id=ours.legacy_session_id)
     r = engine.handle_tls(engine.server(s), handshake_record(assemble_handshake(hello)))
     assert not r.state.failed, r.events
-    return cst, _messages(r.out)
+    return cst, plaintext_messages(r.out)
 
 
 @pytest.mark.parametrize("sentinel", [DOWNGRADE_TLS12, DOWNGRADE_TLS11], ids=["1.2", "1.1"])
@@ -85,7 +75,7 @@ def test_fallback_scsv_in_tls13_hello_is_not_refused() -> None:
     server's is a fallback; a TLS 1.3 hello with the SCSV is not."""
     ccfg, scfg = configs()
     _, ch = engine.client(ccfg, "server.test")
-    hello = parse_handshake(_messages(ch)[0], version=V13)
+    hello = parse_handshake(plaintext_messages(ch)[0], version=V13)
     assert isinstance(hello, ClientHello)
     fb = replace(hello, cipher_suites=(*hello.cipher_suites, CipherSuite.TLS_FALLBACK_SCSV))
     r = engine.handle_tls(engine.server(scfg),
@@ -97,7 +87,7 @@ def test_fallback_scsv_in_tls13_hello_is_not_refused() -> None:
 def test_fallback_scsv_in_tls12_hello_is_refused(position: str) -> None:
     ccfg, scfg = configs(client={"versions": (V12,)})
     _, ch = engine.client(ccfg, "server.test")
-    hello = parse_handshake(_messages(ch)[0], version=V12)
+    hello = parse_handshake(plaintext_messages(ch)[0], version=V12)
     assert isinstance(hello, ClientHello)
     scsv = CipherSuite.TLS_FALLBACK_SCSV
     suites = (scsv, *hello.cipher_suites) if position == "first" else (*hello.cipher_suites,

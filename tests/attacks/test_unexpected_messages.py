@@ -17,7 +17,7 @@ import pytest
 
 from tests.attacks.common import V12, A, alert_of, handshake_record
 from tests.engine.certs import pki
-from tests.engine.helpers import configs
+from tests.engine.helpers import configs, split_messages
 from tlspy import engine
 from tlspy.core.enums import ContentType, NamedGroup
 from tlspy.core.record import parse_records
@@ -60,13 +60,6 @@ def seal(st: State, message: bytes) -> bytes:
     return prot.encrypt(st.read_seq, ContentType.HANDSHAKE, message)  # type: ignore[call-arg,arg-type]
 
 
-def _messages(content: bytes) -> list[bytes]:
-    out = []
-    while content:
-        n = 4 + int.from_bytes(content[1:4], "big")
-        out.append(content[:n])
-        content = content[n:]
-    return out
 
 
 def walk(st: State, flight: bytes, w: Walk, side: str) -> None:
@@ -91,7 +84,7 @@ def walk(st: State, flight: bytes, w: Walk, side: str) -> None:
         if ctype != ContentType.HANDSHAKE:
             st = engine.handle_tls(st, raw).state
             continue
-        for msg in _messages(content):
+        for msg in split_messages(content):
             w.points.append(Point(st, msg[0], f"{side} {type(st.hs).__name__}"))
             w.samples.setdefault(msg[0], msg)
             r = engine.handle_tls(st, seal(st, msg))

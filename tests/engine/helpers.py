@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from nocrypto.rng import Fortuna
 from tests.engine.certs import NOW_TS, pki
 from tlspy import engine
+from tlspy.core.enums import ContentType, ProtocolVersion
+from tlspy.core.messages import ServerHello
+from tlspy.core.reader import parse_handshake
+from tlspy.core.record import HandshakeBuffer, parse_records
 from tlspy.engine import Config, Event, State
 
 
@@ -65,3 +69,26 @@ def drive(c: State, out: bytes, s: State) -> Pair:
         if not to_server and not to_client:
             break
     return p
+
+
+def split_messages(data: bytes) -> list[bytes]:
+    """The framed handshake messages in ``data`` (concatenated messages)."""
+    return list(HandshakeBuffer().feed(data)[1]) if data else []
+
+
+def plaintext_messages(flight: bytes) -> list[bytes]:
+    """The framed handshake messages in a flight's plaintext handshake
+    records."""
+    records, rest = parse_records(flight, 1 << 15)
+    assert not rest
+    return split_messages(b"".join(r.fragment for r in records
+                                   if r.content_type == ContentType.HANDSHAKE))
+
+
+def server_hello12(p: Pair) -> ServerHello:
+    """The TLS 1.2 ServerHello a handshake's server sent first (in its
+    flight's first record; encrypted records may follow)."""
+    first = parse_records(p.wire[1][1], 1 << 15)[0][0]
+    sh = parse_handshake(split_messages(first.fragment)[0], version=ProtocolVersion.TLS_1_2)
+    assert isinstance(sh, ServerHello)
+    return sh

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.engine.helpers import Pair, configs, handshake
+from tests.engine.helpers import Pair, configs, handshake, plaintext_messages
 from tlspy import engine
 from tlspy.core.enums import (
     DOWNGRADE_TLS12,
@@ -53,17 +53,6 @@ RSA_SUITES = (CS.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 GROUPS = (NamedGroup.X25519, NamedGroup.SECP256R1, NamedGroup.SECP384R1)
 
 
-def _messages(flight: bytes) -> list[bytes]:
-    """The handshake messages in plaintext handshake records."""
-    records, rest = parse_records(flight, 1 << 15)
-    assert not rest
-    data = b"".join(r.fragment for r in records if r.content_type == ContentType.HANDSHAKE)
-    out = []
-    while data:
-        n = 4 + int.from_bytes(data[1:4], "big")
-        out.append(data[:n])
-        data = data[n:]
-    return out
 
 
 def _records(*messages: bytes) -> bytes:
@@ -148,7 +137,7 @@ def test_version_negotiation(client: tuple[ProtocolVersion, ...],
     p = handshake(c, s)
     assert p.client.info is not None and p.client.info.version == version
     assert p.server.info is not None and p.server.info.version == version
-    sh = parse_handshake(_messages(p.wire[1][1])[0], version=V12)
+    sh = parse_handshake(plaintext_messages(p.wire[1][1])[0], version=V12)
     assert isinstance(sh, ServerHello)
     # RFC 8446 4.1.3: a TLS 1.3-capable server negotiating TLS 1.2 says so.
     assert (sh.random[-8:] == DOWNGRADE_TLS12) == (version == V12 and V13 in server)
@@ -176,7 +165,7 @@ def test_downgrade_sentinel_detected() -> None:
 
 def _client_hello(cfg: engine.Config) -> tuple[State, ClientHello]:
     c, out = engine.client(cfg, "server.test")
-    msg = parse_handshake(_messages(out)[0], version=V12)
+    msg = parse_handshake(plaintext_messages(out)[0], version=V12)
     assert isinstance(msg, ClientHello)
     return c, msg
 
@@ -201,7 +190,7 @@ def test_server_answers_legacy_client_without_ems_or_ticket() -> None:
     r = engine.handle_tls(engine.server(s), _records(assemble_handshake(
         replace(ch, extensions=exts))))
     assert not r.state.failed
-    sh = parse_handshake(_messages(r.out)[0], version=V12)
+    sh = parse_handshake(plaintext_messages(r.out)[0], version=V12)
     assert isinstance(sh, ServerHello)
     kinds = {type(e) for e in sh.extensions}
     assert ExtendedMasterSecret not in kinds and RenegotiationInfo in kinds
@@ -209,7 +198,7 @@ def test_server_answers_legacy_client_without_ems_or_ticket() -> None:
 
 
 def _hello_extensions(out: bytes) -> set[type]:
-    sh = parse_handshake(_messages(out)[0], version=V12)
+    sh = parse_handshake(plaintext_messages(out)[0], version=V12)
     assert isinstance(sh, ServerHello)
     return {type(e) for e in sh.extensions}
 
@@ -237,7 +226,7 @@ def _server_flight(cfg_client: engine.Config, cfg_server: engine.Config
                    ) -> tuple[State, State, list[bytes]]:
     c, ch = engine.client(cfg_client, "server.test")
     r = engine.handle_tls(engine.server(cfg_server), ch)
-    return c, r.state, _messages(r.out)
+    return c, r.state, plaintext_messages(r.out)
 
 
 @pytest.mark.parametrize("drop", [ExtendedMasterSecret, RenegotiationInfo])
@@ -251,7 +240,7 @@ def test_client_requires_ems_and_renegotiation_info(drop: type) -> None:
 
 
 @pytest.mark.parametrize("order", [(0, 2, 1, 3), (0, 1, 3), (0, 3), (1, 0, 2, 3), (0, 0)])
-def test_out_of_order_server_messages(order: tuple[int, ...]) -> None:
+def test_out_of_order_serverplaintext_messages(order: tuple[int, ...]) -> None:
     c, _, msgs = _server_flight(*configs("p256", client=ONLY12))
     r = engine.handle_tls(c, _records(*(msgs[i] for i in order)))
     _failed_with(r, A.UNEXPECTED_MESSAGE)
@@ -414,9 +403,9 @@ def test_client_hello_without_supported_versions_is_tls12() -> None:
     _, ch = _client_hello(c)
     assert not any(isinstance(e, SupportedVersionsClientHello) for e in ch.extensions)
     r = engine.handle_tls(engine.server(s), _records(assemble_handshake(ch)))
-    sh = parse_handshake(_messages(r.out)[0], version=V12, kex=KeyExchange.ECDHE)
+    sh = parse_handshake(plaintext_messages(r.out)[0], version=V12, kex=KeyExchange.ECDHE)
     assert isinstance(sh, ServerHello) and sh.legacy_version == V12
-    assert split_handshake(_messages(r.out)[-1])[0] == 14  # ServerHelloDone
+    assert split_handshake(plaintext_messages(r.out)[-1])[0] == 14  # ServerHelloDone
 
 
 def test_fallback_scsv() -> None:
@@ -470,7 +459,7 @@ def test_dhe_unknown_group_refused() -> None:
                            "groups": (NamedGroup.FFDHE2048, NamedGroup.FFDHE3072)})
     cst, ch = engine.client(c, "server.test")
     r = engine.handle_tls(engine.server(s), ch)
-    msgs = _messages(r.out)
+    msgs = plaintext_messages(r.out)
     ske = parse_handshake(msgs[2], version=V12, kex=KeyExchange.DHE)
     assert isinstance(ske, ServerKeyExchangeDHE)
     # The server honoured the client's FFDHE list.
@@ -504,7 +493,7 @@ def test_tls12_only_client_refuses_tls13_server_hello() -> None:
     c13, s = configs("p256")
     _, ch13 = engine.client(c13, "server.test")
     r = engine.handle_tls(engine.server(s), ch13)
-    sh = _messages(r.out)[0]
+    sh = plaintext_messages(r.out)[0]
     c, _ = engine.client(c12, "server.test")
     _failed_with(engine.handle_tls(c, _records(sh)), A.UNSUPPORTED_EXTENSION)
 
@@ -515,7 +504,7 @@ def test_hello_request_during_handshake_is_ignored() -> None:
     cc, sc = configs("p256", client=ONLY12)
     c, ch = engine.client(cc, "server.test")
     r = engine.handle_tls(engine.server(sc), ch)
-    msgs = _messages(r.out)
+    msgs = plaintext_messages(r.out)
     hr = assemble_handshake(HelloRequest())
     rc = engine.handle_tls(c, _records(msgs[0], hr, *msgs[1:3], hr, msgs[3]))
     assert not rc.state.failed and rc.out

@@ -9,11 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from tests.engine.helpers import Pair, configs, handshake
+from tests.engine.helpers import Pair, configs, handshake, server_hello12
 from tlspy import engine
 from tlspy.core.enums import AlertDescription, CipherSuite, ProtocolVersion
-from tlspy.core.messages import ClientHello, RecordSizeLimit, ServerHello, find_extension
-from tlspy.core.reader import parse_handshake
+from tlspy.core.messages import ClientHello, RecordSizeLimit, find_extension
 from tlspy.core.record import parse_records
 from tlspy.engine import NewSessionTicket
 from tlspy.engine.state import ClientWaitServerHello
@@ -41,18 +40,12 @@ def _pair(client_limit: int | None, server_limit: int | None, **extra: object) -
     return p
 
 
-def _server_hello(p: Pair) -> ServerHello:
-    flight = p.wire[1][1]
-    n = int.from_bytes(flight[6:9], "big")
-    sh = parse_handshake(flight[5:9 + n], version=V12)
-    assert isinstance(sh, ServerHello)
-    return sh
 
 
 @pytest.mark.parametrize("suite", list(OVERHEAD))
 def test_limits_both_ways(suite: CipherSuite) -> None:
     p = _pair(100, 300, cipher_suites=(suite,))
-    ack = find_extension(_server_hello(p).extensions, RecordSizeLimit)
+    ack = find_extension(server_hello12(p).extensions, RecordSizeLimit)
     assert ack is not None and ack.limit == 300
     extra = OVERHEAD[suite]
     _, out = engine.send_application_data(p.client, b"c" * 1000)
@@ -80,7 +73,7 @@ def test_peer_ignoring_our_limit_gets_record_overflow() -> None:
 
 def test_only_the_client_limits() -> None:
     p = _pair(1000, None)
-    ack = find_extension(_server_hello(p).extensions, RecordSizeLimit)
+    ack = find_extension(server_hello12(p).extensions, RecordSizeLimit)
     assert ack is not None and ack.limit == 1 << 14  # the TLS 1.2 maximum
     _, out = engine.send_application_data(p.server, b"x" * 5000)
     assert max(_lengths(out)) == 1000 + 24
@@ -90,7 +83,7 @@ def test_only_the_client_limits() -> None:
 
 def test_no_extension_no_limit() -> None:
     p = _pair(None, 300)
-    assert find_extension(_server_hello(p).extensions, RecordSizeLimit) is None
+    assert find_extension(server_hello12(p).extensions, RecordSizeLimit) is None
     _, out = engine.send_application_data(p.client, b"x" * 20000)
     assert max(_lengths(out)) == (1 << 14) + 24
 

@@ -11,12 +11,10 @@ from dataclasses import replace
 import pytest
 
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.helpers import Pair, configs, drive
+from tests.engine.helpers import Pair, configs, drive, server_hello12
 from tests.engine.test_handshake12 import _exchange
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, ProtocolVersion
-from tlspy.core.messages import ServerHello
-from tlspy.core.reader import parse_handshake
 from tlspy.engine import Config, NewSessionTicket, Session12, SessionCache, Ticket
 from tlspy.engine._records import seal
 
@@ -41,12 +39,6 @@ def _sessions(p: Pair) -> list[Ticket]:
     return [e.ticket for e in p.client_events if isinstance(e, NewSessionTicket)]
 
 
-def _server_hello(p: Pair) -> ServerHello:
-    flight = p.wire[1][1]
-    length = int.from_bytes(flight[6:9], "big")
-    sh = parse_handshake(flight[5:9 + length], version=V12)
-    assert isinstance(sh, ServerHello)
-    return sh
 
 
 def _setup(client: dict | None = None, server: dict | None = None,
@@ -66,14 +58,14 @@ def _resumed(p: Pair) -> bool:
 def test_full_handshake_issues_a_session_id_and_resumes_by_it() -> None:
     ccfg, scfg, cache = _setup()
     p = _connect(ccfg, scfg)
-    sid = _server_hello(p).legacy_session_id_echo
+    sid = server_hello12(p).legacy_session_id_echo
     assert len(sid) == 32 and len(cache) == 1 and cache.get(sid) is not None
     (t,) = _sessions(p)
     assert t.identity == b"" and t.session_id == sid and t.cipher_suite in CS
     assert not _resumed(p)
     p2 = _connect(ccfg, scfg, t)
     assert _resumed(p2)
-    assert _server_hello(p2).legacy_session_id_echo == sid
+    assert server_hello12(p2).legacy_session_id_echo == sid
     assert [who for who, _ in p2.wire] == ["c", "s", "c"]  # abbreviated
     assert not _sessions(p2)  # the same session goes on
     assert p2.client.info is not None
@@ -86,7 +78,7 @@ def test_full_handshake_issues_a_session_id_and_resumes_by_it() -> None:
 def test_no_cache_no_session_id() -> None:
     ccfg, scfg = configs("p256", client={"versions": (V12,)})
     p = _connect(ccfg, scfg)
-    assert _server_hello(p).legacy_session_id_echo == b""
+    assert server_hello12(p).legacy_session_id_echo == b""
     assert not _sessions(p)
 
 
@@ -115,7 +107,7 @@ def test_full_handshake_instead(change: str) -> None:
         cache.remove(t.session_id)
     p = _connect(ccfg, scfg, t, name)
     assert not _resumed(p)
-    sid = _server_hello(p).legacy_session_id_echo
+    sid = server_hello12(p).legacy_session_id_echo
     assert len(sid) == 32 and sid != t.session_id
     _exchange(p)
 
@@ -132,14 +124,14 @@ def test_ticket_and_session_id_together() -> None:
     ccfg, scfg, cache = _setup(server={"ticket_keys": (KEY,)})
     p = _connect(ccfg, scfg)
     (t,) = _sessions(p)
-    sid = _server_hello(p).legacy_session_id_echo
+    sid = server_hello12(p).legacy_session_id_echo
     assert t.identity and t.session_id == sid and len(cache) == 1
     # The ticket is accepted and the client's session ID echoed.
     p2 = _connect(ccfg, scfg, t)
-    assert _resumed(p2) and _server_hello(p2).legacy_session_id_echo == sid
+    assert _resumed(p2) and server_hello12(p2).legacy_session_id_echo == sid
     # A server that lost the ticket key still resumes by the session ID.
     p3 = _connect(ccfg, replace(scfg, ticket_keys=(bytes(32),)), t)
-    assert _resumed(p3) and _server_hello(p3).legacy_session_id_echo == sid
+    assert _resumed(p3) and server_hello12(p3).legacy_session_id_echo == sid
     # A server that lost both does a full handshake.
     p4 = _connect(ccfg, replace(scfg, ticket_keys=(bytes(32),),
                                 session_cache=SessionCache()), t)

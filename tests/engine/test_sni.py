@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from nocrypto.cipher import AESGCM
 from tests.engine.certs import NOW_TS, pki
-from tests.engine.helpers import Pair, configs, drive, handshake
+from tests.engine.helpers import Pair, configs, drive, handshake, server_hello12
 from tests.engine.test_handshake12 import _failed_with
 from tlspy import engine
 from tlspy.core import keyschedule as ks
@@ -52,12 +52,6 @@ def _encrypted_extensions(p: Pair) -> EncryptedExtensions:
     return ee
 
 
-def _server_hello12(p: Pair) -> ServerHello:
-    flight = p.wire[1][1]
-    n = int.from_bytes(flight[6:9], "big")
-    sh = parse_handshake(flight[5:9 + n], version=V12)
-    assert isinstance(sh, ServerHello)
-    return sh
 
 
 @pytest.mark.parametrize(("name", "acked"), [("server.test", True), (None, False),
@@ -78,7 +72,7 @@ def test_tls12_acknowledges_the_name_in_full_handshakes(name: str | None, acked:
     c, s = configs("p256", client={"versions": (V12,), "check_name": name is not None},
                    server={"ticket_keys": (KEY,)})
     p = handshake(c, s, server_name=name)
-    sni = find_extension(_server_hello12(p).extensions, ServerName)
+    sni = find_extension(server_hello12(p).extensions, ServerName)
     assert (sni is not None) == acked
     (t,) = [e.ticket for e in p.client_events if isinstance(e, NewSessionTicket)]
     # Not when resuming (RFC 6066 3).
