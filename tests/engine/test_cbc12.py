@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.helpers import configs, handshake
-from tests.engine.test_handshake12 import ONLY12, _exchange, _failed_with, _messages
+from tests.engine.helpers import configs, handshake, plaintext_messages
+from tests.engine.test_handshake12 import ONLY12, _exchange, _failed_with
 from tlspy import engine
 from tlspy.core.enums import AlertDescription, CipherSuite, ContentType, ProtocolVersion
 from tlspy.core.errors import TLSError
@@ -33,7 +33,7 @@ def test_cbc_suites_with_encrypt_then_mac(kind: str, suite: CipherSuite) -> None
                    server={"cipher_suites": (*CBC_ECDSA, *CBC_RSA)})
     p = handshake(c, s)
     assert p.client.info is not None and p.client.info.cipher_suite == suite
-    sh = parse_handshake(_messages(p.wire[1][1])[0], version=ProtocolVersion.TLS_1_2)
+    sh = parse_handshake(plaintext_messages(p.wire[1][1])[0], version=ProtocolVersion.TLS_1_2)
     assert isinstance(sh, ServerHello)
     assert find_extension(sh.extensions, EncryptThenMac) is not None
     _exchange(p)
@@ -48,7 +48,7 @@ def test_cbc_is_off_by_default() -> None:
 def test_no_encrypt_then_mac_with_aead() -> None:
     c, s = configs("p256", client=ONLY12)
     p = handshake(c, s)
-    sh = parse_handshake(_messages(p.wire[1][1])[0], version=ProtocolVersion.TLS_1_2)
+    sh = parse_handshake(plaintext_messages(p.wire[1][1])[0], version=ProtocolVersion.TLS_1_2)
     assert isinstance(sh, ServerHello)
     assert find_extension(sh.extensions, EncryptThenMac) is None
 

@@ -11,8 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.engine.certs import pki
-from tests.engine.helpers import configs, handshake
-from tests.engine.test_handshake12 import _messages
+from tests.engine.helpers import configs, handshake, plaintext_messages
 from tlspy.core.enums import CipherSuite, ProtocolVersion, SignatureScheme
 from tlspy.core.messages import KeyExchange, ServerKeyExchangeECDHE
 from tlspy.core.reader import parse_handshake
@@ -33,12 +32,12 @@ def test_ed25519_server_certificate(suite: CipherSuite) -> None:
     assert info.cipher_suite == suite and info.signature_scheme == SignatureScheme.ED25519
     # The ServerKeyExchange signature verifies with pyca over
     # client_random + server_random + params (no prehash).
-    msgs = _messages(p.wire[1][1])
+    msgs = plaintext_messages(p.wire[1][1])
     ske = parse_handshake(next(m for m in msgs if m[0] == 12), version=ProtocolVersion.TLS_1_2,
                           kex=KeyExchange.ECDHE)
     assert isinstance(ske, ServerKeyExchangeECDHE)
     assert ske.algorithm == SignatureScheme.ED25519
-    client_random = _messages(p.wire[0][1])[0][6:38]
+    client_random = plaintext_messages(p.wire[0][1])[0][6:38]
     server_random = msgs[0][6:38]
     pub = ed25519.Ed25519PublicKey.from_public_bytes(info.peer_certificates[0].public_key.key)
     pub.verify(ske.signature,
