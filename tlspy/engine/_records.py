@@ -21,8 +21,11 @@ def seal(st: State, content_type: int, data: bytes | bytearray | memoryview) -> 
     step = st.send_limit
     fast = w.fast
     if fast is not None:
-        out = fast.seal_records(seq, content_type, data, step)
-        return st.evolve(write_seq=seq + max(1, -(-len(data) // step))), out
+        n = len(data)
+        if n <= step:  # one record (the usual data write): the simpler call
+            return st.evolve(write_seq=seq + 1), fast.seal(seq, content_type, data)
+        return st.evolve(write_seq=seq + -(-n // step)), fast.seal_records(
+            seq, content_type, data, step)
     data = bytes(data)
     records = []
     chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
