@@ -186,34 +186,37 @@ def read_all(read: Callable[[], bytes]) -> bytes:
     return got
 
 
-def run_blocking(impl: str, fault: str, server_side: bool, **wrap: Any) -> tuple[str, Any]:
-    ctx = make_ctx(impl, server_side)
+@contextmanager
+def hostile_socket(fault: str, server_side: bool) -> Iterator[socket.socket]:
+    """A TCP connection to a hostile peer playing the other side (tlspy's
+    end is the server when ``server_side``), closed afterwards."""
     if server_side:
         lsock = socket.create_server(("127.0.0.1", 0))
         lsock.settimeout(PEER_TIMEOUT)
         with lsock, peer_client(lsock.getsockname()[1], hostile(fault, False)):
             conn, _ = lsock.accept()
             conn.settimeout(TIMEOUT)
+            with conn:
+                yield conn
+        return
+    with peer_server(hostile(fault, True)) as port, socket.create_connection(
+            ("127.0.0.1", port), timeout=TIMEOUT) as raw:
+        yield raw
 
-            def op() -> bytes:
-                with ctx.wrap_socket(conn, server_side=True, **wrap) as tls:
-                    return read_all(lambda: tls.recv(65536))
 
-            try:
-                return outcome(op)
-            finally:
-                conn.close()
-    with peer_server(hostile(fault, True)) as port:
-        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+def _side(server_side: bool) -> dict[str, Any]:
+    return {"server_side": True} if server_side else {"server_hostname": "localhost"}
+
+
+def run_blocking(impl: str, fault: str, server_side: bool, **wrap: Any) -> tuple[str, Any]:
+    ctx = make_ctx(impl, server_side)
+    with hostile_socket(fault, server_side) as sock:
 
         def op() -> bytes:
-            with ctx.wrap_socket(raw, server_hostname="localhost", **wrap) as tls:
+            with ctx.wrap_socket(sock, **_side(server_side), **wrap) as tls:
                 return read_all(lambda: tls.recv(65536))
 
-        try:
-            return outcome(op)
-        finally:
-            raw.close()
+        return outcome(op)
 
 
 def _non_blocking(tls: Any) -> tuple[str, Any]:
@@ -243,17 +246,8 @@ def _non_blocking(tls: Any) -> tuple[str, Any]:
 
 def run_non_blocking(impl: str, fault: str, server_side: bool) -> tuple[str, Any]:
     ctx = make_ctx(impl, server_side)
-    if server_side:
-        lsock = socket.create_server(("127.0.0.1", 0))
-        lsock.settimeout(PEER_TIMEOUT)
-        with lsock, peer_client(lsock.getsockname()[1], hostile(fault, False)):
-            conn, _ = lsock.accept()
-            conn.settimeout(TIMEOUT)
-            return _non_blocking(ctx.wrap_socket(conn, server_side=True,
-                                                 do_handshake_on_connect=False))
-    with peer_server(hostile(fault, True)) as port:
-        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        return _non_blocking(ctx.wrap_socket(raw, server_hostname="localhost",
+    with hostile_socket(fault, server_side) as sock:
+        return _non_blocking(ctx.wrap_socket(sock, **_side(server_side),
                                              do_handshake_on_connect=False))
 
 
