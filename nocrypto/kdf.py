@@ -2,7 +2,7 @@
 section 7.1) and the TLS 1.2 PRF (RFC 5246 section 5), each one C call;
 and TLS 1.3 key schedule steps that fuse several of them into one C call
 (a whole stage with the secrets drawn from it, the Finished MAC, a traffic
-key and IV).
+key and IV, a step of the running transcript hash).
 
 Algorithms are hash names as in nocrypto.hash ("sha256", "sha384", ...).
 """
@@ -16,7 +16,7 @@ from nocrypto.hash import Buffer, algorithm_id, spec
 
 __all__ = [
     "hkdf", "hkdf_expand", "hkdf_expand_label", "hkdf_extract", "tls12_prf",
-    "tls13_finished", "tls13_key_iv", "tls13_stage",
+    "tls13_finished", "tls13_key_iv", "tls13_stage", "tls13_transcript",
 ]
 
 
@@ -147,3 +147,17 @@ def tls13_key_iv(alg: str, secret: Buffer, key_length: int,
     lib.nc_tls13_key_iv(a, *_in(secret), out, key_length, out + key_length, iv_length)
     raw: bytes = ffi.buffer(out)[:]
     return raw[:key_length], raw[key_length:]
+
+
+def tls13_transcript(alg: str, ctx: Any, data: Buffer) -> tuple[Any, bytes]:
+    """A running transcript hash (RFC 8446 4.4.1) in one C call: (a new
+    context: ``ctx``, or a fresh one of ``alg`` when None, with ``data``
+    added; its digest).  ``ctx`` is only read, so a context may be shared
+    by immutable values that never write to it."""
+    a, _, ctype = spec(alg)
+    out = ffi.new("nc_hash_ctx *")
+    digest = ffi.new(ctype)
+    if lib.nc_tls13_transcript(a, ffi.NULL if ctx is None else ctx, *_in(data), out, digest):
+        raise ValueError("the transcript context is of another hash")
+    result: bytes = ffi.buffer(digest)[:]
+    return out, result

@@ -26,7 +26,9 @@ from nocrypto.ed25519 import Ed25519PrivateKey
 from nocrypto.rng import random_bytes
 from nocrypto.rsa import RSAPrivateKey
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.core.messages import Certificate13, CertificateEntry
 from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake
 from tlspy.engine.sessions import SessionStore
 from tlspy.engine.tickets import TicketKey
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
@@ -126,11 +128,16 @@ class CertifiedKey:
     chain: tuple[Certificate, ...]
     key: PrivateKey
     private: SigningKey = field(init=False, repr=False, compare=False)
+    # The TLS 1.3 Certificate message of the chain (empty request context,
+    # no entry extensions): the same bytes for every handshake, made once.
+    certificate13: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.chain:
             raise ValueError("CertifiedKey.chain must hold at least the leaf")
         object.__setattr__(self, "private", load_key(self.key))
+        message = Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in self.chain))
+        object.__setattr__(self, "certificate13", assemble_handshake(message))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
     ALPN,
     Certificate13,
-    CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
     ClientHello,
@@ -78,7 +77,7 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
-from tlspy.engine.tickets import TicketState, binder, open_ticket, seal_ticket
+from tlspy.engine.tickets import TicketState, open_ticket, seal_ticket
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -175,7 +174,7 @@ def _client_hello(
         if skip_early:
             raise fail(A.ILLEGAL_PARAMETER, "early_data after HelloRetryRequest")
         suite = retry.suite
-        transcript = retry.transcript.add(raw)
+        prefix = retry.transcript
         # 0-RTT data sent with the first ClientHello came before this one:
         # from here on an undecryptable record is bad_record_mac.
         skip_early = False
@@ -184,7 +183,7 @@ def _client_hello(
         if suite_opt is None:
             raise fail(A.HANDSHAKE_FAILURE, "no cipher suite in common")
         suite = suite_opt
-        transcript = Transcript().add(raw)
+        prefix = Transcript()
 
     info = suite_info(suite)
     assert info is not None
@@ -213,17 +212,27 @@ def _client_hello(
         hrr = HelloRetryRequest(ProtocolVersion.TLS_1_2, m.legacy_session_id, suite, 0,
                                 tuple(hrr_exts))
         hrr_raw = assemble_handshake(hrr)
-        t = transcript.after_hello_retry_request(alg).add(hrr_raw)
+        t = prefix.add(raw).after_hello_retry_request(alg).add(hrr_raw)
         st2, records = seal_handshake(st, hrr_raw)
         if m.legacy_session_id and cfg.middlebox_compat:
             records += CCS_RECORD
         new = ServerWaitClientHello2(t, m, suite, group, cookie_value, skip_early)
         return st2.replace(hs=new, seed=draw(seed, b"next", 32)), records, []
 
-    psk = _accept_psk(st, m, raw, alg, retry)
-    chosen = choose_certificate(cfg, server_name, sigalgs.schemes) if psk is None else None
-    if psk is None and chosen is None:
-        raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
+    # The transcript and its running hash: the ClientHello up to its
+    # binders when a PSK is accepted (the binder hashed that much), then the
+    # rest of it with the ServerHello.
+    accepted = _accept_psk(st, m, raw, alg, prefix)
+    chosen = None
+    if accepted is None:
+        early, transcript, ch_rest = ks.early_secret(alg), prefix, raw
+        chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
+        if chosen is None:
+            raise fail(A.HANDSHAKE_FAILURE,
+                       "no certificate fits the client's signature algorithms")
+    else:
+        early, transcript, ch_rest = accepted
+    psk = accepted is not None
     group = NamedGroup(share.group)
     share_seed, server_random, sign_seed, next_seed = draws(seed, b"server hello", 4)
     mine = make_key_share(group, share_seed)
@@ -244,17 +253,16 @@ def _client_hello(
         0,
         (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
          KeyShareServerHello(KeyShareEntry(group, mine.public)))
-        + ((PreSharedKeyServerHello(0),) if psk is not None else ()),
+        + ((PreSharedKeyServerHello(0),) if psk else ()),
     )
     sh_raw = assemble_handshake(sh)
-    transcript = transcript.add(sh_raw)
+    transcript, th = transcript.add_hash(alg, ch_rest, sh_raw)
     st, records = seal_handshake(st, sh_raw)
     out += records
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
-    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
-                                               transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, th)
     peer_limit = m.find(RecordSizeLimit)
     if peer_limit is None:
         st = st.replace(write_seq=0, write=keys13(info, s_hs))
@@ -272,35 +280,30 @@ def _client_hello(
     if peer_limit is not None:
         ee_exts.append(RecordSizeLimit(cfg.record_size_limit or (1 << 14) + 1))
     flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
-    want_cert = cfg.client_auth != "none" and psk is None
+    want_cert = cfg.client_auth != "none" and not psk
     scheme: SignatureScheme | None = None
     if want_cert:
         flight += assemble_handshake(CertificateRequest13(
             b"", (SignatureAlgorithms(tuple(s for s in cfg.signature_schemes
                                             if s in SCHEMES_13)),)))
-    cv = b""
-    if psk is None:
-        assert chosen is not None
+    if chosen is not None:
         ck, scheme = chosen
-        flight += assemble_handshake(
-            Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
-        )
-        transcript = transcript.add(flight)
-        content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
+        flight += ck.certificate13
+        transcript, th = transcript.add_hash(alg, flight)
+        content = certificate_verify_content(server=True, transcript_hash=th)
         cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content, sign_seed)))
-        transcript = transcript.add(cv)
+        flight += cv
+        transcript, th = transcript.add_hash(alg, cv)
     else:
-        transcript = transcript.add(flight)
-    fin = assemble_handshake(
-        Finished(ks.finished_verify_data(alg, s_hs, transcript.hash(alg)))
-    )
-    transcript = transcript.add(fin)
-    st, records = seal_handshake(st, flight + cv + fin)
+        transcript, th = transcript.add_hash(alg, flight)
+    fin = assemble_handshake(Finished(ks.finished_verify_data(alg, s_hs, th)))
+    transcript, th = transcript.add_hash(alg, fin)
+    st, records = seal_handshake(st, flight + fin)
     out += records
 
-    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, transcript.hash(alg))
+    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, th)
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
-                          (), server_name, psk is not None)
+                          (), server_name, psk)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
@@ -359,11 +362,14 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
 
 
 def _accept_psk(
-    st: State, m: ClientHello, raw: bytes, alg: str, retry: ServerWaitClientHello2 | None
-) -> bytes | None:
-    """The resumption PSK when the client offers a ticket we sealed, of the
-    chosen suite's hash and not expired, with a valid binder; else None (a
-    full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
+    st: State, m: ClientHello, raw: bytes, alg: str, prefix: Transcript
+) -> tuple[bytes, Transcript, bytes] | None:
+    """When the client offers a ticket we sealed, of the chosen suite's hash
+    and not expired, with a valid binder: the early secret of its PSK, the
+    transcript (``prefix``: what came before this ClientHello) with the
+    ClientHello up to its binders hashed, and the rest of the ClientHello;
+    else None (a full handshake).  A bad binder is decrypt_error (RFC 8446
+    4.2.11)."""
     cfg = st.config
     offer = m.find(PreSharedKeyClientHello)
     if offer is None:
@@ -382,11 +388,12 @@ def _accept_psk(
         return None
     if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
         return None
-    prefix = retry.transcript if retry is not None else Transcript()
-    truncated = raw[: len(raw) - offer.binders_length()]
-    if not compare_digest(binder(alg, ts.psk, prefix, truncated), offer.binders[0]):
+    cut = len(raw) - offer.binders_length()
+    transcript, th = prefix.add_hash(alg, raw[:cut])
+    early, binder_key = ks.resumption_early_secrets(alg, ts.psk)
+    if not compare_digest(ks.finished_verify_data(alg, binder_key, th), offer.binders[0]):
         raise fail(A.DECRYPT_ERROR, "PSK binder does not verify")
-    return ts.psk
+    return early, transcript, raw[cut:]
 
 
 def _client_certificate(
