@@ -10,6 +10,7 @@ from tlspy.core import keyschedule as ks
 from tlspy.core.enums import (
     AlertDescription,
     CipherSuite,
+    ContentType,
     NamedGroup,
     ProtocolVersion,
     PskKeyExchangeMode,
@@ -24,7 +25,6 @@ from tlspy.core.messages import (
     ClientHello,
     Cookie,
     EarlyData,
-    EncryptedExtensions,
     Extension,
     Finished,
     HandshakeMessage,
@@ -32,23 +32,27 @@ from tlspy.core.messages import (
     KeyShareClientHello,
     KeyShareEntry,
     KeyShareHelloRetryRequest,
-    KeyShareServerHello,
-    NewSessionTicket13,
     PreSharedKeyClientHello,
-    PreSharedKeyServerHello,
     PskKeyExchangeModes,
     RawExtension,
     RecordSizeLimit,
-    ServerHello,
     ServerName,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
 )
-from tlspy.core.record import plaintext_limit
+from tlspy.core.record import fragment_records, plaintext_limit
 from tlspy.core.suites import suite_info
-from tlspy.core.writer import assemble_handshake, certificate_verify_content
+from tlspy.core.writer import (
+    assemble_handshake,
+    certificate_verify,
+    certificate_verify_content,
+    encrypted_extensions,
+    finished,
+    new_session_ticket13,
+    server_hello13,
+)
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
@@ -245,41 +249,22 @@ def _client_hello(
         if alpn_sel is None:
             raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
 
-    sh = ServerHello(
-        ProtocolVersion.TLS_1_2,
-        server_random,
-        m.legacy_session_id,
-        suite,
-        0,
-        (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
-         KeyShareServerHello(KeyShareEntry(group, mine.public)))
-        + ((PreSharedKeyServerHello(0),) if psk else ()),
-    )
-    sh_raw = assemble_handshake(sh)
+    sh_raw = server_hello13(server_random, m.legacy_session_id, suite, group, mine.public, psk)
     transcript, th = transcript.add_hash(alg, ch_rest, sh_raw)
-    st, records = seal_handshake(st, sh_raw)
-    out += records
+    out = fragment_records(ContentType.HANDSHAKE, 0x0303, sh_raw)
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
     hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, th)
+    # The flight from EncryptedExtensions on goes under the server's
+    # handshake keys; RFC 8449 4: it obeys the client's record_size_limit.
     peer_limit = m.find(RecordSizeLimit)
-    if peer_limit is None:
-        st = st.replace(write_seq=0, write=keys13(info, s_hs))
-    else:
-        # RFC 8449 4: protected records from EncryptedExtensions on obey it.
-        st = st.replace(write_seq=0, write=keys13(info, s_hs),
-                    send_limit=plaintext_limit(peer_limit.limit, tls13=True),
-                    recv_limit=cfg.record_size_limit or (1 << 14) + 1)
-
-    ee_exts: list[Extension] = []
-    if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
-        ee_exts.append(ServerName(None))
-    if alpn_sel is not None:
-        ee_exts.append(ALPN((alpn_sel,)))
+    our_limit = None
     if peer_limit is not None:
-        ee_exts.append(RecordSizeLimit(cfg.record_size_limit or (1 << 14) + 1))
-    flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
+        our_limit = cfg.record_size_limit or (1 << 14) + 1
+        st = st.replace(send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+                        recv_limit=our_limit)
+    flight = encrypted_extensions(server_name is not None, alpn_sel, our_limit)
     want_cert = cfg.client_auth != "none" and not psk
     scheme: SignatureScheme | None = None
     if want_cert:
@@ -291,14 +276,14 @@ def _client_hello(
         flight += ck.certificate13
         transcript, th = transcript.add_hash(alg, flight)
         content = certificate_verify_content(server=True, transcript_hash=th)
-        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content, sign_seed)))
+        cv = certificate_verify(scheme, sign(ck, scheme, content, sign_seed))
         flight += cv
         transcript, th = transcript.add_hash(alg, cv)
     else:
         transcript, th = transcript.add_hash(alg, flight)
-    fin = assemble_handshake(Finished(ks.finished_verify_data(alg, s_hs, th)))
+    fin = finished(ks.finished_verify_data(alg, s_hs, th))
     transcript, th = transcript.add_hash(alg, fin)
-    st, records = seal_handshake(st, flight + fin)
+    st, records = seal_handshake(st.replace(write_seq=0, write=keys13(info, s_hs)), flight + fin)
     out += records
 
     _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, th)
@@ -317,10 +302,13 @@ def _client_hello(
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
-    return st, out, key_log(cfg.key_log, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
-                            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
-                            ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
-                            ("EXPORTER_SECRET", exp))
+    events: list[Event] = []
+    if cfg.key_log:
+        events = key_log(True, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                         ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
+                         ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
+                         ("EXPORTER_SECRET", exp))
+    return st, out, events
 
 
 def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
@@ -331,22 +319,24 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
-    res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
     cfg = st.config
     # A resumed client spent one ticket: one replaces it (as OpenSSL does).
-    count = min(cfg.tickets, 1) if hs.info.resumed else cfg.tickets
+    count = (min(cfg.tickets, 1) if hs.info.resumed else cfg.tickets) if cfg.ticket_keys else 0
     next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + count)
+    # The resumption master secret only serves the tickets we send.
+    res_master = ks.resumption_stage(alg, sec.handshake_secret,
+                                     hs.transcript.add(raw).hash(alg)) if count else b""
     st2 = st.replace(
         hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=next_seed,
     )
     out = b""
-    if cfg.ticket_keys and count:
+    if count:
         now = cfg.clock()
         nsts = b""
         for i, ticket_seed in enumerate(ticket_seeds):
-            nonce = bytes([i])
+            nonce = bytes((i,))
             age_add = int.from_bytes(ticket_seed[:4], "big")
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
@@ -354,9 +344,7 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
                 TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
                             hs.info.server_name),
             )
-            nsts += assemble_handshake(
-                NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
-            )
+            nsts += new_session_ticket13(cfg.ticket_lifetime, age_add, nonce, ticket)
         st2, out = seal_handshake(st2, nsts)
     return st2, out, [HandshakeComplete(hs.info)]
 
