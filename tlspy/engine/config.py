@@ -202,6 +202,11 @@ class Config:
     clock: Clock = field(default=_system_clock)
     # ticket_keys loaded once (the first seals, all open).
     ticket_sealers: tuple[TicketKey, ...] = field(init=False, repr=False, compare=False)
+    # Worked out once from versions and cipher_suites: the TLS 1.3 and TLS
+    # 1.2 suites (in order) and whether TLS 1.3 is enabled.
+    suites_13: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
+    suites_12: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
+    tls13: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -226,6 +231,11 @@ class Config:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
         object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
+        object.__setattr__(self, "suites_13", tuple(
+            s for s in self.cipher_suites if s in SUPPORTED_SUITES_13))
+        object.__setattr__(self, "suites_12", tuple(
+            s for s in self.cipher_suites if not suite_info(s).tls13))  # type: ignore[union-attr]
+        object.__setattr__(self, "tls13", ProtocolVersion.TLS_1_3 in self.versions)
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:
@@ -239,15 +249,6 @@ class Config:
         for p in self.alpn_protocols:
             if not 1 <= len(p) <= 255:
                 raise ValueError("ALPN protocol names are 1..255 bytes")
-
-    @property
-    def suites_13(self) -> tuple[CipherSuite, ...]:
-        """The configured TLS 1.3 suites this engine implements."""
-        return tuple(s for s in self.cipher_suites if s in SUPPORTED_SUITES_13)
-
-    @property
-    def tls13(self) -> bool:
-        return ProtocolVersion.TLS_1_3 in self.versions
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
