@@ -399,10 +399,10 @@ def _ext_psk(data: bytes, ctx: ExtensionContext) -> Extension:
         # The usual offer: one identity and its binder, read in a few tests.
         ids_end = 2 + int.from_bytes(data[:2], "big")
         id_len = int.from_bytes(data[2:4], "big")
-        if 0 < id_len and ids_end == 4 + id_len + 4 and ids_end + 3 <= n:
+        if id_len > 0 and ids_end == 4 + id_len + 4 and ids_end + 3 <= n:
             binders = int.from_bytes(data[ids_end:ids_end + 2], "big")
             b_len = data[ids_end + 2]
-            if 32 <= b_len and binders == 1 + b_len and ids_end + 2 + binders == n:
+            if b_len >= 32 and binders == 1 + b_len and ids_end + 2 + binders == n:
                 identity = PskIdentity(data[4:4 + id_len],
                                        int.from_bytes(data[ids_end - 4:ids_end], "big"))
                 return PreSharedKeyClientHello((identity,), (data[ids_end + 3:],))
