@@ -400,12 +400,12 @@ def _ext_psk(data: bytes, ctx: ExtensionContext) -> Extension:
         ids_end = 2 + int.from_bytes(data[:2], "big")
         id_len = int.from_bytes(data[2:4], "big")
         if id_len > 0 and ids_end == 4 + id_len + 4 and ids_end + 3 <= n:
-            binders = int.from_bytes(data[ids_end:ids_end + 2], "big")
+            binders_len = int.from_bytes(data[ids_end:ids_end + 2], "big")
             b_len = data[ids_end + 2]
-            if b_len >= 32 and binders == 1 + b_len and ids_end + 2 + binders == n:
-                identity = PskIdentity(data[4:4 + id_len],
-                                       int.from_bytes(data[ids_end - 4:ids_end], "big"))
-                return PreSharedKeyClientHello((identity,), (data[ids_end + 3:],))
+            if b_len >= 32 and binders_len == 1 + b_len and ids_end + 2 + binders_len == n:
+                first = PskIdentity(data[4:4 + id_len],
+                            int.from_bytes(data[ids_end - 4:ids_end], "big"))
+                return PreSharedKeyClientHello((first,), (data[ids_end + 3:],))
     r = Reader(data, "pre_shared_key")
     if ctx is CH:
         ids = r.sub(2, 7, 0xFFFF, "identities")
