@@ -38,14 +38,8 @@ typedef struct {
     fe25519 ypx, ymx, z2, t2d;
 } ge_cached;
 
-/* An affine multiple (x, y) of B as (y + x, y - x, 2dxy): the second
- * operand of a mixed addition. */
-typedef struct {
-    fe25519 ypx, ymx, xy2d;
-} ge_precomp;
-
 /* base_table[i][j] = (j + 1) 256^i B, for the signed radix-16 comb. */
-static ge_precomp base_table[32][8];
+static nc_ge_precomp base_table[32][8];
 static int table_ready;
 
 static void ge_identity(ge_p3 *r) {
@@ -110,6 +104,11 @@ static void ge_dbl(ge_p3 *r, const ge_p3 *p) {
     fe_mul(&r->Z, &f, &g);
 }
 
+/* A table entry in radix 2^51. */
+typedef struct {
+    fe25519 ypx, ymx, xy2d;
+} ge_precomp;
+
 /* HWCD08 madd-2008-hwcd-3 (a = -1, Z2 = 1): r = p + q, 7 products. */
 static void ge_madd(ge_p3 *r, const ge_p3 *p, const ge_precomp *q) {
     fe25519 a, b, c, d, e, f, g, h;
@@ -131,10 +130,10 @@ static void ge_madd(ge_p3 *r, const ge_p3 *p, const ge_precomp *q) {
 
 /* One row of the table: the multiples 1..8 of P, made affine with a single
  * inversion (Montgomery's trick).  Returns 256 P in next. */
-static void build_row(ge_precomp row[8], ge_p3 *next, const ge_p3 *P) {
+static void build_row(nc_ge_precomp row[8], ge_p3 *next, const ge_p3 *P) {
     ge_p3 m[8];
     ge_cached pc;
-    fe25519 prefix[8], inv, zi, x, y;
+    fe25519 prefix[8], inv, zi, x, y, ypx, ymx, xy2d;
     ge_to_cached(&pc, P);
     m[0] = *P;
     for (int j = 1; j < 8; j++) ge_add(&m[j], &m[j - 1], &pc);
@@ -150,10 +149,13 @@ static void build_row(ge_precomp row[8], ge_p3 *next, const ge_p3 *P) {
         }
         fe_mul(&x, &m[j].X, &zi);
         fe_mul(&y, &m[j].Y, &zi);
-        fe_add(&row[j].ypx, &y, &x);
-        fe_sub(&row[j].ymx, &y, &x);
-        fe_mul(&row[j].xy2d, &x, &y);
-        fe_mul(&row[j].xy2d, &row[j].xy2d, &ed_d2);
+        fe_add(&ypx, &y, &x);
+        fe_sub(&ymx, &y, &x);
+        fe_mul(&xy2d, &x, &y);
+        fe_mul(&xy2d, &xy2d, &ed_d2);
+        fe_to64(row[j].ypx, &ypx);
+        fe_to64(row[j].ymx, &ymx);
+        fe_to64(row[j].xy2d, &xy2d);
     }
     *next = m[7]; /* 8 P, doubled five times */
     for (int i = 0; i < 5; i++) ge_dbl(next, next);
@@ -175,47 +177,34 @@ void nc_ed25519_init(void) {
     }
 }
 
-/* r = the table entry b 256^i B for a secret digit b in [-8, 8]: every
- * entry of the row is read, the right one kept with masks, and negated
- * (swap y+x with y-x, negate 2dxy) with masks when b < 0.  The scan runs
- * over the 15 words of an entry as one flat array. */
-static void select_precomp(ge_precomp *r, int i, int32_t b) {
-    uint32_t ub = (uint32_t)b;
-    uint32_t neg = ub >> 31;
-    uint32_t abs = (ub ^ (0U - neg)) + neg;
-    ge_precomp t;
-    fe_1(&t.ypx);
-    fe_1(&t.ymx);
-    fe_0(&t.xy2d);
+static const uint64_t fe_p64[4] = {0xffffffffffffffedULL, 0xffffffffffffffffULL,
+                                    0xffffffffffffffffULL, 0x7fffffffffffffffULL};
+
+void nc_ed25519_select(nc_ge_precomp *r, int i, int32_t e) {
+    uint32_t ue = (uint32_t)e;
+    uint32_t neg = ue >> 31;
+    uint32_t abs = (ue ^ (0U - neg)) + neg;
+    uint64_t acc[12] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}; /* (1, 1, 0) */
+    nc_ed25519_init();
     for (uint32_t j = 0; j < 8; j++) {
-        uint64_t hit = nc_ct_eq32(abs, j + 1);
-        fe_cmov(hit, &t.ypx, &base_table[i][j].ypx);
-        fe_cmov(hit, &t.ymx, &base_table[i][j].ymx);
-        fe_cmov(hit, &t.xy2d, &base_table[i][j].xy2d);
+        const uint64_t *ent = base_table[i][j].ypx;
+        uint64_t m = nc_ct_mask64(nc_ct_eq32(abs, j + 1));
+        for (int w = 0; w < 12; w++) acc[w] ^= m & (acc[w] ^ ent[w]);
     }
-    uint64_t mn = nc_ct_mask64(neg);
-    fe25519 minus;
-    for (int w = 0; w < 5; w++) {
-        uint64_t x = mn & (t.ypx.v[w] ^ t.ymx.v[w]);
-        r->ypx.v[w] = t.ypx.v[w] ^ x;
-        r->ymx.v[w] = t.ymx.v[w] ^ x;
+    /* -(x, y) is (-x, y): swap y + x with y - x, negate 2dxy as p - 2dxy */
+    uint64_t mn = nc_ct_mask64(neg), borrow = 0;
+    for (int w = 0; w < 4; w++) {
+        uint64_t sw = mn & (acc[w] ^ acc[4 + w]);
+        r->ypx[w] = acc[w] ^ sw;
+        r->ymx[w] = acc[4 + w] ^ sw;
+        nc_u128 d = (nc_u128)fe_p64[w] - acc[8 + w] - borrow;
+        borrow = (uint64_t)(d >> 64) & 1;
+        r->xy2d[w] = acc[8 + w] ^ (mn & (acc[8 + w] ^ (uint64_t)d));
     }
-    r->xy2d = t.xy2d;
-    fe_neg(&minus, &r->xy2d);
-    fe_cmov(neg, &r->xy2d, &minus);
-    nc_ct_wipe(&t, sizeof t);
+    nc_ct_wipe(acc, sizeof acc);
 }
 
-/* r = k B for a secret 32-byte little-endian k < 2^255 (clamped scalars,
- * and anything reduced modulo L).  k is rewritten in 64 signed radix-16
- * digits e[i] in [-8, 8) (the top one in [-8, 8]), k = sum e[i] 16^i; the
- * odd digits are added first, the sum multiplied by 16, then the even
- * digits added: 64 mixed additions, 4 doublings. */
-static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
-    int32_t e[64];
-    ge_precomp sel;
-    ge_p3 acc;
-    nc_ed25519_init();
+void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]) {
     for (int i = 0; i < 32; i++) {
         e[2 * i] = k[i] & 15;
         e[2 * i + 1] = k[i] >> 4;
@@ -227,19 +216,35 @@ static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
         e[i] -= carry * 16;
     }
     e[63] += carry;
+}
+
+/* acc += the table entry e 256^i B. */
+static void ge_madd_base(ge_p3 *acc, int i, int32_t e) {
+    nc_ge_precomp sel;
+    ge_precomp q;
+    nc_ed25519_select(&sel, i, e);
+    fe_from64(&q.ypx, sel.ypx);
+    fe_from64(&q.ymx, sel.ymx);
+    fe_from64(&q.xy2d, sel.xy2d);
+    ge_madd(acc, acc, &q);
+    nc_ct_wipe(&sel, sizeof sel);
+    nc_ct_wipe(&q, sizeof q);
+}
+
+/* r = k B for a secret 32-byte little-endian k < 2^255 (clamped scalars,
+ * and anything reduced modulo L): the odd radix-16 digits are added
+ * first, the sum multiplied by 16, then the even digits added: 64 mixed
+ * additions, 4 doublings. */
+static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
+    int32_t e[64];
+    ge_p3 acc;
+    nc_ed25519_digits(e, k);
     ge_identity(&acc);
-    for (int i = 1; i < 64; i += 2) {
-        select_precomp(&sel, i / 2, e[i]);
-        ge_madd(&acc, &acc, &sel);
-    }
+    for (int i = 1; i < 64; i += 2) ge_madd_base(&acc, i / 2, e[i]);
     for (int i = 0; i < 4; i++) ge_dbl(&acc, &acc);
-    for (int i = 0; i < 64; i += 2) {
-        select_precomp(&sel, i / 2, e[i]);
-        ge_madd(&acc, &acc, &sel);
-    }
+    for (int i = 0; i < 64; i += 2) ge_madd_base(&acc, i / 2, e[i]);
     *r = acc;
     nc_ct_wipe(e, sizeof e);
-    nc_ct_wipe(&sel, sizeof sel);
     nc_ct_wipe(&acc, sizeof acc);
 }
 
