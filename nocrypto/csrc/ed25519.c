@@ -39,7 +39,7 @@ typedef struct {
 } ge_cached;
 
 /* base_table[i][j] = (j + 1) 256^i B, for the signed radix-16 comb. */
-static nc_ge_precomp base_table[32][8];
+static nc_ge_precomp base_table[32][8] __attribute__((aligned(16)));
 static int table_ready;
 
 static void ge_identity(ge_p3 *r) {
@@ -153,9 +153,9 @@ static void build_row(nc_ge_precomp row[8], ge_p3 *next, const ge_p3 *P) {
         fe_sub(&ymx, &y, &x);
         fe_mul(&xy2d, &x, &y);
         fe_mul(&xy2d, &xy2d, &ed_d2);
-        fe_to64(row[j].ypx, &ypx);
-        fe_to64(row[j].ymx, &ymx);
-        fe_to64(row[j].xy2d, &xy2d);
+        fe_to64(row[j].w, &ypx);
+        fe_to64(row[j].w + 4, &ymx);
+        fe_to64(row[j].w + 8, &xy2d);
     }
     *next = m[7]; /* 8 P, doubled five times */
     for (int i = 0; i < 5; i++) ge_dbl(next, next);
@@ -180,28 +180,38 @@ void nc_ed25519_init(void) {
 static const uint64_t fe_p64[4] = {0xffffffffffffffedULL, 0xffffffffffffffffULL,
                                     0xffffffffffffffffULL, 0x7fffffffffffffffULL};
 
+/* Two 64-bit lanes (GCC vector extension; SSE2 on x86-64): an entry is
+ * six of them, so the scan below keeps its accumulator in registers. */
+typedef uint64_t nc_v2 __attribute__((vector_size(16)));
+
 void nc_ed25519_select(nc_ge_precomp *r, int i, int32_t e) {
     uint32_t ue = (uint32_t)e;
     uint32_t neg = ue >> 31;
     uint32_t abs = (ue ^ (0U - neg)) + neg;
-    uint64_t acc[12] = {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}; /* (1, 1, 0) */
+    nc_v2 acc[6] = {{1, 0}, {0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}}; /* (1, 1, 0) */
     nc_ed25519_init();
     for (uint32_t j = 0; j < 8; j++) {
-        const uint64_t *ent = base_table[i][j].ypx;
-        uint64_t m = nc_ct_mask64(nc_ct_eq32(abs, j + 1));
-        for (int w = 0; w < 12; w++) acc[w] ^= m & (acc[w] ^ ent[w]);
+        const nc_v2 *ent = (const nc_v2 *)base_table[i][j].w; /* 96-byte entries, 16-aligned */
+        uint64_t m1 = nc_ct_mask64(nc_ct_eq32(abs, j + 1));
+        nc_v2 m = {m1, m1};
+        for (int v = 0; v < 6; v++) acc[v] ^= m & (acc[v] ^ ent[v]);
     }
     /* -(x, y) is (-x, y): swap y + x with y - x, negate 2dxy as p - 2dxy */
     uint64_t mn = nc_ct_mask64(neg), borrow = 0;
-    for (int w = 0; w < 4; w++) {
-        uint64_t sw = mn & (acc[w] ^ acc[4 + w]);
-        r->ypx[w] = acc[w] ^ sw;
-        r->ymx[w] = acc[4 + w] ^ sw;
-        nc_u128 d = (nc_u128)fe_p64[w] - acc[8 + w] - borrow;
-        borrow = (uint64_t)(d >> 64) & 1;
-        r->xy2d[w] = acc[8 + w] ^ (mn & (acc[8 + w] ^ (uint64_t)d));
+    for (int k = 0; k < 2; k++) {
+        nc_v2 sw = (nc_v2){mn, mn} & (acc[k] ^ acc[2 + k]);
+        nc_v2 pos = acc[k] ^ sw, mneg = acc[2 + k] ^ sw;
+        r->w[2 * k] = pos[0];
+        r->w[2 * k + 1] = pos[1];
+        r->w[4 + 2 * k] = mneg[0];
+        r->w[5 + 2 * k] = mneg[1];
     }
-    nc_ct_wipe(acc, sizeof acc);
+    for (int k = 0; k < 4; k++) {
+        uint64_t x = acc[4 + k / 2][k % 2];
+        nc_u128 d = (nc_u128)fe_p64[k] - x - borrow;
+        borrow = (uint64_t)(d >> 64) & 1;
+        r->w[8 + k] = x ^ (mn & (x ^ (uint64_t)d));
+    }
 }
 
 void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]) {
@@ -218,17 +228,14 @@ void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]) {
     e[63] += carry;
 }
 
-/* acc += the table entry e 256^i B. */
-static void ge_madd_base(ge_p3 *acc, int i, int32_t e) {
-    nc_ge_precomp sel;
-    ge_precomp q;
-    nc_ed25519_select(&sel, i, e);
-    fe_from64(&q.ypx, sel.ypx);
-    fe_from64(&q.ymx, sel.ymx);
-    fe_from64(&q.xy2d, sel.xy2d);
-    ge_madd(acc, acc, &q);
-    nc_ct_wipe(&sel, sizeof sel);
-    nc_ct_wipe(&q, sizeof q);
+/* acc += the table entry e 256^i B; sel and q are the caller's scratch
+ * (wiped once, at the end of the multiplication). */
+static void ge_madd_base(ge_p3 *acc, nc_ge_precomp *sel, ge_precomp *q, int i, int32_t e) {
+    nc_ed25519_select(sel, i, e);
+    fe_from64(&q->ypx, sel->w);
+    fe_from64(&q->ymx, sel->w + 4);
+    fe_from64(&q->xy2d, sel->w + 8);
+    ge_madd(acc, acc, q);
 }
 
 /* r = k B for a secret 32-byte little-endian k < 2^255 (clamped scalars,
@@ -238,14 +245,18 @@ static void ge_madd_base(ge_p3 *acc, int i, int32_t e) {
 static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
     int32_t e[64];
     ge_p3 acc;
+    nc_ge_precomp sel;
+    ge_precomp q;
     nc_ed25519_digits(e, k);
     ge_identity(&acc);
-    for (int i = 1; i < 64; i += 2) ge_madd_base(&acc, i / 2, e[i]);
+    for (int i = 1; i < 64; i += 2) ge_madd_base(&acc, &sel, &q, i / 2, e[i]);
     for (int i = 0; i < 4; i++) ge_dbl(&acc, &acc);
-    for (int i = 0; i < 64; i += 2) ge_madd_base(&acc, i / 2, e[i]);
+    for (int i = 0; i < 64; i += 2) ge_madd_base(&acc, &sel, &q, i / 2, e[i]);
     *r = acc;
     nc_ct_wipe(e, sizeof e);
     nc_ct_wipe(&acc, sizeof acc);
+    nc_ct_wipe(&sel, sizeof sel);
+    nc_ct_wipe(&q, sizeof q);
 }
 
 /* X25519 public keys through the Edwards comb (RFC 7748 section 4.1: the

@@ -259,10 +259,10 @@ static inline void fe_from64(fe25519 *h, const uint64_t w[4]) {
 /* --- the fixed-base table of ed25519.c, shared with X25519 ---------------- */
 
 /* An affine multiple (x, y) of the Ed25519 base point B as canonical
- * 64-bit words of y + x, y - x and 2dxy: the second operand of a mixed
- * addition. */
+ * 64-bit little-endian words: y + x in w[0..3], y - x in w[4..7], 2dxy in
+ * w[8..11] (the second operand of a mixed addition). */
 typedef struct {
-    uint64_t ypx[4], ymx[4], xy2d[4];
+    uint64_t w[12];
 } nc_ge_precomp;
 
 /* k < 2^255 as 64 signed radix-16 digits e[i] in [-8, 8) (the top one in
@@ -270,7 +270,7 @@ typedef struct {
 void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]);
 /* r = e 256^i B for a secret digit e in [-8, 8] (i < 32): a masked scan of
  * the whole table row, negated with masks when e < 0.  Builds the table on
- * first use. */
+ * first use.  r is secret: the caller wipes it when done. */
 void nc_ed25519_select(nc_ge_precomp *r, int i, int32_t e);
 /* ed25519.c: the X25519 public key of a clamped scalar via the Edwards
  * fixed base in radix 2^51 (the portable path of x25519.c). */

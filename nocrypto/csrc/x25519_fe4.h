@@ -110,14 +110,44 @@ NC_FE4_INLINE void fe4_sub(fe4 *r, const fe4 *a, const fe4 *b) {
         : "rax", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
-/* ctl in {0,1}: swap f and g when 1. */
+/* ctl in {0,1}: swap f and g when 1, with masks.  In assembly so that it
+ * stays four 64-bit loads per operand: the compiler's vector version reads
+ * 128 bits over two 64-bit stores of the products, which the CPU cannot
+ * forward (a stall of about ten cycles each, 6% of the ladder). */
 NC_FE4_INLINE void fe4_cswap(uint64_t ctl, fe4 *f, fe4 *g) {
     uint64_t m = nc_ct_mask64(ctl);
-    for (int i = 0; i < 4; i++) {
-        uint64_t x = m & (f->v[i] ^ g->v[i]);
-        f->v[i] ^= x;
-        g->v[i] ^= x;
-    }
+    __asm__ volatile(
+        "movq 0(%[f]), %%r8\n\t"
+        "movq 8(%[f]), %%r9\n\t"
+        "movq 16(%[f]), %%r10\n\t"
+        "movq 24(%[f]), %%r11\n\t"
+        "movq 0(%[g]), %%rax\n\t"
+        "xorq %%r8, %%rax\n\t"
+        "andq %[m], %%rax\n\t"
+        "xorq %%rax, %%r8\n\t"
+        "xorq %%rax, 0(%[g])\n\t"
+        "movq 8(%[g]), %%rax\n\t"
+        "xorq %%r9, %%rax\n\t"
+        "andq %[m], %%rax\n\t"
+        "xorq %%rax, %%r9\n\t"
+        "xorq %%rax, 8(%[g])\n\t"
+        "movq 16(%[g]), %%rax\n\t"
+        "xorq %%r10, %%rax\n\t"
+        "andq %[m], %%rax\n\t"
+        "xorq %%rax, %%r10\n\t"
+        "xorq %%rax, 16(%[g])\n\t"
+        "movq 24(%[g]), %%rax\n\t"
+        "xorq %%r11, %%rax\n\t"
+        "andq %[m], %%rax\n\t"
+        "xorq %%rax, %%r11\n\t"
+        "xorq %%rax, 24(%[g])\n\t"
+        "movq %%r8, 0(%[f])\n\t"
+        "movq %%r9, 8(%[f])\n\t"
+        "movq %%r10, 16(%[f])\n\t"
+        "movq %%r11, 24(%[f])\n\t"
+        :
+        : [f] "r"(f->v), [g] "r"(g->v), [m] "r"(m)
+        : "rax", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
 #endif

@@ -103,9 +103,9 @@ typedef struct {
 NC_FE4_TARGET static inline void ge4_madd(ge4 *r, const ge4 *p, const nc_ge_precomp *q) {
     fe4 a, b, c, d, e, f, g, h, ypx, ymx, xy2d;
     for (int i = 0; i < 4; i++) {
-        ypx.v[i] = q->ypx[i];
-        ymx.v[i] = q->ymx[i];
-        xy2d.v[i] = q->xy2d[i];
+        ypx.v[i] = q->w[i];
+        ymx.v[i] = q->w[4 + i];
+        xy2d.v[i] = q->w[8 + i];
     }
     fe4_sub(&a, &p->Y, &p->X);
     fe4_add(&b, &p->Y, &p->X);
@@ -143,23 +143,23 @@ NC_FE4_TARGET static inline void ge4_dbl(ge4 *r, const ge4 *p) {
     fe4_mul(&r->Z, &f, &g);
 }
 
-NC_FE4_TARGET static inline void ge4_madd_base(ge4 *acc, int i, int32_t e) {
-    nc_ge_precomp sel;
-    nc_ed25519_select(&sel, i, e);
-    ge4_madd(acc, acc, &sel);
-    nc_ct_wipe(&sel, sizeof sel);
-}
-
 /* out = X25519(k, 9) for a clamped k: [k]B on the Edwards curve with the
  * signed radix-16 comb of ed25519.c, then u = (Z + Y) / (Z - Y). */
 NC_FE4_TARGET void NC_FE4_BASE(uint8_t out[32], const uint8_t k[32]) {
     int32_t e[64];
     ge4 acc = {{{0, 0, 0, 0}}, {{1, 0, 0, 0}}, {{1, 0, 0, 0}}, {{0, 0, 0, 0}}};
     fe4 num, den;
+    nc_ge_precomp sel;
     nc_ed25519_digits(e, k);
-    for (int i = 1; i < 64; i += 2) ge4_madd_base(&acc, i / 2, e[i]);
+    for (int i = 1; i < 64; i += 2) {
+        nc_ed25519_select(&sel, i / 2, e[i]);
+        ge4_madd(&acc, &acc, &sel);
+    }
     for (int i = 0; i < 4; i++) ge4_dbl(&acc, &acc);
-    for (int i = 0; i < 64; i += 2) ge4_madd_base(&acc, i / 2, e[i]);
+    for (int i = 0; i < 64; i += 2) {
+        nc_ed25519_select(&sel, i / 2, e[i]);
+        ge4_madd(&acc, &acc, &sel);
+    }
     fe4_add(&num, &acc.Z, &acc.Y);
     fe4_sub(&den, &acc.Z, &acc.Y);
     fe4_div_tobytes(out, &num, &den);
@@ -167,4 +167,5 @@ NC_FE4_TARGET void NC_FE4_BASE(uint8_t out[32], const uint8_t k[32]) {
     nc_ct_wipe(&acc, sizeof acc);
     nc_ct_wipe(&num, sizeof num);
     nc_ct_wipe(&den, sizeof den);
+    nc_ct_wipe(&sel, sizeof sel);
 }
