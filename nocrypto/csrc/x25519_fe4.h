@@ -23,35 +23,6 @@ typedef struct {
 
 #define NC_FE4_INLINE __attribute__((always_inline)) static inline
 
-/* r = a * 121665 mod p (the a24 of RFC 7748). */
-NC_FE4_INLINE void fe4_mul_a24(fe4 *r, const fe4 *a) {
-    __asm__ volatile(
-        "movl $121665, %%edx\n\t"
-        "mulxq 0(%[a]), %%r8, %%rax\n\t"
-        "mulxq 8(%[a]), %%r9, %%rbx\n\t"
-        "addq %%rax, %%r9\n\t"
-        "mulxq 16(%[a]), %%r10, %%rax\n\t"
-        "adcq %%rbx, %%r10\n\t"
-        "mulxq 24(%[a]), %%r11, %%rbx\n\t"
-        "adcq %%rax, %%r11\n\t"
-        "adcq $0, %%rbx\n\t"
-        "imulq $38, %%rbx, %%rbx\n\t"
-        "addq %%rbx, %%r8\n\t"
-        "adcq $0, %%r9\n\t"
-        "adcq $0, %%r10\n\t"
-        "adcq $0, %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "addq %%rax, %%r8\n\t"
-        "movq %%r8, 0(%[r])\n\t"
-        "movq %%r9, 8(%[r])\n\t"
-        "movq %%r10, 16(%[r])\n\t"
-        "movq %%r11, 24(%[r])\n\t"
-        :
-        : [a] "r"(a->v), [r] "r"(r->v)
-        : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
-}
-
 /* r = a + b mod p: a carry out of 2^256 is worth 38, twice at most. */
 NC_FE4_INLINE void fe4_add(fe4 *r, const fe4 *a, const fe4 *b) {
     __asm__ volatile(
@@ -108,6 +79,91 @@ NC_FE4_INLINE void fe4_sub(fe4 *r, const fe4 *a, const fe4 *b) {
         :
         : [a] "r"(a->v), [b] "r"(b->v), [r] "r"(r->v)
         : "rax", "r8", "r9", "r10", "r11", "cc", "memory");
+}
+
+/* s = a + b and d = a - b mod p in one pass (the ladder needs both). */
+NC_FE4_INLINE void fe4_addsub(fe4 *s, fe4 *d, const fe4 *a, const fe4 *b) {
+    __asm__ volatile(
+        "movq 0(%[a]), %%r8\n\t"
+        "movq 8(%[a]), %%r9\n\t"
+        "movq 16(%[a]), %%r10\n\t"
+        "movq 24(%[a]), %%r11\n\t"
+        "movq %%r8, %%r12\n\t"
+        "movq %%r9, %%r13\n\t"
+        "movq %%r10, %%r14\n\t"
+        "movq %%r11, %%r15\n\t"
+        "addq 0(%[b]), %%r8\n\t"
+        "adcq 8(%[b]), %%r9\n\t"
+        "adcq 16(%[b]), %%r10\n\t"
+        "adcq 24(%[b]), %%r11\n\t"
+        "sbbq %%rax, %%rax\n\t"
+        "andq $38, %%rax\n\t"
+        "addq %%rax, %%r8\n\t"
+        "adcq $0, %%r9\n\t"
+        "adcq $0, %%r10\n\t"
+        "adcq $0, %%r11\n\t"
+        "sbbq %%rax, %%rax\n\t"
+        "andq $38, %%rax\n\t"
+        "addq %%rax, %%r8\n\t"
+        "subq 0(%[b]), %%r12\n\t"
+        "sbbq 8(%[b]), %%r13\n\t"
+        "sbbq 16(%[b]), %%r14\n\t"
+        "sbbq 24(%[b]), %%r15\n\t"
+        "sbbq %%rax, %%rax\n\t"
+        "andq $38, %%rax\n\t"
+        "subq %%rax, %%r12\n\t"
+        "sbbq $0, %%r13\n\t"
+        "sbbq $0, %%r14\n\t"
+        "sbbq $0, %%r15\n\t"
+        "sbbq %%rax, %%rax\n\t"
+        "andq $38, %%rax\n\t"
+        "subq %%rax, %%r12\n\t"
+        "movq %%r8, 0(%[s])\n\t"
+        "movq %%r9, 8(%[s])\n\t"
+        "movq %%r10, 16(%[s])\n\t"
+        "movq %%r11, 24(%[s])\n\t"
+        "movq %%r12, 0(%[d])\n\t"
+        "movq %%r13, 8(%[d])\n\t"
+        "movq %%r14, 16(%[d])\n\t"
+        "movq %%r15, 24(%[d])\n\t"
+        :
+        : [a] "r"(a->v), [b] "r"(b->v), [s] "r"(s->v), [d] "r"(d->v)
+        : "rax", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
+}
+
+/* r = b + 121665 a mod p (the a24 step of RFC 7748's ladder in one pass;
+ * r may alias a or b). */
+NC_FE4_INLINE void fe4_mul_a24_add(fe4 *r, const fe4 *a, const fe4 *b) {
+    __asm__ volatile(
+        "movl $121665, %%edx\n\t"
+        "mulxq 0(%[a]), %%r8, %%rax\n\t"
+        "mulxq 8(%[a]), %%r9, %%rcx\n\t"
+        "addq %%rax, %%r9\n\t"
+        "mulxq 16(%[a]), %%r10, %%rax\n\t"
+        "adcq %%rcx, %%r10\n\t"
+        "mulxq 24(%[a]), %%r11, %%rcx\n\t"
+        "adcq %%rax, %%r11\n\t"
+        "adcq $0, %%rcx\n\t"
+        "addq 0(%[b]), %%r8\n\t"
+        "adcq 8(%[b]), %%r9\n\t"
+        "adcq 16(%[b]), %%r10\n\t"
+        "adcq 24(%[b]), %%r11\n\t"
+        "adcq $0, %%rcx\n\t"
+        "imulq $38, %%rcx, %%rcx\n\t"
+        "addq %%rcx, %%r8\n\t"
+        "adcq $0, %%r9\n\t"
+        "adcq $0, %%r10\n\t"
+        "adcq $0, %%r11\n\t"
+        "sbbq %%rax, %%rax\n\t"
+        "andq $38, %%rax\n\t"
+        "addq %%rax, %%r8\n\t"
+        "movq %%r8, 0(%[r])\n\t"
+        "movq %%r9, 8(%[r])\n\t"
+        "movq %%r10, 16(%[r])\n\t"
+        "movq %%r11, 24(%[r])\n\t"
+        :
+        : [a] "r"(a->v), [b] "r"(b->v), [r] "r"(r->v)
+        : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
 /* ctl in {0,1}: swap f and g when 1, with masks.  In assembly so that it

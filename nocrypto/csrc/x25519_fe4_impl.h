@@ -66,23 +66,19 @@ NC_FE4_TARGET void NC_FE4_LADDER(uint8_t out[32], const uint8_t k[32], const uin
         fe4_cswap(swap, &z2, &z3);
         swap = bit;
         /* independent operations side by side, so the CPU overlaps them */
-        fe4_add(&a, &x2, &z2);
-        fe4_sub(&b, &x2, &z2);
-        fe4_add(&c, &x3, &z3);
-        fe4_sub(&d, &x3, &z3);
+        fe4_addsub(&a, &b, &x2, &z2);
+        fe4_addsub(&c, &d, &x3, &z3);
         fe4_mul(&da, &d, &a);
         fe4_mul(&cb, &c, &b);
         fe4_sq(&aa, &a);
         fe4_sq(&bb, &b);
-        fe4_add(&x3, &da, &cb);
-        fe4_sub(&z3, &da, &cb);
+        fe4_addsub(&x3, &z3, &da, &cb);
         fe4_sub(&e, &aa, &bb);
         fe4_mul(&x2, &aa, &bb);
         fe4_sq(&x3, &x3);
         fe4_sq(&z3, &z3);
-        fe4_mul_a24(&t, &e);
+        fe4_mul_a24_add(&t, &e, &aa);
         fe4_mul(&z3, &x1, &z3);
-        fe4_add(&t, &aa, &t);
         fe4_mul(&z2, &e, &t);
     }
     fe4_cswap(swap, &x2, &x3);
