@@ -9,6 +9,12 @@ X25519::
     key = X25519PrivateKey.generate()          # scalar kept in a C buffer
     key.public_key(); key.exchange(peer_u32)   # exchange() refuses an all-zero secret
 
+x25519() runs RFC 7748's Montgomery ladder; x25519_base() multiplies the
+Ed25519 base point on the Edwards form of the curve with a fixed-base comb
+(Ed25519's table) and maps the point to its u-coordinate (RFC 7748 4.1).
+Both run on four 64-bit limbs with MULX (and ADCX/ADOX where the CPU has
+them), or in portable radix-2^51 C.
+
 P-256 / P-384 (SEC 1 v2, FIPS 186-5)::
 
     key = ECPrivateKey.generate(P256)          # rng defaults to nocrypto.rng
