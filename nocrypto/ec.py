@@ -93,6 +93,11 @@ def _digest(name: str, message: bytes) -> bytes:
     return _hash.digest(name.lower(), message)
 
 
+# x25519_base reads Ed25519's fixed-base table: build it now, under the
+# import lock, rather than on a first call that two threads might share.
+lib.nc_ed25519_init()
+
+
 class ECError(NocryptoError, ValueError):
     """An invalid key, point, scalar or encoding."""
 
