@@ -247,7 +247,7 @@ static inline void fe_pow22523(fe25519 *h, const fe25519 *z) {
 }
 
 /* The same value from four 64-bit little-endian words (any value below
- * 2^256: limb 4 may reach 2^53, which every function here accepts). */
+ * 2^256: limb 4 may reach 2^52, which every function here accepts). */
 static inline void fe_from64(fe25519 *h, const uint64_t w[4]) {
     h->v[0] = w[0] & FE_MASK51;
     h->v[1] = ((w[0] >> 51) | (w[1] << 13)) & FE_MASK51;

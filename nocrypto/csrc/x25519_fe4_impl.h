@@ -50,6 +50,8 @@ NC_FE4_TARGET static inline void fe4_div_tobytes(uint8_t out[32], const fe4 *x, 
     nc_ct_wipe(&f, sizeof f);
 }
 
+/* out = X25519(k, u) for a clamped k: RFC 7748's ladder on (x2:z2) and
+ * (x3:z3), one masked swap per scalar bit. */
 NC_FE4_TARGET void NC_FE4_LADDER(uint8_t out[32], const uint8_t k[32], const uint8_t u[32]) {
     fe4 x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, t;
     for (int i = 0; i < 4; i++) x1.v[i] = nc_load_le64(u + 8 * i);
