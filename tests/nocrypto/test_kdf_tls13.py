@@ -153,3 +153,16 @@ def test_transcript_refuses_a_context_of_another_hash() -> None:
     ctx, _ = kdf.tls13_transcript("sha256", None, b"abc")
     with pytest.raises(ValueError, match="another hash"):
         kdf.tls13_transcript("sha384", ctx, b"")
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))
+def test_steps_take_any_buffer(secret: bytes, th: bytes) -> None:
+    for kind in (bytearray, memoryview):
+        assert kdf.tls13_stage("sha256", kind(secret), kind(secret), kind(th), (b"x",)) == (
+            kdf.tls13_stage("sha256", secret, secret, th, (b"x",)))
+        assert kdf.tls13_finished("sha256", kind(secret), kind(th)) == kdf.tls13_finished(
+            "sha256", secret, th)
+        assert kdf.tls13_key_iv("sha256", kind(secret), 16) == kdf.tls13_key_iv(
+            "sha256", secret, 16)
+        assert kdf.tls13_transcript("sha256", None, kind(th))[1] == kdf.tls13_transcript(
+            "sha256", None, th)[1]

@@ -226,7 +226,7 @@ def _client_hello(
     # The transcript and its running hash: the ClientHello up to its
     # binders when a PSK is accepted (the binder hashed that much), then the
     # rest of it with the ServerHello.
-    accepted = _accept_psk(st, m, raw, alg, prefix)
+    accepted = _accept_psk(st, m, raw, alg, prefix, server_name)
     chosen = None
     if accepted is None:
         early, transcript, ch_rest = ks.early_secret(alg), prefix, raw
@@ -350,14 +350,15 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
 
 
 def _accept_psk(
-    st: State, m: ClientHello, raw: bytes, alg: str, prefix: Transcript
+    st: State, m: ClientHello, raw: bytes, alg: str, prefix: Transcript,
+    server_name: str | None,
 ) -> tuple[bytes, Transcript, bytes] | None:
     """When the client offers a ticket we sealed, of the chosen suite's hash
     and not expired, with a valid binder: the early secret of its PSK, the
     transcript (``prefix``: what came before this ClientHello) with the
     ClientHello up to its binders hashed, and the rest of the ClientHello;
-    else None (a full handshake).  A bad binder is decrypt_error (RFC 8446
-    4.2.11)."""
+    else None (a full handshake).  ``server_name``: the client's SNI, which
+    must be the ticket's.  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
     cfg = st.config
     offer = m.find(PreSharedKeyClientHello)
     if offer is None:
@@ -374,7 +375,7 @@ def _accept_psk(
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
         return None
-    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
+    if ts.server_name != server_name:  # RFC 8446 4.6.1, RFC 6066 3
         return None
     cut = len(raw) - offer.binders_length()
     transcript, th = prefix.add_hash(alg, raw[:cut])
