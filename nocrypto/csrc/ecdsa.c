@@ -5,7 +5,7 @@
  *
  * Secrets (the private scalar d, the nonce k, the extra input) are handled
  * in constant time: the nonce multiplies the fixed base through the comb
- * of ecp.c, k^-1 is a Fermat inversion with the public exponent n - 2, and
+ * of ecp.c, k^-1 is the constant-time safegcd inversion of ecp_inv.c, and
  * mod-n arithmetic is Montgomery (mont64.h).  The only secret-derived
  * branches are the RFC 6979 retry conditions (a candidate k outside [1, n),
  * r = 0 or s = 0), whose outcome is public by design and declassified.
