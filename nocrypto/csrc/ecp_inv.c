@@ -1,14 +1,19 @@
 /* Constant-time modular inversion for the prime curves' fields and group
  * orders: the divstep iteration of Bernstein and Yang, "Fast constant-time
- * gcd computation and modular inversion" (TCHES 2019, "safegcd").
+ * gcd computation and modular inversion" (TCHES 2019, "safegcd"), in the
+ * half-delta form ("hddivstep", delta starting at 1/2) whose step bound
+ * Pieter Wuille derived in libsecp256k1's doc/safegcd_implementation.md
+ * and its proof of floor((45907 log2(M) + 26313) / 19929) steps for
+ * 0 <= g <= f <= M.
  *
- * divstep(delta, f, g), f odd:
+ * hddivstep(delta, f, g), f odd:
  *   if delta > 0 and g odd:  (1 - delta, g, (g - f) / 2)
  *   else:                    (1 + delta, f, (g + (g mod 2) f) / 2)
- * Started from (1, m, x) it reaches g = 0, f = +-gcd(m, x) within
- * floor((49 d + 57) / 17) steps for d-bit inputs (their Theorem 11.2):
- * 741 for 256 bits, 1110 for 384 bits.  We always run a fixed number of
- * batches of 62 steps (12 and 18): extra steps leave g = 0 and f alone.
+ * Started from (1/2, m, x) it reaches g = 0, f = +-gcd(m, x) = +-1 within
+ * 591 steps for 256-bit m and 885 for 384-bit m.  We always run a fixed
+ * number of batches of 62 steps (10 and 15: 620 and 930 steps); extra
+ * steps leave g = 0 and f alone.  delta is kept as the integer
+ * delta - 1/2, starting at 0.
  *
  * A batch works on the low 64 bits of f and g only (each step looks at
  * the parity of g) and records its effect as a 2x2 matrix T scaled by
@@ -42,7 +47,7 @@ typedef struct {
 static int64_t divsteps62(int64_t delta, uint64_t f0, uint64_t g0, divstep_matrix *t) {
     uint64_t u = 1, v = 0, q = 0, r = 1, d = (uint64_t)delta;
     for (int i = 0; i < 62; i++) {
-        uint64_t c1 = (uint64_t)0 - ((0 - d) >> 63); /* delta > 0 */
+        uint64_t c1 = (d >> 63) - 1;                  /* delta - 1/2 >= 0 */
         uint64_t c2 = (uint64_t)0 - (g0 & 1);         /* g odd */
         uint64_t c = c1 & c2;                         /* the swapping case */
         /* g odd: g += f, or g -= f when delta > 0 */
@@ -53,7 +58,7 @@ static int64_t divsteps62(int64_t delta, uint64_t f0, uint64_t g0, divstep_matri
         f0 += g0 & c;
         u += q & c;
         v += r & c;
-        d = ((d ^ c) - c) + 1;
+        d = ((d ^ c) - c) + 1 + c; /* c: -d, else d + 1 */
         g0 >>= 1;
         u <<= 1;
         v <<= 1;
@@ -168,7 +173,7 @@ MM_INLINE void inv_g(int n, int k, int batches, uint64_t *r, const uint64_t *x,
     to_s62(n, k, f, mod);
     to_s62(n, k, g, x);
     e[0] = 1;
-    int64_t delta = 1;
+    int64_t delta = 0; /* delta - 1/2 */
     for (int b = 0; b < batches; b++) {
         divstep_matrix t;
         delta = divsteps62(delta, (uint64_t)f[0] | ((uint64_t)f[1] << 62),
@@ -188,9 +193,9 @@ MM_INLINE void inv_g(int n, int k, int batches, uint64_t *r, const uint64_t *x,
 }
 
 void nc_ecp_inv256(uint64_t *r, const uint64_t *x, const uint64_t *m) {
-    inv_g(4, 5, 12, r, x, m);
+    inv_g(4, 5, 10, r, x, m);
 }
 
 void nc_ecp_inv384(uint64_t *r, const uint64_t *x, const uint64_t *m) {
-    inv_g(6, 7, 18, r, x, m);
+    inv_g(6, 7, 15, r, x, m);
 }
