@@ -356,8 +356,16 @@ class ECPrivateKey:
         return bytes(rs)
 
     def sign(self, message: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
-        """r||s over message hashed with hash (deterministic unless extra)."""
-        return self.sign_digest(_digest(hash, message), hash, extra=extra)
+        """r||s over message hashed with hash (deterministic unless extra):
+        hashing and signing are one C call."""
+        alg = _hash_id(hash)
+        rs = ffi.new("uint8_t[]", 2 * self.curve.size)
+        msg = ffi.from_buffer(message)
+        add = bytes(extra) if extra else b""
+        if not lib.nc_ecdsa_sign_message(self.curve._id, rs, self._d, msg, len(msg), alg,
+                                         add, len(add)):
+            raise NocryptoError("ECDSA signing failed")  # pragma: no cover - key is valid
+        return bytes(rs)
 
     def __repr__(self) -> str:
         return f"<ECPrivateKey {self.curve.name}>"

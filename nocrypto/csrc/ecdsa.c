@@ -169,6 +169,15 @@ int nc_ecdsa_sign(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *diges
     return 1;
 }
 
+int nc_ecdsa_sign_message(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *msg,
+                          size_t mlen, int hash_alg, const uint8_t *extra, size_t extralen) {
+    uint8_t digest[NC_HASH_MAX_SIZE];
+    size_t dlen = nc_hash_size(hash_alg);
+    if (dlen == 0) return 0;
+    nc_hash(hash_alg, msg, mlen, digest);
+    return nc_ecdsa_sign(curve, rs, d, digest, dlen, hash_alg, extra, extralen);
+}
+
 int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, size_t dlen,
                     const uint8_t *rs) {
     const nc_ecp_curve *C = nc_ecp_curve_get(curve);
