@@ -775,13 +775,14 @@ int nc_ec_inverse(int curve, int modulus, uint8_t *r, const uint8_t *xb) {
     const nc_ecp_curve *C = nc_ecp_curve_get(curve);
     if (!C || (modulus != 0 && modulus != 1)) return 0;
     const nc_mm_mod *M = modulus ? C->fn : C->fp;
-    uint64_t x[MM_MAX], t[MM_MAX];
+    uint64_t x[MM_MAX] = {0}, t[MM_MAX];
     mm_frombytes(M, x, xb);
-    if (!mm_lt_mod(M, x)) return 0;
+    uint32_t ok = mm_lt_mod(M, x);
+    for (int j = 0; j < M->n; j++) x[j] &= nc_ct_mask64(ok); /* x >= m: invert 0 */
     mm_to(M, t, x);
     if (modulus) nc_ecp_scalar_inv(C, t, t);
     else field_inv(C, t, t);
     mm_from(M, x, t);
     mm_tobytes(M, r, x);
-    return 1;
+    return (int)ok;
 }

@@ -118,3 +118,22 @@ def test_comb_verify_edges(impl: str, curve: ec.Curve, n: int, ocurve: oec.Ellip
         sig = r.to_bytes(curve.size, "big") + s.to_bytes(curve.size, "big")
         assert pub.verify_digest(sig, e.to_bytes(curve.size, "big")), hex(t)
         assert not pub.verify_digest(sig, ((e + 1) % n).to_bytes(curve.size, "big"))
+
+
+# --- sign(): hashing and signing in one C call ---------------------------------
+
+@pytest.mark.parametrize(("curve", "hash_name"), [(ec.P256, "sha256"), (ec.P256, "sha512"),
+                                                  (ec.P384, "sha384"), (ec.P384, "sha1")])
+def test_sign_message_matches_sign_digest(impl: str, curve: ec.Curve, hash_name: str) -> None:
+    key = ec.ECPrivateKey.from_bytes(curve, (987654321).to_bytes(curve.size, "big"))
+    msg = bytes(range(200))
+    digest = ec._digest(hash_name, msg)
+    want = key.sign_digest(digest, hash_name)
+    assert key.sign(msg, hash_name) == want
+    assert key.sign(bytearray(msg), hash_name) == want
+    assert key.sign(memoryview(msg), hash_name) == want
+    assert key.sign(msg, hash_name.upper()) == want
+    hedged = key.sign(msg, hash_name, extra=b"\x07" * 32)
+    assert hedged == key.sign_digest(digest, hash_name, extra=b"\x07" * 32) != want
+    assert key.public_key().verify(hedged, msg, hash_name)
+    assert key.sign(b"", hash_name) == key.sign_digest(ec._digest(hash_name, b""), hash_name)
