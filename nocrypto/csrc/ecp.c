@@ -492,11 +492,19 @@ static uint32_t booth_digit(const uint8_t *k, int size, int w, int i, uint32_t *
 }
 
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
+    const nc_mm_mod *F = C->fp;
     nc_ecp_point acc, sum;
     nc_ecp_affine_point sel;
+    uint32_t neg, mag = booth_digit(k, C->size, C->gbits, 0, &neg);
+    /* the first window's point (Z = 1), or the identity for a zero digit */
+    comb_select(C, &sel, 0, mag, neg);
+    mm_copy(F, sum.x, sel.x);
+    mm_copy(F, sum.y, sel.y);
+    mm_copy(F, sum.z, F->one);
     pt_identity(C, &acc);
-    for (int i = 0; i < C->gwin; i++) {
-        uint32_t neg, mag = booth_digit(k, C->size, C->gbits, i, &neg);
+    pt_cmov(C, nc_ct_nonzero32(mag), &acc, &sum);
+    for (int i = 1; i < C->gwin; i++) {
+        mag = booth_digit(k, C->size, C->gbits, i, &neg);
         comb_select(C, &sel, i, mag, neg);
         pt_add_mixed(C, &sum, &acc, &sel);
         pt_cmov(C, nc_ct_nonzero32(mag), &acc, &sum);

@@ -163,6 +163,13 @@ MM_INLINE void from_s62(int n, int k, uint64_t *a, const int64_t *s) {
     }
 }
 
+/* Zeroes the secret-dependent state, a limb at a time. */
+static void wipe_limbs(int64_t *d, int64_t *e, int64_t *f, int64_t *g) {
+    volatile int64_t *v[4] = {d, e, f, g};
+    for (int j = 0; j < 4; j++)
+        for (int i = 0; i < S62_MAX; i++) v[j][i] = 0;
+}
+
 /* r = x^-1 mod m (plain integers, n limbs, x < m, m odd prime); 0 -> 0. */
 MM_INLINE void inv_g(int n, int k, int batches, uint64_t *r, const uint64_t *x,
                      const uint64_t *mod) {
@@ -186,10 +193,7 @@ MM_INLINE void inv_g(int n, int k, int batches, uint64_t *r, const uint64_t *x,
     for (int i = 0; i < k; i++) d[i] = (int64_t)(((uint64_t)d[i] ^ neg) - neg);
     s62_reduce(k, d, m);
     from_s62(n, k, r, d);
-    nc_ct_wipe(d, sizeof d);
-    nc_ct_wipe(e, sizeof e);
-    nc_ct_wipe(f, sizeof f);
-    nc_ct_wipe(g, sizeof g);
+    wipe_limbs(d, e, f, g);
 }
 
 void nc_ecp_inv256(uint64_t *r, const uint64_t *x, const uint64_t *m) {
