@@ -354,7 +354,8 @@ class ECPrivateKey:
         out = ffi.new("uint8_t[]", self.curve.size)
         if not lib.nc_ec_ecdh(self.curve._id, out, self._d, peer._xy):
             raise ECError(f"{self.curve.name}: ECDH failed on an invalid point")
-        return bytes(out)
+        result: bytes = ffi.buffer(out)[:]  # one copy, not per element
+        return result
 
     def sign_digest(self, digest: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
         """r||s over a message digest made with hash (which also keys the
@@ -368,7 +369,8 @@ class ECPrivateKey:
         if not lib.nc_ecdsa_sign(self.curve._id, rs, self._d, bytes(digest), len(digest), alg,
                                  add, len(add)):
             raise NocryptoError("ECDSA signing failed")  # pragma: no cover - key is valid
-        return bytes(rs)
+        result: bytes = ffi.buffer(rs)[:]  # one copy, not per element
+        return result
 
     def sign(self, message: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
         """r||s over message hashed with hash (deterministic unless extra):
@@ -380,7 +382,8 @@ class ECPrivateKey:
         if not lib.nc_ecdsa_sign_message(self.curve._id, rs, self._d, msg, len(msg), alg,
                                          add, len(add)):
             raise NocryptoError("ECDSA signing failed")  # pragma: no cover - key is valid
-        return bytes(rs)
+        result: bytes = ffi.buffer(rs)[:]  # one copy, not per element
+        return result
 
     def __repr__(self) -> str:
         return f"<ECPrivateKey {self.curve.name}>"
