@@ -35,7 +35,10 @@ Verification accepts only 1 <= r, s < n and returns False for anything
 malformed.
 
 Private scalars are kept in C buffers; every operation on them runs in C in
-constant time.  P-256 field arithmetic has a MULX/ADX assembly path, chosen
+constant time: d*G and the nonce's k*G through a fixed-base comb with signed
+digits (P-256: 43 windows of 6 bits; P-384: 77 of 5) read by masked scans,
+inversions (affine conversion, k^-1) by Bernstein-Yang safegcd with a fixed
+step count, and sign() hashes the message in the same C call.  P-256 field arithmetic has a MULX/ADX assembly path, chosen
 per operation when the CPU has BMI2 and ADX (``NOCRYPTO_PORTABLE=1`` or
 ``nocrypto.cpu.portable()`` forces the portable C).  Errors: a wrong length, an encoding that is not a point of
 the curve (off the curve, coordinates >= p, the identity, an unknown prefix)
