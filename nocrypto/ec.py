@@ -375,7 +375,7 @@ class ECPrivateKey:
         result: bytes = ffi.buffer(rs)[:]  # one copy, not per element
         return result
 
-    def sign(self, message: bytes, hash: str, *, extra: bytes | None = None) -> bytes:
+    def sign(self, message: _hash.Buffer, hash: str, *, extra: bytes | None = None) -> bytes:
         """r||s over message hashed with hash (deterministic unless extra):
         hashing and signing are one C call."""
         alg = _hash_id(hash)

@@ -8,11 +8,11 @@
  * so the same sequence of field operations runs for every input, including
  * the identity and P + P.
  *
- * Scalar multiplication by a secret: a 4-bit fixed window over a table of
- * 16 multiples read by scanning every entry with masks (variable base), or
- * a comb over precomputed affine tables j*2^(w i)*G, 1 <= j <= 2^(w-1)
- * (fixed base), indexed by signed radix-2^w digits (Booth recoding: the
- * magnitude selects an entry, the sign negates its y with a mask) and
+ * Scalar multiplication by a secret uses signed radix-2^w digits (Booth
+ * recoding: the magnitude selects a table entry by a masked scan of every
+ * entry, the sign negates its y with a mask): 5-bit windows over the
+ * multiples P..16P (variable base), or a comb over precomputed affine
+ * tables j*2^(w i)*G, 1 <= j <= 2^(w-1) (fixed base), the latter
  * added with RCB16's mixed Algorithm 5 (complete while the affine point is
  * not the identity: a zero digit keeps the accumulator through a mask
  * instead).  Neither branches on nor indexes by scalar bits.  Verification,
@@ -367,11 +367,15 @@ static void pt_dbl(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p
     }
 }
 
-/* r = tab[idx] for a secret idx in [0, 16): reads all 16 entries. */
+/* r = +-tab[mag - 1] (negated when neg is all ones), the identity when
+ * mag = 0, for a secret mag in [0, 16]: reads all 16 entries. */
 static void pt_select(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *tab,
-                      uint32_t idx) {
+                      uint32_t mag, uint32_t neg) {
+    uint64_t ny[MM_MAX], zero[MM_MAX] = {0};
     pt_identity(C, r);
-    for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j, idx), r, &tab[j]);
+    for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j + 1, mag), r, &tab[j]);
+    mm_sub(C->fp, ny, zero, r->y);
+    mm_cmov(C->fp, neg & 1, r->y, ny);
 }
 
 /* r = +-row[mag - 1] (the negation when neg is all ones; anything when
@@ -468,11 +472,6 @@ int nc_ec_size(int curve) {
     return C ? C->size : 0;
 }
 
-/* Nibble i (0 = least significant) of a big-endian scalar of size bytes. */
-static uint32_t nibble(const uint8_t *k, int size, int i) {
-    return (uint32_t)(k[size - 1 - i / 2] >> (4 * (i & 1))) & 15;
-}
-
 /* Digit i of the scalar k (size bytes, big-endian) in signed radix 2^w
  * (Booth recoding: k = sum d_i 2^(w i), d_i in [-2^(w-1), 2^(w-1)], taken
  * from bits w i - 1 .. w i + w - 1, bit -1 being 0): returns |d_i| and sets
@@ -514,18 +513,25 @@ void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
     nc_ct_wipe(&sum, sizeof sum);
 }
 
+/* r = k P: signed 5-bit windows (booth_digit) over the multiples P..16P,
+ * from the top; each window is five doublings and one complete addition
+ * of the masked selection (the identity for a zero digit). */
+#define NC_MUL_BITS 5
 void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k) {
     nc_ecp_point tab[16], acc, sel;
-    pt_identity(C, &tab[0]);
-    tab[1] = *p;
-    for (int j = 2; j < 16; j++) {
-        if (j & 1) nc_ecp_add(C, &tab[j], &tab[j - 1], p);
-        else pt_dbl(C, &tab[j], &tab[j / 2]);
+    uint32_t neg, mag;
+    int win = (8 * C->size + NC_MUL_BITS) / NC_MUL_BITS; /* covers 8 size + 1 bits */
+    tab[0] = *p; /* tab[j] = (j + 1) P */
+    for (int j = 1; j < 16; j++) {
+        if (j & 1) pt_dbl(C, &tab[j], &tab[j / 2]);
+        else nc_ecp_add(C, &tab[j], &tab[j - 1], p);
     }
-    pt_identity(C, &acc);
-    for (int i = 2 * C->size - 1; i >= 0; i--) {
-        for (int d = 0; d < 4; d++) pt_dbl(C, &acc, &acc);
-        pt_select(C, &sel, tab, nibble(k, C->size, i));
+    mag = booth_digit(k, C->size, NC_MUL_BITS, win - 1, &neg);
+    pt_select(C, &acc, tab, mag, neg);
+    for (int i = win - 2; i >= 0; i--) {
+        for (int d = 0; d < NC_MUL_BITS; d++) pt_dbl(C, &acc, &acc);
+        mag = booth_digit(k, C->size, NC_MUL_BITS, i, &neg);
+        pt_select(C, &sel, tab, mag, neg);
         nc_ecp_add(C, &acc, &acc, &sel);
     }
     *r = acc;

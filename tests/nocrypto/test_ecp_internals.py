@@ -137,3 +137,22 @@ def test_sign_message_matches_sign_digest(impl: str, curve: ec.Curve, hash_name:
     assert hedged == key.sign_digest(digest, hash_name, extra=b"\x07" * 32) != want
     assert key.public_key().verify(hedged, msg, hash_name)
     assert key.sign(b"", hash_name) == key.sign_digest(ec._digest(hash_name, b""), hash_name)
+
+
+# --- variable-base multiplication (ECDH): signed 5-bit windows ---------------
+
+@pytest.mark.parametrize(("curve", "n", "ocurve"), [(ec.P256, N256, oec.SECP256R1()),
+                                                    (ec.P384, N384, oec.SECP384R1())],
+                         ids=["p256", "p384"])
+def test_ecdh_digit_edges(impl: str, curve: ec.Curve, n: int, ocurve: oec.EllipticCurve) -> None:
+    opeer = oec.derive_private_key(0xBADC0DE, ocurve)
+    nums = opeer.public_key().public_numbers()
+    peer = ec.ECPublicKey.from_xy(curve, nums.x, nums.y)
+    bits = 8 * curve.size
+    for d in [*_digit_patterns(bits, 5), n - 1, n - 2, (n + 1) // 2, 1, 2, 15, 16, 17, 0xBADC0DE]:
+        d %= n
+        if d == 0:
+            continue
+        key = ec.ECPrivateKey.from_bytes(curve, d.to_bytes(curve.size, "big"))
+        want = oec.derive_private_key(d, ocurve).exchange(oec.ECDH(), opeer.public_key())
+        assert key.exchange(peer) == want, hex(d)
