@@ -102,12 +102,13 @@ static inline void nc_ct_cmov(uint32_t ctl, uint8_t *dst, const uint8_t *src, si
     }
 }
 
-/* Overwrite secrets in a way the compiler may not drop as a dead store. */
+/* Overwrite secrets in a way the compiler may not drop as a dead store:
+ * zero them at memset speed (a byte-at-a-time volatile loop was ~10% of
+ * an ECDSA signature), then an empty asm that takes the pointer and
+ * clobbers memory, so the stores count as observed. */
 static inline void nc_ct_wipe(void *p, size_t n) {
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = 0;
-    }
+    __builtin_memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
 /* Big- and little-endian loads and stores. */
