@@ -2,7 +2,7 @@
 section 7.1) and the TLS 1.2 PRF (RFC 5246 section 5), each one C call;
 and TLS 1.3 key schedule steps that fuse several of them into one C call
 (a whole stage with the secrets drawn from it, the Finished MAC, a traffic
-key and IV).
+key and IV, a step of the running transcript hash).
 
 Algorithms are hash names as in nocrypto.hash ("sha256", "sha384", ...).
 """
@@ -16,7 +16,7 @@ from nocrypto.hash import Buffer, algorithm_id, spec
 
 __all__ = [
     "hkdf", "hkdf_expand", "hkdf_expand_label", "hkdf_extract", "tls12_prf",
-    "tls13_finished", "tls13_key_iv", "tls13_stage",
+    "tls13_finished", "tls13_key_iv", "tls13_stage", "tls13_transcript",
 ]
 
 
@@ -97,13 +97,10 @@ def tls12_prf(alg: str, secret: Buffer, label: Buffer, seed: Buffer, length: int
 # ------------------------------------------------- TLS 1.3 key schedule steps
 
 
-def _in(b: Buffer) -> tuple[Any, int]:
-    """A C (pointer, length) argument pair: bytes pass as they are, other
-    buffers through ffi.from_buffer (length in bytes)."""
-    if type(b) is bytes:
-        return b, len(b)
-    c = ffi.from_buffer(b)
-    return c, len(c)
+def _bytes(b: Buffer) -> bytes:
+    """``b`` as bytes, which cffi passes to C as they are (the engine's
+    values already are: no call for them)."""
+    return b if type(b) is bytes else bytes(b)
 
 
 def tls13_stage(alg: str, prev: Buffer | None, ikm: Buffer | None, transcript_hash: Buffer,
@@ -116,9 +113,10 @@ def tls13_stage(alg: str, prev: Buffer | None, ikm: Buffer | None, transcript_ha
     a, hl, _ = spec(alg)
     packed = b"".join([bytes((len(label),)) + label for label in labels])
     out = ffi.new("uint8_t[]", hl * (1 + len(labels)))
-    p = b"" if prev is None else prev
-    k = bytes(hl) if ikm is None else ikm
-    if lib.nc_tls13_stage(a, *_in(p), *_in(k), *_in(transcript_hash), packed, len(packed), out,
+    p = b"" if prev is None else prev if type(prev) is bytes else bytes(prev)
+    k = bytes(hl) if ikm is None else ikm if type(ikm) is bytes else bytes(ikm)
+    th = transcript_hash if type(transcript_hash) is bytes else bytes(transcript_hash)
+    if lib.nc_tls13_stage(a, p, len(p), k, len(k), th, len(th), packed, len(packed), out,
                           out + hl):
         raise ValueError("labels are at most 249 bytes and the transcript hash 255")
     raw: bytes = ffi.buffer(out)[:]
@@ -131,7 +129,8 @@ def tls13_finished(alg: str, base_key: Buffer, transcript_hash: Buffer) -> bytes
     binder (4.2.11.2)."""
     a, _, ctype = spec(alg)
     out = ffi.new(ctype)
-    lib.nc_tls13_finished(a, *_in(base_key), *_in(transcript_hash), out)
+    base, th = _bytes(base_key), _bytes(transcript_hash)
+    lib.nc_tls13_finished(a, base, len(base), th, len(th), out)
     result: bytes = ffi.buffer(out)[:]
     return result
 
@@ -144,6 +143,23 @@ def tls13_key_iv(alg: str, secret: Buffer, key_length: int,
     if not 0 < key_length <= 255 * hl or not 0 < iv_length <= 255 * hl:
         raise ValueError(f"key and iv lengths must be 1..{255 * hl}")
     out = ffi.new("uint8_t[]", key_length + iv_length)
-    lib.nc_tls13_key_iv(a, *_in(secret), out, key_length, out + key_length, iv_length)
+    sec = _bytes(secret)
+    lib.nc_tls13_key_iv(a, sec, len(sec), out, key_length, out + key_length, iv_length)
     raw: bytes = ffi.buffer(out)[:]
     return raw[:key_length], raw[key_length:]
+
+
+def tls13_transcript(alg: str, ctx: Any, data: Buffer) -> tuple[Any, bytes]:
+    """A running transcript hash (RFC 8446 4.4.1) in one C call: (a new
+    context: ``ctx``, or a fresh one of ``alg`` when None, with ``data``
+    added; its digest).  ``ctx`` is only read, so a context may be shared
+    by immutable values that never write to it."""
+    a, _, ctype = spec(alg)
+    out = ffi.new("nc_hash_ctx *")
+    digest = ffi.new(ctype)
+    if type(data) is not bytes:
+        data = bytes(data)
+    if lib.nc_tls13_transcript(a, ffi.NULL if ctx is None else ctx, data, len(data), out, digest):
+        raise ValueError("the transcript context is of another hash")
+    result: bytes = ffi.buffer(digest)[:]
+    return out, result

@@ -284,3 +284,20 @@ def test_rfc8448_certificate_verify_signature() -> None:
     bad = certificate_verify_content(server=False, transcript_hash=h)
     with pytest.raises(InvalidSignature):
         key.verify(cv.signature, bad, pss, hashes.SHA256())  # type: ignore[union-attr,call-arg]
+
+
+def test_running_transcript_hash_follows_the_messages() -> None:
+    names = ("client_hello", "server_hello", *SERVER_FLIGHT, "server_finished")
+    t, h = ks.Transcript().add_hash(ALG, M["client_hello"], M["server_hello"])
+    assert h == TH["ch_sh"]
+    t, h = t.add_hash(ALG, *(M[n] for n in SERVER_FLIGHT))
+    assert h == sha256(t.data).digest()
+    t, h = t.add_hash(ALG, M["server_finished"])
+    assert h == TH["ch_to_server_finished"] == t.hash(ALG)
+    assert t.data == transcript(*names).data
+    # add keeps the running hash: hash() only hashes what came since
+    t2 = t.add(M["client_finished"])
+    assert t2.hash(ALG) == sha256(t2.data).digest()
+    # another hash starts again from the bytes
+    assert t2.hash("sha384") == sha384(t2.data).digest()
+    assert t2.add_hash("sha384")[1] == sha384(t2.data).digest()

@@ -134,3 +134,35 @@ def test_refusals() -> None:
         kdf.tls13_key_iv("sha256", bytes(32), 0)
     with pytest.raises(ValueError, match="unknown hash"):
         kdf.tls13_finished("md5", bytes(32), bytes(32))
+
+
+@given(st.sampled_from(["sha256", "sha384"]), st.lists(st.binary(max_size=300), max_size=6))
+def test_transcript_steps_match_whole_hash(alg: str, pieces: list[bytes]) -> None:
+    ctx, seen = None, b""
+    for piece in pieces:
+        before = ctx
+        ctx, digest = kdf.tls13_transcript(alg, ctx, piece)
+        seen += piece
+        assert digest == hashlib.new(alg, seen).digest()
+        if before is not None:  # the context read is left as it was
+            assert kdf.tls13_transcript(alg, before, b"")[1] == hashlib.new(
+                alg, seen[: len(seen) - len(piece)]).digest()
+
+
+def test_transcript_refuses_a_context_of_another_hash() -> None:
+    ctx, _ = kdf.tls13_transcript("sha256", None, b"abc")
+    with pytest.raises(ValueError, match="another hash"):
+        kdf.tls13_transcript("sha384", ctx, b"")
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))
+def test_steps_take_any_buffer(secret: bytes, th: bytes) -> None:
+    for kind in (bytearray, memoryview):
+        assert kdf.tls13_stage("sha256", kind(secret), kind(secret), kind(th), (b"x",)) == (
+            kdf.tls13_stage("sha256", secret, secret, th, (b"x",)))
+        assert kdf.tls13_finished("sha256", kind(secret), kind(th)) == kdf.tls13_finished(
+            "sha256", secret, th)
+        assert kdf.tls13_key_iv("sha256", kind(secret), 16) == kdf.tls13_key_iv(
+            "sha256", secret, 16)
+        assert kdf.tls13_transcript("sha256", None, kind(th))[1] == kdf.tls13_transcript(
+            "sha256", None, th)[1]

@@ -9,11 +9,12 @@ The transcript is an immutable value of the handshake bytes so far.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from nocrypto import hash as nchash
 from nocrypto.kdf import hkdf_expand_label as _expand_label
-from nocrypto.kdf import tls12_prf, tls13_finished, tls13_key_iv, tls13_stage
+from nocrypto.kdf import tls12_prf, tls13_finished, tls13_key_iv, tls13_stage, tls13_transcript
 from tlspy.core.suites import SuiteInfo
 from tlspy.core.writer import assemble_message_hash
 
@@ -26,15 +27,32 @@ class Transcript:
 
     Kept as bytes so it serves both the TLS 1.3 transcript hash (chosen once
     the cipher suite is known) and TLS 1.2's CertificateVerify, which signs
-    the raw messages.
+    the raw messages.  :meth:`add_hash` also carries a running hash: the C
+    context of the first ``run[2]`` bytes under ``run[0]``, which no one
+    writes to once made (each step makes a new one), so a later hash only
+    hashes what came since.
     """
 
     data: bytes = b""
+    run: tuple[str, Any, int] | None = field(default=None, compare=False, repr=False)
 
     def add(self, *messages: bytes) -> Transcript:
-        return Transcript(self.data + b"".join(messages))
+        return Transcript(self.data + b"".join(messages), self.run)
+
+    def add_hash(self, alg: str, *messages: bytes) -> tuple[Transcript, bytes]:
+        """The transcript with ``messages`` added, and its hash."""
+        data = self.data + b"".join(messages)
+        run = self.run
+        if run is not None and run[0] == alg:
+            ctx, digest = tls13_transcript(alg, run[1], data[run[2]:])
+        else:
+            ctx, digest = tls13_transcript(alg, None, data)
+        return Transcript(data, (alg, ctx, len(data))), digest
 
     def hash(self, alg: str) -> bytes:
+        run = self.run
+        if run is not None and run[0] == alg:
+            return tls13_transcript(alg, run[1], self.data[run[2]:])[1]
         return nchash.digest(alg, self.data)
 
     def after_hello_retry_request(self, alg: str) -> Transcript:
@@ -68,8 +86,16 @@ def empty_hash(alg: str) -> bytes:
 
 
 def early_secret(alg: str, psk: bytes | None = None) -> bytes:
-    """HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK."""
+    """HKDF-Extract(0, PSK), with HashLen zeros when there is no PSK (a
+    constant per hash)."""
+    if psk is None:
+        early = _NO_PSK_EARLY.get(alg)
+        if early is not None:
+            return early
     return tls13_stage(alg, None, psk, b"")[0]
+
+
+_NO_PSK_EARLY = {alg: tls13_stage(alg, None, None, b"")[0] for alg in ("sha256", "sha384")}
 
 
 def handshake_secret(alg: str, early: bytes, shared_secret: bytes | None) -> bytes:
@@ -118,6 +144,12 @@ def resumption_binder_key(alg: str, psk: bytes) -> bytes:
     """The binder key of a resumption PSK: the early secret and
     Derive-Secret(., "res binder", "") in one C call."""
     return tls13_stage(alg, None, psk, empty_hash(alg), (b"res binder",))[1]
+
+
+def resumption_early_secrets(alg: str, psk: bytes) -> tuple[bytes, bytes]:
+    """(early secret, binder key) of a resumption PSK in one C call."""
+    early, binder = tls13_stage(alg, None, psk, empty_hash(alg), (b"res binder",))
+    return early, binder
 
 
 def client_early_traffic_secret(alg: str, early: bytes, ch_hash: bytes) -> bytes:
@@ -292,6 +324,7 @@ __all__ = [
     "next_traffic_secret",
     "prf",
     "resumption_binder_key",
+    "resumption_early_secrets",
     "resumption_master_secret",
     "resumption_psk",
     "resumption_stage",

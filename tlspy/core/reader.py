@@ -282,6 +282,12 @@ def _u16s(v: bytes) -> tuple[int, ...]:
 def _ext_server_name(data: bytes, ctx: ExtensionContext) -> Extension:
     if not data and ctx is not CH:
         return ServerName(None)
+    # The usual list: one host_name, read in one test; anything else (and
+    # every error) through the cursor below.
+    if len(data) > 5 and data[2] == NameType.HOST_NAME and (
+            int.from_bytes(data[:2], "big") == len(data) - 2
+            and int.from_bytes(data[3:5], "big") == len(data) - 5):
+        return ServerName(data[5:])
     names = Reader(
         _whole(data, "server_name", 2, 1, 0xFFFF, "server_name_list"),
         "server_name.server_name_list",
@@ -340,6 +346,11 @@ def _key_share_entry(r: Reader) -> KeyShareEntry:
 
 def _ext_key_share(data: bytes, ctx: ExtensionContext) -> Extension:
     ext: Extension
+    if ctx is CH and len(data) > 6 and int.from_bytes(data[4:6], "big") == len(data) - 6 and (
+            int.from_bytes(data[:2], "big") == len(data) - 2):
+        # The usual list: one share, read in one test.
+        group = to_enum(NamedGroup, int.from_bytes(data[2:4], "big"))
+        return KeyShareClientHello((KeyShareEntry(group, data[6:]),))
     if ctx is CH:
         lst = Reader(
             _whole(data, "key_share", 2, 0, 0xFFFF, "client_shares"), "key_share.client_shares"
@@ -383,6 +394,18 @@ def _ext_psk_modes(data: bytes, ctx: ExtensionContext) -> Extension:
 
 def _ext_psk(data: bytes, ctx: ExtensionContext) -> Extension:
     ext: Extension
+    n = len(data)
+    if ctx is CH and n > 44:
+        # The usual offer: one identity and its binder, read in a few tests.
+        ids_end = 2 + int.from_bytes(data[:2], "big")
+        id_len = int.from_bytes(data[2:4], "big")
+        if id_len > 0 and ids_end == 4 + id_len + 4 and ids_end + 3 <= n:
+            binders_len = int.from_bytes(data[ids_end:ids_end + 2], "big")
+            b_len = data[ids_end + 2]
+            if b_len >= 32 and binders_len == 1 + b_len and ids_end + 2 + binders_len == n:
+                first = PskIdentity(data[4:4 + id_len],
+                            int.from_bytes(data[ids_end - 4:ids_end], "big"))
+                return PreSharedKeyClientHello((first,), (data[ids_end + 3:],))
     r = Reader(data, "pre_shared_key")
     if ctx is CH:
         ids = r.sub(2, 7, 0xFFFF, "identities")

@@ -300,6 +300,61 @@ def assemble_handshake(msg: HandshakeMessage) -> bytes:
     return (msg.msg_type << 24 | n).to_bytes(4, "big") + body
 
 
+# ------------------------------------ the TLS 1.3 server flight, from values
+# What a TLS 1.3 server writes on every handshake, straight from the values
+# (no message objects): the same bytes as assemble_handshake of the
+# equivalent messages.
+
+_SV13 = b"\x00\x2b\x00\x02\x03\x04"  # supported_versions: TLS 1.3
+_PSK0 = b"\x00\x29\x00\x02\x00\x00"  # pre_shared_key: identity 0
+_SH_HEAD = struct.Struct(">BBHH32sB")  # type, uint24 length, version, random, session ID length
+
+
+def server_hello13(random: bytes, session_id: bytes, suite: int, group: int, public: bytes,
+                   psk: bool) -> bytes:
+    """A TLS 1.3 ServerHello (RFC 8446 4.1.3): supported_versions, key_share
+    and, resuming, pre_shared_key selecting the first identity."""
+    exts = _SV13 + struct.pack(">HHHH", 0x33, 4 + len(public), group, len(public)) + public
+    if psk:
+        exts += _PSK0
+    n = 2 + 32 + 1 + len(session_id) + 3 + 2 + len(exts)
+    return (_SH_HEAD.pack(HandshakeType.SERVER_HELLO, n >> 16, n & 0xFFFF, 0x0303, random,
+                          len(session_id))
+            + session_id + struct.pack(">HBH", suite, 0, len(exts)) + exts)
+
+
+def encrypted_extensions(server_name: bool, alpn: bytes | None,
+                         record_size_limit: int | None) -> bytes:
+    """EncryptedExtensions (RFC 8446 4.3.1): an empty server_name when the
+    client's was used, the ALPN protocol chosen, our record_size_limit."""
+    exts = b"\x00\x00\x00\x00" if server_name else b""
+    if alpn is not None:
+        exts += struct.pack(">HHHB", 16, 3 + len(alpn), 1 + len(alpn), len(alpn)) + alpn
+    if record_size_limit is not None:
+        exts += struct.pack(">HHH", 28, 2, record_size_limit)
+    return struct.pack(">IH", HandshakeType.ENCRYPTED_EXTENSIONS << 24 | 2 + len(exts),
+                       len(exts)) + exts
+
+
+def certificate_verify(scheme: int, signature: bytes) -> bytes:
+    """CertificateVerify (RFC 8446 4.4.3)."""
+    return struct.pack(">IHH", HandshakeType.CERTIFICATE_VERIFY << 24 | 4 + len(signature),
+                       scheme, len(signature)) + signature
+
+
+def finished(verify_data: bytes) -> bytes:
+    """Finished (RFC 8446 4.4.4)."""
+    return (HandshakeType.FINISHED << 24 | len(verify_data)).to_bytes(4, "big") + verify_data
+
+
+def new_session_ticket13(lifetime: int, age_add: int, nonce: bytes, ticket: bytes) -> bytes:
+    """NewSessionTicket (RFC 8446 4.6.1) without extensions."""
+    n = 4 + 4 + 1 + len(nonce) + 2 + len(ticket) + 2
+    return (struct.pack(">IIIB", HandshakeType.NEW_SESSION_TICKET << 24 | n, lifetime, age_add,
+                        len(nonce))
+            + nonce + len(ticket).to_bytes(2, "big") + ticket + b"\x00\x00")
+
+
 def assemble_message_hash(digest: bytes) -> bytes:
     """The synthetic message_hash handshake message that replaces
     ClientHello1 in the transcript after a HelloRetryRequest (RFC 8446
@@ -342,7 +397,12 @@ __all__ = [
     "assemble_server_hello",
     "assemble_server_key_exchange",
     "assemble_server_key_exchange_params",
+    "certificate_verify",
     "certificate_verify_content",
+    "encrypted_extensions",
+    "finished",
+    "new_session_ticket13",
+    "server_hello13",
     "u8",
     "u16",
     "u24",

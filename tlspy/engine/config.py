@@ -26,7 +26,9 @@ from nocrypto.ed25519 import Ed25519PrivateKey
 from nocrypto.rng import random_bytes
 from nocrypto.rsa import RSAPrivateKey
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
+from tlspy.core.messages import Certificate13, CertificateEntry
 from tlspy.core.suites import suite_info
+from tlspy.core.writer import assemble_handshake
 from tlspy.engine.sessions import SessionStore
 from tlspy.engine.tickets import TicketKey
 from tlspy.x509 import Certificate, PrivateKey, verify_chain
@@ -126,11 +128,16 @@ class CertifiedKey:
     chain: tuple[Certificate, ...]
     key: PrivateKey
     private: SigningKey = field(init=False, repr=False, compare=False)
+    # The TLS 1.3 Certificate message of the chain (empty request context,
+    # no entry extensions): the same bytes for every handshake, made once.
+    certificate13: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.chain:
             raise ValueError("CertifiedKey.chain must hold at least the leaf")
         object.__setattr__(self, "private", load_key(self.key))
+        message = Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in self.chain))
+        object.__setattr__(self, "certificate13", assemble_handshake(message))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,11 @@ class Config:
     clock: Clock = field(default=_system_clock)
     # ticket_keys loaded once (the first seals, all open).
     ticket_sealers: tuple[TicketKey, ...] = field(init=False, repr=False, compare=False)
+    # Worked out once from versions and cipher_suites: the TLS 1.3 and TLS
+    # 1.2 suites (in order) and whether TLS 1.3 is enabled.
+    suites_13: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
+    suites_12: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
+    tls13: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -219,6 +231,11 @@ class Config:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
         object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
+        object.__setattr__(self, "suites_13", tuple(
+            s for s in self.cipher_suites if s in SUPPORTED_SUITES_13))
+        object.__setattr__(self, "suites_12", tuple(
+            s for s in self.cipher_suites if not suite_info(s).tls13))  # type: ignore[union-attr]
+        object.__setattr__(self, "tls13", ProtocolVersion.TLS_1_3 in self.versions)
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:
@@ -232,15 +249,6 @@ class Config:
         for p in self.alpn_protocols:
             if not 1 <= len(p) <= 255:
                 raise ValueError("ALPN protocol names are 1..255 bytes")
-
-    @property
-    def suites_13(self) -> tuple[CipherSuite, ...]:
-        """The configured TLS 1.3 suites this engine implements."""
-        return tuple(s for s in self.cipher_suites if s in SUPPORTED_SUITES_13)
-
-    @property
-    def tls13(self) -> bool:
-        return ProtocolVersion.TLS_1_3 in self.versions
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)

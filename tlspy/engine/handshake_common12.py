@@ -10,7 +10,13 @@ from nocrypto import dh, ec
 from nocrypto.kdf import hkdf_expand
 from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
 from tlspy.core import keyschedule as ks
-from tlspy.core.enums import AlertDescription, CipherSuite, NamedGroup, SignatureScheme
+from tlspy.core.enums import (
+    AlertDescription,
+    CipherSuite,
+    NamedGroup,
+    ProtocolVersion,
+    SignatureScheme,
+)
 from tlspy.core.protect import protection12
 from tlspy.core.suites import Auth, SuiteInfo, suite_info
 from tlspy.engine._protect12 import Protection12
@@ -117,13 +123,11 @@ EXPECTED12: dict[type, frozenset[int]] = {
 
 def suites_12(config: Config) -> tuple[CipherSuite, ...]:
     """The configured TLS 1.2 suites this engine implements, in order."""
-    return tuple(s for s in config.cipher_suites if s in SUITES_12)
+    return config.suites_12
 
 
 def tls12(config: Config) -> bool:
-    from tlspy.core.enums import ProtocolVersion
-
-    return ProtocolVersion.TLS_1_2 in config.versions and bool(suites_12(config))
+    return ProtocolVersion.TLS_1_2 in config.versions and bool(config.suites_12)
 
 
 def fits12(auth: Auth, kind: str, curve: str | None, bits: int, scheme: int) -> bool:

@@ -10,6 +10,7 @@ from tlspy.core import keyschedule as ks
 from tlspy.core.enums import (
     AlertDescription,
     CipherSuite,
+    ContentType,
     NamedGroup,
     ProtocolVersion,
     PskKeyExchangeMode,
@@ -19,13 +20,11 @@ from tlspy.core.keyschedule import Transcript
 from tlspy.core.messages import (
     ALPN,
     Certificate13,
-    CertificateEntry,
     CertificateRequest13,
     CertificateVerify,
     ClientHello,
     Cookie,
     EarlyData,
-    EncryptedExtensions,
     Extension,
     Finished,
     HandshakeMessage,
@@ -33,23 +32,27 @@ from tlspy.core.messages import (
     KeyShareClientHello,
     KeyShareEntry,
     KeyShareHelloRetryRequest,
-    KeyShareServerHello,
-    NewSessionTicket13,
     PreSharedKeyClientHello,
-    PreSharedKeyServerHello,
     PskKeyExchangeModes,
     RawExtension,
     RecordSizeLimit,
-    ServerHello,
     ServerName,
     SignatureAlgorithms,
     SupportedGroups,
     SupportedVersionsClientHello,
     SupportedVersionsServerHello,
 )
-from tlspy.core.record import plaintext_limit
+from tlspy.core.record import fragment_records, plaintext_limit
 from tlspy.core.suites import suite_info
-from tlspy.core.writer import assemble_handshake, certificate_verify_content
+from tlspy.core.writer import (
+    assemble_handshake,
+    certificate_verify,
+    certificate_verify_content,
+    encrypted_extensions,
+    finished,
+    new_session_ticket13,
+    server_hello13,
+)
 from tlspy.engine._records import CCS_RECORD, seal_handshake
 from tlspy.engine.events import Event, HandshakeComplete, key_log
 from tlspy.engine.handshake_common import (
@@ -78,7 +81,7 @@ from tlspy.engine.state import (
     State,
     keys13,
 )
-from tlspy.engine.tickets import TicketState, binder, open_ticket, seal_ticket
+from tlspy.engine.tickets import TicketState, open_ticket, seal_ticket
 from tlspy.x509 import ValidationError, X509Error
 
 A = AlertDescription
@@ -175,7 +178,7 @@ def _client_hello(
         if skip_early:
             raise fail(A.ILLEGAL_PARAMETER, "early_data after HelloRetryRequest")
         suite = retry.suite
-        transcript = retry.transcript.add(raw)
+        prefix = retry.transcript
         # 0-RTT data sent with the first ClientHello came before this one:
         # from here on an undecryptable record is bad_record_mac.
         skip_early = False
@@ -184,7 +187,7 @@ def _client_hello(
         if suite_opt is None:
             raise fail(A.HANDSHAKE_FAILURE, "no cipher suite in common")
         suite = suite_opt
-        transcript = Transcript().add(raw)
+        prefix = Transcript()
 
     info = suite_info(suite)
     assert info is not None
@@ -213,17 +216,27 @@ def _client_hello(
         hrr = HelloRetryRequest(ProtocolVersion.TLS_1_2, m.legacy_session_id, suite, 0,
                                 tuple(hrr_exts))
         hrr_raw = assemble_handshake(hrr)
-        t = transcript.after_hello_retry_request(alg).add(hrr_raw)
+        t = prefix.add(raw).after_hello_retry_request(alg).add(hrr_raw)
         st2, records = seal_handshake(st, hrr_raw)
         if m.legacy_session_id and cfg.middlebox_compat:
             records += CCS_RECORD
         new = ServerWaitClientHello2(t, m, suite, group, cookie_value, skip_early)
         return st2.replace(hs=new, seed=draw(seed, b"next", 32)), records, []
 
-    psk = _accept_psk(st, m, raw, alg, retry)
-    chosen = choose_certificate(cfg, server_name, sigalgs.schemes) if psk is None else None
-    if psk is None and chosen is None:
-        raise fail(A.HANDSHAKE_FAILURE, "no certificate fits the client's signature algorithms")
+    # The transcript and its running hash: the ClientHello up to its
+    # binders when a PSK is accepted (the binder hashed that much), then the
+    # rest of it with the ServerHello.
+    accepted = _accept_psk(st, m, raw, alg, prefix, server_name)
+    chosen = None
+    if accepted is None:
+        early, transcript, ch_rest = ks.early_secret(alg), prefix, raw
+        chosen = choose_certificate(cfg, server_name, sigalgs.schemes)
+        if chosen is None:
+            raise fail(A.HANDSHAKE_FAILURE,
+                       "no certificate fits the client's signature algorithms")
+    else:
+        early, transcript, ch_rest = accepted
+    psk = accepted is not None
     group = NamedGroup(share.group)
     share_seed, server_random, sign_seed, next_seed = draws(seed, b"server hello", 4)
     mine = make_key_share(group, share_seed)
@@ -236,71 +249,46 @@ def _client_hello(
         if alpn_sel is None:
             raise fail(A.NO_APPLICATION_PROTOCOL, "no ALPN protocol in common")
 
-    sh = ServerHello(
-        ProtocolVersion.TLS_1_2,
-        server_random,
-        m.legacy_session_id,
-        suite,
-        0,
-        (SupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
-         KeyShareServerHello(KeyShareEntry(group, mine.public)))
-        + ((PreSharedKeyServerHello(0),) if psk is not None else ()),
-    )
-    sh_raw = assemble_handshake(sh)
-    transcript = transcript.add(sh_raw)
-    st, records = seal_handshake(st, sh_raw)
-    out += records
+    sh_raw = server_hello13(server_random, m.legacy_session_id, suite, group, mine.public, psk)
+    transcript, th = transcript.add_hash(alg, ch_rest, sh_raw)
+    out = fragment_records(ContentType.HANDSHAKE, 0x0303, sh_raw)
     if m.legacy_session_id and cfg.middlebox_compat and retry is None:
         out += CCS_RECORD
 
-    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, ks.early_secret(alg, psk), shared,
-                                               transcript.hash(alg))
+    hs_secret, c_hs, s_hs = ks.handshake_stage(alg, early, shared, th)
+    # The flight from EncryptedExtensions on goes under the server's
+    # handshake keys; RFC 8449 4: it obeys the client's record_size_limit.
     peer_limit = m.find(RecordSizeLimit)
-    if peer_limit is None:
-        st = st.replace(write_seq=0, write=keys13(info, s_hs))
-    else:
-        # RFC 8449 4: protected records from EncryptedExtensions on obey it.
-        st = st.replace(write_seq=0, write=keys13(info, s_hs),
-                    send_limit=plaintext_limit(peer_limit.limit, tls13=True),
-                    recv_limit=cfg.record_size_limit or (1 << 14) + 1)
-
-    ee_exts: list[Extension] = []
-    if server_name is not None:  # the name was used: acknowledged (RFC 6066 3)
-        ee_exts.append(ServerName(None))
-    if alpn_sel is not None:
-        ee_exts.append(ALPN((alpn_sel,)))
+    our_limit = None
     if peer_limit is not None:
-        ee_exts.append(RecordSizeLimit(cfg.record_size_limit or (1 << 14) + 1))
-    flight = assemble_handshake(EncryptedExtensions(tuple(ee_exts)))
-    want_cert = cfg.client_auth != "none" and psk is None
+        our_limit = cfg.record_size_limit or (1 << 14) + 1
+        st = st.replace(send_limit=plaintext_limit(peer_limit.limit, tls13=True),
+                        recv_limit=our_limit)
+    flight = encrypted_extensions(server_name is not None, alpn_sel, our_limit)
+    want_cert = cfg.client_auth != "none" and not psk
     scheme: SignatureScheme | None = None
     if want_cert:
         flight += assemble_handshake(CertificateRequest13(
             b"", (SignatureAlgorithms(tuple(s for s in cfg.signature_schemes
                                             if s in SCHEMES_13)),)))
-    cv = b""
-    if psk is None:
-        assert chosen is not None
+    if chosen is not None:
         ck, scheme = chosen
-        flight += assemble_handshake(
-            Certificate13(b"", tuple(CertificateEntry(c.to_der()) for c in ck.chain))
-        )
-        transcript = transcript.add(flight)
-        content = certificate_verify_content(server=True, transcript_hash=transcript.hash(alg))
-        cv = assemble_handshake(CertificateVerify(scheme, sign(ck, scheme, content, sign_seed)))
-        transcript = transcript.add(cv)
+        flight += ck.certificate13
+        transcript, th = transcript.add_hash(alg, flight)
+        content = certificate_verify_content(server=True, transcript_hash=th)
+        cv = certificate_verify(scheme, sign(ck, scheme, content, sign_seed))
+        flight += cv
+        transcript, th = transcript.add_hash(alg, cv)
     else:
-        transcript = transcript.add(flight)
-    fin = assemble_handshake(
-        Finished(ks.finished_verify_data(alg, s_hs, transcript.hash(alg)))
-    )
-    transcript = transcript.add(fin)
-    st, records = seal_handshake(st, flight + cv + fin)
+        transcript, th = transcript.add_hash(alg, flight)
+    fin = finished(ks.finished_verify_data(alg, s_hs, th))
+    transcript, th = transcript.add_hash(alg, fin)
+    st, records = seal_handshake(st.replace(write_seq=0, write=keys13(info, s_hs)), flight + fin)
     out += records
 
-    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, transcript.hash(alg))
+    _master, c_ap, s_ap, exp = ks.application_stage(alg, hs_secret, th)
     session = SessionInfo(ProtocolVersion.TLS_1_3, CipherSuite(suite), group, scheme, alpn_sel,
-                          (), server_name, psk is not None)
+                          (), server_name, psk)
     secrets = Secrets13(info, group, hs_secret, c_hs, s_hs, m.random)
     budget = EARLY_DATA_SKIP if skip_early else 0
     waiting: ServerWaitFinished | ServerWaitClientCertificate = (
@@ -314,10 +302,13 @@ def _client_hello(
         read_seq=0, read=keys13(info, c_hs),
         write_seq=0, write=keys13(info, s_ap),
     )
-    return st, out, key_log(cfg.key_log, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
-                            ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
-                            ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
-                            ("EXPORTER_SECRET", exp))
+    events: list[Event] = []
+    if cfg.key_log:
+        events = key_log(True, m.random, ("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs),
+                         ("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs),
+                         ("CLIENT_TRAFFIC_SECRET_0", c_ap), ("SERVER_TRAFFIC_SECRET_0", s_ap),
+                         ("EXPORTER_SECRET", exp))
+    return st, out, events
 
 
 def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Step:
@@ -328,22 +319,24 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
         raise fail(A.DECODE_ERROR, "client Finished has the wrong length")
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "client Finished does not verify")
-    res_master = ks.resumption_stage(alg, sec.handshake_secret, hs.transcript.add(raw).hash(alg))
     cfg = st.config
     # A resumed client spent one ticket: one replaces it (as OpenSSL does).
-    count = min(cfg.tickets, 1) if hs.info.resumed else cfg.tickets
+    count = (min(cfg.tickets, 1) if hs.info.resumed else cfg.tickets) if cfg.ticket_keys else 0
     next_seed, *ticket_seeds = draws(st.seed, b"finished", 1 + count)
+    # The resumption master secret only serves the tickets we send.
+    res_master = ks.resumption_stage(alg, sec.handshake_secret,
+                                     hs.transcript.add(raw).hash(alg)) if count else b""
     st2 = st.replace(
         hs=Established(sec.suite, hs.info, hs.exporter_master, res_master, sec.client_random),
         read_seq=0, read=keys13(sec.suite, hs.client_app),
         seed=next_seed,
     )
     out = b""
-    if cfg.ticket_keys and count:
+    if count:
         now = cfg.clock()
         nsts = b""
         for i, ticket_seed in enumerate(ticket_seeds):
-            nonce = bytes([i])
+            nonce = bytes((i,))
             age_add = int.from_bytes(ticket_seed[:4], "big")
             psk = ks.resumption_psk(alg, res_master, nonce)
             ticket = seal_ticket(
@@ -351,19 +344,21 @@ def _finished(st: State, hs: ServerWaitFinished, raw: bytes, m: Finished) -> Ste
                 TicketState(sec.suite.suite, now, age_add, cfg.ticket_lifetime, psk,
                             hs.info.server_name),
             )
-            nsts += assemble_handshake(
-                NewSessionTicket13(cfg.ticket_lifetime, age_add, nonce, ticket)
-            )
+            nsts += new_session_ticket13(cfg.ticket_lifetime, age_add, nonce, ticket)
         st2, out = seal_handshake(st2, nsts)
     return st2, out, [HandshakeComplete(hs.info)]
 
 
 def _accept_psk(
-    st: State, m: ClientHello, raw: bytes, alg: str, retry: ServerWaitClientHello2 | None
-) -> bytes | None:
-    """The resumption PSK when the client offers a ticket we sealed, of the
-    chosen suite's hash and not expired, with a valid binder; else None (a
-    full handshake).  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
+    st: State, m: ClientHello, raw: bytes, alg: str, prefix: Transcript,
+    server_name: str | None,
+) -> tuple[bytes, Transcript, bytes] | None:
+    """When the client offers a ticket we sealed, of the chosen suite's hash
+    and not expired, with a valid binder: the early secret of its PSK, the
+    transcript (``prefix``: what came before this ClientHello) with the
+    ClientHello up to its binders hashed, and the rest of the ClientHello;
+    else None (a full handshake).  ``server_name``: the client's SNI, which
+    must be the ticket's.  A bad binder is decrypt_error (RFC 8446 4.2.11)."""
     cfg = st.config
     offer = m.find(PreSharedKeyClientHello)
     if offer is None:
@@ -380,13 +375,14 @@ def _accept_psk(
     age = cfg.clock() - ts.issued_at
     if tinfo is None or not tinfo.tls13 or tinfo.prf_hash != alg or not 0 <= age <= ts.lifetime:
         return None
-    if ts.server_name != _server_name(m):  # RFC 8446 4.6.1, RFC 6066 3
+    if ts.server_name != server_name:  # RFC 8446 4.6.1, RFC 6066 3
         return None
-    prefix = retry.transcript if retry is not None else Transcript()
-    truncated = raw[: len(raw) - offer.binders_length()]
-    if not compare_digest(binder(alg, ts.psk, prefix, truncated), offer.binders[0]):
+    cut = len(raw) - offer.binders_length()
+    transcript, th = prefix.add_hash(alg, raw[:cut])
+    early, binder_key = ks.resumption_early_secrets(alg, ts.psk)
+    if not compare_digest(ks.finished_verify_data(alg, binder_key, th), offer.binders[0]):
         raise fail(A.DECRYPT_ERROR, "PSK binder does not verify")
-    return ts.psk
+    return early, transcript, raw[cut:]
 
 
 def _client_certificate(
