@@ -29,7 +29,7 @@ from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, Signature
 from tlspy.core.suites import suite_info
 from tlspy.engine.sessions import SessionStore
 from tlspy.engine.tickets import TicketKey
-from tlspy.x509 import Certificate, PrivateKey, verify_chain
+from tlspy.x509 import Certificate, PrivateKey, TrustStore, verify_chain
 
 Rng = Callable[[int], bytes]
 Clock = Callable[[], float]
@@ -88,7 +88,8 @@ def default_validator(
     at: dt.datetime,
     usage: str,
 ) -> object:
-    """tlspy.x509.verify_chain on the chain as the peer sent it."""
+    """tlspy.x509.verify_chain on the chain as the peer sent it (the
+    engine passes the Config's anchor_store, a TrustStore)."""
     return verify_chain(chain[0], chain[1:], anchors, name=name, at=at, usage=usage)
 
 
@@ -195,6 +196,9 @@ class Config:
     clock: Clock = field(default=_system_clock)
     # ticket_keys loaded once (the first seals, all open).
     ticket_sealers: tuple[TicketKey, ...] = field(init=False, repr=False, compare=False)
+    # trust_anchors indexed by subject once: what the validator is given,
+    # so a connection does not index the whole store again.
+    anchor_store: TrustStore = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -219,6 +223,7 @@ class Config:
             if len(k) != 32:
                 raise ValueError("ticket keys must be 32 bytes")
         object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
+        object.__setattr__(self, "anchor_store", TrustStore(self.trust_anchors))
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:
