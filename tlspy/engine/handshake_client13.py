@@ -410,8 +410,10 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
-    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret,
-                                                   transcript.hash(alg))
+    # Up to the server's Finished: the application secrets' context, and our
+    # Finished's too unless we send a certificate first.
+    finished_hash = transcript.hash(alg)
+    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret, finished_hash)
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD
@@ -431,8 +433,9 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
                                                                    draw(st.seed, b"sign", 32))))
             transcript = transcript.add(cv)
             flight += cv
+        finished_hash = transcript.hash(alg)
     fin = assemble_handshake(
-        Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
+        Finished(ks.finished_verify_data(alg, sec.client_hs, finished_hash))
     )
     flight += fin
     res_master = ks.resumption_master_secret(alg, master, transcript.add(fin).hash(alg))
