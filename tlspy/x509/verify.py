@@ -31,7 +31,8 @@ SIGNATURE_BUDGET = 64
 PATH_BUDGET = 256
 NAME_CONSTRAINT_BUDGET = 1 << 16
 
-_EKU_BY_USAGE = {"server": oids.EKU_SERVER_AUTH, "client": oids.EKU_CLIENT_AUTH}
+_EKUS_BY_USAGE = {"server": frozenset((oids.EKU_SERVER_AUTH,)),
+                  "client": frozenset((oids.EKU_CLIENT_AUTH,))}
 # Extensions this validator understands; any other critical extension fails.
 _PROCESSED = frozenset((
     oids.BASIC_CONSTRAINTS, oids.KEY_USAGE, oids.EXTENDED_KEY_USAGE, oids.SUBJECT_ALT_NAME,
@@ -44,6 +45,7 @@ _MUST_NOT_BE_CRITICAL = frozenset((
     oids.SUBJECT_INFO_ACCESS, oids.CRL_DISTRIBUTION_POINTS,
 ))
 _CURVES = frozenset(("secp256r1", "secp384r1", "secp521r1"))
+_DEFAULT_OPS = DefaultOps()  # stateless
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
     (any other iterable is indexed for this call only).
     Raises ValidationError (.reason, .index) when no path validates.
     """
-    if usage not in _EKU_BY_USAGE:
+    if usage not in _EKUS_BY_USAGE:
         raise ValueError('usage must be "server" or "client"')
     if at is None:
         at = dt.datetime.now(dt.timezone.utc)
@@ -170,9 +172,9 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
             raise ValueError("pass IP addresses as ipaddress objects, not strings")
     policy = Policy(
         at=at, name=name,
-        ekus=frozenset(ekus) if ekus is not None else frozenset((_EKU_BY_USAGE[usage],)),
+        ekus=frozenset(ekus) if ekus is not None else _EKUS_BY_USAGE[usage],
         max_depth=DEFAULT_MAX_DEPTH if max_depth is None else max_depth,
-        ops=ops if ops is not None else DefaultOps(),
+        ops=ops if ops is not None else _DEFAULT_OPS,
         allow_sha1=allow_sha1,
     )
     store = anchors if isinstance(anchors, TrustStore) else TrustStore(anchors)
