@@ -19,6 +19,7 @@ from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, Signature
 from tlspy.core.messages import KeyExchange
 from tlspy.core.suites import BulkCipher, suite_info
 from tlspy.engine import CertifiedKey, Config
+from tlspy.engine.config import DEFAULT_SUITES_13
 from tlspy.engine.tickets import TicketKey
 from tlspy.x509 import TrustStore
 
@@ -85,6 +86,15 @@ def test_ticket_keys_loaded_once() -> None:
     assert replace(cfg, ticket_keys=keys[1:]).ticket_sealers[0].key_id == TicketKey.load(
         keys[1]).key_id
     assert Config().ticket_sealers == ()
+
+
+def test_suites_13_made_with_the_config() -> None:
+    cfg = Config()
+    assert cfg.suites_13 == DEFAULT_SUITES_13 == cfg.cipher_suites[:3]
+    only12 = replace(cfg, cipher_suites=cfg.cipher_suites[3:])
+    assert only12.suites_13 == () and only12.cipher_suites == cfg.cipher_suites[3:]
+    swapped = replace(cfg, cipher_suites=cfg.cipher_suites[2::-1])
+    assert swapped.suites_13 == cfg.suites_13[::-1]
 
 
 def test_trust_anchors_indexed_once() -> None:

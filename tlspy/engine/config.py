@@ -199,6 +199,8 @@ class Config:
     # trust_anchors indexed by subject once: what the validator is given,
     # so a connection does not index the whole store again.
     anchor_store: TrustStore = field(init=False, repr=False, compare=False)
+    # The configured TLS 1.3 suites this engine implements (in order).
+    suites_13: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -224,6 +226,8 @@ class Config:
                 raise ValueError("ticket keys must be 32 bytes")
         object.__setattr__(self, "ticket_sealers", tuple(map(TicketKey.load, self.ticket_keys)))
         object.__setattr__(self, "anchor_store", TrustStore(self.trust_anchors))
+        object.__setattr__(self, "suites_13", tuple(s for s in self.cipher_suites
+                                                   if s in SUPPORTED_SUITES_13))
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:
@@ -237,11 +241,6 @@ class Config:
         for p in self.alpn_protocols:
             if not 1 <= len(p) <= 255:
                 raise ValueError("ALPN protocol names are 1..255 bytes")
-
-    @property
-    def suites_13(self) -> tuple[CipherSuite, ...]:
-        """The configured TLS 1.3 suites this engine implements."""
-        return tuple(s for s in self.cipher_suites if s in SUPPORTED_SUITES_13)
 
     @property
     def tls13(self) -> bool:
