@@ -13,13 +13,15 @@ from nocrypto.ec import ECPrivateKey
 from nocrypto.ed25519 import Ed25519PrivateKey
 from nocrypto.rsa import RSAPrivateKey
 from tests.engine.certs import KINDS, pki
-from tests.engine.helpers import configs
+from tests.engine.helpers import configs, handshake
 from tlspy import engine
 from tlspy.core.enums import CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme
 from tlspy.core.messages import KeyExchange
 from tlspy.core.suites import BulkCipher, suite_info
 from tlspy.engine import CertifiedKey, Config
+from tlspy.engine.config import DEFAULT_SUITES_13
 from tlspy.engine.tickets import TicketKey
+from tlspy.x509 import TrustStore
 
 
 def test_defaults_are_the_secure_ones() -> None:
@@ -84,6 +86,35 @@ def test_ticket_keys_loaded_once() -> None:
     assert replace(cfg, ticket_keys=keys[1:]).ticket_sealers[0].key_id == TicketKey.load(
         keys[1]).key_id
     assert Config().ticket_sealers == ()
+
+
+def test_suites_13_made_with_the_config() -> None:
+    cfg = Config()
+    assert cfg.suites_13 == DEFAULT_SUITES_13 == cfg.cipher_suites[:3]
+    only12 = replace(cfg, cipher_suites=cfg.cipher_suites[3:])
+    assert only12.suites_13 == () and only12.cipher_suites == cfg.cipher_suites[3:]
+    swapped = replace(cfg, cipher_suites=cfg.cipher_suites[2::-1])
+    assert swapped.suites_13 == cfg.suites_13[::-1]
+
+
+def test_trust_anchors_indexed_once() -> None:
+    """The validator gets anchor_store: the anchors as a TrustStore, made
+    with the Config (and again by replace), not per connection."""
+    p256, rsa = pki("p256").anchor, pki("rsa").anchor
+    seen = []
+
+    def keep(chain, anchors, name, at, usage):  # type: ignore[no-untyped-def]
+        seen.append(anchors)
+
+    cfg = Config(trust_anchors=(p256, rsa, p256))
+    assert isinstance(cfg.anchor_store, TrustStore) and list(cfg.anchor_store) == [p256, rsa]
+    assert list(cfg.anchor_store.named(rsa.subject.matching_key())) == [rsa]
+    assert list(replace(cfg, trust_anchors=(rsa,)).anchor_store) == [rsa]
+    assert len(Config().anchor_store) == 0
+    ccfg, scfg = configs(client={"validator": keep})
+    for _ in range(2):
+        assert handshake(ccfg, scfg).client.established
+    assert seen == [ccfg.anchor_store] * 2 and seen[0] is seen[1]
 
 
 @pytest.mark.parametrize("kind", ["rsa", "p256", "ed25519"])

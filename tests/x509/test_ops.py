@@ -21,7 +21,7 @@ from tests.x509.chains import NOW, dns, issue
 from tlspy import x509
 from tlspy.x509 import oids
 from tlspy.x509.keys import AlgorithmIdentifier, PublicKey, signature_algorithm
-from tlspy.x509.ops import DefaultOps, UnsupportedAlgorithm, ecdsa_der_to_raw
+from tlspy.x509.ops import DefaultOps, UnsupportedAlgorithm, ecdsa_der_to_raw, loaded_key
 
 H = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 
@@ -186,3 +186,33 @@ def test_default_ops_with_nocrypto() -> None:
            r.sign(msg, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()), msg)
     e = ed25519.Ed25519PrivateKey.generate()
     _check(e, AlgorithmIdentifier(oids.ED25519), e.sign(msg), msg)
+
+
+def test_loaded_key_is_made_once_per_public_key() -> None:
+    """loaded_key keeps nocrypto's key on the PublicKey: the same object for
+    every verification, which changes neither the key's equality nor what
+    verifies (the real nocrypto, against pyca's signatures)."""
+    from nocrypto.ec import ECPublicKey
+    from nocrypto.rsa import RSAPublicKey
+
+    msg = b"to be signed"
+    r = rsa.generate_private_key(65537, 2048)
+    e = ec.generate_private_key(ec.SECP256R1())
+    for key, kind, alg, sig in (
+        (r, RSAPublicKey, AlgorithmIdentifier(oids.RSA_SHA256, b"\x05\x00"),
+         r.sign(msg, padding.PKCS1v15(), hashes.SHA256())),
+        (e, ECPublicKey, AlgorithmIdentifier(oids.ECDSA_SHA256),
+         e.sign(msg, ec.ECDSA(hashes.SHA256()))),
+    ):
+        pub = _spki(key)
+        loaded = loaded_key(pub)
+        assert isinstance(loaded, kind) and loaded_key(pub) is loaded
+        assert pub == _spki(key) and hash(pub) == hash(_spki(key))
+        for _ in range(2):
+            _check(key, alg, sig, msg)
+            assert DefaultOps().verify_signature(pub, signature_algorithm(alg), msg, sig)
+        assert loaded_key(pub) is loaded
+    with pytest.raises(UnsupportedAlgorithm):
+        loaded_key(_spki(ed25519.Ed25519PrivateKey.generate()))
+    with pytest.raises(UnsupportedAlgorithm):
+        loaded_key(_spki(ec.generate_private_key(ec.SECP521R1())))

@@ -8,7 +8,7 @@ import pytest
 
 from tests.x509.chains import NOW, dns, issue
 from tests.x509.pyca_ops import PycaOps
-from tlspy.x509 import TrustStore
+from tlspy.x509 import TrustStore, ValidationError, verify_chain
 from tlspy.x509.cli import main
 
 
@@ -67,3 +67,39 @@ def test_cli_failures(files: dict[str, Path], capsys: pytest.CaptureFixture[str]
     rc = main(["-CAfile", str(files["root"]), "-attime", ATTIME, str(files["root"].parent / "nope")],
               ops=PycaOps())
     assert rc == 2
+
+
+def test_trust_store_is_a_sequence_indexed_by_subject() -> None:
+    old, new, other = issue("Root", ca=True), issue("Root", ca=True), issue("Other", ca=True)
+    store = TrustStore([old.cert, new.cert, old.cert, other.cert])
+    assert len(store) == 3 and list(store) == [old.cert, new.cert, other.cert]
+    assert store[1] == new.cert and store[-1] == other.cert and list(store[:2]) == list(store)[:2]
+    assert store.index(other.cert) == 2 and new.cert in store and issue("x").cert not in store
+    key = old.cert.subject.matching_key()
+    assert list(store.named(key)) == [old.cert, new.cert]  # same name, both keys, in order
+    assert list(store.named(other.cert.subject.matching_key())) == [other.cert]
+    assert list(store.named(issue("Nobody", ca=True).cert.subject.matching_key())) == []
+    store.add([issue("Root", ca=True).cert])
+    assert len(store.named(key)) == 3
+
+
+def test_a_trust_store_serves_many_validations_like_a_list() -> None:
+    """verify_chain given a TrustStore (indexed once) decides as it does
+    given the same anchors as a list: the anchor of a rolled-over name is
+    the one whose key identifier the chain names."""
+    old, new = issue("Root", ca=True), issue("Root", ca=True)
+    ica = issue("ICA", new, ca=True)
+    leaf = issue("leaf", ica, sans=dns("example.com"))
+    stray = issue("leaf", issue("Elsewhere", ca=True), sans=dns("example.com"))
+    anchors = [old.cert, new.cert]
+    store = TrustStore(anchors)
+    ops = PycaOps()
+    for roots in (anchors, store, store):
+        chain = verify_chain(leaf.cert, [ica.cert], roots, name="example.com", at=NOW, ops=ops)
+        assert chain.certificates == (leaf.cert, ica.cert, new.cert)
+        with pytest.raises(ValidationError) as e:
+            verify_chain(stray.cert, [ica.cert], roots, at=NOW, ops=ops)
+        assert e.value.reason == "no-issuer"
+    # an intermediate that is also an anchor is taken as the anchor
+    chain = verify_chain(leaf.cert, [ica.cert], TrustStore([ica.cert]), at=NOW, ops=ops)
+    assert chain.certificates == (leaf.cert, ica.cert)

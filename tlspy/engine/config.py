@@ -31,7 +31,7 @@ from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake
 from tlspy.engine.sessions import SessionStore
 from tlspy.engine.tickets import TicketKey
-from tlspy.x509 import Certificate, PrivateKey, verify_chain
+from tlspy.x509 import Certificate, PrivateKey, TrustStore, verify_chain
 
 Rng = Callable[[int], bytes]
 Clock = Callable[[], float]
@@ -90,7 +90,8 @@ def default_validator(
     at: dt.datetime,
     usage: str,
 ) -> object:
-    """tlspy.x509.verify_chain on the chain as the peer sent it."""
+    """tlspy.x509.verify_chain on the chain as the peer sent it (the
+    engine passes the Config's anchor_store, a TrustStore)."""
     return verify_chain(chain[0], chain[1:], anchors, name=name, at=at, usage=usage)
 
 
@@ -207,6 +208,9 @@ class Config:
     suites_13: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
     suites_12: tuple[CipherSuite, ...] = field(init=False, repr=False, compare=False)
     tls13: bool = field(init=False, repr=False, compare=False)
+    # trust_anchors indexed by subject once: what the validator is given,
+    # so a connection does not index the whole store again.
+    anchor_store: TrustStore = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -236,6 +240,7 @@ class Config:
         object.__setattr__(self, "suites_12", tuple(
             s for s in self.cipher_suites if not suite_info(s).tls13))  # type: ignore[union-attr]
         object.__setattr__(self, "tls13", ProtocolVersion.TLS_1_3 in self.versions)
+        object.__setattr__(self, "anchor_store", TrustStore(self.trust_anchors))
         if self.record_size_limit is not None and not 64 <= self.record_size_limit <= 16385:
             raise ValueError("record_size_limit must be 64..16385")
         if not 0 < self.ticket_lifetime <= 604800:

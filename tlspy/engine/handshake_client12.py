@@ -39,7 +39,6 @@ from tlspy.core.messages import (
     HandshakeMessage,
     KeyExchange,
     NewSessionTicket12,
-    PreSharedKeyClientHello,
     RecordSizeLimit,
     RenegotiationInfo,
     ServerHello,
@@ -103,27 +102,8 @@ V12 = ProtocolVersion.TLS_1_2
 SESSION_ID_LIFETIME = 24 * 3600
 
 
-def widen_hello(config: Config, hello: ClientHello) -> ClientHello:
-    """``hello`` (a TLS 1.3 ClientHello) also offering TLS 1.2: the 1.2
-    suites, the version, EMS, renegotiation_info and ec_point_formats
-    (inserted before a pre_shared_key, which stays last)."""
-    exts = list(hello.extensions)
-    psk = exts.pop() if exts and isinstance(exts[-1], PreSharedKeyClientHello) else None
-    out: list[Extension] = []
-    for e in exts:
-        if isinstance(e, SupportedVersionsClientHello):
-            e = SupportedVersionsClientHello((*e.versions, V12))
-        elif isinstance(e, SupportedGroups):
-            e = SupportedGroups(tuple(config.groups))
-        out.append(e)
-    out += _extensions12()
-    if psk is not None:
-        out.append(psk)
-    return replace(hello, cipher_suites=(*hello.cipher_suites, *suites_12(config)),
-                   extensions=tuple(out))
-
-
-def _extensions12() -> list[Extension]:
+def hello_extensions12() -> list[Extension]:
+    """The TLS 1.2 extensions of a ClientHello offering TLS 1.2."""
     return [ExtendedMasterSecret(), RenegotiationInfo(b""),
             ECPointFormats((ECPointFormat.UNCOMPRESSED,)), SessionTicket(b""), EncryptThenMac()]
 
@@ -149,7 +129,7 @@ def client_hello(config: Config, server_name: str | None, seed: bytes) -> Client
         exts.append(ALPN(config.alpn_protocols))
     if config.record_size_limit is not None:
         exts.append(RecordSizeLimit(min(config.record_size_limit, MAX_PLAINTEXT)))
-    exts += _extensions12()
+    exts += hello_extensions12()
     suites = suites_12(config)
     if config.fallback_scsv:
         suites += (CipherSuite.TLS_FALLBACK_SCSV,)
@@ -255,7 +235,7 @@ def _certificate(st: State, hs: ClientWaitCertificate12, raw: bytes, m: Certific
         if cfg.check_name and ctx.server_name is not None:
             name = ip_literal(ctx.server_name) or ctx.server_name
         try:
-            cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
+            cfg.validator(chain, cfg.anchor_store, name, cfg.now(), "server")
         except ValidationError as e:
             raise fail(validation_alert(e), f"server certificate: {e}") from None
         except (X509Error, ValueError) as e:

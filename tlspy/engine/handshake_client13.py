@@ -3,7 +3,8 @@ ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import functools
+from dataclasses import dataclass, replace
 
 from nocrypto.util import compare_digest
 from tlspy.core import keyschedule as ks
@@ -54,8 +55,9 @@ from tlspy.core.record import plaintext_limit
 from tlspy.core.suites import suite_info
 from tlspy.core.writer import assemble_handshake, certificate_verify_content
 from tlspy.engine._records import CCS_RECORD, seal_handshake
-from tlspy.engine.config import Config
+from tlspy.engine.config import SUPPORTED_SUITES_13, Config
 from tlspy.engine.events import Event, HandshakeComplete, key_log
+from tlspy.engine.handshake_client12 import hello_extensions12
 from tlspy.engine.handshake_common import (
     SCHEMES_13,
     IPAddress,
@@ -72,6 +74,7 @@ from tlspy.engine.handshake_common import (
     validation_alert,
     verify,
 )
+from tlspy.engine.handshake_common12 import SUITES_12
 from tlspy.engine.state import (
     ClientWaitCertificate,
     ClientWaitCertificateVerify,
@@ -91,49 +94,75 @@ A = AlertDescription
 Step = tuple[State, bytes, list[Event]]
 
 
-def _schemes(config: Config) -> tuple[SignatureScheme, ...]:
-    return tuple(config.signature_schemes)
+@dataclass(frozen=True, slots=True)
+class _HelloParts:
+    """What a Config puts in every first ClientHello, around the parts made
+    per connection (server_name first, key_share, the PSK extensions)."""
+
+    suites: tuple[CipherSuite, ...]
+    before_share: tuple[Extension, ...]  # supported_groups, signature_algorithms, ALPN
+    after_share: tuple[Extension, ...]  # supported_versions, record_size_limit
+    tls12: tuple[Extension, ...]  # when TLS 1.2 is offered too (after psk modes)
+
+
+@functools.lru_cache(maxsize=64)
+def _hello_parts(
+    suites: tuple[CipherSuite, ...], versions: tuple[ProtocolVersion, ...],
+    groups: tuple[NamedGroup, ...], schemes: tuple[SignatureScheme, ...],
+    alpn: tuple[bytes, ...], record_size_limit: int | None, fallback_scsv: bool,
+) -> _HelloParts:
+    """The constant parts of a Config's ClientHello (of these settings of
+    it), made once: they are immutable values."""
+    suites13 = tuple(s for s in suites if s in SUPPORTED_SUITES_13)
+    suites12 = tuple(s for s in suites if s in SUITES_12)
+    with12 = ProtocolVersion.TLS_1_2 in versions and bool(suites12)
+    before: list[Extension] = [SupportedGroups(groups), SignatureAlgorithms(schemes)]
+    if alpn:
+        before.append(ALPN(alpn))
+    after: list[Extension] = [SupportedVersionsClientHello(
+        (ProtocolVersion.TLS_1_3, ProtocolVersion.TLS_1_2) if with12
+        else (ProtocolVersion.TLS_1_3,))]
+    if record_size_limit is not None:
+        after.append(RecordSizeLimit(record_size_limit))
+    offered = suites13 + suites12 if with12 else suites13
+    if fallback_scsv:
+        offered += (CipherSuite.TLS_FALLBACK_SCSV,)
+    return _HelloParts(offered, tuple(before), tuple(after),
+                       tuple(hello_extensions12()) if with12 else ())
 
 
 def client_hello(
     config: Config, server_name: str | None, seed: bytes, ticket: Ticket | None = None
 ) -> tuple[ClientHello, tuple[KeySharePrivate, ...]]:
     """The first ClientHello (with ``ticket`` offered for resumption when
-    given; the caller checked it is usable) and our key shares."""
+    given; the caller checked it is usable) and our key shares.  It offers
+    TLS 1.2 too when the Config enables it with a suite."""
+    parts = _hello_parts(config.cipher_suites, config.versions, config.groups,
+                         config.signature_schemes, config.alpn_protocols,
+                         config.record_size_limit, config.fallback_scsv)
     groups = config.groups[: config.key_shares]
     session_seed, client_random, *share_seeds = draws(seed, b"client hello", 2 + len(groups))
     shares = tuple(make_key_share(g, s) for g, s in zip(groups, share_seeds, strict=True))
-    exts: list[Extension] = []
+    exts: tuple[Extension, ...] = ()
     if server_name is not None and ip_literal(server_name) is None:
         # IP literals are not sent in server_name (RFC 6066 3).
-        exts.append(ServerName(server_name.encode("ascii")))
-    exts.append(SupportedGroups(tuple(config.groups)))
-    exts.append(SignatureAlgorithms(_schemes(config)))
-    if config.alpn_protocols:
-        exts.append(ALPN(config.alpn_protocols))
-    exts.append(KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public) for s in shares)))
-    exts.append(SupportedVersionsClientHello((ProtocolVersion.TLS_1_3,)))
-    if config.record_size_limit is not None:
-        exts.append(RecordSizeLimit(config.record_size_limit))
+        exts = (ServerName(server_name.encode("ascii")),)
+    exts += (*parts.before_share,
+             KeyShareClientHello(tuple(KeyShareEntry(s.group, s.public) for s in shares)),
+             *parts.after_share)
     if ticket is not None:
-        exts.append(PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)))
-        exts.append(PreSharedKeyClientHello((), ()))  # replaced by with_binder
+        exts += (PskKeyExchangeModes((PskKeyExchangeMode.PSK_DHE_KE,)), *parts.tls12,
+                 PreSharedKeyClientHello((), ()))  # replaced by with_binder
+    else:
+        exts += parts.tls12
     hello = ClientHello(
         ProtocolVersion.TLS_1_2,
         client_random,
         session_seed if config.middlebox_compat else b"",
-        tuple(config.suites_13),
+        parts.suites,
         b"\x00",
-        tuple(exts),
+        exts,
     )
-    if ProtocolVersion.TLS_1_2 in config.versions:
-        from tlspy.engine.handshake_client12 import widen_hello
-        from tlspy.engine.handshake_common12 import tls12
-
-        if tls12(config):
-            hello = widen_hello(config, hello)
-    if config.fallback_scsv:
-        hello = replace(hello, cipher_suites=(*hello.cipher_suites, CipherSuite.TLS_FALLBACK_SCSV))
     if ticket is not None:
         hello = with_binder(hello, ticket, Transcript(), config.clock())
     return hello, shares
@@ -338,7 +367,7 @@ def _certificate(st: State, hs: ClientWaitCertificate, raw: bytes, m: Certificat
         if cfg.check_name and hs.server_name is not None:
             name = ip_literal(hs.server_name) or hs.server_name
         try:
-            cfg.validator(chain, cfg.trust_anchors, name, cfg.now(), "server")
+            cfg.validator(chain, cfg.anchor_store, name, cfg.now(), "server")
         except ValidationError as e:
             raise fail(validation_alert(e), f"server certificate: {e}") from None
         except (X509Error, ValueError) as e:
@@ -381,8 +410,10 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
     if not compare_digest(expected, m.verify_data):
         raise fail(A.DECRYPT_ERROR, "server Finished does not verify")
     transcript = hs.transcript.add(raw)
-    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret,
-                                                   transcript.hash(alg))
+    # Up to the server's Finished: the application secrets' context, and our
+    # Finished's too unless we send a certificate first.
+    finished_hash = transcript.hash(alg)
+    master, c_ap, s_ap, exp = ks.application_stage(alg, sec.handshake_secret, finished_hash)
     out = b""
     if st.config.middlebox_compat and not hs.ccs_sent:
         out += CCS_RECORD
@@ -402,8 +433,9 @@ def _finished(st: State, hs: ClientWaitFinished, raw: bytes, m: Finished) -> Ste
                                                                    draw(st.seed, b"sign", 32))))
             transcript = transcript.add(cv)
             flight += cv
+        finished_hash = transcript.hash(alg)
     fin = assemble_handshake(
-        Finished(ks.finished_verify_data(alg, sec.client_hs, transcript.hash(alg)))
+        Finished(ks.finished_verify_data(alg, sec.client_hs, finished_hash))
     )
     flight += fin
     res_master = ks.resumption_master_secret(alg, master, transcript.add(fin).hash(alg))

@@ -12,13 +12,14 @@ from typing import TypeVar
 
 from nocrypto import dh, ec, ed25519
 from nocrypto.kdf import hkdf_expand
-from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
+from nocrypto.rsa import RSAPrivateKey
 from tlspy.core.enums import AlertDescription, NamedGroup, SignatureScheme
 from tlspy.core.errors import TLSError
 from tlspy.engine.config import CertifiedKey, Config
 from tlspy.x509 import Certificate, PublicKey, ValidationError
 from tlspy.x509.hostname import matches_name
 from tlspy.x509.keys import parse_pss_params
+from tlspy.x509.ops import loaded_key
 
 A = AlertDescription
 
@@ -274,14 +275,14 @@ def verify(pub: PublicKey, scheme: int, message: bytes, signature: bytes) -> boo
             raw = ecdsa_der_to_raw(signature, curve.size)
             if raw is None:
                 return False
-            return ec.ECPublicKey.from_bytes(curve, pub.key).verify(raw, message, _SCHEME_HASH[s])
+            return bool(loaded_key(pub).verify(raw, message, _SCHEME_HASH[s]))
         if scheme in _SCHEME_HASH:
             if pub.kind != ("rsa" if scheme in _RSAE else "rsa-pss") or not pss_key_allows(
                     pub, scheme):
                 return False
             h = _SCHEME_HASH[SignatureScheme(scheme)]
             hlen = {"sha256": 32, "sha384": 48, "sha512": 64}[h]
-            return RSAPublicKey(pub.n, pub.e).verify_pss(h, message, signature, hlen, h)
+            return bool(loaded_key(pub).verify_pss(h, message, signature, hlen, h))
     except (ValueError, ArithmeticError):
         return False
     return False

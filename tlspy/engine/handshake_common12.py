@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from nocrypto import dh, ec
 from nocrypto.kdf import hkdf_expand
-from nocrypto.rsa import RSAPrivateKey, RSAPublicKey
+from nocrypto.rsa import RSAPrivateKey
 from tlspy.core import keyschedule as ks
 from tlspy.core.enums import (
     AlertDescription,
@@ -52,6 +52,7 @@ from tlspy.engine.state import (
     ServerWaitKeyExchange12,
 )
 from tlspy.x509 import Certificate, PublicKey
+from tlspy.x509.ops import loaded_key
 
 S = SignatureScheme
 A = AlertDescription
@@ -184,7 +185,8 @@ def rsa_premaster_encrypt(pub: PublicKey, client_version: int, seed: bytes) -> t
     """(premaster, its PKCS#1 v1.5 encryption to the server's key)."""
     rng = counter_rng(seed)
     premaster = client_version.to_bytes(2, "big") + rng(46)
-    return premaster, RSAPublicKey(pub.n, pub.e).encrypt_pkcs1v15(premaster, rng=rng)
+    encrypted: bytes = loaded_key(pub).encrypt_pkcs1v15(premaster, rng=rng)
+    return premaster, encrypted
 
 
 def counter_rng(seed: bytes) -> Callable[[int], bytes]:
@@ -268,11 +270,9 @@ def verify12(auth: Auth, pub: PublicKey, scheme: int, message: bytes, signature:
             raw = ecdsa_der_to_raw(signature, curve.size)
             if raw is None:
                 return False
-            return ec.ECPublicKey.from_bytes(curve, pub.key).verify(
-                raw, message, _ECDSA[S(scheme)])
+            return bool(loaded_key(pub).verify(raw, message, _ECDSA[S(scheme)]))
         if scheme in _PKCS1:
-            return RSAPublicKey(pub.n, pub.e).verify_pkcs1v15(_PKCS1[S(scheme)], message,
-                                                              signature)
+            return bool(loaded_key(pub).verify_pkcs1v15(_PKCS1[S(scheme)], message, signature))
     except (ValueError, ArithmeticError):
         return False
     return verify13(pub, scheme, message, signature)

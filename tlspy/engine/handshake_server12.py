@@ -375,7 +375,7 @@ def _client_certificate(
         return st.replace(hs=ServerWaitKeyExchange12(ctx)), b"", []
     chain = parse_chain(m.certificate_list)
     try:
-        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+        cfg.validator(chain, cfg.anchor_store, None, cfg.now(), "client")
     except ValidationError as e:
         raise fail(validation_alert(e), f"client certificate: {e}") from None
     except (X509Error, ValueError) as e:

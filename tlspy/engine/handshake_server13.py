@@ -400,7 +400,7 @@ def _client_certificate(
                                                 hs.early_data_budget)), b"", []
     chain = parse_chain([e.cert_data for e in m.certificate_list])
     try:
-        cfg.validator(chain, cfg.trust_anchors, None, cfg.now(), "client")
+        cfg.validator(chain, cfg.anchor_store, None, cfg.now(), "client")
     except ValidationError as e:
         raise fail(validation_alert(e), f"client certificate: {e}") from None
     except (X509Error, ValueError) as e:

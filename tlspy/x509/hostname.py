@@ -52,15 +52,15 @@ def wildcard_allowed(pattern: str, public_suffixes: frozenset[str] = PUBLIC_SUFF
 
 def dns_matches(presented: str, reference: str,
                 public_suffixes: frozenset[str] = PUBLIC_SUFFIXES) -> bool:
-    """RFC 9525 6.3: exact (case-insensitive) or a leftmost "*" label matching one label."""
+    """RFC 9525 6.3: exact (case-insensitive) or a leftmost "*" label matching one label.
+    ``reference`` is as :func:`normalize_reference` returns it."""
     p = presented.lower()
     if p.endswith("."):
         p = p[:-1]
-    if not is_valid_dns_name(p, wildcard=True):
-        return False
     if not p.startswith("*."):
+        # Equal to the (validated) reference is valid; unequal fails anyway.
         return p == reference
-    if not wildcard_allowed(p, public_suffixes):
+    if not is_valid_dns_name(p, wildcard=True) or not wildcard_allowed(p, public_suffixes):
         return False
     head, _, rest = reference.partition(".")
     return bool(head) and rest == p[2:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import tlspy.asn1 as asn1
@@ -126,6 +126,8 @@ class PublicKey:
     n: int = 0
     e: int = 0
     curve: str | None = None
+    # The key loaded into nocrypto, made on first use (tlspy.x509.ops.loaded_key).
+    _loaded: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def point(self) -> bytes:

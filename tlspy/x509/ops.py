@@ -49,6 +49,30 @@ def _module(name: str) -> Any:
         raise UnsupportedAlgorithm(f"{name} is not available") from None
 
 
+_EC_CURVES = {"secp256r1": "P256", "secp384r1": "P384"}
+
+
+def loaded_key(key: PublicKey) -> Any:
+    """An RSA or EC ``key`` loaded into nocrypto (RSAPublicKey,
+    ECPublicKey), made once per PublicKey and kept on it: loading a modulus
+    sets up its Montgomery constants (tens of microseconds, more than the
+    verification), and a client meets the same keys again and again (its
+    trust anchors, the chains the engine's parse cache holds).  The loaded
+    key is immutable too.  UnsupportedAlgorithm for other keys and curves;
+    nocrypto's ValueError for a key it refuses."""
+    k = key._loaded
+    if k is None:
+        if key.kind in ("rsa", "rsa-pss"):
+            k = _module("nocrypto.rsa").RSAPublicKey(key.n, key.e)
+        elif key.kind == "ec" and key.curve in _EC_CURVES:
+            ec = _module("nocrypto.ec")
+            k = ec.ECPublicKey.from_bytes(getattr(ec, _EC_CURVES[key.curve]), key.key)
+        else:
+            raise UnsupportedAlgorithm(f"a {key.kind} key ({key.curve}) in nocrypto")
+        object.__setattr__(key, "_loaded", k)
+    return k
+
+
 class DefaultOps:
     """Signature checks with nocrypto: RSA PKCS#1 v1.5 and PSS (nocrypto.rsa),
     ECDSA P-256/P-384 (nocrypto.ec), Ed25519 (nocrypto.ed25519).  A primitive
@@ -71,20 +95,20 @@ class DefaultOps:
         if alg.hash is None:
             raise UnsupportedAlgorithm(f"{alg.kind} without a hash")
         if alg.kind in ("rsa-pkcs1", "rsa-pss"):
-            pub = _module("nocrypto.rsa").RSAPublicKey(key.n, key.e)
+            if key.kind not in ("rsa", "rsa-pss"):
+                return False
+            pub = loaded_key(key)
             if alg.kind == "rsa-pkcs1":
                 return pub.verify_pkcs1v15(alg.hash, message, signature)
             pss = alg.pss
             return pss is not None and pub.verify_pss(alg.hash, message, signature,
                                                       pss.salt_length, pss.mgf_hash)
         if alg.kind == "ecdsa":
-            ec = _module("nocrypto.ec")
-            curve = {"secp256r1": "P256", "secp384r1": "P384"}.get(key.curve or "")
-            if curve is None:
+            if key.curve not in _EC_CURVES:
                 raise UnsupportedAlgorithm(f"ECDSA on {key.curve}")
-            c = getattr(ec, curve)
-            raw = ecdsa_der_to_raw(signature, c.size)
+            size = getattr(_module("nocrypto.ec"), _EC_CURVES[key.curve]).size
+            raw = ecdsa_der_to_raw(signature, size)
             if raw is None:
                 return False
-            return ec.ECPublicKey.from_bytes(c, key.key).verify(raw, message, alg.hash)
+            return loaded_key(key).verify(raw, message, alg.hash)
         raise UnsupportedAlgorithm(alg.kind)

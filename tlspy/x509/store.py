@@ -5,8 +5,9 @@ I/O; nothing here runs at import time."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, overload
 
 from tlspy.x509.cert import Certificate
 from tlspy.x509.errors import CertificateParseError
@@ -23,29 +24,43 @@ SYSTEM_BUNDLES = (
 SYSTEM_DIRS = ("/etc/ssl/certs", "/etc/pki/tls/certs", "/system/etc/security/cacerts")
 
 
-class TrustStore:
-    """A set of trust anchors (duplicates removed, order kept)."""
+class TrustStore(Sequence[Certificate]):
+    """A set of trust anchors (duplicates removed, order kept), indexed by
+    subject name as they are added: a path search asks for the anchors
+    named as a certificate's issuer (:meth:`named`) without going through
+    the whole set, so one store serves any number of validations."""
 
-    __slots__ = ("_certs", "skipped")
+    __slots__ = ("_by_subject", "_certs", "skipped")
 
     def __init__(self, certificates: Iterable[Certificate] = ()) -> None:
         self._certs: dict[bytes, Certificate] = {}
+        self._by_subject: dict[tuple[Any, ...], list[Certificate]] = {}
         self.skipped = 0  # blocks that did not parse (reported, not fatal)
         self.add(certificates)
 
+    def _put(self, c: Certificate) -> None:
+        if c.der not in self._certs:
+            self._certs[c.der] = c
+            self._by_subject.setdefault(c.subject.matching_key(), []).append(c)
+
     def add(self, certificates: Iterable[Certificate]) -> None:
         for c in certificates:
-            self._certs.setdefault(c.der, c)
+            self._put(c)
 
     def add_pem(self, data: bytes | str) -> None:
         """Add every CERTIFICATE block; unparsable ones are counted in skipped."""
         for label, der in pem_blocks(data):
-            if label not in ("CERTIFICATE", "TRUSTED CERTIFICATE"):
+            if label not in ("CERTIFICATE", "TRUSTED CERTIFICATE") or der in self._certs:
                 continue
             try:
-                self._certs.setdefault(der, Certificate.from_der(der))
+                self._put(Certificate.from_der(der))
             except CertificateParseError:
                 self.skipped += 1
+
+    def named(self, subject_key: tuple[Any, ...]) -> Sequence[Certificate]:
+        """The anchors whose subject has this matching key
+        (:meth:`tlspy.x509.Name.matching_key`), in the order added."""
+        return self._by_subject.get(subject_key, ())
 
     @classmethod
     def from_pem(cls, data: bytes | str) -> TrustStore:
@@ -95,6 +110,15 @@ class TrustStore:
 
     def __len__(self) -> int:
         return len(self._certs)
+
+    @overload
+    def __getitem__(self, index: int) -> Certificate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Certificate]: ...
+
+    def __getitem__(self, index: int | slice) -> Certificate | Sequence[Certificate]:
+        return list(self._certs.values())[index]
 
     def __contains__(self, cert: object) -> bool:
         return isinstance(cert, Certificate) and cert.der in self._certs

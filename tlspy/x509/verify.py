@@ -23,6 +23,7 @@ from tlspy.x509.cert import Certificate
 from tlspy.x509.errors import ValidationError
 from tlspy.x509.keys import PublicKey, SignatureAlgorithm, signature_algorithm
 from tlspy.x509.ops import DefaultOps, Ops, UnsupportedAlgorithm
+from tlspy.x509.store import TrustStore
 
 DEFAULT_MAX_DEPTH = 8  # non-self-issued intermediates
 MAX_PATH_LENGTH = 16  # certificates in a path, self-issued included
@@ -30,7 +31,8 @@ SIGNATURE_BUDGET = 64
 PATH_BUDGET = 256
 NAME_CONSTRAINT_BUDGET = 1 << 16
 
-_EKU_BY_USAGE = {"server": oids.EKU_SERVER_AUTH, "client": oids.EKU_CLIENT_AUTH}
+_EKUS_BY_USAGE = {"server": frozenset((oids.EKU_SERVER_AUTH,)),
+                  "client": frozenset((oids.EKU_CLIENT_AUTH,))}
 # Extensions this validator understands; any other critical extension fails.
 _PROCESSED = frozenset((
     oids.BASIC_CONSTRAINTS, oids.KEY_USAGE, oids.EXTENDED_KEY_USAGE, oids.SUBJECT_ALT_NAME,
@@ -43,6 +45,7 @@ _MUST_NOT_BE_CRITICAL = frozenset((
     oids.SUBJECT_INFO_ACCESS, oids.CRL_DISTRIBUTION_POINTS,
 ))
 _CURVES = frozenset(("secp256r1", "secp384r1", "secp521r1"))
+_DEFAULT_OPS = DefaultOps()  # stateless
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,15 @@ class Policy:
     allow_sha1: bool = False
     public_suffixes: frozenset[str] = hostname.PUBLIC_SUFFIXES
     cabf_common_name: bool = False
+
+
+_IPV4_CHARS = frozenset("0123456789.")
+
+
+def _maybe_ip(name: str) -> bool:
+    """Whether ``name`` could be an IP literal (one with a colon, or only
+    digits and dots): a DNS name skips ipaddress's slow failing parse."""
+    return ":" in name or _IPV4_CHARS.issuperset(name)
 
 
 def _idna(v: str) -> str | None:
@@ -140,16 +152,18 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
     OIDs.  max_depth bounds the non-self-issued intermediates (default 8).
     ops swaps the signature checks (default: nocrypto); allow_sha1 admits
     SHA-1 signatures (MD5 never).
+    anchors may be a TrustStore: its subject index then serves every call
+    (any other iterable is indexed for this call only).
     Raises ValidationError (.reason, .index) when no path validates.
     """
-    if usage not in _EKU_BY_USAGE:
+    if usage not in _EKUS_BY_USAGE:
         raise ValueError('usage must be "server" or "client"')
     if at is None:
         at = dt.datetime.now(dt.timezone.utc)
     elif at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
     at = at.astimezone(dt.timezone.utc).replace(microsecond=0)
-    if isinstance(name, str):
+    if isinstance(name, str) and _maybe_ip(name):
         try:
             ipaddress.ip_address(name)
         except ValueError:
@@ -158,25 +172,24 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
             raise ValueError("pass IP addresses as ipaddress objects, not strings")
     policy = Policy(
         at=at, name=name,
-        ekus=frozenset(ekus) if ekus is not None else frozenset((_EKU_BY_USAGE[usage],)),
+        ekus=frozenset(ekus) if ekus is not None else _EKUS_BY_USAGE[usage],
         max_depth=DEFAULT_MAX_DEPTH if max_depth is None else max_depth,
-        ops=ops if ops is not None else DefaultOps(),
+        ops=ops if ops is not None else _DEFAULT_OPS,
         allow_sha1=allow_sha1,
     )
-    return _Verifier(policy, list(intermediates), list(anchors)).run(leaf)
+    store = anchors if isinstance(anchors, TrustStore) else TrustStore(anchors)
+    return _Verifier(policy, intermediates, store).run(leaf)
 
 
 class _Verifier:
-    def __init__(self, policy: Policy, intermediates: list[Certificate],
-                 anchors: list[Certificate]) -> None:
+    def __init__(self, policy: Policy, intermediates: Iterable[Certificate],
+                 anchors: TrustStore) -> None:
         self.p = policy
         self.anchors = anchors
-        self.anchor_set = set(anchors)
-        self.intermediates = [c for c in intermediates if c not in self.anchor_set]
-        self.by_subject: dict[tuple[object, ...], list[tuple[Certificate, bool]]] = {}
-        for pool, is_anchor in ((self.anchors, True), (self.intermediates, False)):
-            for c in pool:
-                self.by_subject.setdefault(c.subject.matching_key(), []).append((c, is_anchor))
+        self.by_subject: dict[tuple[object, ...], list[Certificate]] = {}
+        for c in intermediates:
+            if c not in anchors:
+                self.by_subject.setdefault(c.subject.matching_key(), []).append(c)
         self.budget = _Budget()
         self.sig_cache: dict[tuple[int, int], bool] = {}
         self.best: ValidationError | None = None
@@ -207,12 +220,15 @@ class _Verifier:
         identifiers are present, SKI equals its AKI keyIdentifier.  Anchors first."""
         aki = cert.authority_key_identifier
         key_id = aki.key_id if aki is not None else None
+        name = cert.issuer.matching_key()
         out = []
-        for c, is_anchor in self.by_subject.get(cert.issuer.matching_key(), ()):
-            ski = c.subject_key_identifier
-            if key_id is not None and ski is not None and ski != key_id:
-                continue
-            out.append((c, is_anchor))
+        for pool, is_anchor in ((self.anchors.named(name), True),
+                                (self.by_subject.get(name, ()), False)):
+            for c in pool:
+                ski = c.subject_key_identifier
+                if key_id is not None and ski is not None and ski != key_id:
+                    continue
+                out.append((c, is_anchor))
         return out
 
     def _extend(self, path: list[Certificate]) -> list[Certificate] | None:
@@ -257,7 +273,7 @@ class _Verifier:
         if c.version != 3:
             raise _err("bad-version", f"version {c.version} certificate; v3 required", i)
         serial_len = (c.serial_number.bit_length() + 8) // 8
-        if (c.serial_number <= 0 or serial_len > 20) and c not in self.anchor_set:
+        if (c.serial_number <= 0 or serial_len > 20) and c not in self.anchors:
             # RFC 5280 4.1.2.2; trust anchors are taken as configured
             raise _err("bad-serial", "serial number must be positive and at most 20 octets", i)
         if (c.tbs_signature_algorithm.oid != c.signature_algorithm.oid
