@@ -161,6 +161,17 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
     return rc == 0 ? (int64_t)(5 + body) : -1;
 }
 
+int64_t nc_tls13_seal_aligned(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                              const uint8_t *content, size_t len, size_t padding,
+                              uint8_t *out, size_t out_len) {
+    size_t k = (size_t)(-((uintptr_t)out + 5) & 31); /* the address is public */
+    if (out_len < 31 || content_type == 0 || content_type > 255 ||
+        nc_tls13_seal(a, seq, content_type, content, len, padding, out + k, out_len - 31) < 0) {
+        return -1;
+    }
+    return (int64_t)k;
+}
+
 /* Whether the 64 * k bytes at b hold a non-zero byte: 1 or 0, no branch
  * (four independent accumulators, so the loads are not one chain). */
 static inline uint32_t any_nonzero(const uint8_t *b, unsigned k) {

@@ -378,3 +378,28 @@ def test_padding_scan_type_at_every_block_edge(impl: str) -> None:
             if where % 64 in (0, 1, 62, 63):
                 rec = a.seal(where, 23, bytes(where), MAX_INNER - where - 1)
                 assert a.open(where, rec) == (23, bytes(where)), (alg, where)
+
+
+@pytest.mark.parametrize("alg", sorted(ALGS))
+def test_seal_aligned_places_the_body_on_32_bytes(impl: str, alg: str) -> None:
+    """nc_tls13_seal_aligned writes the record seal_into writes, at the
+    offset (returned) that puts its body on a 32-byte boundary, from every
+    start address; it refuses content types outside 1..255 and a buffer
+    without the 31 spare bytes."""
+    a = TLS13AEAD(alg, bytes(range(32)), bytes(12))
+    for length in (0, 1, 100, 1000):
+        content = bytes(range(256)) * 4
+        content = content[:length]
+        expect = a.seal(9, 23, content, 3)
+        buf = ffi.new("uint8_t[]", len(expect) + 31 + 32)
+        for start in range(32):
+            k = lib.nc_tls13_seal_aligned(a._ctx, 9, 23, content, length, 3, buf + start,
+                                          len(expect) + 31)
+            assert 0 <= k < 32
+            assert int(ffi.cast("uintptr_t", buf + start + k + 5)) % 32 == 0
+            assert ffi.buffer(buf + start + k, len(expect))[:] == expect
+        for bad_type in (0, 256):
+            assert lib.nc_tls13_seal_aligned(a._ctx, 9, bad_type, content, length, 3, buf,
+                                             len(expect) + 31) == -1
+        assert lib.nc_tls13_seal_aligned(a._ctx, 9, 23, content, length, 3, buf,
+                                         len(expect) + 30) == -1
