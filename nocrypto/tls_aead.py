@@ -42,6 +42,10 @@ MAX_CIPHERTEXT = (1 << 14) + 256
 _scratch = ffi.new_allocator(should_clear_after_alloc=False)
 _BYTES = ffi.typeof("char[]")
 _unpack = ffi.unpack
+# The data path's two C calls as module globals (a cached global load, not
+# an attribute lookup on the library object per record).
+_seal_aligned = lib.nc_tls13_seal_aligned
+_open_app_records = lib.nc_tls13_open_app_records
 _SEQ_MAX = (1 << 64) - 1
 
 
@@ -163,9 +167,9 @@ class TLS13AEAD:
             self._check_seal(seq, content_type, length, padding)
         out = _scratch(_BYTES, n + 31)
         try:
-            k = lib.nc_tls13_seal_aligned(self._ctx, seq, content_type, content
-                                          if type(content) is bytes else ffi.from_buffer(content),
-                                          length, padding, out, n + 31)
+            k = _seal_aligned(self._ctx, seq, content_type, content
+                              if type(content) is bytes else ffi.from_buffer(content),
+                              length, padding, out, n + 31)
         except OverflowError:
             _check_seq(seq)
             raise
@@ -247,9 +251,9 @@ class TLS13AEAD:
             return 0, 0, b""
         out = _scratch(_BYTES, n)
         try:
-            r = lib.nc_tls13_open_app_records(self._ctx, seq, data if type(data) is bytes
-                                              else ffi.from_buffer(data), n,
-                                              max_inner if max_inner > 0 else 0, out, n)
+            r = _open_app_records(self._ctx, seq, data if type(data) is bytes
+                                  else ffi.from_buffer(data), n,
+                                  max_inner if max_inner > 0 else 0, out, n)
         except OverflowError:
             _check_seq(seq)
             raise

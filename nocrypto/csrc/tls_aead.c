@@ -200,6 +200,23 @@ static inline uint32_t any_nonzero(const uint8_t *b, unsigned k) {
 #endif
 }
 
+/* Bit j set when b[j] is non-zero, for the 64 bytes at b; no branch. */
+static inline uint64_t nonzero_bits(const uint8_t *b) {
+    uint64_t bits = 0;
+#ifdef __SSE2__
+    for (unsigned j = 0; j < 4; j++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
+        uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        bits |= (uint64_t)(~zeros & 0xFFFFu) << (16 * j);
+    }
+#else
+    for (unsigned j = 0; j < 64; j++) {
+        bits |= (uint64_t)nc_ct_nonzero32(b[j]) << j;
+    }
+#endif
+    return bits;
+}
+
 /* The index one past the last non-zero byte of p[0..n) (0 if none) and
  * that byte (RFC 8446 5.4: the content type), reading every byte the same
  * way.  Pass one finds, without a branch, the end of the last 256-byte
@@ -210,9 +227,9 @@ static inline uint32_t any_nonzero(const uint8_t *b, unsigned k) {
  * found: it is the content length rounded up to the window or block, and
  * the content length itself is public by design (nc_tls13_open returns
  * it and the caller copies that many bytes; the record's length bounds it
- * on the wire).  Pass three finds the byte inside that one block with
- * masks.  The buffer is read exactly, never past n: under 256 bytes it is
- * copied into a zero-padded window first. */
+ * on the wire).  Pass three finds the byte inside that one block from
+ * a mask of its non-zero bytes.  The buffer is read exactly, never past
+ * n: under 256 bytes it is copied into a zero-padded window first. */
 static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
     uint8_t small[256];
     const uint8_t *q = p;
@@ -239,13 +256,20 @@ static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
         }
         NC_DECLASSIFY(&block_end, sizeof block_end);
         const uint8_t *block = span + block_end - 64;
-        uint64_t base = span_end - 256 + block_end - 64;
-        for (unsigned j = 0; j < 64; j++) {
-            uint32_t byte = block[j];
-            uint32_t nz = nc_ct_nonzero32(byte);
-            pos = nc_ct_mux64(nz, base + j + 1, pos);
-            val = nc_ct_mux32(nz, byte, val);
+        /* one bit per non-zero byte of the block, then the highest set
+         * bit's index by a branch-free binary search; that index is the
+         * content length's last bits, declassified to read the type byte */
+        uint64_t bits = nonzero_bits(block);
+        uint64_t at = 0;
+        for (unsigned shift = 32; shift; shift >>= 1) {
+            uint64_t hi = bits >> shift;
+            uint64_t has = nc_ct_nonzero64(hi);
+            at += has * shift;
+            bits = nc_ct_mux64(has, hi, bits);
         }
+        NC_DECLASSIFY(&at, sizeof at);
+        val = block[at];
+        pos = span_end - 256 + block_end - 64 + at + 1;
     }
     if (q == small) {
         nc_ct_wipe(small, n);

@@ -237,8 +237,7 @@ def handle_tls(state: State, data: bytes) -> Result:
         seq = state.read_seq
         done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
         if used == len(buf) and done:  # the usual: whole records, nothing left
-            new = state.evolve(read_seq=seq + done, pending=b"")
-            return _tuple_new(Result, (new, b"", content, ()))
+            return _tuple_new(Result, (state.opened(seq + done), b"", content, ()))
         state, data = _data_records(state, buf, done, used)
         if not data:
             return _tuple_new(Result, (state, b"", content, ()))
@@ -277,7 +276,7 @@ def _data_records(state: State, buf: bytes, done: int, used: int) -> tuple[State
     if not rest:
         if not done:  # no bytes at all
             return state, b""
-        return state.evolve(read_seq=seq, pending=b""), b""
+        return state.opened(seq), b""
     # finished only if what is left is the start of one data record
     finished = True
     if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
@@ -286,7 +285,7 @@ def _data_records(state: State, buf: bytes, done: int, used: int) -> tuple[State
         length = (buf[used + 3] << 8) | buf[used + 4]
         finished = length <= MAX_CIPHERTEXT_13 and rest < 5 + length
     if not finished:
-        return state.evolve(read_seq=seq, pending=b""), bytes(buf[used:])
+        return state.opened(seq), bytes(buf[used:])
     tail = bytes(buf[used:])
     if not done and tail == pending:
         return state, b""

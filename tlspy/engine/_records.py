@@ -21,8 +21,8 @@ def seal(st: State, content_type: int, data: bytes | bytearray | memoryview) -> 
         n = len(data)
         step = st.send_limit
         if n <= step:  # one record (the usual data write): the simpler call
-            return st.evolve(write_seq=seq + 1), fast.seal(seq, content_type, data)
-        return st.evolve(write_seq=seq + -(-n // step)), fast.seal_records(
+            return st.sent(seq + 1), fast.seal(seq, content_type, data)
+        return st.sent(seq + -(-n // step)), fast.seal_records(
             seq, content_type, data, step)
     if w.protection is None:
         return st, fragment_records(content_type, 0x0303, bytes(data))

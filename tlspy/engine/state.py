@@ -451,6 +451,16 @@ class State(tuple):  # type: ignore[type-arg]
             self[14] if write_seq is None else write_seq,
         ))
 
+    def sent(self, write_seq: int) -> State:
+        """``evolve(write_seq=write_seq)`` without keywords or defaults to
+        sort out: the data path's one new state per record sealed."""
+        return _tuple_new(State, self[:14] + (write_seq,))  # noqa: RUF005
+
+    def opened(self, read_seq: int) -> State:
+        """``evolve(read_seq=read_seq, pending=b"")``, likewise: the data
+        path's one new state per batch of whole records opened."""
+        return _tuple_new(State, self[:12] + (b"", read_seq, self[14]))  # noqa: RUF005
+
     def replace(self, **changes: object) -> State:
         """``dataclasses.replace`` for a State in one tuple build (several
         times cheaper: the handshake makes a handful per message)."""
