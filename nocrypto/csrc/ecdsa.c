@@ -5,7 +5,7 @@
  *
  * Secrets (the private scalar d, the nonce k, the extra input) are handled
  * in constant time: the nonce multiplies the fixed base through the comb
- * of ecp.c, k^-1 is a Fermat inversion with the public exponent n - 2, and
+ * of ecp.c, k^-1 is the constant-time safegcd inversion of ecp_inv.c, and
  * mod-n arithmetic is Montgomery (mont64.h).  The only secret-derived
  * branches are the RFC 6979 retry conditions (a candidate k outside [1, n),
  * r = 0 or s = 0), whose outcome is public by design and declassified.
@@ -48,77 +48,63 @@ static void digest_to_e(const nc_ecp_curve *C, uint64_t *e, const uint8_t *diges
     reduce_once(C->fn, e, t);
 }
 
-/* The RFC 6979 3.2 generator state. */
+/* The RFC 6979 3.2 generator state: V, and HMAC keyed with K (the key
+ * blocks absorbed once per K, copied for each MAC made with it). */
 typedef struct {
     int alg;
     size_t hlen;
-    uint8_t K[NC_HASH_MAX_SIZE];
+    nc_hmac_ctx key;
     uint8_t V[NC_HASH_MAX_SIZE];
 } drbg;
 
 /* out = HMAC_K(V || [sep] || a || b || c); sep < 0 means no separator byte. */
 static void drbg_mac(const drbg *g, uint8_t *out, int sep, const uint8_t *a, size_t alen,
                      const uint8_t *b, size_t blen, const uint8_t *c, size_t clen) {
-    nc_hmac_ctx h;
+    nc_hmac_ctx h = g->key;
     uint8_t s = (uint8_t)sep;
-    nc_hmac_init(&h, g->alg, g->K, g->hlen);
     nc_hmac_update(&h, g->V, g->hlen);
     if (sep >= 0) nc_hmac_update(&h, &s, 1);
     if (alen) nc_hmac_update(&h, a, alen);
     if (blen) nc_hmac_update(&h, b, blen);
     if (clen) nc_hmac_update(&h, c, clen);
-    nc_hmac_final(&h, out);
-    nc_ct_wipe(&h, sizeof h);
+    nc_hmac_final(&h, out); /* wipes h */
+}
+
+/* K = HMAC_K(V || sep || a || b || c); V = HMAC_K(V): the update step of
+ * RFC 6979 3.2 d-g and h.3. */
+static void drbg_update(drbg *g, int sep, const uint8_t *a, size_t alen, const uint8_t *b,
+                        size_t blen, const uint8_t *c, size_t clen) {
+    uint8_t t[NC_HASH_MAX_SIZE];
+    drbg_mac(g, t, sep, a, alen, b, blen, c, clen);
+    nc_hmac_init(&g->key, g->alg, t, g->hlen);
+    nc_ct_wipe(t, sizeof t);
+    drbg_mac(g, g->V, -1, 0, 0, 0, 0, 0, 0);
 }
 
 /* Steps a-g of RFC 6979 3.2: x = int2octets(d), h = bits2octets(h1). */
 static void drbg_init(drbg *g, int alg, const uint8_t *x, const uint8_t *h, size_t size,
                       const uint8_t *extra, size_t extralen) {
+    uint8_t zero[NC_HASH_MAX_SIZE] = {0};
     g->alg = alg;
     g->hlen = nc_hash_size(alg);
-    for (size_t i = 0; i < g->hlen; i++) {
-        g->V[i] = 0x01;
-        g->K[i] = 0x00;
-    }
-    for (int round = 0; round < 2; round++) {
-        /* K = HMAC_K(V || round || x || h || extra); V = HMAC_K(V) */
-        uint8_t t[NC_HASH_MAX_SIZE];
-        nc_hmac_ctx m;
-        uint8_t sep = (uint8_t)round;
-        nc_hmac_init(&m, alg, g->K, g->hlen);
-        nc_hmac_update(&m, g->V, g->hlen);
-        nc_hmac_update(&m, &sep, 1);
-        nc_hmac_update(&m, x, size);
-        nc_hmac_update(&m, h, size);
-        if (extralen) nc_hmac_update(&m, extra, extralen);
-        nc_hmac_final(&m, t);
-        nc_ct_wipe(&m, sizeof m);
-        for (size_t i = 0; i < g->hlen; i++) g->K[i] = t[i];
-        drbg_mac(g, t, -1, 0, 0, 0, 0, 0, 0);
-        for (size_t i = 0; i < g->hlen; i++) g->V[i] = t[i];
-        nc_ct_wipe(t, sizeof t);
-    }
+    for (size_t i = 0; i < g->hlen; i++) g->V[i] = 0x01;
+    nc_hmac_init(&g->key, alg, zero, g->hlen);
+    drbg_update(g, 0, x, size, h, size, extra, extralen);
+    drbg_update(g, 1, x, size, h, size, extra, extralen);
 }
 
 /* Step h: the next candidate T (size bytes); bits2int(T) = T here. */
 static void drbg_generate(drbg *g, uint8_t *k, size_t size) {
     size_t got = 0;
     while (got < size) {
-        uint8_t t[NC_HASH_MAX_SIZE];
-        drbg_mac(g, t, -1, 0, 0, 0, 0, 0, 0);
-        for (size_t i = 0; i < g->hlen; i++) g->V[i] = t[i];
-        for (size_t i = 0; i < g->hlen && got < size; i++) k[got++] = t[i];
+        drbg_mac(g, g->V, -1, 0, 0, 0, 0, 0, 0);
+        for (size_t i = 0; i < g->hlen && got < size; i++) k[got++] = g->V[i];
     }
 }
 
 /* Step h.3 after a rejected candidate: K = HMAC_K(V || 0x00); V = HMAC_K(V). */
 static void drbg_reseed(drbg *g) {
-    uint8_t t[NC_HASH_MAX_SIZE];
-    drbg_mac(g, t, 0, 0, 0, 0, 0, 0, 0);
-    for (size_t i = 0; i < g->hlen; i++) g->K[i] = t[i];
-    drbg_mac(g, t, -1, 0, 0, 0, 0, 0, 0);
-    for (size_t i = 0; i < g->hlen; i++) g->V[i] = t[i];
-    nc_ct_wipe(t, sizeof t);
+    drbg_update(g, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /* One signing attempt with nonce k: returns 1 when 1 <= k < n and r, s != 0. */
@@ -181,6 +167,15 @@ int nc_ecdsa_sign(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *diges
     nc_ct_wipe(dl, sizeof dl);
     nc_ct_wipe(dm, sizeof dm);
     return 1;
+}
+
+int nc_ecdsa_sign_message(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *msg,
+                          size_t mlen, int hash_alg, const uint8_t *extra, size_t extralen) {
+    uint8_t digest[NC_HASH_MAX_SIZE];
+    size_t dlen = nc_hash_size(hash_alg);
+    if (dlen == 0) return 0;
+    nc_hash(hash_alg, msg, mlen, digest);
+    return nc_ecdsa_sign(curve, rs, d, digest, dlen, hash_alg, extra, extralen);
 }
 
 int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, size_t dlen,

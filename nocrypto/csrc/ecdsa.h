@@ -15,6 +15,9 @@
  * Constant time in d, the nonce and extra. */
 int nc_ecdsa_sign(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *digest,
                   size_t dlen, int hash_alg, const uint8_t *extra, size_t extralen);
+/* The same over a message: digest = hash_alg(msg) in C, then as above. */
+int nc_ecdsa_sign_message(int curve, uint8_t *rs, const uint8_t *d, const uint8_t *msg,
+                          size_t mlen, int hash_alg, const uint8_t *extra, size_t extralen);
 /* 1 when rs = r||s is a valid signature of digest under the public point
  * pub_xy = X||Y; 0 otherwise (including r or s out of [1, n) and invalid
  * points).  Variable time: every input is public. */

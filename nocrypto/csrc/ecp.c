@@ -8,14 +8,17 @@
  * so the same sequence of field operations runs for every input, including
  * the identity and P + P.
  *
- * Scalar multiplication by a secret: a 4-bit fixed window over a table of
- * 16 multiples read by scanning every entry with masks (variable base), or
- * a comb over precomputed affine tables j*16^i*G (fixed base), added with
- * RCB16's mixed Algorithm 5 (complete while the affine point is not the
- * identity: a zero digit keeps the accumulator through a mask instead).
- * Neither branches on nor indexes by scalar bits.  Verification, whose
- * scalars are public, has variable-time twins (a comb that skips zero
- * digits, width-5 NAF) that must never see a secret.
+ * Scalar multiplication by a secret uses signed radix-2^w digits (Booth
+ * recoding: the magnitude selects a table entry by a masked scan of every
+ * entry, the sign negates its y with a mask): 5-bit windows over the
+ * multiples P..16P (variable base), or a comb over precomputed affine
+ * tables j*2^(w i)*G, 1 <= j <= 2^(w-1) (fixed base), the latter
+ * added with RCB16's mixed Algorithm 5 (complete while the affine point is
+ * not the identity: a zero digit keeps the accumulator through a mask
+ * instead).  Neither branches on nor indexes by scalar bits.  Verification,
+ * whose scalars are public, has variable-time twins (a comb that skips
+ * zero digits, width-5 NAF) that must never see a secret.  Inversions
+ * (affine conversion, k^-1) are safegcd (ecp_inv.c).
  *
  * Paths: every public entry point picks its curve record once from
  * nc_cpu_features(); on P-256 with BMI2 and ADX that record routes field
@@ -42,15 +45,21 @@ static const uint64_t p384_gx[6] = {0x3dd0756649c0b528ULL, 0x20e378e2a0d6ce38ULL
 static const uint64_t p384_gy[6] = {0x23043dad4b03a4feULL, 0xa1bfa8bf7bb4a9acULL, 0x8bade7562e83b050ULL, 0xc6c3521968f4ffd9ULL, 0xdd8002263969a840ULL, 0x2b78abc25a15c5e9ULL};
 
 
-static nc_ecp_affine_point p256_gtab[64][16];
-static nc_ecp_affine_point p384_gtab[96][16];
+/* Comb tables (see nc_ecp_curve): P-256 in 43 windows of 6 bits (32
+ * entries a row), P-384 in 77 windows of 5 bits (16 entries). */
+#define P256_GBITS 6
+#define P256_GWIN 43
+#define P384_GBITS 5
+#define P384_GWIN 77
+static uint64_t p256_gtab[P256_GWIN][1 << (P256_GBITS - 1)][8];
+static uint64_t p384_gtab[P384_GWIN][1 << (P384_GBITS - 1)][12];
 
 /* Indexed by curve id, plus 2 for the hardware (MULX/ADX) path. */
 static const nc_ecp_curve curves[4] = {
-    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab, 0},
-    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab, 0},
-    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, p256_gtab, 1},
-    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, p384_gtab, 0},
+    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, &p256_gtab[0][0][0], P256_GBITS, P256_GWIN, 0},
+    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, &p384_gtab[0][0][0], P384_GBITS, P384_GWIN, 0},
+    {&p256_fp, &p256_fn, p256_b, p256_gx, p256_gy, 32, &p256_gtab[0][0][0], P256_GBITS, P256_GWIN, 1},
+    {&p384_fp, &p384_fn, p384_b, p384_gx, p384_gy, 48, &p384_gtab[0][0][0], P384_GBITS, P384_GWIN, 0},
 };
 
 static int tables_ready;
@@ -358,87 +367,86 @@ static void pt_dbl(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p
     }
 }
 
-/* r = tab[idx] for a secret idx in [0, 16): reads all 16 entries. */
+/* r = +-tab[mag - 1] (negated when neg is all ones), the identity when
+ * mag = 0, for a secret mag in [0, 16]: reads all 16 entries. */
 static void pt_select(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *tab,
-                      uint32_t idx) {
+                      uint32_t mag, uint32_t neg) {
+    uint64_t ny[MM_MAX], zero[MM_MAX] = {0};
     pt_identity(C, r);
-    for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j, idx), r, &tab[j]);
+    for (uint32_t j = 0; j < 16; j++) pt_cmov(C, nc_ct_eq32(j + 1, mag), r, &tab[j]);
+    mm_sub(C->fp, ny, zero, r->y);
+    mm_cmov(C->fp, neg & 1, r->y, ny);
 }
 
-/* r = tab[idx] for a secret idx in [0, 16): reads every limb of all 16
- * entries; n (4 or 6) is a constant in each instance. */
-MM_INLINE void aff_select_g(int n, nc_ecp_affine_point *r, const nc_ecp_affine_point *tab,
-                            uint32_t idx) {
-    uint64_t x[MM_MAX] = {0}, y[MM_MAX] = {0};
-    for (uint32_t j = 0; j < 16; j++) {
-        uint64_t m = nc_ct_mask64(nc_ct_eq32(j, idx));
-        _Pragma("GCC unroll 6")
-        for (int i = 0; i < n; i++) {
-            x[i] |= m & tab[j].x[i];
-            y[i] |= m & tab[j].y[i];
-        }
+/* r = +-row[mag - 1] (the negation when neg is all ones; anything when
+ * mag = 0, which the caller masks out) for a secret mag in [0, entries]:
+ * reads every limb of every entry.  n and entries are constants in each
+ * instance. */
+MM_INLINE void comb_select_g(int n, int entries, const nc_mm_mod *F, nc_ecp_affine_point *r,
+                             const uint64_t *row, uint32_t mag, uint32_t neg) {
+    uint64_t acc[2 * MM_MAX] = {0}, ny[MM_MAX], zero[MM_MAX] = {0};
+    for (int j = 0; j < entries; j++) {
+        uint64_t m = nc_ct_mask64(nc_ct_eq32((uint32_t)j + 1, mag));
+        _Pragma("GCC unroll 12")
+        for (int l = 0; l < 2 * n; l++) acc[l] |= m & row[2 * n * j + l];
     }
-    for (int i = 0; i < n; i++) {
-        r->x[i] = x[i];
-        r->y[i] = y[i];
+    for (int l = 0; l < n; l++) {
+        r->x[l] = acc[l];
+        r->y[l] = acc[n + l];
     }
+    mm_sub_g(n, F, ny, zero, r->y);
+    mm_cmov(F, neg & 1, r->y, ny);
 }
 
-static void aff_select(const nc_ecp_curve *C, nc_ecp_affine_point *r,
-                       const nc_ecp_affine_point *tab, uint32_t idx) {
-    if (C->size == 32) aff_select_g(4, r, tab, idx);
-    else aff_select_g(6, r, tab, idx);
+static void comb_select(const nc_ecp_curve *C, nc_ecp_affine_point *r, int i, uint32_t mag,
+                        uint32_t neg) {
+    size_t stride = (size_t)2 * C->fp->n << (C->gbits - 1);
+    const uint64_t *row = C->gtab + stride * (size_t)i;
+    if (C->size == 32) comb_select_g(4, 1 << (P256_GBITS - 1), &p256_fp, r, row, mag, neg);
+    else comb_select_g(6, 1 << (P384_GBITS - 1), &p384_fp, r, row, mag, neg);
 }
 
 static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
 
-/* gtab[i][j] = j 16^i G in affine form.  Rows are built projectively, 8
- * at a time, and the 120 Z coordinates of such a group inverted together
- * (Montgomery's trick: one inversion and three products per entry).
- * Public values, built once. */
-#define NC_GROUP_ROWS 8
 static void table_mul(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a, const uint64_t *b) {
     if (C->size == 32) p256_fmul(r, a, b);
     else p384_fmul(r, a, b);
 }
 
+/* The comb tables, row by row: the entries are built projectively and
+ * their Z coordinates inverted together (Montgomery's trick: one inversion
+ * and three products per entry).  Public values, built once. */
 static void build_tables(void) {
     for (int c = 0; c < 2; c++) {
         const nc_ecp_curve *C = &curves[c];
         const nc_mm_mod *F = C->fp;
-        nc_ecp_point base, rows[NC_GROUP_ROWS][16];
-        uint64_t pre[NC_GROUP_ROWS * 16][MM_MAX], inv[MM_MAX], zi[MM_MAX];
+        int n = F->n, entries = 1 << (C->gbits - 1);
+        nc_ecp_point base, row[1 << (P256_GBITS - 1)];
+        uint64_t pre[1 << (P256_GBITS - 1)][MM_MAX], inv[MM_MAX], zi[MM_MAX], t[MM_MAX];
         mm_copy(F, base.x, C->gx);
         mm_copy(F, base.y, C->gy);
         mm_copy(F, base.z, F->one);
-        for (int g = 0; g < 2 * C->size; g += NC_GROUP_ROWS) {
-            /* entries (r, j), j = 1..15, in the order e = 15 r + j - 1 */
-            int e = 0;
-            for (int r = 0; r < NC_GROUP_ROWS; r++) {
-                nc_ecp_point *row = rows[r];
-                row[1] = base;
-                for (int j = 2; j < 16; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
-                nc_ecp_add(C, &base, &row[15], &base);
-                for (int j = 1; j < 16; j++, e++) {
-                    if (e == 0) mm_copy(F, pre[0], row[j].z);
-                    else table_mul(C, pre[e], pre[e - 1], row[j].z);
-                }
+        for (int i = 0; i < C->gwin; i++) {
+            row[0] = base;
+            mm_copy(F, pre[0], base.z);
+            for (int j = 1; j < entries; j++) {
+                nc_ecp_add(C, &row[j], &row[j - 1], &base);
+                table_mul(C, pre[j], pre[j - 1], row[j].z);
             }
-            field_inv(C, inv, pre[e - 1]); /* 1 / (product of every Z) */
-            for (int r = NC_GROUP_ROWS - 1; r >= 0; r--) {
-                nc_ecp_affine_point *out = C->gtab[g + r];
-                for (int j = 15; j >= 1; j--) {
-                    e--;
-                    if (e > 0) {
-                        table_mul(C, zi, inv, pre[e - 1]);   /* 1 / Z */
-                        table_mul(C, inv, inv, rows[r][j].z); /* drop Z from the product */
-                    } else {
-                        mm_copy(F, zi, inv);
-                    }
-                    table_mul(C, out[j].x, rows[r][j].x, zi);
-                    table_mul(C, out[j].y, rows[r][j].y, zi);
+            pt_dbl(C, &base, &row[entries - 1]); /* 2^gbits times the row's base */
+            field_inv(C, inv, pre[entries - 1]);  /* 1 / (product of the Zs) */
+            for (int j = entries - 1; j >= 0; j--) {
+                uint64_t *out = C->gtab + (size_t)2 * n * ((size_t)i * entries + j);
+                if (j > 0) {
+                    table_mul(C, zi, inv, pre[j - 1]);  /* 1 / Z */
+                    table_mul(C, inv, inv, row[j].z); /* drop Z from the product */
+                } else {
+                    mm_copy(F, zi, inv);
                 }
-                out[0] = out[1]; /* never used: a zero digit is masked out */
+                table_mul(C, t, row[j].x, zi);
+                mm_copy(F, out, t);
+                table_mul(C, t, row[j].y, zi);
+                mm_copy(F, out + n, t);
             }
         }
     }
@@ -464,38 +472,66 @@ int nc_ec_size(int curve) {
     return C ? C->size : 0;
 }
 
-/* Nibble i (0 = least significant) of a big-endian scalar of size bytes. */
-static uint32_t nibble(const uint8_t *k, int size, int i) {
-    return (uint32_t)(k[size - 1 - i / 2] >> (4 * (i & 1))) & 15;
+/* Digit i of the scalar k (size bytes, big-endian) in signed radix 2^w
+ * (Booth recoding: k = sum d_i 2^(w i), d_i in [-2^(w-1), 2^(w-1)], taken
+ * from bits w i - 1 .. w i + w - 1, bit -1 being 0): returns |d_i| and sets
+ * neg to all ones when d_i < 0.  Positions are public, bits secret: no
+ * branch or index on them. */
+static uint32_t booth_digit(const uint8_t *k, int size, int w, int i, uint32_t *neg) {
+    uint32_t win = 0;
+    for (int b = 0; b <= w; b++) {
+        int bit = w * i - 1 + b;
+        if (bit >= 0 && bit < 8 * size)
+            win |= (uint32_t)((k[size - 1 - bit / 8] >> (bit % 8)) & 1) << b;
+    }
+    uint32_t x = (win >> 1) + (win & 1); /* the w low bits plus bit -1 */
+    uint32_t m = 0 - (win >> w);         /* top bit: subtract 2^w */
+    *neg = m;
+    return (((1u << w) - x) & m) | (x & ~m);
 }
 
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
+    const nc_mm_mod *F = C->fp;
     nc_ecp_point acc, sum;
     nc_ecp_affine_point sel;
+    uint32_t neg, mag = booth_digit(k, C->size, C->gbits, 0, &neg);
+    /* the first window's point (Z = 1), or the identity for a zero digit */
+    comb_select(C, &sel, 0, mag, neg);
+    mm_copy(F, sum.x, sel.x);
+    mm_copy(F, sum.y, sel.y);
+    mm_copy(F, sum.z, F->one);
     pt_identity(C, &acc);
-    for (int i = 0; i < 2 * C->size; i++) {
-        uint32_t nib = nibble(k, C->size, i);
-        aff_select(C, &sel, C->gtab[i], nib);
+    pt_cmov(C, nc_ct_nonzero32(mag), &acc, &sum);
+    for (int i = 1; i < C->gwin; i++) {
+        mag = booth_digit(k, C->size, C->gbits, i, &neg);
+        comb_select(C, &sel, i, mag, neg);
         pt_add_mixed(C, &sum, &acc, &sel);
-        pt_cmov(C, nc_ct_nonzero32(nib), &acc, &sum);
+        pt_cmov(C, nc_ct_nonzero32(mag), &acc, &sum);
     }
     *r = acc;
     nc_ct_wipe(&sel, sizeof sel);
     nc_ct_wipe(&sum, sizeof sum);
 }
 
+/* r = k P: signed 5-bit windows (booth_digit) over the multiples P..16P,
+ * from the top; each window is five doublings and one complete addition
+ * of the masked selection (the identity for a zero digit). */
+#define NC_MUL_BITS 5
 void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k) {
     nc_ecp_point tab[16], acc, sel;
-    pt_identity(C, &tab[0]);
-    tab[1] = *p;
-    for (int j = 2; j < 16; j++) {
-        if (j & 1) nc_ecp_add(C, &tab[j], &tab[j - 1], p);
-        else pt_dbl(C, &tab[j], &tab[j / 2]);
+    uint32_t neg, mag;
+    int win = (8 * C->size + NC_MUL_BITS) / NC_MUL_BITS; /* covers 8 size + 1 bits */
+    tab[0] = *p; /* tab[j] = (j + 1) P */
+    for (int j = 1; j < 16; j++) {
+        if (j & 1) pt_dbl(C, &tab[j], &tab[j / 2]);
+        else nc_ecp_add(C, &tab[j], &tab[j - 1], p);
     }
-    pt_identity(C, &acc);
-    for (int i = 2 * C->size - 1; i >= 0; i--) {
-        for (int d = 0; d < 4; d++) pt_dbl(C, &acc, &acc);
-        pt_select(C, &sel, tab, nibble(k, C->size, i));
+    mag = booth_digit(k, C->size, NC_MUL_BITS, win - 1, &neg);
+    pt_select(C, &acc, tab, mag, neg);
+    for (int i = win - 2; i >= 0; i--) {
+        for (int d = 0; d < NC_MUL_BITS; d++) pt_dbl(C, &acc, &acc);
+        mag = booth_digit(k, C->size, NC_MUL_BITS, i, &neg);
+        pt_select(C, &sel, tab, mag, neg);
         nc_ecp_add(C, &acc, &acc, &sel);
     }
     *r = acc;
@@ -506,11 +542,20 @@ void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, c
 /* Variable time, for PUBLIC scalars only (ECDSA verification): the comb
  * indexes its table by the digits and skips zero digits. */
 void nc_ecp_mul_base_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
+    const nc_mm_mod *F = C->fp;
+    int n = F->n, entries = 1 << (C->gbits - 1);
+    uint64_t zero[MM_MAX] = {0};
     nc_ecp_point acc;
+    nc_ecp_affine_point q;
     pt_identity(C, &acc);
-    for (int i = 0; i < 2 * C->size; i++) {
-        uint32_t nib = nibble(k, C->size, i);
-        if (nib != 0) pt_add_mixed(C, &acc, &acc, &C->gtab[i][nib]);
+    for (int i = 0; i < C->gwin; i++) {
+        uint32_t neg, mag = booth_digit(k, C->size, C->gbits, i, &neg);
+        if (mag == 0) continue;
+        const uint64_t *e = C->gtab + (size_t)2 * n * ((size_t)i * entries + mag - 1);
+        mm_copy(F, q.x, e);
+        mm_copy(F, q.y, e + n);
+        if (neg) mm_sub(F, q.y, zero, q.y);
+        pt_add_mixed(C, &acc, &acc, &q);
     }
     *r = acc;
 }
@@ -572,27 +617,21 @@ void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_poi
     *r = acc;
 }
 
-/* r = a^(m-2) = 1/a for the field (F = p) or the order (F = n), with the
- * modulus and path compile-time constants in each instance below; the
- * exponent is public, so the 4-bit window index is public too. */
-MM_INLINE void inv_g(const nc_mm_mod *F, int adx, uint64_t *r, const uint64_t *a) {
-    uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
-    int n = F->n;
-    for (int j = 0; j < n; j++) e[j] = F->m[j];
-    e[0] -= 2;
-    for (int j = 0; j < n; j++) tab[0][j] = F->one[j];
-    for (int i = 1; i < 16; i++) fmul(F, adx, tab[i], tab[i - 1], a);
-    for (int j = 0; j < n; j++) acc[j] = F->one[j];
-    for (int i = 64 * n - 4; i >= 0; i -= 4) {
-        for (int k = 0; k < 4; k++) fmul(F, adx, acc, acc, acc);
-        fmul(F, adx, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
+/* r = 1/a (0 for 0) with a and r in Montgomery form: ecp_inv.c's safegcd
+ * gives (a R)^-1, and two Montgomery products by R^2 make it a^-1 R. */
+static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
+    const nc_mm_mod *F = C->fp;
+    uint64_t t[MM_MAX];
+    if (C->size == 32) {
+        nc_ecp_inv256(t, a, F->m);
+        fmul(F, C->adx, t, t, F->r2);
+        fmul(F, C->adx, r, t, F->r2);
+    } else {
+        nc_ecp_inv384(t, a, F->m);
+        p384_fmul(t, t, F->r2);
+        p384_fmul(r, t, F->r2);
     }
-    for (int j = 0; j < n; j++) r[j] = acc[j];
 }
-
-static void p256_inv(uint64_t *r, const uint64_t *a) { inv_g(&p256_fp, 0, r, a); }
-static void p256_inv_adx(uint64_t *r, const uint64_t *a) { inv_g(&p256_fp, 1, r, a); }
-static void p384_inv(uint64_t *r, const uint64_t *a) { inv_g(&p384_fp, 0, r, a); }
 
 static void p256n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     mm_mul_g(4, &p256_fn, r, a, b);
@@ -602,56 +641,19 @@ static void p384n_mul(uint64_t *r, const uint64_t *a, const uint64_t *b) {
     mm_mul_g(6, &p384_fn, r, a, b);
 }
 
-#ifdef NC_MM_PS
-static void p256n_mul_hw(uint64_t *r, const uint64_t *a, const uint64_t *b) {
-    mm_mul_ps_g(4, &p256_fn, r, a, b);
-}
-#else
-#define p256n_mul_hw p256n_mul
-#endif
-
-MM_INLINE void nmul(const nc_mm_mod *F, int hw, uint64_t *r, const uint64_t *a,
-                    const uint64_t *b) {
-    if (F == &p256_fn && hw) p256n_mul_hw(r, a, b);
-    else if (F == &p256_fn) p256n_mul(r, a, b);
-    else p384n_mul(r, a, b);
-}
-
-MM_INLINE void ninv_g(const nc_mm_mod *F, int hw, uint64_t *r, const uint64_t *a) {
-    uint64_t tab[16][MM_MAX], acc[MM_MAX] = {0}, e[MM_MAX] = {0};
-    int n = F->n;
-    for (int j = 0; j < n; j++) e[j] = F->m[j];
-    e[0] -= 2;
-    for (int j = 0; j < n; j++) tab[0][j] = F->one[j];
-    for (int i = 1; i < 16; i++) nmul(F, hw, tab[i], tab[i - 1], a);
-    for (int j = 0; j < n; j++) acc[j] = F->one[j];
-    for (int i = 64 * n - 4; i >= 0; i -= 4) {
-        for (int k = 0; k < 4; k++) nmul(F, hw, acc, acc, acc);
-        nmul(F, hw, acc, acc, tab[(e[i / 64] >> (i % 64)) & 15]);
-    }
-    for (int j = 0; j < n; j++) r[j] = acc[j];
-}
-
-static void p256n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, 0, r, a); }
-static void p256n_inv_hw(uint64_t *r, const uint64_t *a) { ninv_g(&p256_fn, 1, r, a); }
-static void p384n_inv(uint64_t *r, const uint64_t *a) { ninv_g(&p384_fn, 0, r, a); }
-
-static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
-    if (C->size == 32) {
-        if (C->adx) p256_inv_adx(r, a);
-        else p256_inv(r, a);
-    } else {
-        p384_inv(r, a);
-    }
-}
-
 void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a) {
+    const nc_mm_mod *N = C->fn;
+    uint64_t t[MM_MAX];
     if (C->size == 32) {
-        if (C->adx) p256n_inv_hw(r, a);
-        else p256n_inv(r, a);
+        nc_ecp_inv256(t, a, N->m);
+        p256n_mul(t, t, N->r2);
+        p256n_mul(r, t, N->r2);
     } else {
-        p384n_inv(r, a);
+        nc_ecp_inv384(t, a, N->m);
+        p384n_mul(t, t, N->r2);
+        p384n_mul(r, t, N->r2);
     }
+    nc_ct_wipe(t, sizeof t);
 }
 
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p) {
@@ -780,5 +782,21 @@ int nc_ec_ecdh(int curve, uint8_t *xout, const uint8_t *d, const uint8_t *peer_x
     store_xy(C, xout, x, 0);
     nc_ct_wipe(&r, sizeof r);
     nc_ct_wipe(x, sizeof x);
+    return (int)ok;
+}
+
+int nc_ec_inverse(int curve, int modulus, uint8_t *r, const uint8_t *xb) {
+    const nc_ecp_curve *C = nc_ecp_curve_get(curve);
+    if (!C || (modulus != 0 && modulus != 1)) return 0;
+    const nc_mm_mod *M = modulus ? C->fn : C->fp;
+    uint64_t x[MM_MAX] = {0}, t[MM_MAX];
+    mm_frombytes(M, x, xb);
+    uint32_t ok = mm_lt_mod(M, x);
+    for (int j = 0; j < M->n; j++) x[j] &= nc_ct_mask64(ok); /* x >= m: invert 0 */
+    mm_to(M, t, x);
+    if (modulus) nc_ecp_scalar_inv(C, t, t);
+    else field_inv(C, t, t);
+    mm_from(M, x, t);
+    mm_tobytes(M, r, x);
     return (int)ok;
 }

@@ -28,6 +28,12 @@ int nc_ec_public(int curve, uint8_t *xy, const uint8_t *d);
 /* x = X of d*Q: the ECDH shared secret (SEC 1 3.3.1).  Q (X||Y) is checked
  * first.  Returns 1, or 0 when d or Q is invalid.  Constant time in d. */
 int nc_ec_ecdh(int curve, uint8_t *x, const uint8_t *d, const uint8_t *peer_xy);
+/* r = x^-1 mod m (big-endian, size bytes; 0 for x = 0), m the field prime
+ * (modulus 0) or the group order (modulus 1), through the Montgomery-form
+ * inversion the curve code uses.  Returns 1, or 0 when x >= m or the curve
+ * or modulus is unknown (r then holds 0).  Constant time in x (and in
+ * whether x < m); exported for tests. */
+int nc_ec_inverse(int curve, int modulus, uint8_t *r, const uint8_t *x);
 /* cffi:end */
 
 #endif

@@ -25,7 +25,11 @@ typedef struct {
     const uint64_t *b;   /* curve coefficient b, Montgomery form */
     const uint64_t *gx, *gy;
     int size;            /* bytes of a coordinate or scalar */
-    nc_ecp_affine_point (*gtab)[16]; /* gtab[i][j] = j * 16^i * G, j >= 1 (j = 0: unused) */
+    /* The fixed-base comb: gwin rows of 2^(gbits-1) affine points, each
+     * x then y (n limbs apiece, n = fp->n); entry j of row i is
+     * (j + 1) 2^(gbits i) G.  gbits * gwin > 8 size for signed digits. */
+    uint64_t *gtab;
+    int gbits, gwin;
     int adx;             /* 1: P-256 multiplies with MULX/ADX (ecp_adx.c) */
 } nc_ecp_curve;
 
@@ -51,8 +55,12 @@ void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
 /* Affine X (and Y when y != NULL) as plain (non-Montgomery) limbs; returns 1,
  * or 0 for the identity.  Constant time. */
 uint32_t nc_ecp_affine(const nc_ecp_curve *C, uint64_t *x, uint64_t *y, const nc_ecp_point *p);
-/* r = 1/a mod n (Montgomery form in and out; Fermat, constant time). */
+/* r = 1/a mod n (Montgomery form in and out; constant time). */
 void nc_ecp_scalar_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
+/* r = x^-1 mod m for plain (non-Montgomery) x < m, m an odd prime of 4
+ * (inv256) or 6 (inv384) limbs; 0 maps to 0.  Constant time (ecp_inv.c). */
+void nc_ecp_inv256(uint64_t *r, const uint64_t *x, const uint64_t *m);
+void nc_ecp_inv384(uint64_t *r, const uint64_t *x, const uint64_t *m);
 /* Loads X||Y bytes into a point; returns 1 when the point is valid. */
 int nc_ecp_load(const nc_ecp_curve *C, nc_ecp_point *p, const uint8_t *xy);
 

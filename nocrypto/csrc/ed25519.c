@@ -4,9 +4,11 @@
  * Points are extended coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, xy = T/Z,
  * added with the unified formulas of Hisil, Wong, Carter and Dawson,
  * "Twisted Edwards curves revisited" (2008), section 3.1 (complete on this
- * curve, since d is not a square).  Signing multiplies the fixed base B
- * with a comb over a table T[i][j] = j 16^i B, reading every entry of a
- * row with masks, so no branch or address depends on a secret.  Scalars
+ * curve, since d is not a square).  Signing (and X25519's fixed base)
+ * multiplies B with signed radix-16 digits over a table of the affine
+ * multiples T[i][j] = (j + 1) 256^i B, j < 8 (the layout of Bernstein et
+ * al.'s ref10): 64 mixed additions and 4 doublings, every entry of a row
+ * read with masks, so no branch or address depends on a secret.  Scalars
  * modulo L are Montgomery arithmetic (mont64.h).  Verification is
  * variable time.
  */
@@ -36,7 +38,8 @@ typedef struct {
     fe25519 ypx, ymx, z2, t2d;
 } ge_cached;
 
-static ge_cached base_table[64][16];
+/* base_table[i][j] = (j + 1) 256^i B, for the signed radix-16 comb. */
+static nc_ge_precomp base_table[32][8] __attribute__((aligned(16)));
 static int table_ready;
 
 static void ge_identity(ge_p3 *r) {
@@ -101,31 +104,70 @@ static void ge_dbl(ge_p3 *r, const ge_p3 *p) {
     fe_mul(&r->Z, &f, &g);
 }
 
-static void ge_cached_cmov(uint64_t ctl, ge_cached *r, const ge_cached *a) {
-    fe_cmov(ctl, &r->ypx, &a->ypx);
-    fe_cmov(ctl, &r->ymx, &a->ymx);
-    fe_cmov(ctl, &r->z2, &a->z2);
-    fe_cmov(ctl, &r->t2d, &a->t2d);
+/* A table entry in radix 2^51. */
+typedef struct {
+    fe25519 ypx, ymx, xy2d;
+} ge_precomp;
+
+/* HWCD08 madd-2008-hwcd-3 (a = -1, Z2 = 1): r = p + q, 7 products. */
+static void ge_madd(ge_p3 *r, const ge_p3 *p, const ge_precomp *q) {
+    fe25519 a, b, c, d, e, f, g, h;
+    fe_sub(&a, &p->Y, &p->X);
+    fe_mul(&a, &a, &q->ymx);
+    fe_add(&b, &p->Y, &p->X);
+    fe_mul(&b, &b, &q->ypx);
+    fe_mul(&c, &p->T, &q->xy2d);
+    fe_add(&d, &p->Z, &p->Z);
+    fe_sub(&e, &b, &a);
+    fe_sub(&f, &d, &c);
+    fe_add(&g, &d, &c);
+    fe_add(&h, &b, &a);
+    fe_mul(&r->X, &e, &f);
+    fe_mul(&r->Y, &g, &h);
+    fe_mul(&r->T, &e, &h);
+    fe_mul(&r->Z, &f, &g);
+}
+
+/* One row of the table: the multiples 1..8 of P, made affine with a single
+ * inversion (Montgomery's trick).  Returns 256 P in next. */
+static void build_row(nc_ge_precomp row[8], ge_p3 *next, const ge_p3 *P) {
+    ge_p3 m[8];
+    ge_cached pc;
+    fe25519 prefix[8], inv, zi, x, y, ypx, ymx, xy2d;
+    ge_to_cached(&pc, P);
+    m[0] = *P;
+    for (int j = 1; j < 8; j++) ge_add(&m[j], &m[j - 1], &pc);
+    prefix[0] = m[0].Z;
+    for (int j = 1; j < 8; j++) fe_mul(&prefix[j], &prefix[j - 1], &m[j].Z);
+    fe_invert(&inv, &prefix[7]);
+    for (int j = 7; j >= 0; j--) {
+        if (j > 0) {
+            fe_mul(&zi, &inv, &prefix[j - 1]);
+            fe_mul(&inv, &inv, &m[j].Z);
+        } else {
+            zi = inv;
+        }
+        fe_mul(&x, &m[j].X, &zi);
+        fe_mul(&y, &m[j].Y, &zi);
+        fe_add(&ypx, &y, &x);
+        fe_sub(&ymx, &y, &x);
+        fe_mul(&xy2d, &x, &y);
+        fe_mul(&xy2d, &xy2d, &ed_d2);
+        fe_to64(row[j].w, &ypx);
+        fe_to64(row[j].w + 4, &ymx);
+        fe_to64(row[j].w + 8, &xy2d);
+    }
+    *next = m[7]; /* 8 P, doubled five times */
+    for (int i = 0; i < 5; i++) ge_dbl(next, next);
 }
 
 static void build_table(void) {
-    ge_p3 base, acc;
-    base.X = ed_bx;
-    base.Y = ed_by;
-    fe_1(&base.Z);
-    base.T = ed_bt;
-    for (int i = 0; i < 64; i++) {
-        ge_cached bc;
-        ge_to_cached(&bc, &base);
-        ge_cached_identity(&base_table[i][0]);
-        base_table[i][1] = bc;
-        acc = base;
-        for (int j = 2; j < 16; j++) {
-            ge_add(&acc, &acc, &bc);
-            ge_to_cached(&base_table[i][j], &acc);
-        }
-        ge_add(&base, &acc, &bc); /* 16 * base */
-    }
+    ge_p3 P;
+    P.X = ed_bx;
+    P.Y = ed_by;
+    fe_1(&P.Z);
+    P.T = ed_bt;
+    for (int i = 0; i < 32; i++) build_row(base_table[i], &P, &P);
 }
 
 void nc_ed25519_init(void) {
@@ -135,20 +177,86 @@ void nc_ed25519_init(void) {
     }
 }
 
-/* r = k B for a secret 32-byte little-endian k (any value < 2^256). */
-static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
-    ge_cached sel;
-    ge_p3 acc;
+static const uint64_t fe_p64[4] = {0xffffffffffffffedULL, 0xffffffffffffffffULL,
+                                    0xffffffffffffffffULL, 0x7fffffffffffffffULL};
+
+/* Two 64-bit lanes (GCC vector extension; SSE2 on x86-64): an entry is
+ * six of them, so the scan below keeps its accumulator in registers. */
+typedef uint64_t nc_v2 __attribute__((vector_size(16)));
+
+void nc_ed25519_select(nc_ge_precomp *r, int i, int32_t e) {
+    uint32_t ue = (uint32_t)e;
+    uint32_t neg = ue >> 31;
+    uint32_t abs = (ue ^ (0U - neg)) + neg;
+    nc_v2 acc[6] = {{1, 0}, {0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}}; /* (1, 1, 0) */
     nc_ed25519_init();
-    ge_identity(&acc);
-    for (int i = 0; i < 64; i++) {
-        uint32_t nib = (uint32_t)(k[i >> 1] >> (4 * (i & 1))) & 15;
-        ge_cached_identity(&sel);
-        for (uint32_t j = 0; j < 16; j++) ge_cached_cmov(nc_ct_eq32(j, nib), &sel, &base_table[i][j]);
-        ge_add(&acc, &acc, &sel);
+    for (uint32_t j = 0; j < 8; j++) {
+        const nc_v2 *ent = (const nc_v2 *)base_table[i][j].w; /* 96-byte entries, 16-aligned */
+        uint64_t m1 = nc_ct_mask64(nc_ct_eq32(abs, j + 1));
+        nc_v2 m = {m1, m1};
+        for (int v = 0; v < 6; v++) acc[v] ^= m & (acc[v] ^ ent[v]);
     }
+    /* -(x, y) is (-x, y): swap y + x with y - x, negate 2dxy as p - 2dxy */
+    uint64_t mn = nc_ct_mask64(neg), borrow = 0;
+    for (int k = 0; k < 2; k++) {
+        nc_v2 sw = (nc_v2){mn, mn} & (acc[k] ^ acc[2 + k]);
+        nc_v2 pos = acc[k] ^ sw, mneg = acc[2 + k] ^ sw;
+        r->w[2 * k] = pos[0];
+        r->w[2 * k + 1] = pos[1];
+        r->w[4 + 2 * k] = mneg[0];
+        r->w[5 + 2 * k] = mneg[1];
+    }
+    for (int k = 0; k < 4; k++) {
+        uint64_t x = acc[4 + k / 2][k % 2];
+        nc_u128 d = (nc_u128)fe_p64[k] - x - borrow;
+        borrow = (uint64_t)(d >> 64) & 1;
+        r->w[8 + k] = x ^ (mn & (x ^ (uint64_t)d));
+    }
+}
+
+void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]) {
+    for (int i = 0; i < 32; i++) {
+        e[2 * i] = k[i] & 15;
+        e[2 * i + 1] = k[i] >> 4;
+    }
+    int32_t carry = 0;
+    for (int i = 0; i < 63; i++) {
+        e[i] += carry;
+        carry = (e[i] + 8) >> 4; /* e[i] + 8 >= 0: a plain shift */
+        e[i] -= carry * 16;
+    }
+    e[63] += carry;
+}
+
+/* acc += the table entry e 256^i B; sel and q are the caller's scratch
+ * (wiped once, at the end of the multiplication). */
+static void ge_madd_base(ge_p3 *acc, nc_ge_precomp *sel, ge_precomp *q, int i, int32_t e) {
+    nc_ed25519_select(sel, i, e);
+    fe_from64(&q->ypx, sel->w);
+    fe_from64(&q->ymx, sel->w + 4);
+    fe_from64(&q->xy2d, sel->w + 8);
+    ge_madd(acc, acc, q);
+}
+
+/* r = k B for a secret 32-byte little-endian k < 2^255 (clamped scalars,
+ * and anything reduced modulo L): the odd radix-16 digits are added
+ * first, the sum multiplied by 16, then the even digits added: 64 mixed
+ * additions, 4 doublings. */
+static void ge_mul_base(ge_p3 *r, const uint8_t k[32]) {
+    int32_t e[64];
+    ge_p3 acc;
+    nc_ge_precomp sel;
+    ge_precomp q;
+    nc_ed25519_digits(e, k);
+    ge_identity(&acc);
+    for (int i = 1; i < 64; i += 2) ge_madd_base(&acc, &sel, &q, i / 2, e[i]);
+    for (int i = 0; i < 4; i++) ge_dbl(&acc, &acc);
+    for (int i = 0; i < 64; i += 2) ge_madd_base(&acc, &sel, &q, i / 2, e[i]);
     *r = acc;
+    nc_ct_wipe(e, sizeof e);
+    nc_ct_wipe(&acc, sizeof acc);
     nc_ct_wipe(&sel, sizeof sel);
+    nc_ct_wipe(&q, sizeof q);
 }
 
 /* X25519 public keys through the Edwards comb (RFC 7748 section 4.1: the

@@ -181,6 +181,13 @@ static inline void fe_tobytes(uint8_t s[32], const fe25519 *f) {
     nc_store_le64(s + 24, w3);
 }
 
+/* The canonical value as four 64-bit words. */
+static inline void fe_to64(uint64_t w[4], const fe25519 *f) {
+    uint8_t s[32];
+    fe_tobytes(s, f);
+    for (int i = 0; i < 4; i++) w[i] = nc_load_le64(s + 8 * i);
+}
+
 /* 1 when f == 0 (mod p), else 0; constant time. */
 static inline uint32_t fe_iszero(const fe25519 *f) {
     uint8_t s[32];
@@ -239,8 +246,34 @@ static inline void fe_pow22523(fe25519 *h, const fe25519 *z) {
     fe_mul(h, &t, z);           /* 2^252 - 3 */
 }
 
+/* The same value from four 64-bit little-endian words (any value below
+ * 2^256: limb 4 may reach 2^52, which every function here accepts). */
+static inline void fe_from64(fe25519 *h, const uint64_t w[4]) {
+    h->v[0] = w[0] & FE_MASK51;
+    h->v[1] = ((w[0] >> 51) | (w[1] << 13)) & FE_MASK51;
+    h->v[2] = ((w[1] >> 38) | (w[2] << 26)) & FE_MASK51;
+    h->v[3] = ((w[2] >> 25) | (w[3] << 39)) & FE_MASK51;
+    h->v[4] = w[3] >> 12;
+}
+
+/* --- the fixed-base table of ed25519.c, shared with X25519 ---------------- */
+
+/* An affine multiple (x, y) of the Ed25519 base point B as canonical
+ * 64-bit little-endian words: y + x in w[0..3], y - x in w[4..7], 2dxy in
+ * w[8..11] (the second operand of a mixed addition). */
+typedef struct {
+    uint64_t w[12];
+} nc_ge_precomp;
+
+/* k < 2^255 as 64 signed radix-16 digits e[i] in [-8, 8) (the top one in
+ * [-8, 8]), k = sum e[i] 16^i.  Constant time. */
+void nc_ed25519_digits(int32_t e[64], const uint8_t k[32]);
+/* r = e 256^i B for a secret digit e in [-8, 8] (i < 32): a masked scan of
+ * the whole table row, negated with masks when e < 0.  Builds the table on
+ * first use.  r is secret: the caller wipes it when done. */
+void nc_ed25519_select(nc_ge_precomp *r, int i, int32_t e);
 /* ed25519.c: the X25519 public key of a clamped scalar via the Edwards
- * fixed-base comb (used by x25519.c). */
+ * fixed base in radix 2^51 (the portable path of x25519.c). */
 void nc_x25519_base_edwards(uint8_t out[32], const uint8_t k[32]);
 
 #endif

@@ -1,8 +1,9 @@
 /* X25519 (RFC 7748, section 5): the Montgomery ladder on Curve25519 over
  * GF(2^255 - 19), with conditional swaps driven by the scalar bits through
  * masks, so neither the branches nor the memory addresses depend on the
- * scalar.  With BMI2 the ladder runs on four 64-bit limbs
- * (x25519_bmi2.c); this file's radix-2^51 ladder is the portable path. */
+ * scalar.  With BMI2 (and ADX) the ladder and the fixed base run on four
+ * 64-bit limbs (x25519_bmi2.c, x25519_adx.c); this file's radix-2^51
+ * ladder and ed25519.c's radix-2^51 Edwards code are the portable path. */
 #include <stddef.h>
 
 #include "cpu.h"
@@ -67,11 +68,16 @@ int nc_x25519_is_zero(const uint8_t *p, size_t n) {
     return (int)(1 ^ nc_ct_nonzero32(acc));
 }
 
+#define NC_X25519_ADX (NC_CPU_BMI2 | NC_CPU_ADX)
+
 int nc_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u) {
     uint8_t k[32];
     fe25519 x1;
+    uint32_t cpu = nc_cpu_features();
     clamp(k, scalar);
-    if (nc_cpu_features() & NC_CPU_BMI2) {
+    if ((cpu & NC_X25519_ADX) == NC_X25519_ADX) {
+        nc_x25519_ladder_adx(out, k, u);
+    } else if (cpu & NC_CPU_BMI2) {
         nc_x25519_ladder_bmi2(out, k, u);
     } else {
         fe_frombytes(&x1, u);
@@ -82,11 +88,20 @@ int nc_x25519(uint8_t *out, const uint8_t *scalar, const uint8_t *u) {
 }
 
 /* X25519(k, 9) equals the u coordinate of [k]B on the birationally
- * equivalent Edwards curve; the comb there is about 3 times faster than
- * the ladder. */
+ * equivalent Edwards curve, (1 + y) / (1 - y) (RFC 7748 section 4.1); a
+ * fixed-base comb there is about 3 times faster than the ladder.  B has
+ * order L, so the comb may run on the clamped k itself (< 2^255, a
+ * multiple of 8, possibly >= L): [k]B is the point the ladder reaches. */
 void nc_x25519_base(uint8_t *out, const uint8_t *scalar) {
     uint8_t k[32];
+    uint32_t cpu = nc_cpu_features();
     clamp(k, scalar);
-    nc_x25519_base_edwards(out, k);
+    if ((cpu & NC_X25519_ADX) == NC_X25519_ADX) {
+        nc_x25519_base_adx(out, k);
+    } else if (cpu & NC_CPU_BMI2) {
+        nc_x25519_base_bmi2(out, k);
+    } else {
+        nc_x25519_base_edwards(out, k);
+    }
     nc_ct_wipe(k, sizeof k);
 }

@@ -16,9 +16,12 @@ void nc_x25519_base(uint8_t *out, const uint8_t *scalar);
 int nc_x25519_is_zero(const uint8_t *p, size_t n);
 /* cffi:end */
 
-/* x25519_bmi2.c: the ladder with BMI2 MULX on four 64-bit limbs; out is
- * X25519(k, u) for a clamped k.  Only called when nc_cpu_features() has
- * NC_CPU_BMI2. */
+/* The x86-64 paths, chosen per call by x25519.c from nc_cpu_features():
+ * x25519_adx.c with BMI2 and ADX, x25519_bmi2.c with BMI2 alone.  The
+ * ladder gives X25519(k, u) and the base X25519(k, 9), for a clamped k. */
 void nc_x25519_ladder_bmi2(uint8_t out[32], const uint8_t k[32], const uint8_t u[32]);
+void nc_x25519_base_bmi2(uint8_t out[32], const uint8_t k[32]);
+void nc_x25519_ladder_adx(uint8_t out[32], const uint8_t k[32], const uint8_t u[32]);
+void nc_x25519_base_adx(uint8_t out[32], const uint8_t k[32]);
 
 #endif

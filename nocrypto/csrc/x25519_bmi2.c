@@ -1,26 +1,23 @@
-/* X25519 (RFC 7748, section 5) on x86-64 with BMI2 MULX: the same
- * Montgomery ladder as x25519.c, over GF(2^255 - 19) held in four 64-bit
- * limbs (value < 2^256, reduced modulo p only at the end) instead of radix
- * 2^51.  A product is 16 MULX (a square 10) and one fold of the high half
- * by 38 = 2^256 mod p.
+/* X25519 (RFC 7748, section 5) on x86-64 with BMI2 MULX: GF(2^255 - 19)
+ * in four 64-bit limbs (x25519_fe4.h; value < 2^256, reduced modulo p
+ * only at the end) instead of radix 2^51.  A product is 16 MULX (a square
+ * 10) and one fold of the high half by 38 = 2^256 mod p.  The ladder and
+ * the fixed base are x25519_fe4_impl.h over this file's products.
  *
  * Only MULX, ADD/ADC, SUB/SBB, IMUL by constants and masks: no ADCX/ADOX,
- * which valgrind does not emulate, so `make ct` checks this path too.  No
- * branch or memory index depends on the scalar or the coordinates; the
- * ladder swaps with masks.  Chosen per call by x25519.c when the CPU has
- * BMI2 and the portable switch is off.
+ * which valgrind does not emulate, so `make ct` checks this path (the ADX
+ * one, x25519_adx.c, shares everything but the products).  No branch or
+ * memory index depends on the scalar or the coordinates.  Chosen per call
+ * by x25519.c when the CPU has BMI2 but not ADX (or under valgrind).
  */
 #include <stdint.h>
 
 #include "ct.h"
 #include "fe25519.h"
 #include "x25519.h"
+#include "x25519_fe4.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
-
-typedef struct {
-    uint64_t v[4];
-} fe4;
 
 #define NC_TGT __attribute__((target("bmi2"), always_inline)) static inline
 
@@ -168,162 +165,10 @@ NC_TGT void fe4_sq(fe4 *r, const fe4 *a) {
         : NC_FE4_CLOBBERS);
 }
 
-/* r = a * 121665 mod p (the a24 of RFC 7748). */
-NC_TGT void fe4_mul_a24(fe4 *r, const fe4 *a) {
-    __asm__ volatile(
-        "movl $121665, %%edx\n\t"
-        "mulxq 0(%[a]), %%r8, %%rax\n\t"
-        "mulxq 8(%[a]), %%r9, %%rbx\n\t"
-        "addq %%rax, %%r9\n\t"
-        "mulxq 16(%[a]), %%r10, %%rax\n\t"
-        "adcq %%rbx, %%r10\n\t"
-        "mulxq 24(%[a]), %%r11, %%rbx\n\t"
-        "adcq %%rax, %%r11\n\t"
-        "adcq $0, %%rbx\n\t"
-        "imulq $38, %%rbx, %%rbx\n\t"
-        "addq %%rbx, %%r8\n\t"
-        "adcq $0, %%r9\n\t"
-        "adcq $0, %%r10\n\t"
-        "adcq $0, %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "addq %%rax, %%r8\n\t"
-        "movq %%r8, 0(%[r])\n\t"
-        "movq %%r9, 8(%[r])\n\t"
-        "movq %%r10, 16(%[r])\n\t"
-        "movq %%r11, 24(%[r])\n\t"
-        :
-        : [a] "r"(a->v), [r] "r"(r->v)
-        : "rax", "rbx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
-}
-
-/* r = a + b mod p: a carry out of 2^256 is worth 38, twice at most. */
-NC_TGT void fe4_add(fe4 *r, const fe4 *a, const fe4 *b) {
-    __asm__ volatile(
-        "movq 0(%[a]), %%r8\n\t"
-        "movq 8(%[a]), %%r9\n\t"
-        "movq 16(%[a]), %%r10\n\t"
-        "movq 24(%[a]), %%r11\n\t"
-        "addq 0(%[b]), %%r8\n\t"
-        "adcq 8(%[b]), %%r9\n\t"
-        "adcq 16(%[b]), %%r10\n\t"
-        "adcq 24(%[b]), %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "addq %%rax, %%r8\n\t"
-        "adcq $0, %%r9\n\t"
-        "adcq $0, %%r10\n\t"
-        "adcq $0, %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "addq %%rax, %%r8\n\t"
-        "movq %%r8, 0(%[r])\n\t"
-        "movq %%r9, 8(%[r])\n\t"
-        "movq %%r10, 16(%[r])\n\t"
-        "movq %%r11, 24(%[r])\n\t"
-        :
-        : [a] "r"(a->v), [b] "r"(b->v), [r] "r"(r->v)
-        : "rax", "r8", "r9", "r10", "r11", "cc", "memory");
-}
-
-/* r = a - b mod p: a borrow past 2^256 costs 38, twice at most. */
-NC_TGT void fe4_sub(fe4 *r, const fe4 *a, const fe4 *b) {
-    __asm__ volatile(
-        "movq 0(%[a]), %%r8\n\t"
-        "movq 8(%[a]), %%r9\n\t"
-        "movq 16(%[a]), %%r10\n\t"
-        "movq 24(%[a]), %%r11\n\t"
-        "subq 0(%[b]), %%r8\n\t"
-        "sbbq 8(%[b]), %%r9\n\t"
-        "sbbq 16(%[b]), %%r10\n\t"
-        "sbbq 24(%[b]), %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "subq %%rax, %%r8\n\t"
-        "sbbq $0, %%r9\n\t"
-        "sbbq $0, %%r10\n\t"
-        "sbbq $0, %%r11\n\t"
-        "sbbq %%rax, %%rax\n\t"
-        "andq $38, %%rax\n\t"
-        "subq %%rax, %%r8\n\t"
-        "movq %%r8, 0(%[r])\n\t"
-        "movq %%r9, 8(%[r])\n\t"
-        "movq %%r10, 16(%[r])\n\t"
-        "movq %%r11, 24(%[r])\n\t"
-        :
-        : [a] "r"(a->v), [b] "r"(b->v), [r] "r"(r->v)
-        : "rax", "r8", "r9", "r10", "r11", "cc", "memory");
-}
-
-static inline void fe4_cswap(uint64_t ctl, fe4 *f, fe4 *g) {
-    uint64_t m = nc_ct_mask64(ctl);
-    for (int i = 0; i < 4; i++) {
-        uint64_t x = m & (f->v[i] ^ g->v[i]);
-        f->v[i] ^= x;
-        g->v[i] ^= x;
-    }
-}
-
-/* The same value in radix 2^51 (limb 4 may reach 2^52, which fe_mul and
- * fe_sq accept), for the final inversion in fe25519.h. */
-static inline void fe4_to_fe(fe25519 *h, const fe4 *f) {
-    h->v[0] = f->v[0] & FE_MASK51;
-    h->v[1] = ((f->v[0] >> 51) | (f->v[1] << 13)) & FE_MASK51;
-    h->v[2] = ((f->v[1] >> 38) | (f->v[2] << 26)) & FE_MASK51;
-    h->v[3] = ((f->v[2] >> 25) | (f->v[3] << 39)) & FE_MASK51;
-    h->v[4] = f->v[3] >> 12;
-}
-
-__attribute__((target("bmi2"))) void nc_x25519_ladder_bmi2(uint8_t out[32], const uint8_t k[32],
-                                                           const uint8_t u[32]) {
-    fe4 x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, t;
-    for (int i = 0; i < 4; i++) x1.v[i] = nc_load_le64(u + 8 * i);
-    x1.v[3] &= 0x7fffffffffffffffULL; /* bit 255 is ignored */
-    x2 = (fe4){{1, 0, 0, 0}};
-    z2 = (fe4){{0, 0, 0, 0}};
-    x3 = x1;
-    z3 = x2;
-    uint64_t swap = 0;
-    for (int pos = 254; pos >= 0; pos--) {
-        uint64_t bit = (k[pos >> 3] >> (pos & 7)) & 1;
-        swap ^= bit;
-        fe4_cswap(swap, &x2, &x3);
-        fe4_cswap(swap, &z2, &z3);
-        swap = bit;
-        fe4_add(&a, &x2, &z2);
-        fe4_sq(&aa, &a);
-        fe4_sub(&b, &x2, &z2);
-        fe4_sq(&bb, &b);
-        fe4_sub(&e, &aa, &bb);
-        fe4_add(&c, &x3, &z3);
-        fe4_sub(&d, &x3, &z3);
-        fe4_mul(&da, &d, &a);
-        fe4_mul(&cb, &c, &b);
-        fe4_add(&t, &da, &cb);
-        fe4_sq(&x3, &t);
-        fe4_sub(&t, &da, &cb);
-        fe4_sq(&t, &t);
-        fe4_mul(&z3, &x1, &t);
-        fe4_mul(&x2, &aa, &bb);
-        fe4_mul_a24(&t, &e);
-        fe4_add(&t, &aa, &t);
-        fe4_mul(&z2, &e, &t);
-    }
-    fe4_cswap(swap, &x2, &x3);
-    fe4_cswap(swap, &z2, &z3);
-    fe25519 fx, fz;
-    fe4_to_fe(&fx, &x2);
-    fe4_to_fe(&fz, &z2);
-    fe_invert(&fz, &fz);
-    fe_mul(&fx, &fx, &fz);
-    fe_tobytes(out, &fx);
-    nc_ct_wipe(&x2, sizeof x2);
-    nc_ct_wipe(&z2, sizeof z2);
-    nc_ct_wipe(&x3, sizeof x3);
-    nc_ct_wipe(&z3, sizeof z3);
-    nc_ct_wipe(&fx, sizeof fx);
-    nc_ct_wipe(&fz, sizeof fz);
-}
+#define NC_FE4_TARGET __attribute__((target("bmi2")))
+#define NC_FE4_LADDER nc_x25519_ladder_bmi2
+#define NC_FE4_BASE nc_x25519_base_bmi2
+#include "x25519_fe4_impl.h"
 
 #else
 
@@ -331,6 +176,11 @@ void nc_x25519_ladder_bmi2(uint8_t out[32], const uint8_t k[32], const uint8_t u
     (void)out;
     (void)k;
     (void)u;
+}
+
+void nc_x25519_base_bmi2(uint8_t out[32], const uint8_t k[32]) {
+    (void)out;
+    (void)k;
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* Constant-time check of P-384 key generation, ECDH (ecp.c) and ECDSA
- * signing (ecdsa.c): the private scalar and the hedging input (hence the
- * nonce) are secret; the peer point, the digest and the outputs are public. */
+ * signing (ecdsa.c), and the inversions (ecp_inv.c) on their own: the
+ * private scalar and the hedging input (hence the nonce) are secret; the
+ * peer point, the digest, the message and the outputs are public. */
 #include "ct_harness.h"
 #include "ecdsa.h"
 #include "ecp.h"
@@ -10,7 +11,7 @@
 
 int main(void) {
     uint8_t d[SIZE], e[SIZE], pub[2 * SIZE], peer[2 * SIZE], x[SIZE], rs[2 * SIZE];
-    uint8_t digest[SIZE], extra[32];
+    uint8_t digest[SIZE], extra[32], inv[SIZE];
     ct_report_paths("p384");
     nc_ec_init();
     FOR_EACH_PATH(path) {
@@ -33,6 +34,12 @@ int main(void) {
         ok &= nc_ecdsa_verify(NC_EC_P384, pub, digest, sizeof digest, rs);
         ok &= nc_ecdsa_sign(NC_EC_P384, rs, d, digest, sizeof digest, NC_SHA384, extra, sizeof extra);
         PUBLIC(rs, sizeof rs);
+        ok &= nc_ecdsa_sign_message(NC_EC_P384, rs, d, digest, sizeof digest, NC_SHA384, extra,
+                                    sizeof extra);
+        PUBLIC(rs, sizeof rs);
+        ok &= nc_ec_inverse(NC_EC_P384, 0, inv, d);
+        ok &= nc_ec_inverse(NC_EC_P384, 1, inv, d);
+        PUBLIC(inv, sizeof inv);
         PUBLIC(&ok, sizeof ok);
         PUBLIC(x, sizeof x);
         if (!ok) return 1;

@@ -1,8 +1,11 @@
 """X25519 and P-256/P-384 ECDH (nocrypto.ec): RFC 7748 and Wycheproof known
 answers, SEC 1 encodings, and differential tests against pyca/cryptography.
 
-P-256 has a MULX/ADX path and the X25519 ladder a MULX path beside portable
-C; the tests that take the `impl` fixture run on both.
+P-256 has a MULX/ADX path and X25519 (ladder and fixed base) MULX and
+MULX/ADX paths beside portable C; the tests that take the `impl` fixture
+run on the CPU's own path and on portable C.  (On an ADX machine the
+MULX-only X25519 path is reached by tests/ct/ct_x25519.c under valgrind,
+which hides ADX and compares its outputs with portable C.)
 
 Wycheproof "acceptable" verdicts: for X25519 they are public values that
 RFC 7748 accepts (twist points, non-canonical u, low-order points giving an
@@ -117,6 +120,73 @@ def test_x25519_matches_oracle(impl: str, a: bytes, b: bytes) -> None:
     raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
     assert ec.x25519_base(a) == oa.public_key().public_bytes(*raw)
     assert ec.x25519(a, ec.x25519_base(b)) == oa.exchange(ob.public_key())
+
+
+P25519 = 2**255 - 19
+L25519 = 2**252 + 27742317777372353535851937790883648493
+# u values at the edges of the field and of the encoding: 0, 1, p - 1, p,
+# p + 1 (non-canonical), 2^255 - 1, and the same with bit 255 set (ignored).
+EDGE_U = [0, 1, 9, P25519 - 1, P25519, P25519 + 1, 2**255 - 1, 2**255 + 9, 2**256 - 1]
+
+
+def _oracle_x25519(k: bytes, u: bytes) -> bytes:
+    """pyca's X25519(k, u); OpenSSL refuses an all-zero result, which is
+    then what RFC 7748 gives."""
+    try:
+        return ox.X25519PrivateKey.from_private_bytes(k).exchange(ox.X25519PublicKey.from_public_bytes(u))
+    except ValueError:
+        return bytes(32)
+
+
+def _clamped(k: bytes) -> int:
+    n = int.from_bytes(k, "little")
+    return (n & ~7 & ((1 << 255) - 1)) | (1 << 254)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=32, max_size=32))
+def test_x25519_base_is_ladder_at_9(impl: str, k: bytes) -> None:
+    # the Edwards fixed base and the Montgomery ladder meet at u = 9
+    assert ec.x25519_base(k) == ec.x25519(k, (9).to_bytes(32, "little"))
+
+
+@pytest.mark.parametrize(
+    "k",
+    [
+        bytes(32),
+        b"\xff" * 32,  # the largest clamped scalar
+        (L25519 * 8).to_bytes(33, "little")[:32],  # 8L >= 2^255: clamps to 8L mod 2^255 + 2^254
+        (2**254 + L25519 * 8 % 2**254).to_bytes(32, "little"),
+        (2**254 + 8).to_bytes(32, "little"),  # the smallest clamped scalars
+        (2**254).to_bytes(32, "little"),
+        ((2**255 - 8) // L25519 * L25519).to_bytes(32, "little"),  # a multiple of L
+    ],
+)
+def test_x25519_base_edge_scalars(k: bytes, impl: str) -> None:
+    # every clamped scalar is >= 2^254 > L: the comb must use the full
+    # clamped value, and [k]B must be the ladder's point
+    assert _clamped(k) >= L25519
+    raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    expect = ox.X25519PrivateKey.from_private_bytes(k).public_key().public_bytes(*raw)
+    assert ec.x25519_base(k) == expect
+    assert ec.x25519(k, (9).to_bytes(32, "little")) == expect
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=32, max_size=32), st.one_of(st.binary(min_size=32, max_size=32),
+                                                     st.sampled_from(EDGE_U).map(lambda n: n.to_bytes(32, "little"))))
+def test_x25519_any_u_matches_oracle(impl: str, k: bytes, u: bytes) -> None:
+    # any 32 bytes are a valid input: twist points, non-canonical u, bit 255
+    assert ec.x25519(k, u) == _oracle_x25519(k, u)
+
+
+@pytest.mark.parametrize("u", EDGE_U)
+def test_x25519_edge_u(u: int, impl: str) -> None:
+    k = bytes(range(7, 39))
+    ub = u.to_bytes(32, "little")
+    assert ec.x25519(k, ub) == _oracle_x25519(k, ub)
+    # bit 255 is ignored and a non-canonical u is reduced
+    assert ec.x25519(k, ub) == ec.x25519(k, ((u % 2**255) % P25519).to_bytes(32, "little"))
 
 
 # --- P-256 / P-384 ECDH ---------------------------------------------------
