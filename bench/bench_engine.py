@@ -200,11 +200,17 @@ def _data_rates(suite: CipherSuite, aead: AESGCM | ChaCha20Poly1305) -> tuple[fl
 
     def through_engine() -> None:
         state["c"], out = engine.send_application_data(state["c"], payload)
-        state["s"] = engine.handle_tls(state["s"], out).state
+        r = engine.handle_tls(state["s"], out)
+        assert len(r.data) == 16384  # really opened (a failure delivers nothing)
+        state["s"] = r.state
 
     def raw() -> None:
         aead.encrypt(nonce, inner, aad)
-        aead.decrypt(nonce, ct, aad)
+        aead.decrypt(nonce, ct, aad)  # raises on a bad tag
 
     r = alternate({"engine": through_engine, "raw": raw})
+    # both ends still in step: every record the client sealed was opened
+    assert state["s"].read_seq == state["c"].write_seq and not state["s"].failed
+    assert engine.handle_tls(state["s"], engine.send_application_data(
+        state["c"], payload)[1]).data == payload
     return r["engine"], r["raw"]

@@ -33,12 +33,19 @@ ALGORITHMS = {
     "chacha20-poly1305": lib.NC_TLS_AEAD_CHACHA20_POLY1305,
 }
 MAX_CIPHERTEXT = (1 << 14) + 256
-# Output buffers: written by C before they are read, so not cleared.  The
-# caller copies out once with ``ffi.buffer(buf, n)[:]``.  (Writing into a
-# bytes object through ffi.from_buffer would save that copy, but only on
-# CPython's memory layout: elsewhere it can silently write into a copy.)
+# Output buffers: written by C before they are read, so not cleared.  They
+# are char arrays (which C takes as uint8_t *) so that the one copy out is
+# ``ffi.unpack(buf, n)``, straight to bytes (no buffer object between).
+# (Writing into a bytes object through ffi.from_buffer would save that
+# copy, but only on CPython's memory layout: elsewhere it can silently
+# write into a copy.)
 _scratch = ffi.new_allocator(should_clear_after_alloc=False)
-_BYTES = ffi.typeof("uint8_t[]")
+_BYTES = ffi.typeof("char[]")
+_unpack = ffi.unpack
+# The data path's two C calls as module globals (a cached global load, not
+# an attribute lookup on the library object per record).
+_seal_aligned = lib.nc_tls13_seal_aligned
+_open_app_records = lib.nc_tls13_open_app_records
 _SEQ_MAX = (1 << 64) - 1
 
 
@@ -151,20 +158,22 @@ class TLS13AEAD:
             raise ValueError(f"inner plaintext of {length + 1 + padding} bytes too long")
 
     def seal(self, seq: int, content_type: int, content: Buffer, padding: int = 0) -> bytes:
-        """The protected record, header included: one C call, one copy out."""
+        """The protected record, header included: one C call, one copy out.
+        C places the record in the buffer where its body is 32-byte
+        aligned (aligned vector stores) and says where."""
         length = len(content)
         n = length + 22 + padding
         if not 0 < content_type < 256 or padding < 0 or n - 5 > MAX_CIPHERTEXT:
             self._check_seal(seq, content_type, length, padding)
-        out = _scratch(_BYTES, n)
+        out = _scratch(_BYTES, n + 31)
         try:
-            lib.nc_tls13_seal(self._ctx, seq, content_type, content if type(content) is bytes
-                              else ffi.from_buffer(content), length, padding, out, n)
+            k = _seal_aligned(self._ctx, seq, content_type, content
+                              if type(content) is bytes else ffi.from_buffer(content),
+                              length, padding, out, n + 31)
         except OverflowError:
             _check_seq(seq)
             raise
-        record: bytes = ffi.buffer(out, n)[:]
-        return record
+        return _unpack(out + k, n)  # type: ignore[no-any-return]
 
     def seal_records(self, seq: int, content_type: int, payload: Buffer, step: int) -> bytes:
         """``payload`` cut into records of at most ``step`` bytes (one empty
@@ -184,8 +193,7 @@ class TLS13AEAD:
         if lib.nc_tls13_seal_records(self._ctx, seq, content_type, ffi.from_buffer(payload), n,
                                      step, out, total) != total:
             raise ValueError("bad record parameters")  # pragma: no cover - checked above
-        records: bytes = ffi.buffer(out, total)[:]
-        return records
+        return _unpack(out, total)  # type: ignore[no-any-return]
 
     def open_into(self, seq: int, record: Buffer, out: bytearray | memoryview) -> tuple[int, int]:
         """Decrypt a whole record (header included) into ``out`` (at least
@@ -227,7 +235,7 @@ class TLS13AEAD:
                               n, out, n - 16, clen)
         if t < 0:
             raise AuthenticationError("record authentication failed")
-        return t, ffi.buffer(out, clen[0])[:]
+        return t, _unpack(out, clen[0])
 
     def open_application_data(self, seq: int, data: Buffer, max_inner: int) -> tuple[int, int, bytes]:
         """Open the whole protected records at the start of ``data`` while
@@ -243,13 +251,13 @@ class TLS13AEAD:
             return 0, 0, b""
         out = _scratch(_BYTES, n)
         try:
-            r = lib.nc_tls13_open_app_records(self._ctx, seq, data if type(data) is bytes
-                                              else ffi.from_buffer(data), n,
-                                              max(max_inner, 0), out, n)
+            r = _open_app_records(self._ctx, seq, data if type(data) is bytes
+                                  else ffi.from_buffer(data), n,
+                                  max_inner if max_inner > 0 else 0, out, n)
         except OverflowError:
             _check_seq(seq)
             raise
         done = r.records
         if not done:
             return 0, 0, b""
-        return done, r.used, ffi.buffer(out, r.written)[:]
+        return done, r.used, _unpack(out, r.written)

@@ -2,15 +2,17 @@
  *
  * seal: out = ChaCha20(key, nonce, counter 1) ^ in || tag.
  * open: the tag is computed over the ciphertext before anything is written
- * (so in == out works), compared in constant time, the ciphertext is
- * decrypted regardless, and the plaintext is then ANDed with the verdict
- * mask: a bad tag leaves zeros, with no branch on the verdict.
+ * (so in == out works) and compared in constant time; the ciphertext is
+ * decrypted regardless, and on a bad tag (the verdict is public: it is
+ * returned) the output is cleared after the fact.
  * Short messages (up to 192 bytes) get the one-time key and their
  * keystream from a single nc_chacha20 call from block 0 (four blocks at
  * once on the AVX2 and SSSE3 paths); longer ones get the key from one
  * block and the keystream from a second call.
  */
 #include "chacha.h"
+
+#include <string.h>
 
 #include "ct.h"
 
@@ -62,21 +64,6 @@ static void aead_tag(const uint8_t otk[32], const uint8_t *aad, size_t aad_len,
     nc_poly1305_final(&st, tag);
 }
 
-/* out &= mask. */
-static void mask_out(uint8_t *out, size_t len, uint64_t mask) {
-    const nc_v16 m = {mask, mask};
-    size_t i = 0;
-    for (; i + 16 <= len; i += 16) {
-        nc_v16 w;
-        __builtin_memcpy(&w, out + i, 16);
-        w &= m;
-        __builtin_memcpy(out + i, &w, 16);
-    }
-    for (; i < len; i++) {
-        out[i] &= (uint8_t)mask;
-    }
-}
-
 int nc_chacha20poly1305_seal(const uint8_t key[32], const uint8_t nonce[12],
                              const uint8_t *aad, size_t aad_len,
                              const uint8_t *in, size_t len, uint8_t *out) {
@@ -110,7 +97,10 @@ int nc_chacha20poly1305_open(const uint8_t key[32], const uint8_t nonce[12],
     } else {
         nc_chacha20(key, nonce, 1, in, out, len);
     }
-    mask_out(out, len, nc_ct_mask64(ok));
+    NC_DECLASSIFY(&ok, sizeof ok);
+    if (!ok) {
+        memset(out, 0, len);
+    }
     nc_chacha_wipe(ks, sizeof ks);
     nc_chacha_wipe(tag, sizeof tag);
     /* 0 when ok, -1 otherwise */

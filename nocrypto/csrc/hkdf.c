@@ -68,13 +68,11 @@ int nc_hkdf(int alg, const uint8_t *salt, size_t saltlen, const uint8_t *ikm, si
 
 /* HkdfLabel = uint16 length || opaque label<7..255> ("tls13 " + label)
  *             || opaque context<0..255> */
-int nc_hkdf_expand_label(int alg, const uint8_t *secret, size_t secretlen,
-                         const uint8_t *label, size_t labellen, const uint8_t *context,
-                         size_t contextlen, uint8_t *out, size_t outlen) {
+size_t nc_hkdf_label_head(uint8_t *head, size_t outlen, const uint8_t *label, size_t labellen,
+                          size_t contextlen) {
     static const uint8_t prefix[6] = {'t', 'l', 's', '1', '3', ' '};
-    uint8_t head[2 + 1 + 255 + 1];
-    if (labellen > 255 - sizeof prefix || contextlen > 255 || outlen > 0xffff) {
-        return -1;
+    if (labellen > 255 - sizeof prefix || contextlen > 255) {
+        return 0;
     }
     size_t n = 0;
     head[n++] = (uint8_t)(outlen >> 8);
@@ -85,5 +83,17 @@ int nc_hkdf_expand_label(int alg, const uint8_t *secret, size_t secretlen,
     nc_bytes_copy(head + n, label, labellen);
     n += labellen;
     head[n++] = (uint8_t)contextlen;
+    return n;
+}
+
+/* HKDF-Expand(secret, HkdfLabel, outlen). */
+int nc_hkdf_expand_label(int alg, const uint8_t *secret, size_t secretlen,
+                         const uint8_t *label, size_t labellen, const uint8_t *context,
+                         size_t contextlen, uint8_t *out, size_t outlen) {
+    uint8_t head[NC_HKDF_LABEL_HEAD_MAX];
+    size_t n = nc_hkdf_label_head(head, outlen, label, labellen, contextlen);
+    if (n == 0 || outlen > 0xffff) {
+        return -1;
+    }
     return expand2(alg, secret, secretlen, head, n, context, contextlen, out, outlen);
 }

@@ -18,4 +18,12 @@ int nc_hkdf_expand_label(int alg, const uint8_t *secret, size_t secretlen,
                          size_t contextlen, uint8_t *out, size_t outlen);
 /* cffi:end */
 
+/* The HkdfLabel bytes before the context itself: length, "tls13 " + label,
+ * the context's length byte.  ``head`` holds NC_HKDF_LABEL_HEAD_MAX bytes;
+ * returns how many were written, or 0 if the label is longer than 249
+ * bytes or the context longer than 255. */
+#define NC_HKDF_LABEL_HEAD_MAX (2 + 1 + 255 + 1)
+size_t nc_hkdf_label_head(uint8_t *head, size_t outlen, const uint8_t *label, size_t labellen,
+                          size_t contextlen);
+
 #endif

@@ -30,6 +30,7 @@
  * Secrets go only through HMAC: no branch or index depends on them.
  */
 #include "tls13_ks.h"
+#include "hkdf.h"
 
 #include "ct.h"
 #include "hmac.h"
@@ -58,21 +59,12 @@ static void empty_hash(int alg, uint8_t *out) {
 static int expand_label(const nc_hmac_ctx *key, size_t hl, const uint8_t *label,
                         size_t labellen, const uint8_t *context, size_t contextlen,
                         uint8_t *out, size_t outlen) {
-    static const uint8_t prefix[6] = {'t', 'l', 's', '1', '3', ' '};
-    uint8_t head[2 + 1 + 255 + 1], t[NC_HASH_MAX_SIZE];
+    uint8_t head[NC_HKDF_LABEL_HEAD_MAX], t[NC_HASH_MAX_SIZE];
     nc_hmac_ctx c;
-    if (labellen > 255 - sizeof prefix || contextlen > 255 || outlen > 255 * hl) {
+    size_t n = nc_hkdf_label_head(head, outlen, label, labellen, contextlen);
+    if (n == 0 || outlen > 255 * hl) {
         return -1;
     }
-    size_t n = 0;
-    head[n++] = (uint8_t)(outlen >> 8);
-    head[n++] = (uint8_t)outlen;
-    head[n++] = (uint8_t)(sizeof prefix + labellen);
-    nc_bytes_copy(head + n, prefix, sizeof prefix);
-    n += sizeof prefix;
-    nc_bytes_copy(head + n, label, labellen);
-    n += labellen;
-    head[n++] = (uint8_t)contextlen;
     /* T(i) = HMAC(secret, T(i-1) || HkdfLabel || i) */
     for (size_t done = 0, i = 1; done < outlen; i++) {
         uint8_t ctr = (uint8_t)i;

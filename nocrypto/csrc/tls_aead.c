@@ -161,63 +161,119 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
     return rc == 0 ? (int64_t)(5 + body) : -1;
 }
 
-/* Whether the 64 bytes at b hold a non-zero byte: 1 or 0, no branch. */
-static uint32_t block_nonzero(const uint8_t *b) {
+int64_t nc_tls13_seal_aligned(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                              const uint8_t *content, size_t len, size_t padding,
+                              uint8_t *out, size_t out_len) {
+    size_t k = (size_t)(-((uintptr_t)out + 5) & 31); /* the address is public */
+    if (out_len < 31 || content_type == 0 || content_type > 255 ||
+        nc_tls13_seal(a, seq, content_type, content, len, padding, out + k, out_len - 31) < 0) {
+        return -1;
+    }
+    return (int64_t)k;
+}
+
+/* Whether the 64 * k bytes at b hold a non-zero byte: 1 or 0, no branch
+ * (four independent accumulators, so the loads are not one chain). */
+static inline uint32_t any_nonzero(const uint8_t *b, unsigned k) {
 #ifdef __SSE2__
-    __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
-    __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
-    __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
-    __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
-    __m128i any = _mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3));
+    __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+    for (unsigned j = 0; j < k; j++, b += 64) {
+        a0 = _mm_or_si128(a0, _mm_loadu_si128((const __m128i *)(const void *)b));
+        a1 = _mm_or_si128(a1, _mm_loadu_si128((const __m128i *)(const void *)(b + 16)));
+        a2 = _mm_or_si128(a2, _mm_loadu_si128((const __m128i *)(const void *)(b + 32)));
+        a3 = _mm_or_si128(a3, _mm_loadu_si128((const __m128i *)(const void *)(b + 48)));
+    }
+    __m128i any = _mm_or_si128(_mm_or_si128(a0, a1), _mm_or_si128(a2, a3));
     uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128()));
     return nc_ct_neq32(zeros, 0xFFFF);
 #else
-    uint64_t any = 0;
-    for (unsigned j = 0; j < 8; j++) {
-        uint64_t w;
-        memcpy(&w, b + 8 * j, 8);
-        any |= w;
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (unsigned j = 0; j < 2 * k; j++, b += 32) {
+        uint64_t w[4];
+        memcpy(w, b, 32);
+        a0 |= w[0];
+        a1 |= w[1];
+        a2 |= w[2];
+        a3 |= w[3];
     }
-    return (uint32_t)nc_ct_nonzero64(any);
+    return (uint32_t)nc_ct_nonzero64(a0 | a1 | a2 | a3);
 #endif
+}
+
+/* Bit j set when b[j] is non-zero, for the 64 bytes at b; no branch. */
+static inline uint64_t nonzero_bits(const uint8_t *b) {
+    uint64_t bits = 0;
+#ifdef __SSE2__
+    for (unsigned j = 0; j < 4; j++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * j));
+        uint32_t zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+        bits |= (uint64_t)(~zeros & 0xFFFFu) << (16 * j);
+    }
+#else
+    for (unsigned j = 0; j < 64; j++) {
+        bits |= (uint64_t)nc_ct_nonzero32(b[j]) << j;
+    }
+#endif
+    return bits;
 }
 
 /* The index one past the last non-zero byte of p[0..n) (0 if none) and
  * that byte (RFC 8446 5.4: the content type), reading every byte the same
- * way.  Pass one finds, without a branch, the end of the last 64-byte
- * block holding a non-zero byte.  That block's position is then
- * declassified: it is the content length rounded to 64, and the content
- * length itself is public by design (nc_tls13_open returns it and the
- * caller copies that many bytes; the record's length bounds it on the
- * wire).  Pass two finds the byte inside that one block with masks.  The
- * buffer is read exactly, never past n: the last partial block is copied
- * out first. */
+ * way.  Pass one finds, without a branch, the end of the last 256-byte
+ * window holding a non-zero byte: windows at 0, 256, 512, ... and a last
+ * one ending at n (overlapping the one before it; the last non-zero byte
+ * is in the latest window that holds any).  Pass two finds the last such
+ * 64-byte block inside that window.  Each position is declassified when
+ * found: it is the content length rounded up to the window or block, and
+ * the content length itself is public by design (nc_tls13_open returns
+ * it and the caller copies that many bytes; the record's length bounds it
+ * on the wire).  Pass three finds the byte inside that one block from
+ * a mask of its non-zero bytes.  The buffer is read exactly, never past
+ * n: under 256 bytes it is copied into a zero-padded window first. */
 static size_t last_nonzero(const uint8_t *p, size_t n, uint32_t *value) {
-    uint8_t tail[64];
-    uint64_t kept_end = 0; /* one past the last block with a non-zero byte */
-    size_t i = 0;
-    for (; n - i > 64; i += 64) {
-        uint64_t m = nc_ct_mask64(block_nonzero(p + i));
-        kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
+    uint8_t small[256];
+    const uint8_t *q = p;
+    size_t m = n;
+    if (n < sizeof small) {
+        memset(small, 0, sizeof small);
+        memcpy(small, p, n);
+        q = small;
+        m = sizeof small;
     }
-    /* the last block, 0..64 bytes, zero-padded to 64 */
-    memset(tail, 0, sizeof tail);
-    memcpy(tail, p + i, n - i);
-    uint64_t m = nc_ct_mask64(block_nonzero(tail));
-    kept_end ^= (kept_end ^ ((uint64_t)i + 64)) & m;
-    NC_DECLASSIFY(&kept_end, sizeof kept_end);
-    const uint8_t *kept = kept_end > i ? tail : p + (size_t)kept_end - 64;
+    uint64_t span_end = 0; /* one past the last window with a non-zero byte */
+    for (size_t i = 0; m - i > 256; i += 256) {
+        span_end = nc_ct_mux64(any_nonzero(q + i, 4), (uint64_t)i + 256, span_end);
+    }
+    span_end = nc_ct_mux64(any_nonzero(q + m - 256, 4), (uint64_t)m, span_end);
+    NC_DECLASSIFY(&span_end, sizeof span_end);
     uint64_t pos = 0;
     uint32_t val = 0;
-    if (kept_end) {
-        for (unsigned j = 0; j < 64; j++) {
-            uint32_t byte = kept[j];
-            uint32_t nz = nc_ct_nonzero32(byte);
-            pos = nc_ct_mux64(nz, kept_end - 64 + j + 1, pos);
-            val = nc_ct_mux32(nz, byte, val);
+    if (span_end) {
+        const uint8_t *span = q + (size_t)span_end - 256;
+        uint64_t block_end = 0; /* inside the window */
+        for (unsigned b = 0; b < 256; b += 64) {
+            block_end = nc_ct_mux64(any_nonzero(span + b, 1), b + 64, block_end);
         }
+        NC_DECLASSIFY(&block_end, sizeof block_end);
+        const uint8_t *block = span + block_end - 64;
+        /* one bit per non-zero byte of the block, then the highest set
+         * bit's index by a branch-free binary search; that index is the
+         * content length's last bits, declassified to read the type byte */
+        uint64_t bits = nonzero_bits(block);
+        uint64_t at = 0;
+        for (unsigned shift = 32; shift; shift >>= 1) {
+            uint64_t hi = bits >> shift;
+            uint64_t has = nc_ct_nonzero64(hi);
+            at += has * shift;
+            bits = nc_ct_mux64(has, hi, bits);
+        }
+        NC_DECLASSIFY(&at, sizeof at);
+        val = block[at];
+        pos = span_end - 256 + block_end - 64 + at + 1;
     }
-    nc_ct_wipe(tail, sizeof tail);
+    if (q == small) {
+        nc_ct_wipe(small, n);
+    }
     *value = val;
     return (size_t)pos;
 }
@@ -241,15 +297,17 @@ int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
     } else {
         rc = nc_chacha20poly1305_open(a->chacha_key, nonce, aad, 5, body, body_len, out);
     }
-    /* rc is 0 or -1; out is all zero when -1, so the scan then finds nothing */
+    /* the tag's verdict is public (the AEAD declassified it): a bad tag
+     * (out is then all zero) ends here */
+    if (rc != 0) {
+        return -1;
+    }
     uint32_t type;
     size_t end = last_nonzero(out, inner, &type);
-    uint32_t ok = nc_ct_eq32((uint32_t)rc, 0);
     uint32_t has_type = nc_ct_nonzero32(type);
-    /* a content type (1..255), 0 (none) or -1 (bad tag) */
-    int result = (int)nc_ct_mux32(ok, type, 0xFFFFFFFFu);
+    /* a content type (1..255) or 0 (none: an all-zero inner plaintext) */
     *content_len = (size_t)nc_ct_mux64(has_type, (uint64_t)end - has_type, 0);
-    return result;
+    return (int)type;
 }
 
 int64_t nc_tls13_seal_records(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,

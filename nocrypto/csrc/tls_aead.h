@@ -63,6 +63,14 @@ int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
 int nc_tls13_open(const nc_tls_aead *a, uint64_t seq, const uint8_t header[5],
                   const uint8_t *body, size_t body_len, uint8_t *out, size_t out_len,
                   size_t *content_len);
+/* As nc_tls13_seal, placing the record at out + k, for the k in 0..31
+ * that puts its body (out + k + 5) on a 32-byte boundary: the vector
+ * stores of the cipher are then aligned (several percent faster at 16
+ * KiB).  out_len must hold the record plus 31 bytes; content must not
+ * overlap out.  Returns k, or -1 as nc_tls13_seal. */
+int64_t nc_tls13_seal_aligned(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,
+                              const uint8_t *content, size_t len, size_t padding,
+                              uint8_t *out, size_t out_len);
 /* Seals content as records of at most step bytes each (one empty record
  * when len is 0), sequence numbers seq, seq + 1, ..., all into out: len +
  * 22 * count bytes.  Returns that length, or -1 when step is 0 or above

@@ -2,10 +2,12 @@
  * content and padding bytes secret; seal, open (good tag, bad tag in
  * place, all-zero inner plaintext) for AES-GCM (128/256) and
  * ChaCha20-Poly1305, on both paths.  Only the verdict (the returned
- * content type / error) and the content length are declassified (inside
- * tls_aead.c, the padding scan declassifies the content length rounded
- * to 64 before reading that one block again).
- * Lengths cover the 64-byte scan blocks, tails and an empty content.
+ * content type / error) and the content length are declassified (inside,
+ * the AEAD declassifies its tag verdict and the padding scan the content
+ * length rounded up to 256, then to 64, before reading that one block
+ * again).  Lengths cover the 64-byte scan blocks, the 256-byte spans,
+ * tails and an empty content.
+ * The aligned seal (nc_tls13_seal_aligned) gives the same record.
  * The batch calls (seal_records, open_app_records) too: only their
  * returned counts are declassified; and a key made from a secret traffic
  * secret (nc_tls_aead_from_secret). */
@@ -16,17 +18,18 @@
 #define MAXC 300
 
 int main(void) {
-    static const size_t lens[4] = {0, 63, 64, 200};
+    static const size_t lens[6] = {0, 63, 64, 200, 255, 300};
     static const size_t pads[3] = {0, 1, 70};
     static const uint32_t algs[3] = {NC_TLS_AEAD_AES_GCM, NC_TLS_AEAD_AES_GCM,
                                      NC_TLS_AEAD_CHACHA20_POLY1305};
     static const size_t keylens[3] = {16, 32, 32};
     uint8_t key[32], iv[12], content[MAXC], rec[5 + MAXC + 1 + 70 + 16], out[MAXC + 1 + 70];
+    uint8_t aligned[5 + MAXC + 1 + 70 + 16 + 31];
     nc_tls_aead a;
     ct_report_paths("tls_aead");
     FOR_EACH_PATH(path) {
         for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < 6; j++) {
                 for (int k = 0; k < 3; k++) {
                     size_t len = lens[j], pad = pads[k];
                     ct_fill(key, sizeof key, 1 + (uint32_t)i);
@@ -41,6 +44,13 @@ int main(void) {
                     PUBLIC(&n, sizeof n);
                     if (n != (int64_t)(5 + len + 1 + pad + 16)) return 2;
                     PUBLIC(rec, (size_t)n);
+                    /* the aligned placement: the same record, at the offset returned */
+                    int64_t k = nc_tls13_seal_aligned(&a, 0x0102030405060708u, 23, content, len,
+                                                      pad, aligned, sizeof aligned);
+                    PUBLIC(&k, sizeof k);
+                    if (k < 0 || k > 31) return 12;
+                    PUBLIC(aligned + k, (size_t)n); /* a ciphertext, as rec */
+                    if (memcmp(aligned + k, rec, (size_t)n) != 0) return 13;
                     size_t clen;
                     int t = nc_tls13_open(&a, 0x0102030405060708u, rec, rec + 5, (size_t)n - 5, out,
                                           sizeof out, &clen);

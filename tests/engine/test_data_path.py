@@ -93,6 +93,10 @@ def test_evolve_copies_every_field() -> None:
     assert (new.write_seq, new.read_seq, new.pending) == (7, 5, b"x")
     assert new == dataclasses.replace(st_, write_seq=7, read_seq=5, pending=b"x")
     assert st_.evolve() == st_ and st_.evolve() is not st_
+    # the data path's two shorthands
+    assert st_.sent(9) == st_.evolve(write_seq=9) and type(st_.sent(9)) is State
+    assert new.opened(11) == new.evolve(read_seq=11, pending=b"")
+    assert type(new.opened(11)) is State and new.pending == b"x"
     with pytest.raises(dataclasses.FrozenInstanceError):
         new.write_seq = 1  # type: ignore[misc]
 

@@ -21,7 +21,7 @@ from nocrypto import AuthenticationError
 from nocrypto._ffi import ffi, lib
 from nocrypto.chacha import ChaCha20Poly1305
 from nocrypto.cipher import AESGCM
-from nocrypto.tls_aead import TLS13AEAD
+from nocrypto.tls_aead import MAX_CIPHERTEXT, TLS13AEAD
 
 ALGS = {"aes-gcm": (OsslGCM, (16, 32)), "chacha20-poly1305": (OsslChaCha, (32,))}
 V = json.loads((Path(__file__).parents[1] / "vectors" / "rfc8448" / "simple_1rtt.json").read_text())
@@ -319,3 +319,87 @@ def test_seal_around_keystream_block_boundaries(impl: str, alg: str) -> None:
             assert rec[5:] == want, (length, padding)
             assert ours.seal(length, 23, memoryview(bytearray(content)), padding) == rec
             assert ours.open(length, rec) == (23, content)
+
+
+def _scan_reference(inner: bytes) -> tuple[int, bytes]:
+    """RFC 8446 5.4 in plain Python: the last non-zero byte is the type."""
+    kept = inner.rstrip(b"\x00")
+    return (kept[-1], kept[:-1]) if kept else (0, b"")
+
+
+MAX_INNER = MAX_CIPHERTEXT - 16
+_edges = st.integers(1, MAX_INNER // 64).flatmap(
+    lambda k: st.integers(64 * k - 3, 64 * k + 2))  # around the 64- and 256-byte scan blocks
+
+
+@with_impl
+@given(alg=st.sampled_from(sorted(ALGS)), seq=st.integers(0, 2**64 - 1),
+       n=st.one_of(st.integers(1, 700), _edges, st.integers(MAX_INNER - 300, MAX_INNER)),
+       data=st.data())
+def test_padding_scan_matches_reference(impl: str, alg: str, seq: int, n: int,
+                                        data: st.DataObject) -> None:
+    """Any inner plaintext (zeros inside the content, a type byte anywhere
+    or none, padding up to the record limit) opens to what a plain
+    backwards scan finds."""
+    n = min(n, MAX_INNER)
+    key, iv = bytes(range(32)), bytes(range(12))
+    oracle = ALGS[alg][0](key)
+    kind = data.draw(st.sampled_from(["zeros", "type", "dense"]))
+    if kind == "zeros":  # all-zero inner plaintext: no type at all
+        inner = bytes(n)
+    else:
+        where = data.draw(st.one_of(st.integers(0, n - 1), _edges.filter(lambda e: e < n),
+                                    st.just(n - 1)))
+        if kind == "type":  # one non-zero byte, zeros before and after
+            inner = bytes(where) + bytes((data.draw(st.integers(1, 255)),)) + bytes(n - where - 1)
+        else:  # content with zeros in it, then the type, then padding
+            head = data.draw(st.binary(min_size=min(where, 64), max_size=min(where, 64)))
+            inner = (bytes(where - len(head)) + head + bytes((data.draw(st.integers(1, 255)),))
+                     + bytes(n - where - 1))
+    body = n + 16
+    header = bytes((23, 3, 3, body >> 8, body & 0xFF))
+    rec = header + oracle.encrypt(_nonce(iv, seq), inner, header)  # type: ignore[attr-defined]
+    ours = TLS13AEAD(alg, key, iv)
+    assert ours.open(seq, rec) == _scan_reference(inner)
+    bad = bytearray(rec)
+    bad[-1] ^= 1
+    out = bytearray(b"\xaa" * n)
+    with pytest.raises(AuthenticationError):
+        ours.open_into(seq, bad, out)
+    assert out == bytes(n)
+
+
+def test_padding_scan_type_at_every_block_edge(impl: str) -> None:
+    """A lone type byte at every position next to a 64-byte block edge of
+    the largest inner plaintext, zeros on both sides of it."""
+    for alg in sorted(ALGS):
+        a = TLS13AEAD(alg, bytes(32), bytes(12))
+        for where in range(MAX_INNER):
+            if where % 64 in (0, 1, 62, 63):
+                rec = a.seal(where, 23, bytes(where), MAX_INNER - where - 1)
+                assert a.open(where, rec) == (23, bytes(where)), (alg, where)
+
+
+@pytest.mark.parametrize("alg", sorted(ALGS))
+def test_seal_aligned_places_the_body_on_32_bytes(impl: str, alg: str) -> None:
+    """nc_tls13_seal_aligned writes the record seal_into writes, at the
+    offset (returned) that puts its body on a 32-byte boundary, from every
+    start address; it refuses content types outside 1..255 and a buffer
+    without the 31 spare bytes."""
+    a = TLS13AEAD(alg, bytes(range(32)), bytes(12))
+    for length in (0, 1, 100, 1000):
+        content = bytes(range(256)) * 4
+        content = content[:length]
+        expect = a.seal(9, 23, content, 3)
+        buf = ffi.new("uint8_t[]", len(expect) + 31 + 32)
+        for start in range(32):
+            k = lib.nc_tls13_seal_aligned(a._ctx, 9, 23, content, length, 3, buf + start,
+                                          len(expect) + 31)
+            assert 0 <= k < 32
+            assert int(ffi.cast("uintptr_t", buf + start + k + 5)) % 32 == 0
+            assert ffi.buffer(buf + start + k, len(expect))[:] == expect
+        for bad_type in (0, 256):
+            assert lib.nc_tls13_seal_aligned(a._ctx, 9, bad_type, content, length, 3, buf,
+                                             len(expect) + 31) == -1
+        assert lib.nc_tls13_seal_aligned(a._ctx, 9, 23, content, length, 3, buf,
+                                         len(expect) + 30) == -1

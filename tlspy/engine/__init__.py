@@ -62,7 +62,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nocrypto.tls_aead import TLS13AEAD
 from tlspy.core.enums import (
     AlertDescription,
     AlertLevel,
@@ -227,13 +226,19 @@ def handle_tls(state: State, data: bytes) -> Result:
     """Consume bytes from the peer; see the module docstring."""
     hs = state.hs
     app: list[bytes] = []
-    if type(hs) is Established and not state.read_closed and state.hsbuf.empty and (
-        fast := state.read.fast
-    ) is not None:
+    if type(hs) is Established and (fast := state.read.fast) is not None and (
+        not state.read_closed and state.hsbuf.empty
+    ):
         # Data path: TLS 1.3 application-data records, opened by one C call
         # into one buffer, and a partial one at the end kept for the next
         # call; whatever else follows them goes the general way.
-        state, data, content = _data_records(state, fast, data)
+        pending = state.pending
+        buf = pending + data if pending else data
+        seq = state.read_seq
+        done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
+        if used == len(buf) and done:  # the usual: whole records, nothing left
+            return _tuple_new(Result, (state.opened(seq + done), b"", content, ()))
+        state, data = _data_records(state, buf, done, used)
         if not data:
             return _tuple_new(Result, (state, b"", content, ()))
         if content:
@@ -256,23 +261,22 @@ def handle_tls(state: State, data: bytes) -> Result:
         return _failed(progress[0], A.INTERNAL_ERROR, reason, b"".join(app))
 
 
-def _data_records(state: State, fast: TLS13AEAD, data: bytes) -> tuple[State, bytes, bytes]:
-    """Open the application-data records at the front of ``state.pending``
-    + ``data``: (new state, bytes left for the general path, their
-    content).  When at most the start of one more such record is left, it
-    becomes the new state's pending bytes and nothing is left over;
-    otherwise the state moves past the opened records and the rest
-    (another record type, a bad tag, padding beyond the limit) is left for
-    the general path, so no record is opened twice."""
+def _data_records(state: State, buf: bytes, done: int, used: int) -> tuple[State, bytes]:
+    """After the data path opened ``done`` application-data records from
+    the first ``used`` bytes of ``buf`` (``state.pending`` + the new
+    data): (new state, bytes left for the general path).  When at most the
+    start of one more such record is left, it becomes the new state's
+    pending bytes and nothing is left over; otherwise the state moves past
+    the opened records and the rest (another record type, a bad tag,
+    padding beyond the limit) is left for the general path, so no record
+    is opened twice."""
     pending = state.pending
-    buf = pending + data if pending else data
-    seq = state.read_seq
-    done, used, content = fast.open_application_data(seq, buf, state.recv_limit)
+    seq = state.read_seq + done
     rest = len(buf) - used
     if not rest:
         if not done:  # no bytes at all
-            return state, b"", b""
-        return state.evolve(read_seq=seq + done, pending=b""), b"", content
+            return state, b""
+        return state.opened(seq), b""
     # finished only if what is left is the start of one data record
     finished = True
     if buf[used] != 23 or (rest > 1 and buf[used + 1] != 3):
@@ -281,11 +285,11 @@ def _data_records(state: State, fast: TLS13AEAD, data: bytes) -> tuple[State, by
         length = (buf[used + 3] << 8) | buf[used + 4]
         finished = length <= MAX_CIPHERTEXT_13 and rest < 5 + length
     if not finished:
-        return state.evolve(read_seq=seq + done, pending=b""), bytes(buf[used:]), content
+        return state.opened(seq), bytes(buf[used:])
     tail = bytes(buf[used:])
     if not done and tail == pending:
-        return state, b"", b""
-    return state.evolve(read_seq=seq + done, pending=tail), b"", content
+        return state, b""
+    return state.evolve(read_seq=seq, pending=tail), b""
 
 
 def _handle(st: State, data: bytes, progress: list[State], app: list[bytes],

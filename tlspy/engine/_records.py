@@ -15,17 +15,18 @@ def seal(st: State, content_type: int, data: bytes | bytearray | memoryview) -> 
     data).  With nocrypto keys this is one C call per record into one
     buffer; other AEADs and TLS 1.2 go record by record in Python."""
     w = st.write
-    if w.protection is None:
-        return st, fragment_records(content_type, 0x0303, bytes(data))
     seq = st.write_seq
-    step = st.send_limit
-    fast = w.fast
+    fast = w.fast  # set only with keys installed
     if fast is not None:
         n = len(data)
+        step = st.send_limit
         if n <= step:  # one record (the usual data write): the simpler call
-            return st.evolve(write_seq=seq + 1), fast.seal(seq, content_type, data)
-        return st.evolve(write_seq=seq + -(-n // step)), fast.seal_records(
+            return st.sent(seq + 1), fast.seal(seq, content_type, data)
+        return st.sent(seq + -(-n // step)), fast.seal_records(
             seq, content_type, data, step)
+    if w.protection is None:
+        return st, fragment_records(content_type, 0x0303, bytes(data))
+    step = st.send_limit
     data = bytes(data)
     records = []
     chunks = [data[i : i + step] for i in range(0, len(data), step)] or [b""]

@@ -389,8 +389,8 @@ class State(tuple):  # type: ignore[type-arg]
     as a tuple, its fields read by C item getters as a namedtuple's are.
     The data path makes a new State per record with only a sequence number
     (and the partial record bytes) changed: the fields that change are the
-    last ones, so that is one slice and one tuple (``evolve``), not a
-    dict copy or fifteen attribute stores."""
+    last ones, so that is one slice joined to the new tail (``evolve``),
+    not a dict copy or fifteen attribute stores."""
 
     __slots__ = ()
 
@@ -443,13 +443,23 @@ class State(tuple):  # type: ignore[type-arg]
         pending: bytes | None = None,
     ) -> State:
         """A copy with the record-layer counters changed (the old state is
-        untouched): the data path's cheap dataclasses.replace."""
-        return _tuple_new(State, (
-            *self[:12],
+        untouched): the data path's cheap dataclasses.replace.  (A slice
+        joined to a tuple: unpacking into one builds a list first.)"""
+        return _tuple_new(State, self[:12] + (  # noqa: RUF005
             self[12] if pending is None else pending,
             self[13] if read_seq is None else read_seq,
             self[14] if write_seq is None else write_seq,
         ))
+
+    def sent(self, write_seq: int) -> State:
+        """``evolve(write_seq=write_seq)`` without keywords or defaults to
+        sort out: the data path's one new state per record sealed."""
+        return _tuple_new(State, self[:14] + (write_seq,))  # noqa: RUF005
+
+    def opened(self, read_seq: int) -> State:
+        """``evolve(read_seq=read_seq, pending=b"")``, likewise: the data
+        path's one new state per batch of whole records opened."""
+        return _tuple_new(State, self[:12] + (b"", read_seq, self[14]))  # noqa: RUF005
 
     def replace(self, **changes: object) -> State:
         """``dataclasses.replace`` for a State in one tuple build (several
