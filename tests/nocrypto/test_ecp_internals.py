@@ -2,7 +2,9 @@
 (safegcd, ecp_inv.c) against Python's pow(x, -1, m), and the fixed-base
 comb with signed digits on scalars whose digits hit the edges (zero, the
 largest magnitude, negative runs, carries into the top window), checked
-against pyca/cryptography's public keys.  Both paths (`impl`)."""
+against pyca/cryptography's public keys, and the Jacobian verification
+sum u1 G + u2 Q through its exceptional cases (P + P, P + -P, the
+identity) and at random, against pyca's verify.  Both paths (`impl`)."""
 
 from __future__ import annotations
 
@@ -167,14 +169,16 @@ def _prehashed(curve: ec.Curve) -> oec.ECDSA:
 
 
 def _verify_both(curve: ec.Curve, n: int, ocurve: oec.EllipticCurve, d: int, u1: int,
-                 u2: int) -> tuple[bool, bool, bool]:
+                 u2: int, r_xor: int = 0) -> tuple[bool, bool, bool]:
     """Signs nothing: builds (r, s, e) so that verification computes exactly
     u1 G + u2 Q for Q = d G, r = x(u1 G + u2 Q) mod n (or 1 when that sum is
-    the identity); returns (ours, pyca's, whether the sum is finite)."""
+    the identity), r then XORed with r_xor; returns (ours, pyca's, whether
+    the sum is finite)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
     k = (u1 + u2 * d) % n
     r = oec.derive_private_key(k, ocurve).public_key().public_numbers().x % n if k else 1
+    r = (r ^ r_xor) % n or 1
     s = r * pow(u2, -1, n) % n          # u2 = r / s
     e = u1 * s % n                      # u1 = e / s
     assert s and r
@@ -225,3 +229,23 @@ def test_verify_q_loop_doubles(impl: str, curve: ec.Curve, n: int, ocurve: oec.E
         for u2 in (1, 2, 3, 15, 16, 17, 31, 33, n - 1, n - 15, (n - 1) // 2):
             ours, theirs, finite = _verify_both(curve, n, ocurve, d, 0, u2)
             assert ours == theirs == finite, (hex(d), hex(u2))
+
+
+@pytest.mark.parametrize(("curve", "n", "ocurve", "w"), CURVE_CASES, ids=["p256", "p384"])
+@given(data=st.data())
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_verify_random_sums_match_pyca(impl: str, curve: ec.Curve, n: int,
+                                       ocurve: oec.EllipticCurve, w: int,
+                                       data: st.DataObject) -> None:
+    """Any u1, u2 and Q: the signature built for u1 G + u2 Q verifies (unless
+    the sum is the identity), and with one bit of r flipped it does not,
+    both as pyca says."""
+    d = data.draw(st.integers(1, n - 1))
+    u1 = data.draw(st.integers(0, n - 1))
+    u2 = data.draw(st.integers(1, n - 1))
+    bit = data.draw(st.integers(0, 8 * curve.size - 2))
+    ours, theirs, finite = _verify_both(curve, n, ocurve, d, u1, u2)
+    assert ours == theirs == finite  # an identity sum (u1 = -u2 d) never verifies
+    ours, theirs, _ = _verify_both(curve, n, ocurve, d, u1, u2, 1 << bit)
+    assert ours == theirs
+    assert not ours
