@@ -184,9 +184,9 @@ int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, siz
     if (!C) return 0;
     const nc_mm_mod *N = C->fn;
     uint64_t r[MM_MAX], s[MM_MAX], e[MM_MAX], sm[MM_MAX], w[MM_MAX], t[MM_MAX];
-    uint64_t u1[MM_MAX], u2[MM_MAX], x[MM_MAX], xr[MM_MAX];
+    uint64_t u1[MM_MAX], u2[MM_MAX];
     uint8_t u1b[MM_MAX * 8], u2b[MM_MAX * 8];
-    nc_ecp_point Q, P1, P2;
+    nc_ecp_point Q;
     mm_frombytes(N, r, rs);
     mm_frombytes(N, s, rs + C->size);
     if (!mm_lt_mod(N, r) || mm_iszero(N, r) || !mm_lt_mod(N, s) || mm_iszero(N, s)) return 0;
@@ -202,10 +202,5 @@ int nc_ecdsa_verify(int curve, const uint8_t *pub_xy, const uint8_t *digest, siz
     mm_from(N, u2, t);                       /* u2 = r w */
     mm_tobytes(N, u1b, u1);
     mm_tobytes(N, u2b, u2);
-    nc_ecp_mul_base_vartime(C, &P1, u1b); /* u1, u2 and Q are public */
-    nc_ecp_mul_vartime(C, &P2, &Q, u2b);
-    nc_ecp_add(C, &P1, &P1, &P2);
-    if (!nc_ecp_affine(C, x, 0, &P1)) return 0;
-    reduce_once(N, xr, x);
-    return (int)mm_eq(N, xr, r);
+    return nc_ecp_verify_x(C, u1b, u2b, &Q, r); /* u1, u2, Q and r are public */
 }

@@ -16,8 +16,8 @@
  * added with RCB16's mixed Algorithm 5 (complete while the affine point is
  * not the identity: a zero digit keeps the accumulator through a mask
  * instead).  Neither branches on nor indexes by scalar bits.  Verification,
- * whose scalars are public, has variable-time twins (a comb that skips
- * zero digits, width-5 NAF) that must never see a secret.  Inversions
+ * whose scalars are public, has its own variable-time path in Jacobian
+ * coordinates (nc_ecp_verify_x) that must never see a secret.  Inversions
  * (affine conversion, k^-1) are safegcd (ecp_inv.c).
  *
  * Paths: every public entry point picks its curve record once from
@@ -408,45 +408,30 @@ static void comb_select(const nc_ecp_curve *C, nc_ecp_affine_point *r, int i, ui
 
 static void field_inv(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a);
 
-static void table_mul(const nc_ecp_curve *C, uint64_t *r, const uint64_t *a, const uint64_t *b) {
-    if (C->size == 32) p256_fmul(r, a, b);
-    else p384_fmul(r, a, b);
-}
+static void batch_affine(const nc_ecp_curve *C, nc_ecp_affine_point *out, const nc_ecp_point *in,
+                         int count);
 
 /* The comb tables, row by row: the entries are built projectively and
- * their Z coordinates inverted together (Montgomery's trick: one inversion
- * and three products per entry).  Public values, built once. */
+ * made affine together (batch_affine).  Public values, built once. */
 static void build_tables(void) {
     for (int c = 0; c < 2; c++) {
         const nc_ecp_curve *C = &curves[c];
         const nc_mm_mod *F = C->fp;
         int n = F->n, entries = 1 << (C->gbits - 1);
         nc_ecp_point base, row[1 << (P256_GBITS - 1)];
-        uint64_t pre[1 << (P256_GBITS - 1)][MM_MAX], inv[MM_MAX], zi[MM_MAX], t[MM_MAX];
+        nc_ecp_affine_point aff[1 << (P256_GBITS - 1)];
         mm_copy(F, base.x, C->gx);
         mm_copy(F, base.y, C->gy);
         mm_copy(F, base.z, F->one);
         for (int i = 0; i < C->gwin; i++) {
             row[0] = base;
-            mm_copy(F, pre[0], base.z);
-            for (int j = 1; j < entries; j++) {
-                nc_ecp_add(C, &row[j], &row[j - 1], &base);
-                table_mul(C, pre[j], pre[j - 1], row[j].z);
-            }
+            for (int j = 1; j < entries; j++) nc_ecp_add(C, &row[j], &row[j - 1], &base);
             pt_dbl(C, &base, &row[entries - 1]); /* 2^gbits times the row's base */
-            field_inv(C, inv, pre[entries - 1]);  /* 1 / (product of the Zs) */
-            for (int j = entries - 1; j >= 0; j--) {
+            batch_affine(C, aff, row, entries);
+            for (int j = 0; j < entries; j++) {
                 uint64_t *out = C->gtab + (size_t)2 * n * ((size_t)i * entries + j);
-                if (j > 0) {
-                    table_mul(C, zi, inv, pre[j - 1]);  /* 1 / Z */
-                    table_mul(C, inv, inv, row[j].z); /* drop Z from the product */
-                } else {
-                    mm_copy(F, zi, inv);
-                }
-                table_mul(C, t, row[j].x, zi);
-                mm_copy(F, out, t);
-                table_mul(C, t, row[j].y, zi);
-                mm_copy(F, out + n, t);
+                mm_copy(F, out, aff[j].x);
+                mm_copy(F, out + n, aff[j].y);
             }
         }
     }
@@ -539,41 +524,127 @@ void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, c
     nc_ct_wipe(tab, sizeof tab);
 }
 
-/* Variable time, for PUBLIC scalars only (ECDSA verification): the comb
- * indexes its table by the digits and skips zero digits. */
-void nc_ecp_mul_base_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k) {
-    const nc_mm_mod *F = C->fp;
-    int n = F->n, entries = 1 << (C->gbits - 1);
-    uint64_t zero[MM_MAX] = {0};
-    nc_ecp_point acc;
-    nc_ecp_affine_point q;
-    pt_identity(C, &acc);
-    for (int i = 0; i < C->gwin; i++) {
-        uint32_t neg, mag = booth_digit(k, C->size, C->gbits, i, &neg);
-        if (mag == 0) continue;
-        const uint64_t *e = C->gtab + (size_t)2 * n * ((size_t)i * entries + mag - 1);
-        mm_copy(F, q.x, e);
-        mm_copy(F, q.y, e + n);
-        if (neg) mm_sub(F, q.y, zero, q.y);
-        pt_add_mixed(C, &acc, &acc, &q);
-    }
-    *r = acc;
+/* --- Verification: variable time, PUBLIC inputs only ----------------------
+ *
+ * u1 G + u2 Q runs in Jacobian coordinates (X:Y:Z) for (X/Z^2, Y/Z^3), the
+ * identity having Z = 0: doubling "dbl-2001-b" for a = -3 (8 products, exact
+ * for every point, the identity included, since no point has Y = 0) and
+ * the mixed addition "madd-2007-bl" of a Jacobian and an affine point
+ * (7M + 4S), whose exceptional cases (the identity, P + P, P + -P) are
+ * branched on.  Formulas from the Explicit-Formulas Database (Bernstein and
+ * Lange). */
+
+/* r = 2p; r may alias p.  dbl-2001-b with 2 Y Z for Z3 and 8 Y^4 as the
+ * product (2 Y^2)(4 Y^2), which saves additions (no dedicated squaring). */
+MM_INLINE void jac_dbl_g(const nc_mm_mod *F, int adx, nc_ecp_point *r, const nc_ecp_point *p) {
+    uint64_t delta[MM_MAX], g2[MM_MAX], g4[MM_MAX], beta4[MM_MAX], alpha[MM_MAX], t[MM_MAX];
+    uint64_t u[MM_MAX];
+    fmul(F, adx, delta, p->z, p->z);
+    fmul(F, adx, g2, p->y, p->y);
+    fadd(F, adx, g2, g2, g2);           /* 2 Y^2 */
+    fadd(F, adx, g4, g2, g2);           /* 4 Y^2 */
+    fmul(F, adx, beta4, p->x, g4);      /* 4 X Y^2 */
+    fsub(F, adx, t, p->x, delta);
+    fadd(F, adx, u, p->x, delta);
+    fmul(F, adx, alpha, t, u);
+    fadd(F, adx, t, alpha, alpha);
+    fadd(F, adx, alpha, alpha, t);      /* 3 (X - Z^2)(X + Z^2) */
+    fmul(F, adx, t, p->y, p->z);
+    fadd(F, adx, r->z, t, t);           /* 2 Y Z */
+    fmul(F, adx, t, alpha, alpha);
+    fadd(F, adx, u, beta4, beta4);
+    fsub(F, adx, r->x, t, u);           /* alpha^2 - 8 X Y^2 */
+    fsub(F, adx, t, beta4, r->x);
+    fmul(F, adx, t, alpha, t);
+    fmul(F, adx, u, g2, g4);            /* 8 Y^4 */
+    fsub(F, adx, r->y, t, u);
 }
 
-/* Variable time, for PUBLIC scalars only: width-5 NAF (digits odd, in
- * [-15, 15], at least four zeros between nonzero ones) over the odd
- * multiples P, 3P, ..., 15P; a negative digit adds the negated point. */
-void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
-                        const uint8_t *k) {
+/* r = p + q for a finite affine q, negated (x, -y) when neg; r may alias p. */
+MM_INLINE void jac_add_affine_g(const nc_mm_mod *F, int adx, nc_ecp_point *r,
+                                const nc_ecp_point *p, const nc_ecp_affine_point *q, int neg) {
+    uint64_t z1z1[MM_MAX], u2[MM_MAX], s2[MM_MAX], h[MM_MAX], rr[MM_MAX], hh[MM_MAX];
+    uint64_t i4[MM_MAX], j[MM_MAX], v[MM_MAX], t[MM_MAX], x3[MM_MAX], y3[MM_MAX];
+    uint64_t y2[MM_MAX], zero[MM_MAX] = {0};
+    mm_copy(F, y2, q->y);
+    if (neg) fsub(F, adx, y2, zero, y2);
+    if (mm_iszero(F, p->z)) {
+        mm_copy(F, r->x, q->x);
+        mm_copy(F, r->y, y2);
+        mm_copy(F, r->z, F->one);
+        return;
+    }
+    fmul(F, adx, z1z1, p->z, p->z);
+    fmul(F, adx, u2, q->x, z1z1);
+    fmul(F, adx, t, p->z, z1z1);
+    fmul(F, adx, s2, y2, t);
+    fsub(F, adx, h, u2, p->x);
+    fsub(F, adx, rr, s2, p->y);
+    if (mm_iszero(F, h)) {
+        if (mm_iszero(F, rr)) {           /* p == q */
+            jac_dbl_g(F, adx, r, p);
+        } else {                          /* p == -q */
+            mm_copy(F, r->x, F->one);
+            mm_copy(F, r->y, F->one);
+            mm_zero(F, r->z);
+        }
+        return;
+    }
+    fadd(F, adx, rr, rr, rr);
+    fmul(F, adx, hh, h, h);
+    fadd(F, adx, i4, hh, hh);
+    fadd(F, adx, i4, i4, i4);
+    fmul(F, adx, j, h, i4);
+    fmul(F, adx, v, p->x, i4);
+    fmul(F, adx, x3, rr, rr);
+    fsub(F, adx, x3, x3, j);
+    fsub(F, adx, x3, x3, v);
+    fsub(F, adx, x3, x3, v);
+    fsub(F, adx, t, v, x3);
+    fmul(F, adx, y3, rr, t);
+    fmul(F, adx, t, p->y, j);
+    fadd(F, adx, t, t, t);
+    fsub(F, adx, y3, y3, t);
+    fadd(F, adx, t, p->z, h);
+    fmul(F, adx, t, t, t);
+    fsub(F, adx, t, t, z1z1);
+    fsub(F, adx, r->z, t, hh);
+    mm_copy(F, r->x, x3);
+    mm_copy(F, r->y, y3);
+}
+
+/* out[i] = in[i] / in[i].z for count finite projective points, with one
+ * inversion (Montgomery's trick: three products per point). */
+static void batch_affine(const nc_ecp_curve *C, nc_ecp_affine_point *out, const nc_ecp_point *in,
+                         int count) {
     const nc_mm_mod *F = C->fp;
-    int8_t naf[8 * MM_MAX * 8 + 1];
-    uint64_t w[MM_MAX + 1] = {0}, zero[MM_MAX] = {0};
-    int n = F->n, len = 0;
+    uint64_t pre[1 << (P256_GBITS - 1)][MM_MAX], inv[MM_MAX], zi[MM_MAX];
+    mm_copy(F, pre[0], in[0].z);
+    for (int j = 1; j < count; j++) fmul(F, C->adx, pre[j], pre[j - 1], in[j].z);
+    field_inv(C, inv, pre[count - 1]);        /* 1 / (product of the Zs) */
+    for (int j = count - 1; j >= 0; j--) {
+        if (j > 0) {
+            fmul(F, C->adx, zi, inv, pre[j - 1]);  /* 1 / Z */
+            fmul(F, C->adx, inv, inv, in[j].z);    /* drop Z from the product */
+        } else {
+            mm_copy(F, zi, inv);
+        }
+        fmul(F, C->adx, out[j].x, in[j].x, zi);
+        fmul(F, C->adx, out[j].y, in[j].y, zi);
+    }
+}
+
+/* The width-5 NAF of k (size bytes, big-endian): digits odd in [-15, 15]
+ * or 0, at least four zeros after each nonzero one, least significant
+ * first; returns the number of digits. */
+static int wnaf5(int8_t *naf, const uint8_t *k, int n) {
+    uint64_t w[MM_MAX + 1] = {0};
+    int len = 0;
     for (int j = 0; j < n; j++) w[j] = nc_load_be64(k + 8 * (n - 1 - j));
     for (;;) {
         uint64_t any = 0;
         for (int j = 0; j <= n; j++) any |= w[j];
-        if (!any) break;
+        if (!any) return len;
         int d = 0;
         if (w[0] & 1) {
             d = (int)(w[0] & 31);
@@ -598,23 +669,83 @@ void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_poi
         for (int j = 0; j < n; j++) w[j] = (w[j] >> 1) | (w[j + 1] << 63);
         w[n] >>= 1;
     }
-    nc_ecp_point tab[8], p2, acc, neg;
-    tab[0] = *p;
-    pt_dbl(C, &p2, p);
-    for (int i = 1; i < 8; i++) nc_ecp_add(C, &tab[i], &tab[i - 1], &p2);
-    pt_identity(C, &acc);
+}
+
+/* x(u1 G + u2 Q) == r mod n, Jacobian throughout: u2 Q by width-5 NAF over
+ * Q, 3Q, ..., 15Q (made affine together), then u1 G's comb digits added
+ * into the same accumulator (the comb needs no doublings).  x(R) is
+ * compared as X == x Z^2 for x = r and x = r + n (when below p): no
+ * inversion. */
+MM_INLINE int verify_g(const nc_ecp_curve *C, const nc_mm_mod *F, int adx, const uint8_t *u1,
+                       const uint8_t *u2, const nc_ecp_point *q, const uint64_t *r) {
+    int n = F->n, entries = 1 << (C->gbits - 1);
+    int8_t naf[8 * MM_MAX * 8 + 1];
+    int len = wnaf5(naf, u2, n);
+    nc_ecp_point ptab[8], q2, acc;
+    nc_ecp_affine_point tab[8], g;
+    ptab[0] = *q;
+    pt_dbl(C, &q2, q);
+    for (int i = 1; i < 8; i++) nc_ecp_add(C, &ptab[i], &ptab[i - 1], &q2);
+    batch_affine(C, tab, ptab, 8);
+    mm_copy(F, acc.x, F->one);
+    mm_copy(F, acc.y, F->one);
+    mm_zero(F, acc.z);
     for (int i = len - 1; i >= 0; i--) {
-        pt_dbl(C, &acc, &acc);
+        if (!mm_iszero(F, acc.z)) jac_dbl_g(F, adx, &acc, &acc);
         int d = naf[i];
-        if (d > 0) {
-            nc_ecp_add(C, &acc, &acc, &tab[(d - 1) / 2]);
-        } else if (d < 0) {
-            neg = tab[(-d - 1) / 2];
-            mm_sub(F, neg.y, zero, neg.y);
-            nc_ecp_add(C, &acc, &acc, &neg);
-        }
+        if (d > 0) jac_add_affine_g(F, adx, &acc, &acc, &tab[(d - 1) / 2], 0);
+        else if (d < 0) jac_add_affine_g(F, adx, &acc, &acc, &tab[(-d - 1) / 2], 1);
     }
-    *r = acc;
+    for (int i = 0; i < C->gwin; i++) {
+        uint32_t neg, mag = booth_digit(u1, C->size, C->gbits, i, &neg);
+        if (mag == 0) continue;
+        const uint64_t *e = C->gtab + (size_t)2 * n * ((size_t)i * entries + mag - 1);
+        mm_copy(F, g.x, e);
+        mm_copy(F, g.y, e + n);
+        jac_add_affine_g(F, adx, &acc, &acc, &g, neg != 0);
+    }
+    if (mm_iszero(F, acc.z)) return 0;
+    uint64_t z2[MM_MAX], x[MM_MAX], xm[MM_MAX], t[MM_MAX];
+    fmul(F, adx, z2, acc.z, acc.z);
+    mm_copy(F, x, r);
+    for (int pass = 0; pass < 2; pass++) {
+        mm_to(F, xm, x);
+        fmul(F, adx, t, xm, z2);
+        if (mm_eq(F, t, acc.x)) return 1;
+        /* x = r + n: a second candidate when it is still below p */
+        uint64_t carry = 0;
+        for (int j = 0; j < n; j++) {
+            mm_u128 s = (mm_u128)x[j] + C->fn->m[j] + carry;
+            x[j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        if (carry || !mm_lt_mod(F, x)) return 0;
+    }
+    return 0;
+}
+
+static int p256_verify(const nc_ecp_curve *C, const uint8_t *u1, const uint8_t *u2,
+                       const nc_ecp_point *q, const uint64_t *r) {
+    return verify_g(C, &p256_fp, 0, u1, u2, q, r);
+}
+
+static int p256_verify_adx(const nc_ecp_curve *C, const uint8_t *u1, const uint8_t *u2,
+                           const nc_ecp_point *q, const uint64_t *r) {
+    return verify_g(C, &p256_fp, 1, u1, u2, q, r);
+}
+
+static int p384_verify(const nc_ecp_curve *C, const uint8_t *u1, const uint8_t *u2,
+                       const nc_ecp_point *q, const uint64_t *r) {
+    return verify_g(C, &p384_fp, 0, u1, u2, q, r);
+}
+
+int nc_ecp_verify_x(const nc_ecp_curve *C, const uint8_t *u1, const uint8_t *u2,
+                    const nc_ecp_point *q, const uint64_t *r) {
+    if (C->size == 32) {
+        if (C->adx) return p256_verify_adx(C, u1, u2, q, r);
+        return p256_verify(C, u1, u2, q, r);
+    }
+    return p384_verify(C, u1, u2, q, r);
 }
 
 /* r = 1/a (0 for 0) with a and r in Montgomery form: ecp_inv.c's safegcd

@@ -46,10 +46,11 @@ const nc_ecp_curve *nc_ecp_curve_get(int curve);
 void nc_ecp_mul_base(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
 /* r = k*P for a secret k. */
 void nc_ecp_mul(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p, const uint8_t *k);
-/* The same two for PUBLIC scalars only, in variable time (verification). */
-void nc_ecp_mul_base_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const uint8_t *k);
-void nc_ecp_mul_vartime(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
-                        const uint8_t *k);
+/* 1 when x(u1 G + u2 Q) mod n == r (plain limbs, r < n) and that sum is
+ * not the identity: the core of ECDSA verification.  Variable time, for
+ * PUBLIC u1, u2 (size bytes, big-endian), Q (finite, Z = 1) and r only. */
+int nc_ecp_verify_x(const nc_ecp_curve *C, const uint8_t *u1, const uint8_t *u2,
+                    const nc_ecp_point *q, const uint64_t *r);
 void nc_ecp_add(const nc_ecp_curve *C, nc_ecp_point *r, const nc_ecp_point *p,
                 const nc_ecp_point *q);
 /* Affine X (and Y when y != NULL) as plain (non-Montgomery) limbs; returns 1,

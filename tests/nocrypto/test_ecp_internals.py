@@ -2,7 +2,9 @@
 (safegcd, ecp_inv.c) against Python's pow(x, -1, m), and the fixed-base
 comb with signed digits on scalars whose digits hit the edges (zero, the
 largest magnitude, negative runs, carries into the top window), checked
-against pyca/cryptography's public keys.  Both paths (`impl`)."""
+against pyca/cryptography's public keys, and the Jacobian verification
+sum u1 G + u2 Q through its exceptional cases (P + P, P + -P, the
+identity) and at random, against pyca's verify.  Both paths (`impl`)."""
 
 from __future__ import annotations
 
@@ -156,3 +158,94 @@ def test_ecdh_digit_edges(impl: str, curve: ec.Curve, n: int, ocurve: oec.Ellipt
         key = ec.ECPrivateKey.from_bytes(curve, d.to_bytes(curve.size, "big"))
         want = oec.derive_private_key(d, ocurve).exchange(oec.ECDH(), opeer.public_key())
         assert key.exchange(peer) == want, hex(d)
+
+
+# --- verification: the exceptional cases of the Jacobian formulas -------------
+
+def _prehashed(curve: ec.Curve) -> oec.ECDSA:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+    return oec.ECDSA(Prehashed(hashes.SHA256() if curve.size == 32 else hashes.SHA384()))
+
+
+def _verify_both(curve: ec.Curve, n: int, ocurve: oec.EllipticCurve, d: int, u1: int,
+                 u2: int, r_xor: int = 0) -> tuple[bool, bool, bool]:
+    """Signs nothing: builds (r, s, e) so that verification computes exactly
+    u1 G + u2 Q for Q = d G, r = x(u1 G + u2 Q) mod n (or 1 when that sum is
+    the identity), r then XORed with r_xor; returns (ours, pyca's, whether
+    the sum is finite)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+    k = (u1 + u2 * d) % n
+    r = oec.derive_private_key(k, ocurve).public_key().public_numbers().x % n if k else 1
+    r = (r ^ r_xor) % n or 1
+    s = r * pow(u2, -1, n) % n          # u2 = r / s
+    e = u1 * s % n                      # u1 = e / s
+    assert s and r
+    size = curve.size
+    digest = e.to_bytes(size, "big")
+    pub = ec.ECPrivateKey.from_bytes(curve, d.to_bytes(size, "big")).public_key()
+    ours = pub.verify_digest(r.to_bytes(size, "big") + s.to_bytes(size, "big"), digest)
+    opub = oec.derive_private_key(d, ocurve).public_key()
+    try:
+        opub.verify(encode_dss_signature(r, s), digest, _prehashed(curve))
+        theirs = True
+    except InvalidSignature:
+        theirs = False
+    return ours, theirs, k != 0
+
+
+def _edge_scalars(n: int, w: int) -> list[tuple[int, int]]:
+    """(u1, c) pairs, c = u2 d: the comb adds u1's digits to c G, so c = u1
+    (one digit) makes it add P to P, c = -u1 adds P to -P (the sum is the
+    identity), c = -D0 for a two-digit u1 = D0 + D1 passes through the
+    identity and then adds to it, and c = 2 D1 - u1 doubles on the last digit."""
+    d0, d1 = 5, 7 << (w * 10)
+    one = 3 << (w * 7)
+    return [(one, one), (one, n - one), (d0 + d1, n - d0), (d0 + d1, 2 * d1 - d0 - d1),
+            (one, 0x1234567), (n - one, one), (n - one, n - one)]
+
+
+@pytest.mark.parametrize(("curve", "n", "ocurve", "w"), CURVE_CASES, ids=["p256", "p384"])
+@pytest.mark.parametrize("which_d", ["G", "-G", "other"])
+def test_verify_exceptional_sums(impl: str, curve: ec.Curve, n: int, ocurve: oec.EllipticCurve,
+                                 w: int, which_d: str) -> None:
+    """u1 G + u2 Q where a mixed addition meets P + P, P + -P or the
+    identity, for Q = G, Q = -G and another Q: valid signatures verify (as
+    pyca says), an identity sum never does, and a changed r fails."""
+    d = {"G": 1, "-G": n - 1, "other": 0xC0FFEE1234}[which_d]
+    for u1, c in _edge_scalars(n, w):
+        u2 = c * pow(d, -1, n) % n
+        ours, theirs, finite = _verify_both(curve, n, ocurve, d, u1 % n, u2)
+        assert ours == theirs == finite, (hex(u1), hex(c))
+
+
+@pytest.mark.parametrize(("curve", "n", "ocurve", "w"), CURVE_CASES, ids=["p256", "p384"])
+def test_verify_q_loop_doubles(impl: str, curve: ec.Curve, n: int, ocurve: oec.EllipticCurve,
+                               w: int) -> None:
+    """u1 = 0 (no comb digit) and u2 small, and u2 = n - 1: the NAF loop alone
+    (starting from the identity, and the largest scalar) against pyca."""
+    for d in (1, n - 1, 0xC0FFEE1234):
+        for u2 in (1, 2, 3, 15, 16, 17, 31, 33, n - 1, n - 15, (n - 1) // 2):
+            ours, theirs, finite = _verify_both(curve, n, ocurve, d, 0, u2)
+            assert ours == theirs == finite, (hex(d), hex(u2))
+
+
+@pytest.mark.parametrize(("curve", "n", "ocurve", "w"), CURVE_CASES, ids=["p256", "p384"])
+@given(data=st.data())
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_verify_random_sums_match_pyca(impl: str, curve: ec.Curve, n: int,
+                                       ocurve: oec.EllipticCurve, w: int,
+                                       data: st.DataObject) -> None:
+    """Any u1, u2 and Q: the signature built for u1 G + u2 Q verifies (unless
+    the sum is the identity), and with one bit of r flipped it does not,
+    both as pyca says."""
+    d = data.draw(st.integers(1, n - 1))
+    u1 = data.draw(st.integers(0, n - 1))
+    u2 = data.draw(st.integers(1, n - 1))
+    bit = data.draw(st.integers(0, 8 * curve.size - 2))
+    ours, theirs, finite = _verify_both(curve, n, ocurve, d, u1, u2)
+    assert ours == theirs == finite  # an identity sum (u1 = -u2 d) never verifies
+    ours, theirs, _ = _verify_both(curve, n, ocurve, d, u1, u2, 1 << bit)
+    assert ours == theirs
+    assert not ours
