@@ -78,6 +78,10 @@ class TLS13AEAD:
         ctx = ffi.new("nc_tls_aead *")
         if lib.nc_tls_aead_init(ctx, code, ffi.from_buffer(key), len(key), ffi.from_buffer(iv)):
             raise ValueError("bad TLS AEAD parameters")  # pragma: no cover - checked above
+        self._adopt(ctx, alg)
+
+    def _adopt(self, ctx: Any, alg: str) -> None:
+        """Take ``ctx`` (wiped when collected) as this object's key."""
         object.__setattr__(self, "_ctx", ffi.gc(ctx, lib.nc_tls_aead_wipe))
         object.__setattr__(self, "algorithm", alg)
 
@@ -103,8 +107,7 @@ class TLS13AEAD:
         else:
             raise TypeError(f"not a nocrypto AEAD: {type(aead).__name__}")
         self = object.__new__(cls)
-        object.__setattr__(self, "_ctx", ffi.gc(ctx, lib.nc_tls_aead_wipe))
-        object.__setattr__(self, "algorithm", alg)
+        self._adopt(ctx, alg)
         return self
 
     @classmethod
@@ -121,8 +124,7 @@ class TLS13AEAD:
                                        len(secret_c), key_length):
             raise ValueError(f"bad {alg} key length {key_length} or hash {hash_name!r}")
         self = object.__new__(cls)
-        object.__setattr__(self, "_ctx", ffi.gc(ctx, lib.nc_tls_aead_wipe))
-        object.__setattr__(self, "algorithm", alg)
+        self._adopt(ctx, alg)
         return self
 
     @property
