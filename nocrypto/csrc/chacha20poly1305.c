@@ -1,14 +1,19 @@
 /* The ChaCha20-Poly1305 AEAD, RFC 8439 section 2.8 (key generation 2.6).
  *
  * seal: out = ChaCha20(key, nonce, counter 1) ^ in || tag.
- * open: the tag is computed over the ciphertext before anything is written
- * (so in == out works) and compared in constant time; the ciphertext is
- * decrypted regardless, and on a bad tag (the verdict is public: it is
- * returned) the output is cleared after the fact.
+ * open: each part of the ciphertext is hashed before its plaintext is
+ * written (so in == out works), the tag compared in constant time with a
+ * copy of the received one; the ciphertext is decrypted regardless, and on
+ * a bad tag (the verdict is public: it is returned) the output is cleared
+ * after the fact.
  * Short messages (up to 192 bytes) get the one-time key and their
  * keystream from a single nc_chacha20 call from block 0 (four blocks at
  * once on the AVX2 and SSSE3 paths); longer ones get the key from one
- * block and the keystream from a second call.
+ * block and go through nc_chacha20poly1305_crypt: with AVX2 and BMI2 (asked
+ * per call, so nc_cpu_force_portable takes effect at once) the whole
+ * 512-byte batches run through the one-pass loop of
+ * chacha20poly1305_avx2.c, the rest through nc_chacha20 and
+ * nc_poly1305_update with the Poly1305 state carried over.
  */
 #include "chacha.h"
 
