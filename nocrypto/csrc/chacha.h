@@ -85,10 +85,11 @@ void nc_chacha20poly1305_crypt(nc_poly1305_state *mac, const uint8_t key[32],
                                uint8_t *out, size_t len, int opening);
 void nc_chacha20poly1305_end(nc_poly1305_state *mac, size_t aad_len, size_t len,
                              uint8_t tag[16]);
-/* The stitched AVX2 + BMI2 loop (chacha20poly1305_avx2.c): nbatches times,
- * 512 bytes of in ^ keystream (eight blocks from `counter` on) -> out while
- * the 32 Poly1305 blocks at mac (then mac + 512, ...) go into *ps, read
- * before the batch's output is stored.  *ps must hold no buffered bytes. */
+/* The stitched AVX2 + BMI2 loop (chacha20poly1305_avx2.c, x86-64 only):
+ * nbatches times, 512 bytes of in ^ keystream (eight blocks from `counter`
+ * on) -> out while the 32 Poly1305 blocks at mac (then mac + 512, ...) go
+ * into *ps, read before the batch's output is stored.  *ps must hold no
+ * buffered bytes. */
 void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uint8_t nonce[12],
                                       uint32_t counter, const uint8_t *in, uint8_t *out,
                                       size_t nbatches, const uint8_t *mac,

@@ -132,20 +132,4 @@ NC_STITCH void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uin
     nc_chacha_wipe(st, sizeof st);
 }
 
-#else
-
-void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uint8_t nonce[12],
-                                      uint32_t counter, const uint8_t *in, uint8_t *out,
-                                      size_t nbatches, const uint8_t *mac,
-                                      nc_poly1305_state *ps) {
-    for (; nbatches; nbatches--) {
-        nc_poly1305_update(ps, mac, 512);
-        nc_chacha20_portable(key, nonce, counter, in, out, 512);
-        counter += 8;
-        in += 512;
-        out += 512;
-        mac += 512;
-    }
-}
-
 #endif
