@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import os
 import socket
 import threading
 from collections.abc import Iterable
@@ -58,6 +59,9 @@ from tlspy.servername import HelloPeek, set_context, sni_step
 from tlspy.x509 import Certificate, Name
 from tlspy.x509.extensions import GeneralName
 
+# os.write on a socket's descriptor is send() without flags on POSIX; elsewhere
+# (Windows) a socket is no file, and sendall does all of it.
+_write = os.write if os.name == "posix" else (lambda fd, data: 0)
 _READ_SIZE = 65536 + 512
 _SEND_CHUNK = 1 << 18
 _VERSIONS = {0x0304: "TLSv1.3", 0x0303: "TLSv1.2"}
@@ -491,7 +495,7 @@ class TLSSocket(SessionView, socket.socket):
                     queued, self._out = self._out, []
                 take = queued[0] if len(queued) == 1 else b"".join(queued)
                 if self.gettimeout() != 0.0:
-                    socket.socket.sendall(self, take)
+                    self._send_blocking(take)
                     continue
                 try:
                     n = socket.socket.send(self, take)
@@ -501,6 +505,18 @@ class TLSSocket(SessionView, socket.socket):
                     with self._lock:
                         self._out.insert(0, take[n:])
                     raise SSLWantWriteError("The operation did not complete (write)")
+
+    def _send_blocking(self, data: bytes) -> None:
+        """``sendall`` for a blocking socket, trying the write first: with a
+        timeout, socket.sendall polls before every send, one more system
+        call per record; here the kernel is asked to wait (sendall, bounded
+        by the timeout) only for what it did not take at once."""
+        try:
+            sent = _write(socket.socket.fileno(self), data)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(data):
+            socket.socket.sendall(self, memoryview(data)[sent:])
 
     def _feed(self) -> bool:
         """Read one chunk from the peer into the engine; False at EOF.
@@ -656,7 +672,7 @@ class TLSSocket(SessionView, socket.socket):
                     if self._out:
                         out = b"".join([*self._out, out])
                         self._out = []
-                socket.socket.sendall(self, out)
+                self._send_blocking(out)
             return len(chunk)
         self._flush()  # non-blocking: want-write here consumes nothing
         with self._lock:
@@ -667,8 +683,11 @@ class TLSSocket(SessionView, socket.socket):
 
     def _seal(self, chunk: bytes | memoryview) -> bytes:
         """``chunk`` as records, the state moved on; the caller holds _lock."""
+        st = self._tls
+        if st is None:  # closed
+            st = self._state()
         try:
-            self._tls, out = engine.send_application_data(self._state(), chunk)
+            self._tls, out = engine.send_application_data(st, chunk)
         except UsageError as e:
             raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
         return out

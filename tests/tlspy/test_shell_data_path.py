@@ -8,6 +8,7 @@ import contextlib
 import os
 import socket
 import ssl
+import threading
 from typing import Any
 
 import pytest
@@ -110,6 +111,67 @@ def test_sendall_of_every_buffer_type(kind: Any) -> None:
         tls.sendall(data)
         assert recv_exactly(tls, 1) == b"k"
         tls.close()
+
+
+def _counting_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(asked, taken) for every write the socket tries before waiting."""
+    from tlspy import sslsocket
+
+    calls: list[tuple[int, int]] = []
+    real = sslsocket._write
+
+    def write(fd: int, data: Any) -> int:
+        taken = real(fd, data)
+        calls.append((len(data), taken))
+        return taken
+
+    monkeypatch.setattr(sslsocket, "_write", write)
+    return calls
+
+
+def test_a_write_the_kernel_cannot_take_at_once_waits_for_the_rest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The peer reads only after a pause, with small socket buffers: the
+    # first try takes part of a record batch, sendall waits for the rest.
+    payload = os.urandom(2_000_000)
+    calls = _counting_writes(monkeypatch)
+
+    def handler(conn: socket.socket) -> None:
+        with tlspy_server_ctx().wrap_socket(conn, server_side=True) as tls:
+            threading.Event().wait(0.3)
+            assert recv_exactly(tls, len(payload)) == payload
+            tls.sendall(b"k")
+
+    with serve(handler) as port, socket.socket() as raw:
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+        raw.settimeout(TIMEOUT)
+        raw.connect(("127.0.0.1", port))
+        tls = tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost")
+        tls.sendall(payload)
+        assert recv_exactly(tls, 1) == b"k"
+        tls.close()
+    assert any(taken < asked for asked, taken in calls)
+
+
+def test_a_peer_that_stops_reading_times_the_write_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_writes(monkeypatch)
+    stop = threading.Event()
+
+    def handler(conn: socket.socket) -> None:
+        with tlspy_server_ctx().wrap_socket(conn, server_side=True):
+            stop.wait(TIMEOUT)
+
+    with serve(handler) as port, socket.create_connection(("127.0.0.1", port),
+                                                          timeout=TIMEOUT) as raw:
+        tls = tlspy_client_ctx().wrap_socket(raw, server_hostname="localhost")
+        tls.settimeout(0.3)
+        try:
+            with pytest.raises(TimeoutError):
+                for _ in range(1000):  # 256 MiB at most: far beyond any socket buffer
+                    tls.sendall(bytes(1 << 18))
+        finally:
+            stop.set()
+    assert calls
 
 
 def test_wrapped_tcp_socket_has_nodelay() -> None:
