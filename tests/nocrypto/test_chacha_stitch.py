@@ -4,7 +4,7 @@ eight-block keystream with the scalar Poly1305 steps between its rounds,
 separate functions with the Poly1305 state carried over.
 
 Lengths sit around every batch edge (opening stitches from one whole batch
-on, sealing from two, and the TLS split seal from the 64-byte boundary of
+on, sealing from four, and the TLS split seal from the 64-byte boundary of
 its content), aad lengths move the Poly1305 alignment, and both paths run
 (`impl`): every result is checked against pyca/cryptography.
 """
@@ -24,8 +24,8 @@ from nocrypto.tls_aead import TLS13AEAD
 
 both_paths = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-# 0..4 whole batches, each -17..+17 bytes around the edge
-EDGES = sorted({512 * k + d for k in range(5) for d in (-17, -16, -15, -1, 0, 1, 15, 16, 17)
+# 0..6 whole batches, each -17..+17 bytes around the edge
+EDGES = sorted({512 * k + d for k in range(7) for d in (-17, -16, -15, -1, 0, 1, 15, 16, 17)
                 if 512 * k + d >= 0} | {2_047, 2_048, 16_383, 16_384})
 
 
@@ -95,7 +95,7 @@ def _nonce(iv: bytes, seq: int) -> bytes:
 # Content lengths whose whole 64-byte blocks end near batch edges, and
 # paddings that put the type byte on either side of them.
 TLS_LENGTHS = [63, 64, 511, 512, 513, 575, 576, 1023, 1024, 1025, 1087, 1535, 1536, 1600,
-               2047, 2048, 2049, 16_000, 16_383]
+               2047, 2048, 2049, 2111, 2560, 2623, 3072, 16_000, 16_383]
 PADDINGS = [0, 1, 15, 16, 17, 63, 64, 255]
 
 
