@@ -72,4 +72,27 @@ void nc_poly1305_pad16(nc_poly1305_state *st);
 /* Writes the tag and wipes the state. */
 void nc_poly1305_final(nc_poly1305_state *st, uint8_t tag[16]);
 
+/* The AEAD in parts, for the TLS record layer's split seal (tls_aead.c).
+ * begin: the one-time key from keystream block 0 into *mac, then the aad
+ * and its padding.  crypt: out = in ^ ChaCha20 keystream from `counter`
+ * (len bytes) with the ciphertext (out when sealing, in when opening)
+ * absorbed into *mac; in == out works.  end: the ciphertext's padding,
+ * the lengths, the tag (and *mac wiped). */
+void nc_chacha20poly1305_begin(nc_poly1305_state *mac, const uint8_t key[32],
+                               const uint8_t nonce[12], const uint8_t *aad, size_t aad_len);
+void nc_chacha20poly1305_crypt(nc_poly1305_state *mac, const uint8_t key[32],
+                               const uint8_t nonce[12], uint32_t counter, const uint8_t *in,
+                               uint8_t *out, size_t len, int opening);
+void nc_chacha20poly1305_end(nc_poly1305_state *mac, size_t aad_len, size_t len,
+                             uint8_t tag[16]);
+/* The stitched AVX2 + BMI2 loop (chacha20poly1305_avx2.c, x86-64 only):
+ * nbatches times, 512 bytes of in ^ keystream (eight blocks from `counter`
+ * on) -> out while the 32 Poly1305 blocks at mac (then mac + 512, ...) go
+ * into *ps, read before the batch's output is stored.  *ps must hold no
+ * buffered bytes. */
+void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uint8_t nonce[12],
+                                      uint32_t counter, const uint8_t *in, uint8_t *out,
+                                      size_t nbatches, const uint8_t *mac,
+                                      nc_poly1305_state *ps);
+
 #endif

@@ -12,78 +12,10 @@
 #include "ct.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "chacha_impl.h"
 
-#define NC_AVX2 __attribute__((target("avx2")))
-
-NC_AVX2 static inline __m256i rotl16(__m256i v) {
-    const __m256i r = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13,
-                                       2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-    return _mm256_shuffle_epi8(v, r);
-}
-
-NC_AVX2 static inline __m256i rotl8(__m256i v) {
-    const __m256i r = _mm256_setr_epi8(3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14,
-                                       3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
-    return _mm256_shuffle_epi8(v, r);
-}
-
-#define ROTLV(v, n) _mm256_or_si256(_mm256_slli_epi32((v), (n)), _mm256_srli_epi32((v), 32 - (n)))
-
-/* Two quarter-rounds, (a, b, c, d) and (e, f, g, h), step by step: two
- * independent chains for the scheduler while the sixteen state vectors
- * and a temporary still almost fit the sixteen registers (measured: 6%
- * faster than one quarter-round after the other, and faster than four
- * at once, which spills more). */
-#define QR2(a, b, c, d, e, f, g, h)                                          \
-    do {                                                                     \
-        a = _mm256_add_epi32(a, b); e = _mm256_add_epi32(e, f);              \
-        d = rotl16(_mm256_xor_si256(d, a)); h = rotl16(_mm256_xor_si256(h, e)); \
-        c = _mm256_add_epi32(c, d); g = _mm256_add_epi32(g, h);              \
-        b = ROTLV(_mm256_xor_si256(b, c), 12); f = ROTLV(_mm256_xor_si256(f, g), 12); \
-        a = _mm256_add_epi32(a, b); e = _mm256_add_epi32(e, f);              \
-        d = rotl8(_mm256_xor_si256(d, a)); h = rotl8(_mm256_xor_si256(h, e)); \
-        c = _mm256_add_epi32(c, d); g = _mm256_add_epi32(g, h);              \
-        b = ROTLV(_mm256_xor_si256(b, c), 7); f = ROTLV(_mm256_xor_si256(f, g), 7); \
-    } while (0)
-
-/* XOR 32 bytes of keystream into in -> out (unaligned). */
-NC_AVX2 static inline void xor32(uint8_t *out, const uint8_t *in, __m256i ks) {
-    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)in);
-    _mm256_storeu_si256((__m256i *)(void *)out, _mm256_xor_si256(m, ks));
-}
-
-/* Transpose a[0..7] (word k of block j in a[k] lane j) into o[j] = words 0..7
- * of block j. */
-NC_AVX2 static inline void transpose8(const __m256i a[8], __m256i o[8]) {
-    __m256i t0 = _mm256_unpacklo_epi32(a[0], a[1]);
-    __m256i t1 = _mm256_unpackhi_epi32(a[0], a[1]);
-    __m256i t2 = _mm256_unpacklo_epi32(a[2], a[3]);
-    __m256i t3 = _mm256_unpackhi_epi32(a[2], a[3]);
-    __m256i t4 = _mm256_unpacklo_epi32(a[4], a[5]);
-    __m256i t5 = _mm256_unpackhi_epi32(a[4], a[5]);
-    __m256i t6 = _mm256_unpacklo_epi32(a[6], a[7]);
-    __m256i t7 = _mm256_unpackhi_epi32(a[6], a[7]);
-    __m256i u0 = _mm256_unpacklo_epi64(t0, t2); /* words 0-3 of blocks 0 | 4 */
-    __m256i u1 = _mm256_unpackhi_epi64(t0, t2); /* blocks 1 | 5 */
-    __m256i u2 = _mm256_unpacklo_epi64(t1, t3); /* blocks 2 | 6 */
-    __m256i u3 = _mm256_unpackhi_epi64(t1, t3); /* blocks 3 | 7 */
-    __m256i u4 = _mm256_unpacklo_epi64(t4, t6); /* words 4-7 */
-    __m256i u5 = _mm256_unpackhi_epi64(t4, t6);
-    __m256i u6 = _mm256_unpacklo_epi64(t5, t7);
-    __m256i u7 = _mm256_unpackhi_epi64(t5, t7);
-    o[0] = _mm256_permute2x128_si256(u0, u4, 0x20);
-    o[4] = _mm256_permute2x128_si256(u0, u4, 0x31);
-    o[1] = _mm256_permute2x128_si256(u1, u5, 0x20);
-    o[5] = _mm256_permute2x128_si256(u1, u5, 0x31);
-    o[2] = _mm256_permute2x128_si256(u2, u6, 0x20);
-    o[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
-    o[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
-    o[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
-}
-
-/* Eight keystream blocks for counters st[12] .. st[12]+7: lo[j] and hi[j]
- * are the first and second 32 bytes of block j. */
+/* Eight keystream blocks for counters s[12] lanes: lo[j] and hi[j] are
+ * the first and second 32 bytes of block j. */
 NC_AVX2 static void blocks8(const __m256i s[16], __m256i lo[8], __m256i hi[8]) {
     __m256i x0 = s[0], x1 = s[1], x2 = s[2], x3 = s[3];
     __m256i x4 = s[4], x5 = s[5], x6 = s[6], x7 = s[7];
@@ -95,25 +27,9 @@ NC_AVX2 static void blocks8(const __m256i s[16], __m256i lo[8], __m256i hi[8]) {
         QR2(x0, x5, x10, x15, x1, x6, x11, x12);
         QR2(x2, x7, x8, x13, x3, x4, x9, x14);
     }
-    __m256i a[8];
-    a[0] = _mm256_add_epi32(x0, s[0]);
-    a[1] = _mm256_add_epi32(x1, s[1]);
-    a[2] = _mm256_add_epi32(x2, s[2]);
-    a[3] = _mm256_add_epi32(x3, s[3]);
-    a[4] = _mm256_add_epi32(x4, s[4]);
-    a[5] = _mm256_add_epi32(x5, s[5]);
-    a[6] = _mm256_add_epi32(x6, s[6]);
-    a[7] = _mm256_add_epi32(x7, s[7]);
-    transpose8(a, lo);
-    a[0] = _mm256_add_epi32(x8, s[8]);
-    a[1] = _mm256_add_epi32(x9, s[9]);
-    a[2] = _mm256_add_epi32(x10, s[10]);
-    a[3] = _mm256_add_epi32(x11, s[11]);
-    a[4] = _mm256_add_epi32(x12, s[12]);
-    a[5] = _mm256_add_epi32(x13, s[13]);
-    a[6] = _mm256_add_epi32(x14, s[14]);
-    a[7] = _mm256_add_epi32(x15, s[15]);
-    transpose8(a, hi);
+    const __m256i x[16] = {x0, x1, x2, x3, x4, x5, x6, x7,
+                           x8, x9, x10, x11, x12, x13, x14, x15};
+    nc_chacha8_output(x, s, lo, hi);
 }
 
 /* Short inputs: the same rounds on whole rows instead of whole words.

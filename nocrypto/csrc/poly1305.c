@@ -11,6 +11,7 @@
  */
 #include "chacha.h"
 
+#include "chacha_impl.h"
 #include "cpu.h"
 #include "ct.h"
 
@@ -18,37 +19,12 @@
 #define POLY_AVX2_MIN 32
 #endif
 
-typedef unsigned __int128 u128;
-
 static void poly1305_blocks(nc_poly1305_state *st, const uint8_t *m, size_t nblocks,
                             uint64_t padbit) {
     const uint64_t r0 = st->r0, r1 = st->r1, s1 = st->s1;
     uint64_t h0 = st->h0, h1 = st->h1, h2 = st->h2;
-    while (nblocks--) {
-        /* h += m | padbit << 128 */
-        u128 t = (u128)h0 + nc_load_le64(m);
-        h0 = (uint64_t)t;
-        t = (u128)h1 + nc_load_le64(m + 8) + (uint64_t)(t >> 64);
-        h1 = (uint64_t)t;
-        h2 += (uint64_t)(t >> 64) + padbit;
-
-        /* h *= r (mod p, partially): h2 <= 6 here, so h2*s1 and h2*r0 fit
-         * in 64 bits and d0, d1 stay below 2^127. */
-        u128 d0 = (u128)h0 * r0 + (u128)h1 * s1;
-        u128 d1 = (u128)h0 * r1 + (u128)h1 * r0 + (h2 * s1) + (uint64_t)(d0 >> 64);
-        uint64_t d2 = (uint64_t)(d1 >> 64) + h2 * r0; /* weight 2^128 */
-        h0 = (uint64_t)d0;
-        h1 = (uint64_t)d1;
-
-        /* Fold the bits of d2 above 2^130: c = 5 * (d2 >> 2). */
-        uint64_t c = (d2 & ~(uint64_t)3) + (d2 >> 2);
-        h2 = d2 & 3;
-        t = (u128)h0 + c;
-        h0 = (uint64_t)t;
-        t = (u128)h1 + (uint64_t)(t >> 64);
-        h1 = (uint64_t)t;
-        h2 += (uint64_t)(t >> 64);
-        m += 16;
+    for (; nblocks; nblocks--, m += 16) {
+        nc_poly1305_step(&h0, &h1, &h2, m, padbit, r0, r1, s1);
     }
     st->h0 = h0;
     st->h1 = h1;
@@ -128,16 +104,16 @@ void nc_poly1305_final(nc_poly1305_state *st, uint8_t tag[16]) {
     uint64_t h0 = st->h0, h1 = st->h1, h2 = st->h2;
     /* h < 2p here.  g = h + 5 - 2^130 = h - p; keep g iff it is >= 0,
      * i.e. iff h + 5 reaches 2^130. */
-    u128 t = (u128)h0 + 5;
+    nc_u128 t = (nc_u128)h0 + 5;
     uint64_t g0 = (uint64_t)t;
-    t = (u128)h1 + (uint64_t)(t >> 64);
+    t = (nc_u128)h1 + (uint64_t)(t >> 64);
     uint64_t g1 = (uint64_t)t;
     uint64_t g2 = h2 + (uint64_t)(t >> 64);
     uint64_t use_g = g2 >> 2; /* 0 or 1 */
     h0 = nc_ct_mux64(use_g, g0, h0);
     h1 = nc_ct_mux64(use_g, g1, h1);
     /* tag = (h + s) mod 2^128 */
-    t = (u128)h0 + st->k0;
+    t = (nc_u128)h0 + st->k0;
     h0 = (uint64_t)t;
     h1 = h1 + st->k1 + (uint64_t)(t >> 64);
     nc_store_le64(tag, h0);

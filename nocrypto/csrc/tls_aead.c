@@ -82,34 +82,24 @@ static void make_nonce(const nc_tls_aead *a, uint64_t seq, uint8_t nonce[12]) {
 
 /* ChaCha20-Poly1305 (RFC 8439 2.8) of content || type || padding zeros
  * into p without copying content there first: the whole 64-byte
- * keystream blocks of content are encrypted straight from it, the last
- * partial block (under 64 bytes of content) is placed in p with the type
- * and padding and encrypted there.  content must not overlap p. */
+ * keystream blocks of content are encrypted (and hashed) straight from
+ * it, the last partial block (under 64 bytes of content) is placed in p
+ * with the type and padding and encrypted there.  content must not
+ * overlap p. */
 static void chacha_seal_split(const uint8_t key[32], const uint8_t nonce[12],
                               const uint8_t header[5], const uint8_t *content, size_t len,
                               uint32_t content_type, size_t padding, uint8_t *p) {
     size_t whole = len & ~(size_t)63;
     size_t inner = len + 1 + padding;
-    nc_chacha20(key, nonce, 1, content, p, whole);
+    nc_poly1305_state mac;
+    nc_chacha20poly1305_begin(&mac, key, nonce, header, 5);
+    nc_chacha20poly1305_crypt(&mac, key, nonce, 1, content, p, whole, 0);
     memcpy(p + whole, content + whole, len - whole);
     p[len] = (uint8_t)content_type;
     memset(p + len + 1, 0, padding);
-    nc_chacha20(key, nonce, (uint32_t)(1 + whole / 64), p + whole, p + whole, inner - whole);
-    /* the tag: Poly1305 keyed by keystream block 0 over aad, ciphertext, lengths */
-    static const uint8_t zero[64];
-    uint8_t otk[64], lens[16];
-    nc_chacha20(key, nonce, 0, zero, otk, 64);
-    nc_poly1305_state st;
-    nc_poly1305_init(&st, otk);
-    nc_poly1305_update(&st, header, 5);
-    nc_poly1305_pad16(&st);
-    nc_poly1305_update(&st, p, inner);
-    nc_poly1305_pad16(&st);
-    nc_store_le64(lens, 5);
-    nc_store_le64(lens + 8, (uint64_t)inner);
-    nc_poly1305_update(&st, lens, sizeof lens);
-    nc_poly1305_final(&st, p + inner);
-    nc_chacha_wipe(otk, sizeof otk);
+    nc_chacha20poly1305_crypt(&mac, key, nonce, (uint32_t)(1 + whole / 64), p + whole,
+                              p + whole, inner - whole, 0);
+    nc_chacha20poly1305_end(&mac, 5, inner, p + inner);
 }
 
 int64_t nc_tls13_seal(const nc_tls_aead *a, uint64_t seq, uint32_t content_type,

@@ -1,6 +1,6 @@
 /* Constant-time check of ChaCha20, Poly1305 and the RFC 8439 AEAD
  * (chacha20.c, chacha20_avx2.c, chacha20_ssse3.c, poly1305.c,
- * poly1305_avx2.c, chacha20poly1305.c).
+ * poly1305_avx2.c, chacha20poly1305.c, chacha20poly1305_avx2.c).
  *
  * Key, plaintext and Poly1305 key are secret; the ciphertext, the tag and
  * open's verdict are public.  Lengths cover the AVX2 bulk loop, its batch
@@ -12,7 +12,7 @@
 #include "chacha.h"
 #include "ct_harness.h"
 
-static const size_t LENS[] = {0, 1, 63, 64, 65, 200, 256, 300, 512, 777, 1100};
+static const size_t LENS[] = {0, 1, 63, 64, 65, 200, 256, 300, 512, 777, 1100, 1600, 2600};
 
 /* The SSSE3 and row-wise AVX2 code against portable C, every length to
  * 600 (the SSSE3 loop's batches of four blocks and its tails). */
@@ -46,7 +46,7 @@ static int direct_paths_agree(void) {
 }
 
 int main(void) {
-    static uint8_t key[32], nonce[12], aad[40], pt[1100], ct[1100 + 16], back[1100 + 16];
+    static uint8_t key[32], nonce[12], aad[40], pt[2600], ct[2600 + 16], back[2600 + 16];
     uint8_t tag[16];
     int bad = 0;
     ct_report_paths("ct_chacha");

@@ -6,7 +6,8 @@
  * the AEAD declassifies its tag verdict and the padding scan the content
  * length rounded up to 256, then to 64, before reading that one block
  * again).  Lengths cover the 64-byte scan blocks, the 256-byte spans,
- * tails and an empty content.
+ * tails, an empty content and (ChaCha20-Poly1305's stitched loop) several
+ * 512-byte batches with a tail.
  * The aligned seal (nc_tls13_seal_aligned) gives the same record.
  * The batch calls (seal_records, open_app_records) too: only their
  * returned counts are declassified; and a key made from a secret traffic
@@ -15,10 +16,10 @@
 #include "hash.h"
 #include "tls_aead.h"
 
-#define MAXC 300
+#define MAXC 2600
 
 int main(void) {
-    static const size_t lens[6] = {0, 63, 64, 200, 255, 300};
+    static const size_t lens[8] = {0, 63, 64, 200, 255, 300, 1100, 2600};
     static const size_t pads[3] = {0, 1, 70};
     static const uint32_t algs[3] = {NC_TLS_AEAD_AES_GCM, NC_TLS_AEAD_AES_GCM,
                                      NC_TLS_AEAD_CHACHA20_POLY1305};
@@ -29,7 +30,7 @@ int main(void) {
     ct_report_paths("tls_aead");
     FOR_EACH_PATH(path) {
         for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 6; j++) {
+            for (int j = 0; j < 8; j++) {
                 for (int k = 0; k < 3; k++) {
                     size_t len = lens[j], pad = pads[k];
                     ct_fill(key, sizeof key, 1 + (uint32_t)i);
