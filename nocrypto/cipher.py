@@ -24,8 +24,11 @@ Buffer = bytes | bytearray | memoryview
 
 
 # Outputs are written in full by C before Python sees them: skip zero-filling.
+# They are char arrays (which C takes as uint8_t *) because ffi.unpack turns
+# those into bytes in one step, without the buffer object ffi.buffer makes.
 _alloc = ffi.new_allocator(should_clear_after_alloc=False)
-_U8 = ffi.typeof("uint8_t[]")
+_CHARS = ffi.typeof("char[]")
+_unpack = ffi.unpack
 
 
 def _ptr(b: Buffer) -> Any:
@@ -71,11 +74,10 @@ class AES:
         n = len(data)
         if n % 16:
             raise ValueError(f"data must be a multiple of 16 bytes, got {n}")
-        out = _alloc(_U8, n or 1)
+        out = _alloc(_CHARS, n or 1)
         fn = lib.nc_aes_encrypt_blocks if encrypt else lib.nc_aes_decrypt_blocks
         fn(self._key, _ptr(data), out, n // 16)
-        result: bytes = ffi.buffer(out, n)[:]
-        return result
+        return _unpack(out, n)  # type: ignore[no-any-return]
 
     def encrypt_block(self, block: Buffer) -> bytes:
         _check_block16("block", block)
@@ -96,23 +98,21 @@ class AES:
         """CTR keystream XOR data, starting at the 16-byte counter block."""
         _check_block16("counter", counter)
         n = len(data)
-        out = _alloc(_U8, n + 16)  # the counter block works in the tail
+        out = _alloc(_CHARS, n + 16)  # the counter block works in the tail
         ffi.memmove(out + n, counter, 16)
         lib.nc_aes_ctr(self._key, out + n, _ptr(data), out, n)
-        result: bytes = ffi.buffer(out, n)[:]
-        return result
+        return _unpack(out, n)  # type: ignore[no-any-return]
 
     def _cbc(self, iv: Buffer, data: Buffer, encrypt: bool) -> bytes:
         _check_block16("iv", iv)
         n = len(data)
         if n % 16:
             raise ValueError(f"CBC data must be a multiple of 16 bytes, got {n}")
-        out = _alloc(_U8, n + 16)  # the chaining block works in the tail
+        out = _alloc(_CHARS, n + 16)  # the chaining block works in the tail
         ffi.memmove(out + n, iv, 16)
         fn = lib.nc_aes_cbc_encrypt if encrypt else lib.nc_aes_cbc_decrypt
         fn(self._key, out + n, _ptr(data), out, n)
-        result: bytes = ffi.buffer(out, n)[:]
-        return result
+        return _unpack(out, n)  # type: ignore[no-any-return]
 
     def cbc_encrypt(self, iv: Buffer, data: Buffer) -> bytes:
         return self._cbc(iv, data, True)
@@ -215,13 +215,12 @@ class AESGCM:
             raise self._too_long()
         if aad is None:
             aad = b""
-        out = _alloc(_U8, n + 16)
+        out = _alloc(_CHARS, n + 16)
         lib.nc_gcm_seal(self._key,
                         nonce if type(nonce) is bytes else ffi.from_buffer(nonce), len(nonce),
                         aad if type(aad) is bytes else ffi.from_buffer(aad), len(aad),
                         data if type(data) is bytes else ffi.from_buffer(data), n, out)
-        result: bytes = ffi.buffer(out)[:]
-        return result
+        return _unpack(out, n + 16)  # type: ignore[no-any-return]
 
     def decrypt(self, nonce: Buffer, data: Buffer, aad: Buffer | None = None) -> bytes:
         n = len(data)
@@ -233,12 +232,11 @@ class AESGCM:
             raise self._too_long()
         if aad is None:
             aad = b""
-        out = _alloc(_U8, n - 16 or 1)
+        out = _alloc(_CHARS, n - 16 or 1)
         rc = lib.nc_gcm_open(self._key,
                              nonce if type(nonce) is bytes else ffi.from_buffer(nonce), len(nonce),
                              aad if type(aad) is bytes else ffi.from_buffer(aad), len(aad),
                              data if type(data) is bytes else ffi.from_buffer(data), n, out)
         if rc:
             raise AuthenticationError("AES-GCM tag mismatch")
-        result: bytes = ffi.buffer(out, n - 16)[:]
-        return result
+        return _unpack(out, n - 16)  # type: ignore[no-any-return]
