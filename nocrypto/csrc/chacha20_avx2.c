@@ -112,20 +112,12 @@ NC_AVX2 void nc_chacha20_avx2_short(const uint8_t key[32], const uint8_t nonce[1
 
 NC_AVX2 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
                               const uint8_t *in, uint8_t *out, size_t len) {
-    uint32_t st[16];
     __m256i s[16], lo[8], hi[8];
-    nc_chacha20_state(st, key, nonce, counter);
-    for (int i = 0; i < 16; i++) {
-        s[i] = _mm256_set1_epi32((int)st[i]);
-    }
+    nc_chacha8_init(s, key, nonce, counter);
     const __m256i eight = _mm256_set1_epi32(8);
-    s[12] = _mm256_add_epi32(s[12], _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     while (len >= 512) {
         blocks8(s, lo, hi);
-        for (int j = 0; j < 8; j++) {
-            xor32(out + 64 * j, in + 64 * j, lo[j]);
-            xor32(out + 64 * j + 32, in + 64 * j + 32, hi[j]);
-        }
+        nc_chacha8_xor(out, in, lo, hi);
         s[12] = _mm256_add_epi32(s[12], eight);
         counter += 8;
         in += 512;
@@ -151,7 +143,6 @@ NC_AVX2 void nc_chacha20_avx2(const uint8_t key[32], const uint8_t nonce[12], ui
     nc_chacha_wipe(s, sizeof s);
     nc_chacha_wipe(lo, sizeof lo);
     nc_chacha_wipe(hi, sizeof hi);
-    nc_chacha_wipe(st, sizeof st);
 }
 
 #else

@@ -86,14 +86,9 @@ NC_STITCH void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uin
                                                 uint32_t counter, const uint8_t *in,
                                                 uint8_t *out, size_t nbatches,
                                                 const uint8_t *mac, nc_poly1305_state *ps) {
-    uint32_t st[16];
     __m256i s[16], lo[8], hi[8];
-    nc_chacha20_state(st, key, nonce, counter);
-    for (int i = 0; i < 16; i++) {
-        s[i] = _mm256_set1_epi32((int)st[i]);
-    }
+    nc_chacha8_init(s, key, nonce, counter);
     const __m256i eight = _mm256_set1_epi32(8);
-    s[12] = _mm256_add_epi32(s[12], _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     const uint64_t r0 = ps->r0, r1 = ps->r1, s1 = ps->s1;
     uint64_t h0 = ps->h0, h1 = ps->h1, h2 = ps->h2;
     for (; nbatches; nbatches--) {
@@ -119,10 +114,7 @@ NC_STITCH void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uin
         const __m256i x[16] = {x0, x1, x2, x3, x4, x5, x6, x7,
                                x8, x9, x10, x11, x12, x13, x14, x15};
         nc_chacha8_output(x, s, lo, hi);
-        for (int j = 0; j < 8; j++) {
-            xor32(out + 64 * j, in + 64 * j, lo[j]);
-            xor32(out + 64 * j + 32, in + 64 * j + 32, hi[j]);
-        }
+        nc_chacha8_xor(out, in, lo, hi);
         s[12] = _mm256_add_epi32(s[12], eight);
         in += 512;
         out += 512;
@@ -134,7 +126,6 @@ NC_STITCH void nc_chacha20poly1305_avx2_batches(const uint8_t key[32], const uin
     nc_chacha_wipe(s, sizeof s);
     nc_chacha_wipe(lo, sizeof lo);
     nc_chacha_wipe(hi, sizeof hi);
-    nc_chacha_wipe(st, sizeof st);
 }
 
 #endif

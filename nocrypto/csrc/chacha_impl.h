@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chacha.h"
 #include "ct.h"
 
 typedef unsigned __int128 nc_u128;
@@ -110,6 +111,29 @@ NC_AVX2 static inline void transpose8(const __m256i a[8], __m256i o[8]) {
     o[6] = _mm256_permute2x128_si256(u2, u6, 0x31);
     o[3] = _mm256_permute2x128_si256(u3, u7, 0x20);
     o[7] = _mm256_permute2x128_si256(u3, u7, 0x31);
+}
+
+/* The input of blocks counter .. counter+7: vector s[i] holds word i of
+ * each, lane j of s[12] the counter of block counter+j. */
+NC_AVX2 static inline void nc_chacha8_init(__m256i s[16], const uint8_t key[32],
+                                           const uint8_t nonce[12], uint32_t counter) {
+    uint32_t st[16];
+    nc_chacha20_state(st, key, nonce, counter);
+    for (int i = 0; i < 16; i++) {
+        s[i] = _mm256_set1_epi32((int)st[i]);
+    }
+    s[12] = _mm256_add_epi32(s[12], _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    nc_chacha_wipe(st, sizeof st);
+}
+
+/* out = in ^ eight keystream blocks (512 bytes, as nc_chacha8_output lays
+ * them out). */
+NC_AVX2 static inline void nc_chacha8_xor(uint8_t *out, const uint8_t *in, const __m256i lo[8],
+                                          const __m256i hi[8]) {
+    for (int j = 0; j < 8; j++) {
+        xor32(out + 64 * j, in + 64 * j, lo[j]);
+        xor32(out + 64 * j + 32, in + 64 * j + 32, hi[j]);
+    }
 }
 
 /* The last step of eight blocks: x[i] (word i of the eight blocks after
