@@ -683,11 +683,8 @@ class TLSSocket(SessionView, socket.socket):
 
     def _seal(self, chunk: bytes | memoryview) -> bytes:
         """``chunk`` as records, the state moved on; the caller holds _lock."""
-        st = self._tls
-        if st is None:  # closed
-            st = self._state()
         try:
-            self._tls, out = engine.send_application_data(st, chunk)
+            self._tls, out = engine.send_application_data(self._state(), chunk)
         except UsageError as e:
             raise SSLError(f"[SSL] cannot send: {e}", "PROTOCOL_IS_SHUTDOWN") from None
         return out

@@ -14,8 +14,8 @@
 #if defined(__x86_64__)
 #include "chacha_impl.h"
 
-/* Eight keystream blocks for counters s[12] lanes: lo[j] and hi[j] are
- * the first and second 32 bytes of block j. */
+/* Eight keystream blocks, for the counters in the lanes of s[12]: lo[j]
+ * and hi[j] are the first and second 32 bytes of block j. */
 NC_AVX2 static void blocks8(const __m256i s[16], __m256i lo[8], __m256i hi[8]) {
     __m256i x0 = s[0], x1 = s[1], x2 = s[2], x3 = s[3];
     __m256i x4 = s[4], x5 = s[5], x6 = s[6], x7 = s[7];
