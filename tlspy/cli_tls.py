@@ -94,6 +94,10 @@ def _host_port(text: str, default_host: str) -> tuple[str, int]:
 
 _MAX_REQUEST = 1 << 16  # a full 2^14-byte record of headers fits (tlsfuzzer)
 _DRAIN_SECONDS = 2.0
+# A failed connection is read on until the client has sent the largest
+# handshake message there is (2^24 bytes in 2^14-byte records) or pauses.
+_LINGER_BYTES = (1 << 24) + (1 << 20)
+_LINGER_SECONDS = 300.0
 
 
 def _server_parser() -> argparse.ArgumentParser:
@@ -270,16 +274,23 @@ def _plain_error(e: BaseException) -> str:
 
 
 def _linger_close(tls: TLSSocket) -> None:
-    """Close as OpenSSL's s_server does: stop sending (FIN after whatever
-    alert went out), drain what the client still sends for a moment, then
-    close, so a fatal alert is read by the client rather than lost to a
-    reset caused by unread bytes."""
+    """Stop sending (FIN after whatever alert went out), read and drop what
+    the client still sends until it closes, pauses for half a second, or
+    has sent a largest handshake message's worth (_LINGER_BYTES, within
+    _LINGER_SECONDS), then close.  Closing with unread bytes makes the
+    kernel send a reset, and a client still sending a long message (the
+    tlsfuzzer scripts send a 16 MiB Finished) would fail its send and
+    never read the fatal alert that answered the message's header."""
     with contextlib.suppress(OSError):
         socket.socket.shutdown(tls, socket.SHUT_WR)
         socket.socket.settimeout(tls, 0.5)
-        deadline = time.monotonic() + _DRAIN_SECONDS
-        while time.monotonic() < deadline and socket.socket.recv(tls, 65536):
-            pass
+        deadline = time.monotonic() + _LINGER_SECONDS
+        left = _LINGER_BYTES
+        while left > 0 and time.monotonic() < deadline:
+            data = socket.socket.recv(tls, 65536)
+            if not data:
+                break
+            left -= len(data)
     with contextlib.suppress(OSError):
         tls.close()
 

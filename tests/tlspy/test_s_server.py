@@ -132,6 +132,24 @@ def test_hostile_clients_are_reported_and_the_server_goes_on() -> None:
     assert any("timed out" in line for line in failed)
 
 
+def test_a_client_still_sending_after_the_alert_reads_it() -> None:
+    # tlsfuzzer sends a 16 MiB Finished: the server refuses it at its header
+    # and must read on while the client sends, or the close resets the
+    # connection under the client and the alert is never read.
+    with s_server() as (port, lines), socket.create_connection(("127.0.0.1", port),
+                                                               timeout=TIMEOUT) as raw:
+        raw.sendall(b"\x16\x03\x03\x00\x04\x01\x00\x00\x00")  # refused at once
+        record = b"\x17\x03\x03\x40\x00" + bytes(1 << 14)
+        for _ in range(30):  # about three seconds of records after the alert
+            raw.sendall(record * 4)
+            time.sleep(0.1)
+        got = b""
+        while chunk := raw.recv(4096):
+            got += chunk
+    assert got[:1] == b"\x15" and len(got) == 7, got
+    assert sum(" failed: " in line for line in lines) == 1, lines
+
+
 def test_hundreds_of_connections_in_a_row() -> None:
     n = 300
     ctx = client_ctx()
