@@ -94,8 +94,9 @@ def _host_port(text: str, default_host: str) -> tuple[str, int]:
 
 _MAX_REQUEST = 1 << 16  # a full 2^14-byte record of headers fits (tlsfuzzer)
 _DRAIN_SECONDS = 2.0
-# A failed connection is read on until the client has sent the largest
-# handshake message there is (2^24 bytes in 2^14-byte records) or pauses.
+# At its end a connection (failed or not) is read on until the client
+# closes, pauses, or has sent the largest handshake message there is (2^24
+# bytes in 2^14-byte records): see _linger_close.
 _LINGER_BYTES = (1 << 24) + (1 << 20)
 _LINGER_SECONDS = 300.0
 
